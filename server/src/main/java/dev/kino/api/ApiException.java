@@ -1,0 +1,55 @@
+package dev.kino.api;
+
+import dev.kino.models.FieldProblem;
+import java.util.List;
+
+/**
+ * A request the API refuses, with everything the error body needs: the HTTP status, the seed platform's
+ * six-digit {@code error_code}, a stable {@code reason} and a sentence. Handlers throw it; one mapper writes it.
+ */
+final class ApiException extends RuntimeException {
+  final int status;
+  final int errorCode;
+  final String reason;
+  final List<FieldProblem> problems;
+
+  ApiException(int status, int errorCode, String reason, String message, List<FieldProblem> problems) {
+    super(message);
+    this.status = status;
+    this.errorCode = errorCode;
+    this.reason = reason;
+    this.problems = List.copyOf(problems);
+  }
+
+  ApiException(int status, int errorCode, String reason, String message) {
+    this(status, errorCode, reason, message, List.of());
+  }
+
+  static ApiException badIdentifier(String what, String value) {
+    return new ApiException(400, 400001, "invalid_resource_identifier", "\"" + value + "\" is not a valid " + what);
+  }
+
+  static ApiException malformedJson(String detail) {
+    return new ApiException(400, 400003, "malformed_json", "the request body is not valid JSON: " + detail);
+  }
+
+  static ApiException unauthorized(String message) {
+    return new ApiException(401, 401001, "unauthorized", message);
+  }
+
+  static ApiException notFound(String reason, String message) {
+    return new ApiException(404, 404001, reason, message);
+  }
+
+  static ApiException invalidInput(List<FieldProblem> problems) {
+    String message =
+        problems.size() == 1
+            ? "invalid input: " + describe(problems.getFirst())
+            : problems.size() + " invalid fields, first: " + describe(problems.getFirst());
+    return new ApiException(422, 422001, "invalid_input", message, problems);
+  }
+
+  private static String describe(FieldProblem p) {
+    return (p.path().isEmpty() ? "body" : p.path()) + " " + p.message();
+  }
+}

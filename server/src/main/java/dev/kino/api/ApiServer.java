@@ -1,0 +1,104 @@
+package dev.kino.api;
+
+import dev.kino.config.Settings;
+import dev.kino.inputs.UrlFetcher;
+import dev.kino.jobs.JobStore;
+import dev.kino.keys.KeyStore;
+import dev.kino.models.ModelCatalog;
+import dev.kino.storage.FileStore;
+import dev.kino.storage.UrlSigner;
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The HTTP API: the seed routes, the catalogue and signed file downloads, on Javalin with virtual threads.
+ * Handlers are thin; every refusal is an {@link ApiException} written by one mapper, and anything unexpected
+ * becomes a logged 500 with the same shape.
+ */
+public final class ApiServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+  private final Javalin app;
+
+  public ApiServer(
+      Settings settings,
+      ModelCatalog catalog,
+      JobStore store,
+      KeyStore keys,
+      FileStore files,
+      UrlSigner signer,
+      UrlFetcher fetcher,
+      Runnable onSubmit,
+      Clock clock) {
+    Authenticator auth = new Authenticator(keys, settings.adminKey());
+    Links links = new Links(settings.publicUrl(), signer, settings.fileUrlTtl(), clock);
+    JobViews views = new JobViews(links, store);
+    ModelRoutes models = new ModelRoutes(catalog, store, fetcher, views, onSubmit, clock, settings.maxAttempts());
+    RequestRoutes requests = new RequestRoutes(store, views, clock);
+    FileRoutes downloads = new FileRoutes(files, signer, clock);
+    this.app =
+        Javalin.create(
+            config -> {
+              config.startup.showJavalinBanner = false;
+              config.startup.showOldJavalinVersionWarning = false;
+              config.concurrency.useVirtualThreads = true;
+              config.http.maxRequestSize = 1_000_000;
+              config.http.prefer405over404 = true;
+              config.jetty.host = settings.host();
+              config.jetty.port = settings.port();
+              config.routes.before("/v1/*", auth::authenticate);
+              config.routes.get("/healthz", ctx -> Responses.json(ctx, 200, health()));
+              config.routes.get("/v1/models", models::list);
+              config.routes.get("/v1/models/<model_id>", models::show);
+              config.routes.post("/v1/models/<model_id>", models::submit);
+              config.routes.get("/v1/requests/{request_id}/status", requests::status);
+              config.routes.get("/v1/requests/{request_id}/result", requests::result);
+              config.routes.post("/v1/requests/{request_id}/cancel", requests::cancel);
+              config.routes.get("/files/<key>", downloads::get);
+              config.routes.head("/files/<key>", downloads::head);
+              config.routes.exception(ApiException.class, (e, ctx) -> ErrorBodies.write(ctx, e));
+              config.routes.exception(HttpResponseException.class, (e, ctx) -> ErrorBodies.write(ctx, fromJavalin(e)));
+              config.routes.exception(
+                  Exception.class,
+                  (e, ctx) -> {
+                    LOG.error("unexpected error on {} {}; answered 500", ctx.method(), ctx.path(), e);
+                    ErrorBodies.write(ctx, new ApiException(500, 500001, "internal_error", "the server failed unexpectedly; the error is logged"));
+                  });
+            });
+  }
+
+  public ApiServer start() {
+    app.start();
+    return this;
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+
+  private static ObjectNode health() {
+    ObjectNode body = JsonMapper.shared().createObjectNode();
+    body.put("status", "ok");
+    return body;
+  }
+
+  /** Javalin's own refusals (unknown route, wrong method, body too large) in Kino's error shape. */
+  private static ApiException fromJavalin(HttpResponseException e) {
+    int status = e.getStatus();
+    return switch (status) {
+      case 404 -> new ApiException(404, 404001, "route_not_found", "no such route; the API lives under /v1 (see the README)");
+      case 405 -> new ApiException(405, 405001, "method_not_allowed", "this route does not accept that HTTP method");
+      case 413 -> new ApiException(413, 413001, "body_too_large", "the request body is larger than 1 MB");
+      default -> new ApiException(status, status * 1000 + 1, "http_" + status, e.getMessage());
+    };
+  }
+}

@@ -1,0 +1,78 @@
+package dev.kino.cli;
+
+import dev.kino.config.Settings;
+import dev.kino.node.KinoNode;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code kino serve}: the API and this node's workers, until Ctrl-C or SIGTERM. */
+@Command(name = "serve", description = "Start the Kino server (API and workers).", mixinStandardHelpOptions = true)
+public final class ServeCommand implements Callable<Integer> {
+
+  @Option(names = "--host", defaultValue = "${env:KINO_HOST:-127.0.0.1}", description = "Address to listen on (env KINO_HOST; default ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "${env:KINO_PORT:-8080}", description = "HTTP port (env KINO_PORT; default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--data-dir", defaultValue = "${env:KINO_DATA_DIR:-./kino-data}", description = "Database, files and secrets (env KINO_DATA_DIR; default ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--models-dir", defaultValue = "${env:KINO_MODELS_DIR}", description = "Extra model definitions (env KINO_MODELS_DIR).")
+  Path modelsDir;
+
+  @Option(names = "--public-url", defaultValue = "${env:KINO_PUBLIC_URL}", description = "Base of returned URLs, e.g. https://kino.example.com (env KINO_PUBLIC_URL; default: from each request).")
+  URI publicUrl;
+
+  @Option(names = "--workers", defaultValue = "${env:KINO_WORKERS:-2}", description = "Jobs run at once on this node (env KINO_WORKERS; default ${DEFAULT-VALUE}).")
+  int workers;
+
+  @Option(names = "--fetch-allow", split = ",", defaultValue = "${env:KINO_FETCH_ALLOW}", description = "Host or CIDR input URLs may reach although private or loopback, over plain http too; repeatable (env KINO_FETCH_ALLOW, comma-separated).")
+  List<String> fetchAllow = new ArrayList<>();
+
+  @Option(names = "--lease-seconds", defaultValue = "${env:KINO_LEASE_SECONDS:-30}", description = "How long a running job stays owned without a heartbeat (env KINO_LEASE_SECONDS; default ${DEFAULT-VALUE}).")
+  int leaseSeconds;
+
+  @Option(names = "--max-attempts", defaultValue = "${env:KINO_MAX_ATTEMPTS:-3}", description = "Runs of a job before a lost worker fails it (env KINO_MAX_ATTEMPTS; default ${DEFAULT-VALUE}).")
+  int maxAttempts;
+
+  @Option(names = "--file-url-ttl", defaultValue = "${env:KINO_FILE_URL_TTL:-PT24H}", description = "Validity of signed file URLs, ISO-8601 (env KINO_FILE_URL_TTL; default ${DEFAULT-VALUE}).")
+  Duration fileUrlTtl;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Settings settings =
+        new Settings(
+            host,
+            port,
+            dataDir,
+            Optional.ofNullable(modelsDir),
+            Optional.ofNullable(publicUrl),
+            workers,
+            fetchAllow == null ? List.of() : fetchAllow,
+            Optional.ofNullable(System.getenv("KINO_ADMIN_KEY")).filter(k -> !k.isBlank()),
+            Duration.ofSeconds(leaseSeconds),
+            maxAttempts,
+            fileUrlTtl);
+    KinoNode node = KinoNode.start(settings, System.out);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  node.close();
+                  stopped.countDown();
+                },
+                "kino-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,107 @@
+package dev.kino.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything a Kino node is configured with, validated once at start-up and immutable afterwards.
+ *
+ * @param port HTTP port (0 picks a free one, useful in tests)
+ * @param dataDir holds the SQLite database, stored files and the URL-signing secret
+ * @param modelsDir optional directory of extra model definitions, loaded after the built-in ones
+ * @param publicUrl base of the absolute URLs the API returns; empty means "derive from each request"
+ * @param workers how many jobs this node runs at once (0: accept and queue only)
+ * @param fetchAllow hosts or CIDR ranges that input URLs may reach although they are private or loopback
+ * @param adminKey an admin API key given by the operator (KINO_ADMIN_KEY), never stored
+ * @param lease how long a claimed job stays owned without a heartbeat
+ * @param maxAttempts how many times a job is started before a lost lease fails it
+ * @param fileUrlTtl how long a signed output URL stays valid
+ */
+public record Settings(
+    String host,
+    int port,
+    Path dataDir,
+    Optional<Path> modelsDir,
+    Optional<URI> publicUrl,
+    int workers,
+    List<String> fetchAllow,
+    Optional<String> adminKey,
+    Duration lease,
+    int maxAttempts,
+    Duration fileUrlTtl) {
+
+  public Settings {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(dataDir, "dataDir");
+    if (port < 0 || port > 65535) {
+      throw new ConfigException("--port must be between 0 and 65535, got " + port);
+    }
+    if (workers < 0 || workers > 256) {
+      throw new ConfigException("--workers must be between 0 and 256, got " + workers);
+    }
+    if (maxAttempts < 1) {
+      throw new ConfigException("max attempts must be at least 1, got " + maxAttempts);
+    }
+    if (lease.toMillis() < 1000) {
+      throw new ConfigException("the job lease must be at least one second, got " + lease);
+    }
+    publicUrl.ifPresent(Settings::requireHttpBase);
+    modelsDir.ifPresent(
+        dir -> {
+          if (!dir.toFile().isDirectory()) {
+            throw new ConfigException("--models-dir " + dir + " is not a directory");
+          }
+        });
+    adminKey.ifPresent(
+        key -> {
+          if (key.length() < 16) {
+            throw new ConfigException("KINO_ADMIN_KEY must be at least 16 characters long");
+          }
+        });
+    fetchAllow = List.copyOf(fetchAllow);
+    dataDir = dataDir.toAbsolutePath().normalize();
+  }
+
+  private static void requireHttpBase(URI uri) {
+    String scheme = uri.getScheme();
+    if (!("http".equals(scheme) || "https".equals(scheme)) || uri.getHost() == null) {
+      throw new ConfigException("--public-url must be an absolute http(s) URL, got " + uri);
+    }
+  }
+
+  /** Settings for tests and tools: loopback, a free port, defaults for the rest. */
+  public static Settings forDataDir(Path dataDir) {
+    return new Settings(
+        "127.0.0.1",
+        0,
+        dataDir,
+        Optional.empty(),
+        Optional.empty(),
+        2,
+        List.of(),
+        Optional.empty(),
+        Duration.ofSeconds(30),
+        3,
+        Duration.ofHours(24));
+  }
+
+  public Settings withWorkers(int n) {
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, n, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl);
+  }
+
+  public Settings withFetchAllow(List<String> allow) {
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, allow, adminKey, lease, maxAttempts, fileUrlTtl);
+  }
+
+  public Settings withAdminKey(String key) {
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, Optional.of(key), lease, maxAttempts, fileUrlTtl);
+  }
+
+  public Settings withLease(Duration newLease) {
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, newLease, maxAttempts, fileUrlTtl);
+  }
+}

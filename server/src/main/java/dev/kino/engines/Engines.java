@@ -1,0 +1,22 @@
+package dev.kino.engines;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The engines this node can run, by the name model definitions use ({@code "engine": {"type": ...}}). */
+public final class Engines {
+  private final Map<String, Engine> byName;
+
+  public Engines(Map<String, Engine> byName) {
+    this.byName = Map.copyOf(byName);
+  }
+
+  public Optional<Engine> find(String name) {
+    return Optional.ofNullable(byName.get(name));
+  }
+
+  public Set<String> names() {
+    return byName.keySet();
+  }
+}

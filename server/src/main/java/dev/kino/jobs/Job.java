@@ -1,0 +1,26 @@
+package dev.kino.jobs;
+
+import java.time.Instant;
+import java.util.Optional;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A job as stored. {@code input} has the model's defaults applied; {@code output} holds storage keys (not
+ * URLs: URLs are signed when a response is built).
+ */
+public record Job(
+    String id,
+    long seq,
+    String owner,
+    String modelId,
+    ObjectNode input,
+    JobState state,
+    int attempt,
+    int maxAttempts,
+    Optional<Double> progress,
+    Optional<ObjectNode> output,
+    Optional<JobError> error,
+    Optional<ObjectNode> metadata,
+    Instant createdAt,
+    Optional<Instant> startedAt,
+    Optional<Instant> finishedAt) {}

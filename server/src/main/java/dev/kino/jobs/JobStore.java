@@ -1,0 +1,49 @@
+package dev.kino.jobs;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The durable queue. Implementations must make {@link #claim} atomic (one statement, or {@code FOR UPDATE SKIP
+ * LOCKED} on PostgreSQL) and honour the lease token on every write after a claim: a write with a stale token
+ * changes nothing and returns {@code false}.
+ */
+public interface JobStore {
+
+  /** Stores a new job in {@link JobState#IN_QUEUE}; it is durable when this returns. */
+  Job submit(NewJob job, Instant now);
+
+  Optional<Job> find(String id);
+
+  /** How many queued jobs are ahead of this one (0: next to run). */
+  long queuePosition(Job job);
+
+  /** Takes the oldest queued job, if any, under a new lease. */
+  Optional<ClaimedJob> claim(String workerId, Instant now, Duration lease);
+
+  /** Extends the lease and records progress (0..1, or null when unknown). False: the lease is lost. */
+  boolean heartbeat(Lease lease, Instant now, Duration extension, Double progress);
+
+  boolean complete(Lease lease, Completion completion, Instant now);
+
+  boolean fail(Lease lease, JobError error, Instant now);
+
+  /** Gives a job back to the queue without counting the attempt (orderly shutdown). */
+  boolean release(Lease lease);
+
+  /** Cancels a queued job; any other state is left alone. */
+  CancelOutcome cancel(String id, Instant now);
+
+  /**
+   * Puts back every running job whose lease expired before {@code now}, or fails it when it used its last
+   * attempt. Safe to run on every node at once. Returns how many jobs it touched.
+   */
+  int reapExpired(Instant now);
+
+  /**
+   * Treats every running job as abandoned, as {@link #reapExpired} would once their leases ran out. Only for a
+   * node that knows it is the sole user of the store (the embedded default, after taking the data dir lock).
+   */
+  int recoverAbandoned(Instant now);
+}

@@ -1,0 +1,123 @@
+package dev.kino.models;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads model definition files: the built-in ones shipped in the jar under {@code models/}, then an operator's
+ * directory. A file's path mirrors its model id ({@code kling/kling-3.0/pro/text-to-video.json}), so the tree
+ * is the catalogue. Every fault is reported with the file it is in.
+ */
+final class ModelLoader {
+  private static final JsonMapper JSON = JsonMapper.shared();
+
+  private ModelLoader() {}
+
+  static List<ModelDefinition> builtIn() {
+    URL root = ModelLoader.class.getClassLoader().getResource("models");
+    if (root == null) {
+      throw new ModelDefinitionException("the built-in model definitions (models/ on the class path) are missing");
+    }
+    try {
+      URI uri = root.toURI();
+      if ("jar".equals(uri.getScheme())) {
+        try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
+          return fromDirectory(jar.getPath("/models"));
+        }
+      }
+      return fromDirectory(Path.of(uri));
+    } catch (URISyntaxException | IOException e) {
+      throw new ModelDefinitionException("cannot read the built-in model definitions: " + e.getMessage(), e);
+    }
+  }
+
+  static List<ModelDefinition> fromDirectory(Path root) {
+    List<ModelDefinition> definitions = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path file : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+        String relative = root.relativize(file).toString().replace('\\', '/');
+        definitions.add(parse(relative.substring(0, relative.length() - ".json".length()), file));
+      }
+    } catch (IOException e) {
+      throw new ModelDefinitionException("cannot read model definitions in " + root + ": " + e.getMessage(), e);
+    }
+    return definitions;
+  }
+
+  private static ModelDefinition parse(String expectedId, Path file) {
+    String where = file.toString();
+    JsonNode root;
+    try {
+      root = JSON.readTree(Files.readString(file));
+    } catch (IOException | JacksonException e) {
+      throw new ModelDefinitionException(where + ": not valid JSON: " + e.getMessage(), e);
+    }
+    if (!(root instanceof ObjectNode definition)) {
+      throw new ModelDefinitionException(where + ": a model definition must be a JSON object");
+    }
+    String id = text(definition, "id", where);
+    if (!id.equals(expectedId)) {
+      throw new ModelDefinitionException(
+          where + ": declares id \"" + id + "\" but its path says \"" + expectedId + "\"; a definition's path mirrors its id");
+    }
+    ObjectNode engine = object(definition, "engine", where);
+    ObjectNode settings = engine.get("settings") instanceof ObjectNode s ? s : JSON.createObjectNode();
+    ObjectNode input = SchemaNormaliser.normalise(object(definition, "input_schema", where));
+    applyDefaultOverrides(definition, input, where);
+    return new ModelDefinition(
+        id,
+        text(definition, "title", where),
+        definition.path("description").asString(""),
+        definition.path("category").asString("video"),
+        definition.path("kind").asString(""),
+        text(engine, "type", where + " engine"),
+        settings,
+        input,
+        object(definition, "output_schema", where),
+        where);
+  }
+
+  /** A definition's optional {@code defaults} object replaces the schema's default for those fields. */
+  private static void applyDefaultOverrides(ObjectNode definition, ObjectNode input, String where) {
+    if (!(definition.get("defaults") instanceof ObjectNode defaults)) {
+      return;
+    }
+    for (Map.Entry<String, JsonNode> entry : defaults.properties()) {
+      if (!(input.path("properties").get(entry.getKey()) instanceof ObjectNode field)) {
+        throw new ModelDefinitionException(
+            where + ": defaults names \"" + entry.getKey() + "\", which is not a field of input_schema");
+      }
+      field.set("default", entry.getValue().deepCopy());
+    }
+  }
+
+  private static String text(ObjectNode node, String field, String where) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isString() || value.asString().isBlank()) {
+      throw new ModelDefinitionException(where + ": \"" + field + "\" is required and must be a non-empty string");
+    }
+    return value.asString();
+  }
+
+  private static ObjectNode object(ObjectNode node, String field, String where) {
+    return Optional.ofNullable(node.get(field))
+        .filter(ObjectNode.class::isInstance)
+        .map(ObjectNode.class::cast)
+        .orElseThrow(() -> new ModelDefinitionException(where + ": \"" + field + "\" is required and must be an object"));
+  }
+}

@@ -1,0 +1,149 @@
+package dev.kino.node;
+
+import dev.kino.api.ApiServer;
+import dev.kino.config.ConfigException;
+import dev.kino.config.Settings;
+import dev.kino.database.SqliteDatabase;
+import dev.kino.engines.Engines;
+import dev.kino.engines.sandbox.SandboxEngine;
+import dev.kino.inputs.AddressPolicy;
+import dev.kino.inputs.ImageInputs;
+import dev.kino.inputs.UrlFetcher;
+import dev.kino.jobs.SqliteJobStore;
+import dev.kino.keys.CreatedKey;
+import dev.kino.keys.KeyStore;
+import dev.kino.media.FfmpegCodecs;
+import dev.kino.media.MediaException;
+import dev.kino.models.Model;
+import dev.kino.models.ModelCatalog;
+import dev.kino.storage.LocalFileStore;
+import dev.kino.storage.UrlSigner;
+import dev.kino.workers.Wakeup;
+import dev.kino.workers.WorkerPool;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Kino server on the embedded default: SQLite and files in the data directory, the sandbox engine, workers
+ * and the HTTP API in one process. Start-up checks everything it can before it listens.
+ */
+public final class KinoNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KinoNode.class);
+
+  private final DataDirLock lock;
+  private final SqliteDatabase db;
+  private final WorkerPool workers;
+  private final ApiServer api;
+
+  private KinoNode(DataDirLock lock, SqliteDatabase db, WorkerPool workers, ApiServer api) {
+    this.lock = lock;
+    this.db = db;
+    this.workers = workers;
+    this.api = api;
+  }
+
+  /** Starts a node; {@code out} receives the one-time admin key, if one is generated. */
+  public static KinoNode start(Settings settings, PrintStream out) {
+    Clock clock = Clock.systemUTC();
+    DataDirLock lock = DataDirLock.acquire(settings.dataDir());
+    try {
+      ModelCatalog catalog = ModelCatalog.load(settings.modelsDir());
+      UrlFetcher fetcher = new UrlFetcher(new AddressPolicy(settings.fetchAllow()));
+      Engines engines = new Engines(Map.of("sandbox", new SandboxEngine(new ImageInputs(fetcher))));
+      requireEngines(catalog, engines);
+      if (settings.workers() > 0) {
+        FfmpegCodecs.requireEncoders();
+      }
+      SqliteDatabase db = SqliteDatabase.open(settings.dataDir());
+      KeyStore keys = new KeyStore(db);
+      ensureAdminKey(settings, keys, clock, out);
+      SqliteJobStore store = new SqliteJobStore(db);
+      int recovered = store.recoverAbandoned(clock.instant());
+      if (recovered > 0) {
+        LOG.warn("{} job(s) were running when the server last stopped; they are back in the queue", recovered);
+      }
+      Path workRoot = cleanWorkRoot(settings.dataDir());
+      LocalFileStore files = new LocalFileStore(settings.dataDir());
+      UrlSigner signer = UrlSigner.forDataDir(settings.dataDir());
+      Wakeup wakeup = new Wakeup();
+      WorkerPool workers =
+          new WorkerPool(
+              store, catalog, engines, files, workRoot, wakeup, clock, settings.lease(), settings.workers(), "node-" + UUID.randomUUID());
+      ApiServer api = new ApiServer(settings, catalog, store, keys, files, signer, fetcher, wakeup::signal, clock).start();
+      workers.start();
+      LOG.info(
+          "Kino is listening on http://{}:{} (data dir {}, {} models, {} workers)",
+          settings.host(), api.port(), settings.dataDir(), catalog.all().size(), settings.workers());
+      return new KinoNode(lock, db, workers, api);
+    } catch (MediaException e) {
+      lock.close();
+      throw new ConfigException(e.getMessage());
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  public int port() {
+    return api.port();
+  }
+
+  private static void requireEngines(ModelCatalog catalog, Engines engines) {
+    for (Model model : catalog.all()) {
+      String engine = model.definition().engine();
+      if (engines.find(engine).isEmpty()) {
+        throw new ConfigException(
+            model.definition().source() + ": engine \"" + engine + "\" is not available; this build has " + engines.names());
+      }
+    }
+  }
+
+  /** With no operator key and no stored keys, nobody could call the API: make an admin key and show it once. */
+  private static void ensureAdminKey(Settings settings, KeyStore keys, Clock clock, PrintStream out) {
+    if (settings.adminKey().isPresent() || !keys.isEmpty()) {
+      return;
+    }
+    CreatedKey created = keys.create("admin", true, clock.instant());
+    out.println();
+    out.println("Kino created an admin API key. It is shown this once and stored only as a hash:");
+    out.println();
+    out.println("    " + created.plaintext());
+    out.println();
+    out.println("Use it as: Authorization: Bearer <key>. Make more with ./kino keys create --name NAME");
+    out.println();
+    out.flush();
+  }
+
+  private static Path cleanWorkRoot(Path dataDir) {
+    Path work = dataDir.resolve("work");
+    try {
+      if (Files.exists(work)) {
+        try (Stream<Path> paths = Files.walk(work)) {
+          paths.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(work)).forEach(p -> p.toFile().delete());
+        }
+      }
+      return Files.createDirectories(work);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare " + work, e);
+    }
+  }
+
+  /** Stops listening, gives running jobs back to the queue, closes the database and releases the data dir. */
+  @Override
+  public void close() {
+    api.close();
+    workers.close();
+    db.close();
+    lock.close();
+  }
+}

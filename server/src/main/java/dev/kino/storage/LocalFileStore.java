@@ -1,0 +1,74 @@
+package dev.kino.storage;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.Optional;
+
+/** Files under {@code <data-dir>/files}. A stored file appears whole or not at all (write, then rename). */
+public final class LocalFileStore implements FileStore {
+  private static final Map<String, String> TYPES =
+      Map.of(
+          "mp4", "video/mp4",
+          "jpg", "image/jpeg",
+          "jpeg", "image/jpeg",
+          "png", "image/png",
+          "webp", "image/webp",
+          "bmp", "image/bmp",
+          "json", "application/json");
+
+  private final Path root;
+
+  public LocalFileStore(Path dataDir) {
+    this.root = dataDir.resolve("files").toAbsolutePath().normalize();
+  }
+
+  @Override
+  public void put(String key, Path source) throws IOException {
+    Path target = resolve(key);
+    Files.createDirectories(target.getParent());
+    Path partial = target.resolveSibling(target.getFileName() + ".partial");
+    Files.copy(source, partial, StandardCopyOption.REPLACE_EXISTING);
+    try {
+      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  @Override
+  public Optional<StoredFile> find(String key) {
+    if (!FileStore.isValidKey(key)) {
+      return Optional.empty();
+    }
+    Path file = resolve(key);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new StoredFile(file, Files.size(file), contentType(key)));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private Path resolve(String key) {
+    if (!FileStore.isValidKey(key)) {
+      throw new IllegalArgumentException("not a storage key: " + key);
+    }
+    Path file = root.resolve(key).normalize();
+    if (!file.startsWith(root)) {
+      throw new IllegalArgumentException("storage key escapes the store: " + key);
+    }
+    return file;
+  }
+
+  static String contentType(String key) {
+    int dot = key.lastIndexOf('.');
+    String extension = dot < 0 ? "" : key.substring(dot + 1).toLowerCase(java.util.Locale.ROOT);
+    return TYPES.getOrDefault(extension, "application/octet-stream");
+  }
+}

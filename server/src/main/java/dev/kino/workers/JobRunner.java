@@ -1,0 +1,199 @@
+package dev.kino.workers;
+
+import dev.kino.engines.Engine;
+import dev.kino.engines.EngineException;
+import dev.kino.engines.EngineResult;
+import dev.kino.engines.EngineTask;
+import dev.kino.engines.Engines;
+import dev.kino.engines.OutputFile;
+import dev.kino.jobs.ClaimedJob;
+import dev.kino.jobs.Completion;
+import dev.kino.jobs.Job;
+import dev.kino.jobs.JobError;
+import dev.kino.jobs.JobStore;
+import dev.kino.jobs.Lease;
+import dev.kino.models.Model;
+import dev.kino.models.ModelCatalog;
+import dev.kino.storage.FileStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Runs one claimed job to one outcome, with a heartbeat that renews the lease (and records progress) while the
+ * engine works. If the heartbeat finds the lease lost, the engine is interrupted and nothing more is written.
+ */
+final class JobRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+  private static final long HEARTBEAT_MILLIS = 1000;
+
+  private final JobStore store;
+  private final ModelCatalog models;
+  private final Engines engines;
+  private final FileStore files;
+  private final Path workRoot;
+  private final Clock clock;
+  private final Duration lease;
+  private final ScheduledExecutorService scheduler;
+  private final BooleanSupplier nodeRunning;
+
+  JobRunner(
+      JobStore store,
+      ModelCatalog models,
+      Engines engines,
+      FileStore files,
+      Path workRoot,
+      Clock clock,
+      Duration lease,
+      ScheduledExecutorService scheduler,
+      BooleanSupplier nodeRunning) {
+    this.store = store;
+    this.models = models;
+    this.engines = engines;
+    this.files = files;
+    this.workRoot = workRoot;
+    this.clock = clock;
+    this.lease = lease;
+    this.scheduler = scheduler;
+    this.nodeRunning = nodeRunning;
+  }
+
+  void run(ClaimedJob claimed) throws InterruptedException {
+    Job job = claimed.job();
+    Lease jobLease = claimed.lease();
+    LOG.info("job {} ({}) started, attempt {}", job.id(), job.modelId(), job.attempt());
+    AtomicReference<Double> progress = new AtomicReference<>();
+    AtomicBoolean leaseLost = new AtomicBoolean();
+    Thread worker = Thread.currentThread();
+    long heartbeatEvery = Math.min(HEARTBEAT_MILLIS, lease.toMillis() / 3);
+    ScheduledFuture<?> heartbeat =
+        scheduler.scheduleWithFixedDelay(
+            () -> beat(jobLease, progress, leaseLost, worker), heartbeatEvery, heartbeatEvery, TimeUnit.MILLISECONDS);
+    Path workDir = null;
+    Outcome outcome;
+    try {
+      workDir = Files.createDirectories(workRoot.resolve(job.id() + "-" + job.attempt()));
+      outcome = execute(job, workDir, progress::set);
+    } catch (IOException e) {
+      outcome = new Outcome.Failed(new JobError("internal_error", "could not prepare the job's work directory: " + e.getMessage()));
+    } finally {
+      heartbeat.cancel(false);
+    }
+    try {
+      if (leaseLost.get()) {
+        LOG.warn("job {} lost its lease while running; its result is discarded (another run owns the job)", job.id());
+        Thread.interrupted();
+        return;
+      }
+      record(job, jobLease, outcome);
+    } finally {
+      deleteTree(workDir);
+    }
+    if (outcome instanceof Outcome.Interrupted && !nodeRunning.getAsBoolean()) {
+      throw new InterruptedException("node stopping");
+    }
+  }
+
+  /** The one catch-all: whatever the engine throws ends as an outcome, never as a job stuck in progress. */
+  private Outcome execute(Job job, Path workDir, dev.kino.engines.Progress progress) {
+    try {
+      Model model =
+          models.find(job.modelId())
+              .orElseThrow(() -> new EngineException("model_unavailable", "the model " + job.modelId() + " is no longer served by this node"));
+      Engine engine =
+          engines.find(model.definition().engine())
+              .orElseThrow(() -> new EngineException("engine_unavailable", "the engine " + model.definition().engine() + " is not available on this node"));
+      EngineTask task =
+          new EngineTask(job.id(), job.modelId(), job.input(), model.definition().engineSettings(), job.attempt(), workDir);
+      return new Outcome.Succeeded(engine.run(task, progress));
+    } catch (EngineException e) {
+      return new Outcome.Failed(new JobError(e.code(), e.getMessage()));
+    } catch (InterruptedException e) {
+      return new Outcome.Interrupted();
+    } catch (RuntimeException | Error e) {
+      LOG.error("job {} failed with an unexpected error in its engine; the job is marked failed", job.id(), e);
+      return new Outcome.Failed(new JobError("engine_error", "the engine failed unexpectedly: " + e));
+    }
+  }
+
+  private void record(Job job, Lease jobLease, Outcome outcome) {
+    boolean recorded =
+        switch (outcome) {
+          case Outcome.Succeeded s -> complete(job, jobLease, s.result());
+          case Outcome.Failed f -> {
+            LOG.info("job {} failed: {} ({})", job.id(), f.error().code(), f.error().message());
+            yield store.fail(jobLease, f.error(), clock.instant());
+          }
+          case Outcome.Interrupted i -> {
+            LOG.info("job {} interrupted; back to the queue", job.id());
+            yield store.release(jobLease);
+          }
+        };
+    if (!recorded) {
+      LOG.warn("job {}: the outcome was not recorded because the lease was lost meanwhile", job.id());
+    }
+  }
+
+  /** Stores the files under attempt-specific keys, so a stale run can never overwrite the winner's outputs. */
+  private boolean complete(Job job, Lease jobLease, EngineResult result) {
+    ObjectNode output = JsonMapper.shared().createObjectNode();
+    try {
+      for (OutputFile file : result.files()) {
+        String key = "jobs/" + job.id() + "/" + jobLease.attempt() + "/" + file.path().getFileName();
+        files.put(key, file.path());
+        if (!output.has(file.field())) {
+          output.put(file.field(), key);
+        }
+        ArrayNode plural = output.has(file.field() + "s") ? (ArrayNode) output.get(file.field() + "s") : output.putArray(file.field() + "s");
+        plural.add(key);
+      }
+    } catch (IOException e) {
+      LOG.error("job {}: cannot store its outputs; the job is marked failed", job.id(), e);
+      return store.fail(jobLease, new JobError("storage_failed", "the outputs could not be stored: " + e.getMessage()), clock.instant());
+    }
+    boolean done = store.complete(jobLease, new dev.kino.jobs.Completion(output, result.metadata()), clock.instant());
+    if (done) {
+      LOG.info("job {} completed", job.id());
+    }
+    return done;
+  }
+
+  private void beat(Lease jobLease, AtomicReference<Double> progress, AtomicBoolean leaseLost, Thread worker) {
+    try {
+      if (!store.heartbeat(jobLease, clock.instant(), lease, progress.get())) {
+        if (leaseLost.compareAndSet(false, true)) {
+          worker.interrupt();
+        }
+      }
+    } catch (RuntimeException e) {
+      // A missed heartbeat is survivable while the lease lasts; the next one tries again.
+      LOG.warn("heartbeat for job {} failed: {}", jobLease.jobId(), e.getMessage());
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      LOG.warn("could not delete work directory {}: {}", dir, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package dev.kino.workers;
+
+import dev.kino.engines.EngineResult;
+import dev.kino.jobs.JobError;
+
+/** How one run ended; the worker turns it into exactly one fenced write. */
+sealed interface Outcome {
+  record Succeeded(EngineResult result) implements Outcome {}
+
+  record Failed(JobError error) implements Outcome {}
+
+  /** The node is stopping: give the job back to the queue for another run. */
+  record Interrupted() implements Outcome {}
+}

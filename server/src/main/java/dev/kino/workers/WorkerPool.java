@@ -1,0 +1,129 @@
+package dev.kino.workers;
+
+import dev.kino.engines.Engines;
+import dev.kino.jobs.ClaimedJob;
+import dev.kino.jobs.JobStore;
+import dev.kino.models.ModelCatalog;
+import dev.kino.storage.FileStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's workers: each claims the oldest queued job, runs it and records the outcome, then claims again;
+ * idle workers sleep until a {@link Wakeup} or the next poll. A reaper returns jobs whose lease expired to the
+ * queue.
+ */
+public final class WorkerPool implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
+  private static final long POLL_MILLIS = 1000;
+
+  private final JobStore store;
+  private final JobRunner runner;
+  private final Wakeup wakeup;
+  private final Clock clock;
+  private final Duration lease;
+  private final int size;
+  private final String nodeId;
+  private final List<Thread> threads = new ArrayList<>();
+  private final ScheduledExecutorService scheduler;
+  private volatile boolean running = true;
+
+  public WorkerPool(
+      JobStore store,
+      ModelCatalog models,
+      Engines engines,
+      FileStore files,
+      Path workRoot,
+      Wakeup wakeup,
+      Clock clock,
+      Duration lease,
+      int size,
+      String nodeId) {
+    this.store = store;
+    this.wakeup = wakeup;
+    this.clock = clock;
+    this.lease = lease;
+    this.size = size;
+    this.nodeId = nodeId;
+    this.scheduler =
+        Executors.newScheduledThreadPool(1, Thread.ofPlatform().name("kino-heartbeat").daemon().factory());
+    this.runner = new JobRunner(store, models, engines, files, workRoot, clock, lease, scheduler, () -> running);
+  }
+
+  public void start() {
+    long reapEvery = Math.max(250, lease.toMillis() / 4);
+    scheduler.scheduleWithFixedDelay(this::reap, reapEvery, reapEvery, TimeUnit.MILLISECONDS);
+    for (int i = 0; i < size; i++) {
+      String workerId = nodeId + "/worker-" + i;
+      Thread thread = Thread.ofPlatform().name("kino-" + "worker-" + i).start(() -> loop(workerId));
+      threads.add(thread);
+    }
+    LOG.info("{} worker(s) started", size);
+  }
+
+  private void loop(String workerId) {
+    long seen = wakeup.current();
+    while (running) {
+      try {
+        Optional<ClaimedJob> claimed = store.claim(workerId, clock.instant(), lease);
+        if (claimed.isPresent()) {
+          runner.run(claimed.get());
+          continue;
+        }
+        seen = wakeup.await(seen, POLL_MILLIS);
+      } catch (InterruptedException e) {
+        if (!running) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        // The store is unreachable or broken; the job, if any, keeps its lease and the reaper frees it.
+        LOG.error("worker {} could not claim or record a job; retrying in a second", workerId, e);
+        sleepQuietly();
+      }
+    }
+  }
+
+  private void reap() {
+    try {
+      int reaped = store.reapExpired(clock.instant());
+      if (reaped > 0) {
+        LOG.warn("{} job(s) had an expired lease and went back to the queue (or failed on their last attempt)", reaped);
+        wakeup.signal();
+      }
+    } catch (RuntimeException e) {
+      LOG.error("lease reaper failed; it runs again shortly", e);
+    }
+  }
+
+  private static void sleepQuietly() {
+    try {
+      Thread.sleep(POLL_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops claiming, interrupts running jobs (they go back to the queue) and waits for the workers to finish. */
+  @Override
+  public void close() {
+    running = false;
+    threads.forEach(Thread::interrupt);
+    for (Thread thread : threads) {
+      try {
+        thread.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    scheduler.shutdownNow();
+  }
+}
