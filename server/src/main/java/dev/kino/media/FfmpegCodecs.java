@@ -1,6 +1,7 @@
 package dev.kino.media;
 
 import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
 
 /**
  * Start-up check that the bundled FFmpeg has the encoders Kino relies on. FFmpeg does not fail when asked for a
@@ -10,7 +11,17 @@ import org.bytedeco.ffmpeg.global.avcodec;
 public final class FfmpegCodecs {
   static final String H264_ENCODER = "libx264";
 
+  static {
+    // FFmpeg prints encoder statistics to stderr by default; Kino logs what matters itself.
+    avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+  }
+
   private FfmpegCodecs() {}
+
+  /** Loads FFmpeg with its logging turned down to errors; idempotent. */
+  static void load() {
+    // Running the static initialiser is the point.
+  }
 
   /** Loads FFmpeg's native libraries and throws when an encoder is missing. */
   public static void requireEncoders() throws MediaException {

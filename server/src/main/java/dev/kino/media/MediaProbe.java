@@ -2,7 +2,6 @@ package dev.kino.media;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FrameGrabber;
 import org.bytedeco.javacv.Java2DFrameConverter;
@@ -10,7 +9,7 @@ import org.bytedeco.javacv.Java2DFrameConverter;
 /** Reads what a media file holds, through FFmpeg, restricted to plain local files. */
 public final class MediaProbe {
   static {
-    avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+    FfmpegCodecs.load();
   }
 
   private MediaProbe() {}

@@ -15,6 +15,10 @@ import org.bytedeco.javacv.Java2DFrameConverter;
  * of the wall clock, and the index at the front so browsers can start playing before the end arrives.
  */
 public final class Mp4Writer implements AutoCloseable {
+  static {
+    FfmpegCodecs.load();
+  }
+
   private final FFmpegFrameRecorder recorder;
   private final Java2DFrameConverter converter = new Java2DFrameConverter();
   private final VideoFormat format;

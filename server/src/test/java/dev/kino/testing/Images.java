@@ -1,0 +1,86 @@
+package dev.kino.testing;
+
+import com.sun.net.httpserver.HttpServer;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.imageio.ImageIO;
+
+/**
+ * Test images, and a loopback HTTP server that hands out bytes at paths: it stands in for the public image
+ * hosts whose URLs users put in {@code start_image_url}.
+ */
+public final class Images implements AutoCloseable {
+  private final HttpServer server;
+  private final Map<String, byte[]> files = new ConcurrentHashMap<>();
+
+  private Images() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          byte[] body = files.get(exchange.getRequestURI().getPath());
+          if (body == null) {
+            exchange.sendResponseHeaders(404, -1);
+          } else {
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+          }
+          exchange.close();
+        });
+    server.start();
+  }
+
+  public static Images serve() {
+    try {
+      return new Images();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Publishes bytes at a path and returns the URL. */
+  public String put(String path, byte[] bytes) {
+    files.put(path, bytes);
+    return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+  }
+
+  /** Four coloured quadrants: easy to recognise after scaling and lossy encoding. */
+  public static BufferedImage quadrants(int width, int height) {
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setColor(new Color(220, 30, 30));
+    g.fillRect(0, 0, width / 2, height / 2);
+    g.setColor(new Color(30, 200, 40));
+    g.fillRect(width / 2, 0, width - width / 2, height / 2);
+    g.setColor(new Color(30, 60, 220));
+    g.fillRect(0, height / 2, width / 2, height - height / 2);
+    g.setColor(new Color(240, 230, 40));
+    g.fillRect(width / 2, height / 2, width - width / 2, height - height / 2);
+    g.dispose();
+    return image;
+  }
+
+  public static byte[] encode(BufferedImage image, String format) {
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      if (!ImageIO.write(image, format, out)) {
+        throw new IllegalArgumentException("no writer for " + format);
+      }
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
