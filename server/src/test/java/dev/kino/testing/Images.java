@@ -67,13 +67,41 @@ public final class Images implements AutoCloseable {
     return image;
   }
 
+  /** Encodes with ImageIO (jpg, png, bmp) or, for WebP, which the JDK cannot write, with FFmpeg's libwebp. */
   public static byte[] encode(BufferedImage image, String format) {
+    if (format.equals("webp")) {
+      return webp(image);
+    }
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       if (!ImageIO.write(image, format, out)) {
         throw new IllegalArgumentException("no writer for " + format);
       }
       return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static byte[] webp(BufferedImage image) {
+    try {
+      java.nio.file.Path file = java.nio.file.Files.createTempFile("kino-test-", ".webp");
+      try (org.bytedeco.javacv.FFmpegFrameRecorder recorder =
+              new org.bytedeco.javacv.FFmpegFrameRecorder(file.toFile(), image.getWidth(), image.getHeight(), 0);
+          org.bytedeco.javacv.Java2DFrameConverter converter = new org.bytedeco.javacv.Java2DFrameConverter()) {
+        recorder.setFormat("webp");
+        recorder.setVideoCodecName("libwebp");
+        recorder.setPixelFormat(org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P);
+        recorder.setFrameRate(1);
+        recorder.start();
+        BufferedImage bgr = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+        bgr.getGraphics().drawImage(image, 0, 0, null);
+        recorder.record(converter.convert(bgr));
+        recorder.stop();
+      }
+      byte[] bytes = java.nio.file.Files.readAllBytes(file);
+      java.nio.file.Files.delete(file);
+      return bytes;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
