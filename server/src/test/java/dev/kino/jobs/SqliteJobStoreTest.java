@@ -1,0 +1,265 @@
+package dev.kino.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kino.database.SqliteDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The queue's guarantees on a real SQLite file: FIFO claims, one owner per job, every write after a claim
+ * fenced by the lease token, expired leases re-queued or failed after the last attempt. Time is passed in, so
+ * no test sleeps.
+ */
+class SqliteJobStoreTest {
+  static final Instant T0 = Instant.parse("2026-11-21T12:00:00Z");
+  static final Duration LEASE = Duration.ofSeconds(30);
+
+  Path dir;
+  SqliteDatabase db;
+  SqliteJobStore store;
+
+  @BeforeEach
+  void open() throws Exception {
+    dir = Files.createTempDirectory("kino-store-");
+    db = SqliteDatabase.open(dir);
+    store = new SqliteJobStore(db);
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  @Test
+  void a_submitted_job_is_queued_with_its_input() {
+    Job job = submit("first");
+
+    Job stored = store.find(job.id()).orElseThrow();
+    assertThat(stored.state()).isEqualTo(JobState.IN_QUEUE);
+    assertThat(stored.input().path("prompt").asString()).isEqualTo("first");
+    assertThat(stored.attempt()).isZero();
+    assertThat(stored.createdAt()).isEqualTo(T0);
+  }
+
+  @Test
+  void claims_take_the_oldest_queued_job_first() {
+    Job first = submit("first");
+    Job second = submit("second");
+
+    assertThat(claim().job().id()).isEqualTo(first.id());
+    assertThat(claim().job().id()).isEqualTo(second.id());
+    assertThat(store.claim("w", T0, LEASE)).isEmpty();
+  }
+
+  @Test
+  void a_claim_starts_an_attempt_under_a_lease() {
+    submit("p");
+
+    ClaimedJob claimed = claim();
+
+    assertThat(claimed.job().state()).isEqualTo(JobState.IN_PROGRESS);
+    assertThat(claimed.job().attempt()).isEqualTo(1);
+    assertThat(claimed.lease().attempt()).isEqualTo(1);
+    assertThat(claimed.job().startedAt()).contains(T0);
+  }
+
+  @Test
+  void concurrent_claims_never_hand_one_job_to_two_workers() throws Exception {
+    for (int i = 0; i < 200; i++) {
+      submit("job " + i);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<List<String>>> workers = new ArrayList<>();
+    for (int w = 0; w < 8; w++) {
+      String worker = "w" + w;
+      workers.add(
+          pool.submit(
+              () -> {
+                List<String> mine = new ArrayList<>();
+                Optional<ClaimedJob> claimed;
+                while ((claimed = store.claim(worker, T0, LEASE)).isPresent()) {
+                  mine.add(claimed.get().job().id());
+                }
+                return mine;
+              }));
+    }
+    Set<String> all = new HashSet<>();
+    int total = 0;
+    for (Future<List<String>> worker : workers) {
+      List<String> ids = worker.get();
+      total += ids.size();
+      all.addAll(ids);
+    }
+    pool.shutdown();
+
+    assertThat(total).isEqualTo(200);
+    assertThat(all).hasSize(200);
+  }
+
+  @Test
+  void queue_position_counts_the_queued_jobs_ahead() {
+    Job first = submit("a");
+    Job second = submit("b");
+    Job third = submit("c");
+    claim();
+
+    assertThat(store.queuePosition(store.find(second.id()).orElseThrow())).isZero();
+    assertThat(store.queuePosition(store.find(third.id()).orElseThrow())).isEqualTo(1);
+    assertThat(first.id()).isNotNull();
+  }
+
+  @Test
+  void completion_records_outputs_and_finishes_the_job() {
+    submit("p");
+    ClaimedJob claimed = claim();
+
+    assertThat(store.complete(claimed.lease(), completion("jobs/x/1/video.mp4"), T0.plusSeconds(5))).isTrue();
+
+    Job done = store.find(claimed.job().id()).orElseThrow();
+    assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+    assertThat(done.output().orElseThrow().path("video").asString()).isEqualTo("jobs/x/1/video.mp4");
+    assertThat(done.finishedAt()).contains(T0.plusSeconds(5));
+    assertThat(done.progress()).contains(1.0);
+  }
+
+  @Test
+  void a_worker_whose_lease_expired_can_write_nothing_after_another_worker_claimed_the_job() {
+    submit("p");
+    ClaimedJob stale = claim();
+    assertThat(store.reapExpired(T0.plus(LEASE).plusSeconds(1))).isEqualTo(1);
+    ClaimedJob fresh = store.claim("w2", T0.plus(LEASE).plusSeconds(2), LEASE).orElseThrow();
+
+    assertThat(store.heartbeat(stale.lease(), T0.plusSeconds(40), LEASE, 0.5)).isFalse();
+    assertThat(store.complete(stale.lease(), completion("stale"), T0.plusSeconds(40))).isFalse();
+    assertThat(store.fail(stale.lease(), new JobError("x", "stale"), T0.plusSeconds(40))).isFalse();
+    assertThat(store.release(stale.lease())).isFalse();
+
+    assertThat(store.complete(fresh.lease(), completion("fresh"), T0.plusSeconds(41))).isTrue();
+    Job done = store.find(fresh.job().id()).orElseThrow();
+    assertThat(done.output().orElseThrow().path("video").asString()).isEqualTo("fresh");
+    assertThat(done.attempt()).isEqualTo(2);
+  }
+
+  @Test
+  void a_heartbeat_extends_the_lease_so_the_reaper_leaves_the_job_alone() {
+    submit("p");
+    ClaimedJob claimed = claim();
+
+    assertThat(store.heartbeat(claimed.lease(), T0.plusSeconds(25), LEASE, 0.4)).isTrue();
+
+    assertThat(store.reapExpired(T0.plusSeconds(40))).isZero();
+    assertThat(store.find(claimed.job().id()).orElseThrow().progress()).contains(0.4);
+    assertThat(store.reapExpired(T0.plusSeconds(56))).isEqualTo(1);
+  }
+
+  @Test
+  void an_expired_lease_on_the_last_attempt_fails_the_job() {
+    Job job = store.submit(new NewJob("owner", "m", input("p"), 2), T0);
+    claim();
+    store.reapExpired(T0.plusSeconds(31));
+    store.claim("w", T0.plusSeconds(32), LEASE).orElseThrow();
+
+    store.reapExpired(T0.plusSeconds(63));
+
+    Job failed = store.find(job.id()).orElseThrow();
+    assertThat(failed.state()).isEqualTo(JobState.FAILED);
+    assertThat(failed.error().orElseThrow().code()).isEqualTo("lease_lost");
+    assertThat(failed.finishedAt()).isPresent();
+  }
+
+  @Test
+  void recovery_after_a_crash_requeues_every_running_job_at_once() {
+    submit("a");
+    submit("b");
+    claim();
+    claim();
+
+    assertThat(store.recoverAbandoned(T0.plusSeconds(1))).isEqualTo(2);
+
+    assertThat(store.claim("w", T0.plusSeconds(2), LEASE)).isPresent();
+  }
+
+  @Test
+  void release_gives_the_job_back_without_spending_an_attempt() {
+    Job job = submit("p");
+    store.release(claim().lease());
+
+    Job back = store.find(job.id()).orElseThrow();
+    assertThat(back.state()).isEqualTo(JobState.IN_QUEUE);
+    assertThat(back.attempt()).isZero();
+  }
+
+  @Test
+  void only_a_queued_job_can_be_cancelled() {
+    Job queued = submit("a");
+    Job running = submit("b");
+    store.cancel(queued.id(), T0); // out of the way, so the claim below takes "b"
+    ClaimedJob claimed = claim();
+
+    assertThat(store.find(queued.id()).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+    assertThat(store.cancel(queued.id(), T0)).isEqualTo(CancelOutcome.NOT_CANCELLABLE);
+    assertThat(store.cancel(running.id(), T0)).isEqualTo(CancelOutcome.NOT_CANCELLABLE);
+    store.complete(claimed.lease(), completion("v"), T0);
+    assertThat(store.cancel(running.id(), T0)).isEqualTo(CancelOutcome.NOT_CANCELLABLE);
+    assertThat(store.find(running.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+  }
+
+  @Test
+  void the_database_itself_refuses_a_completed_job_without_output() {
+    Job job = submit("p");
+
+    assertThatThrownBy(
+            () ->
+                db.writes()
+                    .useHandle(h -> h.execute("UPDATE jobs SET status = 'completed', finished_at = 1 WHERE id = ?", job.id())))
+        .hasMessageContaining("CHECK");
+  }
+
+  @Test
+  void jobs_survive_closing_and_reopening_the_database() {
+    Job job = submit("durable");
+    db.close();
+
+    db = SqliteDatabase.open(dir);
+    store = new SqliteJobStore(db);
+
+    assertThat(store.find(job.id()).orElseThrow().input().path("prompt").asString()).isEqualTo("durable");
+  }
+
+  private Job submit(String prompt) {
+    return store.submit(new NewJob("owner", "kling/kling-3.0/pro/text-to-video", input(prompt), 3), T0);
+  }
+
+  private ClaimedJob claim() {
+    return store.claim("w", T0, LEASE).orElseThrow();
+  }
+
+  private static ObjectNode input(String prompt) {
+    ObjectNode input = JsonMapper.shared().createObjectNode();
+    input.put("prompt", prompt);
+    return input;
+  }
+
+  private static Completion completion(String key) {
+    ObjectNode output = JsonMapper.shared().createObjectNode();
+    output.put("video", key);
+    return new Completion(output, JsonMapper.shared().createObjectNode());
+  }
+}

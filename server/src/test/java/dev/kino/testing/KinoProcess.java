@@ -1,0 +1,142 @@
+package dev.kino.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real {@code kino} main class in a separate JVM, as the launcher would, on this test's class path. */
+public final class KinoProcess implements AutoCloseable {
+  private final Process process;
+  private final Path log;
+
+  private KinoProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  /** Starts {@code kino serve} on the data dir and waits until it answers its health check. */
+  public static KinoProcess serve(Path dataDir, int port, String... extra) {
+    return serve(true, dataDir, port, extra);
+  }
+
+  /** As {@link #serve}, without {@code KINO_ADMIN_KEY}, as a newcomer starts it. */
+  public static KinoProcess serveWithoutAdminKey(Path dataDir, int port) {
+    return serve(false, dataDir, port, "--workers", "0");
+  }
+
+  private static KinoProcess serve(boolean adminKey, Path dataDir, int port, String... extra) {
+    List<String> args = new ArrayList<>(List.of("serve", "--data-dir", dataDir.toString(), "--port", Integer.toString(port)));
+    args.addAll(List.of(extra));
+    KinoProcess kino = start(args, "kino-serve-", adminKey);
+    Api api = new Api("http://127.0.0.1:" + port, null);
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!kino.process.isAlive()) {
+        throw new AssertionError("kino serve exited early:\n" + kino.output());
+      }
+      try {
+        if (api.get("/healthz").status() == 200) {
+          return kino;
+        }
+      } catch (UncheckedIOException notYet) {
+        // Not listening yet.
+      }
+      sleep(100);
+    }
+    kino.close();
+    throw new AssertionError("kino serve did not become healthy:\n" + kino.output());
+  }
+
+  /** Runs a short command ({@code keys create ...}) to completion and returns its exit code and output. */
+  public static Result run(String... args) {
+    KinoProcess kino = start(List.of(args), "kino-cmd-", true);
+    try {
+      if (!kino.process.waitFor(60, TimeUnit.SECONDS)) {
+        kino.process.destroyForcibly();
+        throw new AssertionError("kino " + String.join(" ", args) + " did not finish");
+      }
+      return new Result(kino.process.exitValue(), new String(kino.process.getInputStream().readAllBytes(), StandardCharsets.UTF_8), kino.output());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** What a finished command printed: {@code stdout} and {@code stderr} separately. */
+  public record Result(int exitCode, String stdout, String stderr) {}
+
+  private static KinoProcess start(List<String> args, String logPrefix, boolean adminKey) {
+    try {
+      Path log = Files.createTempFile(logPrefix, ".log");
+      List<String> command = new ArrayList<>();
+      command.add(ProcessHandle.current().info().command().orElse("java"));
+      command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.kino.Kino"));
+      command.addAll(args);
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().remove("KINO_ADMIN_KEY");
+      if (adminKey) {
+        builder.environment().put("KINO_ADMIN_KEY", TestServer.ADMIN_KEY);
+      }
+      if (args.getFirst().equals("serve")) {
+        // One stream into the log, so lines keep their order; servers run long and must not fill a pipe.
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+      } else {
+        builder.redirectError(log.toFile());
+      }
+      return new KinoProcess(builder.start(), log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** SIGKILL: no shutdown hook, no chance to tidy up. */
+  public void kill9() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  public String output() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
