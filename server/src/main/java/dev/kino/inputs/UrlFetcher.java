@@ -59,6 +59,11 @@ public final class UrlFetcher {
     if (policy.isForbiddenName(host)) {
       throw forbidden(field, url, "the host " + host + " is internal and may not be fetched");
     }
+    if (isNonCanonicalNumeric(host)) {
+      // 2130706433, 0x7f000001, 0177.1 and friends: parsers disagree on them (curl reads octal, the JDK does
+      // not), which is exactly what address-check bypasses exploit. Only a.b.c.d in decimal is accepted.
+      throw forbidden(field, url, "numeric hosts other than a plain a.b.c.d address are refused");
+    }
     if (isLiteral(host)) {
       InetAddress address = literal(field, url, host);
       if (!policy.permits(host, address)) {
@@ -159,6 +164,10 @@ public final class UrlFetcher {
       throw new InputException("url_forbidden", field, url, "only https URLs are fetched (got " + (scheme.isEmpty() ? "no scheme" : scheme) + ")");
     }
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
+      String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority().replaceFirst(":[0-9]*$", "");
+      if (isNonCanonicalNumeric(authority.toLowerCase(Locale.ROOT))) {
+        throw forbidden(field, url, "numeric hosts other than a plain a.b.c.d address are refused");
+      }
       throw new InputException("invalid_url", field, url, "the URL has no host");
     }
     if (uri.getUserInfo() != null) {
@@ -181,6 +190,13 @@ public final class UrlFetcher {
     } catch (UnknownHostException e) {
       return false;
     }
+  }
+
+  private static boolean isNonCanonicalNumeric(String host) {
+    if (!host.matches("[0-9a-fx.]+") || !host.matches(".*[0-9].*") || !host.matches("[0-9].*")) {
+      return false;
+    }
+    return !host.matches("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
   }
 
   /** Only the forms {@link URI} leaves for an IP literal; anything else is a name to resolve. */
