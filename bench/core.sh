@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Core latency benchmark: submit/status latency with 10,000 stored jobs, submit-to-start, idle RSS.
+# Usage: bench/core.sh [stored-jobs]   (prints figures; takes about a minute)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash ./kino build
+JAVA_HOME="$(bash ./kino java-home)"
+exec "$JAVA_HOME/bin/java" -cp "server/target/kino.jar:server/target/lib/*" bench/CoreBench.java "$@"
