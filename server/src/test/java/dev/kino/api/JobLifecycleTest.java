@@ -82,7 +82,8 @@ class JobLifecycleTest {
   void a_running_job_is_not_cancellable_and_goes_on_to_complete() {
     try (TestServer server = TestServer.start(1)) {
       Api api = server.api();
-      String id = api.submitOk(STD, "{\"prompt\": \"long enough to catch running\", \"duration\": 15, \"aspect_ratio\": \"1:1\", \"sound\": false}");
+      // 15 s of 1080p renders for several seconds: ample time to see it running and ask to cancel it.
+      String id = api.submitOk("kling/kling-3.0/pro/text-to-video", "{\"prompt\": \"long enough to catch running\", \"duration\": 15, \"sound\": false}");
       api.awaitState(id, Duration.ofSeconds(30), "in_progress");
 
       Api.Answer cancel = api.cancel(id);
@@ -98,10 +99,12 @@ class JobLifecycleTest {
   void a_job_moves_from_in_queue_through_in_progress_to_completed_with_progress_and_timestamps() {
     try (TestServer server = TestServer.start(1)) {
       Api api = server.api();
-      String id = api.submitOk(STD, "{\"prompt\": \"watch me render\", \"duration\": 6, \"aspect_ratio\": \"1:1\", \"sound\": false}");
+      // 15 s of 1080p takes several seconds to render, many heartbeats (1 s) long; a slower machine only
+      // widens the window in which progress is visible.
+      String id = api.submitOk("kling/kling-3.0/pro/text-to-video", "{\"prompt\": \"watch me render\", \"duration\": 15, \"sound\": false}");
 
       JsonNode running = null;
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
       while (System.nanoTime() < deadline) {
         JsonNode status = api.status(id).body();
         if (status.path("status").asString().equals("in_progress") && status.has("progress")) {
@@ -112,7 +115,7 @@ class JobLifecycleTest {
           break;
         }
       }
-      JsonNode result = api.awaitState(id, Duration.ofSeconds(60), "completed", "failed");
+      JsonNode result = api.awaitState(id, Duration.ofSeconds(120), "completed", "failed");
 
       assertThat(running).as("saw the job running with progress").isNotNull();
       assertThat(running.path("progress").asDouble()).isBetween(0.0, 1.0);
@@ -122,7 +125,7 @@ class JobLifecycleTest {
       assertThat(result.at("/output/video").asString()).startsWith(api.base() + "/files/");
       assertThat(result.at("/output/videos/0").asString()).isEqualTo(result.at("/output/video").asString());
       assertThat(result.path("finished_at").asString()).isNotBlank();
-      assertThat(result.at("/metadata/model_id").asString()).isEqualTo(STD);
+      assertThat(result.at("/metadata/model_id").asString()).isEqualTo("kling/kling-3.0/pro/text-to-video");
       assertThat(result.at("/metadata/timings/run_ms").asLong()).isPositive();
       assertThat(api.cancel(id).text("outcome")).isEqualTo("not_cancellable");
     }
