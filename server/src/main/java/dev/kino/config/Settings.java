@@ -101,6 +101,10 @@ public record Settings(
     return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, Optional.of(key), lease, maxAttempts, fileUrlTtl);
   }
 
+  public Settings withPublicUrl(URI url) {
+    return new Settings(host, port, dataDir, modelsDir, Optional.of(url), workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl);
+  }
+
   public Settings withLease(Duration newLease) {
     return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, newLease, maxAttempts, fileUrlTtl);
   }

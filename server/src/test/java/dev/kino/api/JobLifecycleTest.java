@@ -149,6 +149,30 @@ class JobLifecycleTest {
   }
 
   @Test
+  void an_orderly_stop_puts_a_running_job_back_in_the_queue_without_spending_an_attempt() {
+    try (TestServer server = TestServer.start(1)) {
+      Api api = server.api();
+      String id = api.submitOk("kling/kling-3.0/pro/text-to-video", "{\"prompt\": \"interrupted\", \"duration\": 15, \"sound\": false}");
+      api.awaitState(id, Duration.ofSeconds(60), "in_progress");
+
+      server.restart();
+
+      JsonNode result = server.api().awaitState(id, Duration.ofSeconds(120), "completed", "failed");
+      assertThat(result.path("status").asString()).isEqualTo("completed");
+      assertThat(result.at("/metadata/attempt").asInt()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void returned_urls_use_the_public_url_when_one_is_configured() {
+    try (TestServer server = TestServer.start(s -> s.withWorkers(0).withPublicUrl(java.net.URI.create("https://kino.example.com/")))) {
+      Api.Answer answer = server.api().submit(STD, SHORT);
+
+      assertThat(answer.text("status_url")).isEqualTo("https://kino.example.com/v1/requests/" + answer.text("request_id") + "/status");
+    }
+  }
+
+  @Test
   void an_unknown_request_id_is_a_404_and_a_malformed_one_a_400() {
     try (TestServer server = TestServer.start(0)) {
       Api api = server.api();

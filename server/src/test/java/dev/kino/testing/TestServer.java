@@ -18,12 +18,12 @@ import java.util.function.UnaryOperator;
 public final class TestServer implements AutoCloseable {
   public static final String ADMIN_KEY = "test-admin-key-0123456789";
 
-  private final KinoNode node;
-  private final Path dataDir;
+  private final Settings settings;
+  private KinoNode node;
 
-  private TestServer(KinoNode node, Path dataDir) {
+  private TestServer(KinoNode node, Settings settings) {
     this.node = node;
-    this.dataDir = dataDir;
+    this.settings = settings;
   }
 
   /** A server with the given number of workers; 0 keeps every job queued. */
@@ -36,11 +36,23 @@ public final class TestServer implements AutoCloseable {
       Path dataDir = Files.createTempDirectory("kino-test-");
       Settings settings =
           customise.apply(Settings.forDataDir(dataDir).withAdminKey(ADMIN_KEY).withFetchAllow(List.of("127.0.0.1")));
-      KinoNode node = KinoNode.start(settings, new PrintStream(new ByteArrayOutputStream()));
-      return new TestServer(node, settings.dataDir());
+      return new TestServer(startNode(settings), settings);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static KinoNode startNode(Settings settings) {
+    return KinoNode.start(settings, new PrintStream(new ByteArrayOutputStream()));
+  }
+
+  /** An orderly stop (as on SIGTERM) and a new node on the same data directory and port. */
+  public void restart() {
+    int port = node.port();
+    node.close();
+    Settings same = new Settings(settings.host(), port, settings.dataDir(), settings.modelsDir(), settings.publicUrl(),
+        settings.workers(), settings.fetchAllow(), settings.adminKey(), settings.lease(), settings.maxAttempts(), settings.fileUrlTtl());
+    node = startNode(same);
   }
 
   public Api api() {
@@ -56,7 +68,7 @@ public final class TestServer implements AutoCloseable {
   }
 
   public Path dataDir() {
-    return dataDir;
+    return settings.dataDir();
   }
 
   @Override
