@@ -26,9 +26,7 @@ final class JobViews {
   ObjectNode submitted(Context ctx, Job job) {
     ObjectNode body = JsonMapper.shared().createObjectNode();
     body.put("request_id", job.id());
-    body.put("status_url", links.request(ctx, job.id(), "status"));
-    body.put("result_url", links.request(ctx, job.id(), "result"));
-    body.put("cancel_url", links.request(ctx, job.id(), "cancel"));
+    putLinks(ctx, body, job);
     return body;
   }
 
@@ -42,9 +40,7 @@ final class JobViews {
     if (job.state() == JobState.IN_PROGRESS) {
       job.progress().ifPresent(p -> body.put("progress", p));
     }
-    body.put("status_url", links.request(ctx, job.id(), "status"));
-    body.put("result_url", links.request(ctx, job.id(), "result"));
-    body.put("cancel_url", links.request(ctx, job.id(), "cancel"));
+    putLinks(ctx, body, job);
     timestamps(body, job);
     body.put("attempt", job.attempt());
     return body;
@@ -67,8 +63,7 @@ final class JobViews {
     } else {
       body.putNull("error");
     }
-    body.put("status_url", links.request(ctx, job.id(), "status"));
-    body.put("result_url", links.request(ctx, job.id(), "result"));
+    putLinks(ctx, body, job);
     body.set("metadata", metadata(job));
     return body;
   }
@@ -79,6 +74,12 @@ final class JobViews {
     body.put("status", job.state().wire());
     body.put("outcome", outcome);
     return body;
+  }
+
+  private void putLinks(Context ctx, ObjectNode body, Job job) {
+    for (String action : new String[] {"status", "result", "cancel"}) {
+      body.put(action + "_url", links.request(ctx, job.id(), action));
+    }
   }
 
   /** Storage keys become signed URLs; a field holding a list of keys becomes a list of URLs. */

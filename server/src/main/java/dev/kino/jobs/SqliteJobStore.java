@@ -23,6 +23,9 @@ public final class SqliteJobStore implements JobStore {
       "seq, id, owner, model_id, input, status, attempt, max_attempts, progress, output, error, metadata,"
           + " created_at, started_at, finished_at";
 
+  /** A job leaving in_progress gives up its lease in the same statement (the CHECK constraints insist). */
+  private static final String NO_LEASE = " lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL";
+
   private final SqliteDatabase db;
 
   public SqliteJobStore(SqliteDatabase db) {
@@ -107,7 +110,7 @@ public final class SqliteJobStore implements JobStore {
   public boolean complete(Lease lease, Completion completion, Instant now) {
     return update(
         "UPDATE jobs SET status = 'completed', output = ?, metadata = ?, progress = 1, finished_at = ?,"
-            + " lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL"
+            + NO_LEASE
             + " WHERE id = ? AND lease_token = ? AND status = 'in_progress'",
         JSON.writeValueAsString(completion.output()),
         JSON.writeValueAsString(completion.metadata()),
@@ -120,7 +123,7 @@ public final class SqliteJobStore implements JobStore {
   public boolean fail(Lease lease, JobError error, Instant now) {
     return update(
         "UPDATE jobs SET status = 'failed', error = ?, finished_at = ?,"
-            + " lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL"
+            + NO_LEASE
             + " WHERE id = ? AND lease_token = ? AND status = 'in_progress'",
         JSON.writeValueAsString(error),
         now.toEpochMilli(),
@@ -132,7 +135,7 @@ public final class SqliteJobStore implements JobStore {
   public boolean release(Lease lease) {
     return update(
         "UPDATE jobs SET status = 'in_queue', attempt = attempt - 1, progress = NULL, started_at = NULL,"
-            + " lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL"
+            + NO_LEASE
             + " WHERE id = ? AND lease_token = ? AND status = 'in_progress'",
         lease.jobId(),
         lease.token());
@@ -173,7 +176,8 @@ public final class SqliteJobStore implements JobStore {
                             + " status = CASE WHEN attempt >= max_attempts THEN 'failed' ELSE 'in_queue' END,"
                             + " error = CASE WHEN attempt >= max_attempts THEN ? ELSE NULL END,"
                             + " finished_at = CASE WHEN attempt >= max_attempts THEN ? ELSE NULL END,"
-                            + " progress = NULL, lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL"
+                            + " progress = NULL,"
+                            + NO_LEASE
                             + " WHERE status = 'in_progress' AND "
                             + condition)
                     .bind(0, lost)

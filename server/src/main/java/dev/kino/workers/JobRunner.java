@@ -6,6 +6,7 @@ import dev.kino.engines.EngineResult;
 import dev.kino.engines.EngineTask;
 import dev.kino.engines.Engines;
 import dev.kino.engines.OutputFile;
+import dev.kino.engines.Progress;
 import dev.kino.jobs.ClaimedJob;
 import dev.kino.jobs.Completion;
 import dev.kino.jobs.Job;
@@ -110,7 +111,7 @@ final class JobRunner {
   }
 
   /** The one catch-all: whatever the engine throws ends as an outcome, never as a job stuck in progress. */
-  private Outcome execute(Job job, Path workDir, dev.kino.engines.Progress progress) {
+  private Outcome execute(Job job, Path workDir, Progress progress) {
     try {
       Model model =
           models.find(job.modelId())
@@ -166,7 +167,7 @@ final class JobRunner {
       LOG.error("job {}: cannot store its outputs; the job is marked failed", job.id(), e);
       return store.fail(jobLease, new JobError("storage_failed", "the outputs could not be stored: " + e.getMessage()), clock.instant());
     }
-    boolean done = store.complete(jobLease, new dev.kino.jobs.Completion(output, result.metadata()), clock.instant());
+    boolean done = store.complete(jobLease, new Completion(output, result.metadata()), clock.instant());
     if (done) {
       LOG.info("job {} completed", job.id());
     }

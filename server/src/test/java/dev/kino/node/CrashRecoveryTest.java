@@ -54,7 +54,7 @@ class CrashRecoveryTest {
     try (KinoProcess first = KinoProcess.serve(dataDir, KinoProcess.freePort(), "--workers", "0")) {
       KinoProcess.Result second = KinoProcess.run("serve", "--data-dir", dataDir.toString(), "--port", Integer.toString(KinoProcess.freePort()));
 
-      assertThat(second.exitCode()).isEqualTo(2);
+      assertThat(second.exitCode()).as("first server's log:\n" + first.output()).isEqualTo(2);
       assertThat(second.stderr()).contains("another Kino server is already running on the data directory");
     }
   }
