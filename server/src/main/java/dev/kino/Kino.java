@@ -3,6 +3,7 @@ package dev.kino;
 import dev.kino.cli.KeysCommand;
 import dev.kino.cli.ServeCommand;
 import dev.kino.config.ConfigException;
+import dev.kino.models.ModelDefinitionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,7 +20,8 @@ public final class Kino {
     CommandLine cli = new CommandLine(new Kino());
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
-          if (e instanceof ConfigException) {
+          // Start-up refusals are the operator's to fix: one clear line, no stack trace.
+          if (e instanceof ConfigException || e instanceof ModelDefinitionException) {
             commandLine.getErr().println("kino: " + e.getMessage());
             return 2;
           }

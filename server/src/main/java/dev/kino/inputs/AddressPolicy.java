@@ -131,11 +131,12 @@ public final class AddressPolicy {
         byte[] address = InetAddress.getByName(parts[0].replace("[", "").replace("]", "")).getAddress();
         int bits = parts.length == 2 ? Integer.parseInt(parts[1]) : address.length * 8;
         if (bits < 0 || bits > address.length * 8) {
-          throw new IllegalArgumentException("bad prefix length in " + text);
+          throw new NumberFormatException("prefix length out of range");
         }
         return new Cidr(address, bits);
       } catch (UnknownHostException | NumberFormatException e) {
-        throw new IllegalArgumentException("--fetch-allow " + text + " is neither a host name nor an address range");
+        throw new IllegalArgumentException(
+            "--fetch-allow " + text + " is neither a host name nor an address range such as 10.0.0.0/8 or fd00::/8");
       }
     }
 

@@ -64,8 +64,11 @@ final class ModelLoader {
     JsonNode root;
     try {
       root = JSON.readTree(Files.readString(file));
-    } catch (IOException | JacksonException e) {
-      throw new ModelDefinitionException(where + ": not valid JSON: " + e.getMessage(), e);
+    } catch (JacksonException e) {
+      throw new ModelDefinitionException(
+          where + ": not valid JSON at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new ModelDefinitionException(where + ": cannot be read: " + e.getMessage(), e);
     }
     if (!(root instanceof ObjectNode definition)) {
       throw new ModelDefinitionException(where + ": a model definition must be a JSON object");

@@ -58,7 +58,7 @@ public final class KinoNode implements AutoCloseable {
     DataDirLock lock = DataDirLock.acquire(settings.dataDir());
     try {
       ModelCatalog catalog = ModelCatalog.load(settings.modelsDir());
-      UrlFetcher fetcher = new UrlFetcher(new AddressPolicy(settings.fetchAllow()));
+      UrlFetcher fetcher = new UrlFetcher(addressPolicy(settings));
       Engines engines = new Engines(Map.of("sandbox", new SandboxEngine(new ImageInputs(fetcher))));
       requireEngines(catalog, engines);
       if (settings.workers() > 0) {
@@ -96,6 +96,14 @@ public final class KinoNode implements AutoCloseable {
 
   public int port() {
     return api.port();
+  }
+
+  private static AddressPolicy addressPolicy(Settings settings) {
+    try {
+      return new AddressPolicy(settings.fetchAllow());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
   }
 
   private static void requireEngines(ModelCatalog catalog, Engines engines) {
