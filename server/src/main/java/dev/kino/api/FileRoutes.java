@@ -4,10 +4,13 @@ import dev.kino.storage.FileStore;
 import dev.kino.storage.StoredFile;
 import dev.kino.storage.UrlSigner;
 import io.javalin.http.Context;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * Serves stored files at signed, expiring URLs (no Bearer header, like presigned URLs), with HTTP Range
@@ -28,10 +31,63 @@ final class FileRoutes {
     StoredFile file = authorised(ctx);
     ctx.header("Accept-Ranges", "bytes");
     ctx.header("Cache-Control", "private, max-age=3600");
+    ctx.contentType(file.contentType());
+    Optional<ByteRange> range;
     try {
-      ctx.writeSeekableStream(Files.newInputStream(file.path()), file.contentType(), file.size());
+      range = ByteRange.parse(ctx.header("Range"), file.size());
+    } catch (ByteRange.Unsatisfiable e) {
+      ctx.header("Content-Range", "bytes */" + file.size());
+      ctx.status(416).result(new byte[0]);
+      return;
+    }
+    try {
+      InputStream in = Files.newInputStream(file.path());
+      if (range.isEmpty()) {
+        ctx.header("Content-Length", Long.toString(file.size()));
+        ctx.status(200).result(in);
+        return;
+      }
+      ByteRange r = range.get();
+      in.skipNBytes(r.first());
+      ctx.header("Content-Range", "bytes " + r.first() + "-" + r.last() + "/" + file.size());
+      ctx.header("Content-Length", Long.toString(r.length()));
+      ctx.status(206).result(new BoundedInputStream(in, r.length()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Reads at most {@code limit} bytes of the stream beneath. */
+  private static final class BoundedInputStream extends FilterInputStream {
+    private long left;
+
+    BoundedInputStream(InputStream in, long limit) {
+      super(in);
+      this.left = limit;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int b = super.read();
+      if (b >= 0) {
+        left--;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int n = super.read(buffer, offset, (int) Math.min(length, left));
+      if (n > 0) {
+        left -= n;
+      }
+      return n;
     }
   }
 

@@ -7,6 +7,7 @@ import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.NodePath;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -40,6 +41,9 @@ final class InputValidator {
     }
     ObjectNode applied = object.deepCopy();
     Defaults.apply(schemaNode, applied);
+    if (schemaNode.path("properties").has(SchemaNormaliser.SEED) && !applied.has(SchemaNormaliser.SEED)) {
+      applied.put(SchemaNormaliser.SEED, ThreadLocalRandom.current().nextLong(SchemaNormaliser.MAX_SEED + 1));
+    }
     problems.addAll(CrossFieldRules.check(applied));
     if (!problems.isEmpty()) {
       throw new InvalidInputException(problems);

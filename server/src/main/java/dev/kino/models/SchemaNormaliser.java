@@ -17,10 +17,32 @@ final class SchemaNormaliser {
 
   private SchemaNormaliser() {}
 
+  /** The additive field every model accepts: same seed and input, same output. */
+  static final String SEED = "seed";
+
+  static final long MAX_SEED = 4_294_967_295L;
+
   static ObjectNode normalise(ObjectNode schema) {
     ObjectNode copy = schema.deepCopy();
     visit(copy);
+    addSeed(copy);
     return copy;
+  }
+
+  /**
+   * Every model takes an optional integer {@code seed} (an addition to the seed pages' schemas); when a request
+   * has none, one is chosen at submit and stored with the input, so a rerun or retry reproduces the output.
+   */
+  private static void addSeed(ObjectNode schema) {
+    if (!(schema.get("properties") instanceof ObjectNode properties) || properties.has(SEED)) {
+      return;
+    }
+    ObjectNode seed = properties.putObject(SEED);
+    seed.put("title", "Seed");
+    seed.put("description", "Makes the output reproducible: the same input and seed give the same video. Chosen at random and reported when absent.");
+    seed.put("type", "integer");
+    seed.put("minimum", 0);
+    seed.put("maximum", MAX_SEED);
   }
 
   private static void visit(ObjectNode schema) {

@@ -9,6 +9,7 @@ import dev.kino.engines.sandbox.SandboxEngine;
 import dev.kino.inputs.AddressPolicy;
 import dev.kino.inputs.ImageInputs;
 import dev.kino.inputs.UrlFetcher;
+import dev.kino.inputs.VideoInputs;
 import dev.kino.jobs.SqliteJobStore;
 import dev.kino.keys.CreatedKey;
 import dev.kino.keys.KeyStore;
@@ -59,7 +60,7 @@ public final class KinoNode implements AutoCloseable {
     try {
       ModelCatalog catalog = ModelCatalog.load(settings.modelsDir());
       UrlFetcher fetcher = new UrlFetcher(addressPolicy(settings));
-      Engines engines = new Engines(Map.of("sandbox", new SandboxEngine(new ImageInputs(fetcher))));
+      Engines engines = new Engines(Map.of("sandbox", new SandboxEngine(new ImageInputs(fetcher), new VideoInputs(fetcher))));
       requireEngines(catalog, engines);
       if (settings.workers() > 0) {
         FfmpegCodecs.requireEncoders();

@@ -65,6 +65,20 @@ class SeedExamplesEndToEndTest {
   }
 
   @Test
+  void every_result_has_a_jpeg_poster_from_the_first_shot() throws Exception {
+    JsonNode result = render(STD, json("{\"prompt\": \"poster please\", \"duration\": 3, \"aspect_ratio\": \"9:16\", \"sound\": false}"));
+
+    byte[] poster = Api.download(result.at("/output/image").asString(), null).body();
+    BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(poster));
+    assertThat(poster[0] & 0xff).isEqualTo(0xFF);
+    assertThat(poster[1] & 0xff).isEqualTo(0xD8);
+    assertThat(image.getWidth()).isEqualTo(720);
+    assertThat(image.getHeight()).isEqualTo(1280);
+    assertThat(result.at("/output/images/0").asString()).isEqualTo(result.at("/output/image").asString());
+    assertThat(result.at("/metadata/engine/poster_frame").asInt()).isEqualTo(36);
+  }
+
+  @Test
   void the_standard_text_to_video_example_renders_5_seconds_of_720p_with_sound() throws Exception {
     MediaInfo video = probe(render(STD, seedExample(STD)));
 
@@ -148,15 +162,26 @@ class SeedExamplesEndToEndTest {
   }
 
   @Test
-  void the_same_input_gives_a_byte_identical_video() throws Exception {
-    ObjectNode input = json("{\"prompt\": \"determinism, please\", \"duration\": 3, \"aspect_ratio\": \"16:9\", \"sound\": true}");
+  void the_same_input_and_seed_give_a_byte_identical_video_and_another_seed_another_one() throws Exception {
+    String body = "{\"prompt\": \"determinism, please\", \"duration\": 3, \"aspect_ratio\": \"16:9\", \"sound\": true, \"seed\": %d}";
 
-    String first = sha256(Api.downloadToFile(render(STD, input).at("/output/video").asString()));
-    String second = sha256(Api.downloadToFile(render(STD, input).at("/output/video").asString()));
-    String other = sha256(Api.downloadToFile(render(STD, json("{\"prompt\": \"another prompt\", \"duration\": 3}")).at("/output/video").asString()));
+    String first = sha256(Api.downloadToFile(render(STD, json(body.formatted(1234))).at("/output/video").asString()));
+    String second = sha256(Api.downloadToFile(render(STD, json(body.formatted(1234))).at("/output/video").asString()));
+    String otherSeed = sha256(Api.downloadToFile(render(STD, json(body.formatted(1235))).at("/output/video").asString()));
 
     assertThat(second).isEqualTo(first);
-    assertThat(other).isNotEqualTo(first);
+    assertThat(otherSeed).isNotEqualTo(first);
+  }
+
+  @Test
+  void a_request_without_a_seed_reports_the_one_chosen_and_rerunning_with_it_reproduces_the_video() throws Exception {
+    JsonNode chosen = render(STD, json("{\"prompt\": \"pick a seed\", \"duration\": 3, \"aspect_ratio\": \"1:1\"}"));
+    long seed = chosen.at("/metadata/input/seed").asLong();
+    JsonNode again = render(STD, json("{\"prompt\": \"pick a seed\", \"duration\": 3, \"aspect_ratio\": \"1:1\", \"seed\": " + seed + "}"));
+
+    assertThat(chosen.at("/metadata/engine/seed").asLong()).isEqualTo(seed);
+    assertThat(sha256(Api.downloadToFile(again.at("/output/video").asString())))
+        .isEqualTo(sha256(Api.downloadToFile(chosen.at("/output/video").asString())));
   }
 
   /** The seed page's example body: the prompt the page shows (the schema's example default) and nothing else. */

@@ -68,6 +68,13 @@ class SeedSchemaValidationTest {
       cases.add(arguments(t2v, "{\"prompt\": \"p\", \"multi_prompt\": [{\"prompt\": \"a\", \"duration\": 3}, {\"prompt\": \"b\"}]}", "multi_prompt", "duration_mismatch"));
       cases.add(arguments(t2v, "{\"prompt\": \"p\", \"start_image_url\": \"https://x/a.png\"}", "start_image_url", "unknown_field"));
     }
+    // seed is Kino's addition, on every model.
+    for (String model : List.of(PRO, STD)) {
+      cases.add(arguments(model, "{\"prompt\": \"p\", \"seed\": -1}", "seed", "minimum"));
+      cases.add(arguments(model, "{\"prompt\": \"p\", \"seed\": 4294967296}", "seed", "maximum"));
+      cases.add(arguments(model, "{\"prompt\": \"p\", \"seed\": \"42\"}", "seed", "type"));
+    }
+    cases.add(arguments(I2V, "{\"prompt\": \"p\", " + IMG + ", \"seed\": 1.5}", "seed", "type"));
     // Only the standard text-to-video page offers "intelligent"; pro accepts only "customize".
     cases.add(arguments(PRO, "{\"prompt\": \"p\", \"shot_type\": \"intelligent\"}", "shot_type", "enum"));
 
@@ -163,6 +170,16 @@ class SeedSchemaValidationTest {
     JsonNode input = appliedInput(PRO, "{\"prompt\": \"p\", \"duration\": 8, \"multi_prompt\": [{\"prompt\": \"a\", \"duration\": 3}, {\"prompt\": \"b\"}]}");
 
     assertThat(input.at("/multi_prompt/1/duration").asInt()).isEqualTo(5);
+  }
+
+  @Test
+  void a_missing_seed_is_chosen_at_submit_and_a_given_one_is_kept() {
+    JsonNode chosen = appliedInput(STD, "{\"prompt\": \"p\"}");
+    JsonNode given = appliedInput(I2V, "{\"prompt\": \"p\", " + IMG + ", \"seed\": 42}");
+
+    assertThat(chosen.path("seed").isIntegralNumber()).isTrue();
+    assertThat(chosen.path("seed").asLong()).isBetween(0L, 4_294_967_295L);
+    assertThat(given.path("seed").asLong()).isEqualTo(42);
   }
 
   @Test

@@ -62,6 +62,30 @@ class SignedFileUrlTest {
   }
 
   @Test
+  void a_suffix_range_gets_the_last_bytes() {
+    HttpResponse<byte[]> response = Api.download(videoUrl, "bytes=-100");
+
+    assertThat(response.statusCode()).isEqualTo(206);
+    assertThat(response.body()).isEqualTo(Arrays.copyOfRange(whole, whole.length - 100, whole.length));
+  }
+
+  @Test
+  void a_range_past_the_end_is_a_416_that_gives_the_size() {
+    HttpResponse<byte[]> response = Api.download(videoUrl, "bytes=" + whole.length + "-");
+
+    assertThat(response.statusCode()).isEqualTo(416);
+    assertThat(response.headers().firstValue("Content-Range")).contains("bytes */" + whole.length);
+  }
+
+  @Test
+  void a_range_ending_past_the_end_is_cut_to_the_file() {
+    HttpResponse<byte[]> response = Api.download(videoUrl, "bytes=" + (whole.length - 10) + "-" + (whole.length + 1000));
+
+    assertThat(response.statusCode()).isEqualTo(206);
+    assertThat(response.body()).hasSize(10);
+  }
+
+  @Test
   void a_tampered_signature_is_a_403() {
     HttpResponse<byte[]> response = Api.download(videoUrl.replaceAll("signature=[^&]+", "signature=AAAA"), null);
 

@@ -7,6 +7,7 @@ import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
+import java.awt.Polygon;
 import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
@@ -15,100 +16,139 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Paints the frames of one video. Text-to-video frames are a gradient in the shot's colours with moving
- * shapes; image-to-video frames are the start image, fitted to the frame, slowly pushed in. Both carry the
- * shot's prompt as a caption and a timecode. Frame 0 of an image-to-video is the fitted start image exactly.
+ * Paints the frames of one video into canvases it is handed. Text-to-video frames are a gradient in the shot's
+ * colours with a grid and figures that the shot's camera move carries; image-to-video frames are the start
+ * image, fitted to the frame, carried by the camera move, with element inserts. Both carry the shot's prompt as
+ * a caption and labels (model, shot, move, timecode). Frame 0 of an image-to-video is the fitted image alone.
  */
 final class FramePainter {
   private final int width;
   private final int height;
-  private final int fps;
   private final String title;
   private final BufferedImage startImage;
-  private final BufferedImage canvas;
+  private final List<Insert> inserts;
   private final Font captionFont;
   private final Font labelFont;
-  private Shot backgroundShot;
-  private BufferedImage background;
+  private final List<Look> looks;
+  private final BufferedImage[] backgrounds;
 
-  FramePainter(int width, int height, int fps, String title, BufferedImage startImage) {
+  /** A labelled thumbnail shown in the corner (an element's reference image). */
+  record Insert(BufferedImage thumbnail, String label) {}
+
+  FramePainter(int width, int height, String title, List<Look> looks, BufferedImage startImage, List<Insert> inserts) {
     this.width = width;
     this.height = height;
-    this.fps = fps;
     this.title = title;
+    this.looks = looks;
     this.startImage = startImage == null ? null : fitted(startImage, width, height);
-    this.canvas = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+    this.inserts = inserts;
+    this.backgrounds = new BufferedImage[looks.size()];
     int unit = Math.min(width, height);
     this.captionFont = new Font(Font.SANS_SERIF, Font.BOLD, Math.max(14, unit / 26));
     this.labelFont = new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(12, unit / 40));
   }
 
-  /** Paints frame {@code frame} of the video into a canvas reused between calls. */
-  BufferedImage paint(int frame, Shot shot, int shotCount, Look look) {
+  /** The fitted start image, for the caller's checks; null for text-to-video. */
+  BufferedImage fittedStartImage() {
+    return startImage;
+  }
+
+  void paint(BufferedImage canvas, int frame, Shot shot, int shotCount) {
     Graphics2D g = canvas.createGraphics();
     try {
+      if (startImage != null && frame == 0) {
+        g.drawImage(startImage, 0, 0, null);
+        return;
+      }
       g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
       g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-      double t = (double) (frame - shot.startFrame()) / fps;
+      AffineTransform camera = shot.move().at(shot.progress(frame), width, height);
+      Look look = looks.get(shot.index());
       if (startImage != null) {
-        paintStartImage(g, frame);
-        if (frame == 0) {
-          return canvas;
-        }
+        paintStartImage(g, camera, look);
+        paintInserts(g);
       } else {
-        g.drawImage(backgroundFor(shot, look), 0, 0, null);
-        paintShapes(g, look, t);
+        g.drawImage(background(shot.index()), 0, 0, null);
+        paintScene(g, camera, look, (double) frame / SandboxEngine.FPS);
       }
       paintCaption(g, shot.prompt());
       paintLabels(g, frame, shot, shotCount);
-      return canvas;
     } finally {
       g.dispose();
     }
   }
 
-  private void paintStartImage(Graphics2D g, int frame) {
-    if (frame == 0) {
-      g.drawImage(startImage, 0, 0, null);
-      return;
+  private void paintStartImage(Graphics2D g, AffineTransform camera, Look look) {
+    if (!camera.isIdentity() && camera.getScaleX() <= 1.0) {
+      // The move reveals what lies beyond the image: the shot's darker colour.
+      g.setColor(look.bottom());
+      g.fillRect(0, 0, width, height);
     }
-    // A slow push-in: 4% over the first ten seconds, about the frame's centre.
-    double scale = 1.0 + 0.04 * Math.min(1.0, frame / (10.0 * fps));
-    AffineTransform push = new AffineTransform();
-    push.translate(width / 2.0, height / 2.0);
-    push.scale(scale, scale);
-    push.translate(-width / 2.0, -height / 2.0);
     g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-    g.drawImage(startImage, push, null);
+    g.drawImage(startImage, camera, null);
   }
 
-  private BufferedImage backgroundFor(Shot shot, Look look) {
-    if (shot != backgroundShot) {
-      background = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
-      Graphics2D g = background.createGraphics();
-      g.setPaint(new GradientPaint(0, 0, look.top(), 0, height, look.bottom()));
+  private BufferedImage background(int shot) {
+    if (backgrounds[shot] == null) {
+      BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+      Graphics2D g = image.createGraphics();
+      g.setPaint(new GradientPaint(0, 0, looks.get(shot).top(), 0, height, looks.get(shot).bottom()));
       g.fillRect(0, 0, width, height);
       g.dispose();
-      backgroundShot = shot;
+      backgrounds[shot] = image;
     }
-    return background;
+    return backgrounds[shot];
   }
 
-  private void paintShapes(Graphics2D g, Look look, double t) {
+  /** The grid and figures, seen through the camera: the camera move is what makes them travel. */
+  private void paintScene(Graphics2D g, AffineTransform camera, Look look, double seconds) {
+    AffineTransform plain = g.getTransform();
+    g.transform(camera);
     int unit = Math.min(width, height);
-    Color[] accents = look.accents();
-    for (int i = 0; i < accents.length; i++) {
-      double phase = t * look.speed() + i * 2.1 + (look.seed() >>> (8 * i) & 0xff) / 40.0;
-      int radius = unit / (6 + 2 * i);
-      int x = (int) (width / 2.0 + Math.cos(phase) * width * (0.3 - 0.06 * i)) - radius;
-      int y = (int) (height / 2.0 + Math.sin(phase * 1.3) * height * (0.25 - 0.05 * i)) - radius;
-      g.setColor(accents[i]);
-      g.fillOval(x, y, 2 * radius, 2 * radius);
+    g.setColor(new Color(255, 255, 255, 40));
+    g.setStroke(new BasicStroke(Math.max(1f, unit / 400f)));
+    int step = (int) Math.max(8, look.gridSpacing() * unit);
+    for (int x = -width; x < 2 * width; x += step) {
+      g.drawLine(x, -height, x, 2 * height);
     }
-    g.setColor(new Color(255, 255, 255, 60));
-    g.setStroke(new BasicStroke(Math.max(2, unit / 200f)));
-    int sweep = (int) ((t * look.speed() * width / 4) % width);
-    g.drawLine(sweep, 0, sweep, height);
+    for (int y = -height; y < 2 * height; y += step) {
+      g.drawLine(-width, y, 2 * width, y);
+    }
+    for (Look.Figure f : look.figures()) {
+      double angle = f.phase() + seconds * f.speed();
+      int r = (int) (f.radius() * unit);
+      int x = (int) (width / 2.0 + Math.cos(angle) * f.orbitX() * width) - r;
+      int y = (int) (height / 2.0 + Math.sin(angle) * f.orbitY() * height * 1.6) - r;
+      g.setColor(f.color());
+      switch (f.kind()) {
+        case 0 -> g.fillOval(x, y, 2 * r, 2 * r);
+        case 1 -> g.fillRect(x, y, 2 * r, 2 * r);
+        default -> g.fillPolygon(new Polygon(new int[] {x + r, x + 2 * r, x}, new int[] {y, y + 2 * r, y + 2 * r}, 3));
+      }
+    }
+    g.setTransform(plain);
+  }
+
+  private void paintInserts(Graphics2D g) {
+    if (inserts.isEmpty()) {
+      return;
+    }
+    g.setFont(labelFont);
+    FontMetrics metrics = g.getFontMetrics();
+    int margin = width / 40;
+    int y = margin * 3;
+    for (Insert insert : inserts) {
+      BufferedImage thumb = insert.thumbnail();
+      int x = width - margin - thumb.getWidth();
+      g.setColor(Color.WHITE);
+      g.fillRect(x - 3, y - 3, thumb.getWidth() + 6, thumb.getHeight() + 6);
+      g.drawImage(thumb, x, y, null);
+      g.setColor(new Color(0, 0, 0, 160));
+      g.fillRect(x, y + thumb.getHeight() - metrics.getHeight(), thumb.getWidth(), metrics.getHeight());
+      g.setColor(Color.WHITE);
+      g.drawString(insert.label(), x + 6, y + thumb.getHeight() - metrics.getDescent());
+      y += thumb.getHeight() + margin;
+    }
   }
 
   private void paintCaption(Graphics2D g, String prompt) {
@@ -135,8 +175,9 @@ final class FramePainter {
     FontMetrics metrics = g.getFontMetrics();
     int margin = width / 40;
     g.setColor(new Color(255, 255, 255, 220));
-    String left = title + (shotCount > 1 ? "  |  shot " + (shot.index() + 1) + "/" + shotCount : "");
+    String left = title + "  |  shot " + (shot.index() + 1) + "/" + shotCount + "  |  " + shot.move().wire().replace('_', ' ');
     g.drawString(left, margin, margin + metrics.getAscent());
+    int fps = SandboxEngine.FPS;
     String timecode = String.format(Locale.ROOT, "%02d:%02d.%02d", frame / fps / 60, frame / fps % 60, frame % fps);
     g.drawString(timecode, width - margin - metrics.stringWidth(timecode), margin + metrics.getAscent());
   }
@@ -146,8 +187,8 @@ final class FramePainter {
     List<String> lines = new ArrayList<>();
     StringBuilder line = new StringBuilder();
     String[] words = text.strip().split("\\s+");
-    for (int i = 0; i < words.length; i++) {
-      String candidate = line.isEmpty() ? words[i] : line + " " + words[i];
+    for (String word : words) {
+      String candidate = line.isEmpty() ? word : line + " " + word;
       if (metrics.stringWidth(candidate) <= maxWidth || line.isEmpty()) {
         line.setLength(0);
         line.append(candidate);
@@ -159,7 +200,7 @@ final class FramePainter {
       }
       lines.add(line.toString());
       line.setLength(0);
-      line.append(words[i]);
+      line.append(word);
     }
     if (!line.isEmpty()) {
       lines.add(line.toString());

@@ -8,82 +8,85 @@ import dev.kino.engines.OutputFile;
 import dev.kino.engines.Progress;
 import dev.kino.inputs.ImageInputs;
 import dev.kino.inputs.InputException;
+import dev.kino.inputs.VideoInputs;
 import dev.kino.media.MediaException;
 import dev.kino.media.Mp4Writer;
 import dev.kino.media.VideoFormat;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import tools.jackson.databind.JsonNode;
+import javax.imageio.ImageIO;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The built-in engine: renders a real MP4 from the request with nothing installed and no GPU. H.264 at 24 fps,
- * exactly {@code duration} seconds, at the tier's size ({@code settings.tier}: {@code pro} or
- * {@code standard}), frames derived from the prompt, AAC audio when the request asks for sound. Same input,
- * same bytes.
+ * The built-in engine: a faithful, fast, deterministic stand-in for the video models, with nothing installed
+ * and no GPU. It honours every seed field visibly: shots from {@code multi_prompt} or the {@code intelligent}
+ * split, camera moves from camera words, the start image as frame 0, element inserts, a soundtrack from sound
+ * words, {@code cfg_scale} as saturation and contrast. H.264 at 24 fps, exactly {@code duration} seconds, at the
+ * tier's size; AAC stereo 48 kHz only when audio is on; a JPEG poster from the first shot. The same input and
+ * {@code seed} give the same bytes.
  */
 public final class SandboxEngine implements Engine {
   static final int FPS = 24;
   private final ImageInputs images;
+  private final VideoInputs videos;
 
-  public SandboxEngine(ImageInputs images) {
+  public SandboxEngine(ImageInputs images, VideoInputs videos) {
     this.images = images;
+    this.videos = videos;
   }
 
   @Override
   public EngineResult run(EngineTask task, Progress progress) throws EngineException, InterruptedException {
     long started = System.nanoTime();
-    ObjectNode input = task.input();
-    String tier = task.settings().path("tier").asString("standard");
-    String prompt = input.path("prompt").asString("");
-    int duration = input.path("duration").asInt(5);
-    double cfgScale = input.path("cfg_scale").asDouble(0.5);
-    boolean audio = input.path("sound").asBoolean(input.path("generate_audio").asBoolean(false));
-
+    SandboxRequest request = SandboxRequest.from(task.modelId(), task.input(), task.settings());
     BufferedImage startImage = null;
-    String aspect = input.path("aspect_ratio").asString("16:9");
-    if (input.hasNonNull("start_image_url")) {
-      startImage = loadImage("start_image_url", input.get("start_image_url").asString());
+    String aspect = request.aspectRatio();
+    if (request.startImageUrl() != null) {
+      startImage = image("start_image_url", request.startImageUrl());
       aspect = OutputSize.nearestAspect(startImage.getWidth(), startImage.getHeight());
     }
-    OutputSize size = OutputSize.of(tier, aspect);
-    List<Shot> shots = shots(prompt, input.get("multi_prompt"), duration);
-    List<Look> looks = shots.stream().map(s -> Look.of(s.prompt(), cfgScale)).toList();
-    int totalFrames = duration * FPS;
+    OutputSize size = OutputSize.of(request.tier(), aspect);
+    Elements elements = Elements.load(request.elements(), images, videos, Math.min(size.width(), size.height()) / 5);
+    ShotPlan plan = ShotPlan.of(request);
+    List<Look> looks = plan.shots().stream().map(s -> Look.of(s.prompt(), request.seed(), request.cfgScale())).toList();
+    int totalFrames = request.durationSeconds() * FPS;
+    Soundtrack soundtrack = request.audio() ? Soundtrack.compose(plan.shots(), looks, totalFrames) : null;
+    Shot first = plan.shots().getFirst();
+    int posterFrame = first.startFrame() + first.frames() / 2;
 
     Path video = task.workDir().resolve("video.mp4");
-    VideoFormat format = new VideoFormat(size.width(), size.height(), FPS, audio ? 2 : 0, Soundtrack.SAMPLE_RATE);
-    FramePainter painter = new FramePainter(size.width(), size.height(), FPS, "KINO SANDBOX  " + task.modelId(), startImage);
-    Soundtrack soundtrack = new Soundtrack(shots, looks, FPS);
-    try (Mp4Writer writer = Mp4Writer.open(video, format)) {
-      int shotIndex = 0;
+    Path poster = task.workDir().resolve("poster.jpg");
+    VideoFormat format = new VideoFormat(size.width(), size.height(), FPS, request.audio() ? 2 : 0, Soundtrack.SAMPLE_RATE);
+    FramePainter painter = new FramePainter(size.width(), size.height(), "KINO SANDBOX  " + task.modelId(), looks, startImage, elements.inserts());
+    try (FramePipeline frames = new FramePipeline(painter, plan.shots(), totalFrames, size.width(), size.height(), posterFrame);
+        Mp4Writer writer = Mp4Writer.open(video, format)) {
       for (int frame = 0; frame < totalFrames; frame++) {
         if (Thread.interrupted()) {
           throw new InterruptedException("render stopped at frame " + frame);
         }
-        while (!shots.get(shotIndex).contains(frame)) {
-          shotIndex++;
-        }
-        Shot shot = shots.get(shotIndex);
-        writer.writeFrame(painter.paint(frame, shot, shots.size(), looks.get(shotIndex)));
-        if (audio) {
-          writer.writeSamples(soundtrack.samplesForFrame(frame, shot));
+        BufferedImage canvas = frames.next();
+        writer.writeFrame(canvas);
+        frames.recycle(canvas);
+        if (soundtrack != null) {
+          writer.writeSamples(soundtrack.forFrame(frame));
         }
         progress.report((frame + 1.0) / totalFrames);
       }
-    } catch (MediaException e) {
-      throw new EngineException("render_failed", "the sandbox could not encode the video: " + e.getMessage(), e);
+      ImageIO.write(frames.poster(), "jpg", poster.toFile());
+    } catch (MediaException | IOException e) {
+      throw new EngineException("render_failed", "the sandbox could not write the video: " + e.getMessage(), e);
     }
-    ObjectNode metadata = metadata(input, size, totalFrames, audio, shots);
+    ObjectNode metadata = metadata(request, size, plan, soundtrack, elements, posterFrame);
     metadata.put("render_ms", (System.nanoTime() - started) / 1_000_000);
-    return new EngineResult(List.of(new OutputFile("video", video)), metadata);
+    return new EngineResult(List.of(new OutputFile("video", video), new OutputFile("image", poster)), metadata);
   }
 
-  private BufferedImage loadImage(String field, String url) throws EngineException, InterruptedException {
+  private BufferedImage image(String field, String url) throws EngineException, InterruptedException {
     try {
       return images.load(field, url);
     } catch (InputException e) {
@@ -91,42 +94,56 @@ public final class SandboxEngine implements Engine {
     }
   }
 
-  /** One shot per multi_prompt segment (their durations were checked to add up), or one for the whole video. */
-  static List<Shot> shots(String prompt, JsonNode segments, int duration) {
-    List<Shot> shots = new ArrayList<>();
-    if (segments instanceof ArrayNode list && !list.isEmpty()) {
-      int start = 0;
-      for (JsonNode segment : list) {
-        int frames = segment.path("duration").asInt(5) * FPS;
-        String text = segment.path("prompt").asString("");
-        shots.add(new Shot(shots.size(), text.isBlank() ? prompt : text, start, frames));
-        start += frames;
-      }
-      return shots;
-    }
-    shots.add(new Shot(0, prompt, 0, duration * FPS));
-    return shots;
-  }
-
-  private static ObjectNode metadata(ObjectNode input, OutputSize size, int frames, boolean audio, List<Shot> shots) {
+  private static ObjectNode metadata(SandboxRequest request, OutputSize size, ShotPlan plan, Soundtrack soundtrack, Elements elements, int posterFrame) {
     ObjectNode metadata = JsonMapper.shared().createObjectNode();
     metadata.put("engine", "sandbox");
+    metadata.put("seed", request.seed());
     metadata.put("width", size.width());
     metadata.put("height", size.height());
     metadata.put("fps", FPS);
-    metadata.put("frames", frames);
-    metadata.put("audio", audio);
-    metadata.put("cfg_scale", input.path("cfg_scale").asDouble(0.5));
-    if (input.hasNonNull("negative_prompt")) {
-      metadata.put("negative_prompt", input.get("negative_prompt").asString());
+    metadata.put("frames", request.durationSeconds() * FPS);
+    metadata.put("cfg_scale", request.cfgScale());
+    if (request.negativePrompt() != null) {
+      metadata.put("negative_prompt", request.negativePrompt());
     }
-    ArrayNode shotList = metadata.putArray("shots");
-    for (Shot shot : shots) {
-      ObjectNode s = shotList.addObject();
+    ObjectNode split = metadata.putObject("shot_split");
+    split.put("mode", plan.mode());
+    split.put("shot_type", request.shotType());
+    ArrayNode cues = split.putArray("cues");
+    plan.cues().forEach(cues::add);
+    ArrayNode shots = metadata.putArray("shots");
+    List<String> moves = new ArrayList<>();
+    for (Shot shot : plan.shots()) {
+      ObjectNode s = shots.addObject();
+      s.put("index", shot.index());
       s.put("prompt", shot.prompt());
       s.put("start_frame", shot.startFrame());
       s.put("frames", shot.frames());
+      s.put("start_s", (double) shot.startFrame() / FPS);
+      s.put("camera_move", shot.move().wire());
+      if (soundtrack != null) {
+        ArrayNode layers = s.putArray("sound_layers");
+        soundtrack.layers().get(shot.index()).forEach(l -> layers.add(l.wire()));
+      }
+      moves.add(shot.move().wire());
     }
+    ArrayNode cameraMoves = metadata.putArray("camera_moves");
+    moves.forEach(cameraMoves::add);
+    if (soundtrack != null) {
+      ObjectNode sound = metadata.putObject("audio");
+      sound.put("codec", "aac");
+      sound.put("channels", 2);
+      sound.put("sample_rate", Soundtrack.SAMPLE_RATE);
+      sound.put("loudness_rms_dbfs", Soundtrack.TARGET_RMS_DBFS);
+      ArrayNode cuts = sound.putArray("transition_frames");
+      soundtrack.transitionFrames().forEach(cuts::add);
+    } else {
+      metadata.putNull("audio");
+    }
+    if (!elements.metadata().isEmpty()) {
+      metadata.set("elements", elements.metadata());
+    }
+    metadata.put("poster_frame", posterFrame);
     return metadata;
   }
 }
