@@ -38,7 +38,7 @@ enum SoundLayer {
       }
     }
   },
-  WIND("wind\\w*|breeze|gusts?") {
+  WIND("wind|winds|windy|breeze|gusts?|gusty") {
     @Override
     void add(float[] l, float[] r, int from, int to, SplittableRandom rng) {
       float low = 0;
