@@ -67,7 +67,14 @@ enum CameraMove {
       case PAN_RIGHT -> t.translate(-0.12 * width * p, 0);
       case TILT_UP -> t.translate(0, 0.12 * height * p);
       case TILT_DOWN -> t.translate(0, -0.12 * height * p);
-      case ORBIT -> t.rotate(Math.toRadians(6 * p), cx, cy);
+      case ORBIT -> {
+        // StrictMath, not AffineTransform.rotate: its Math.sin may differ by an ulp between interpreted and
+        // compiled code, and the output must be the same bytes every time.
+        double angle = StrictMath.toRadians(6 * p);
+        double cos = StrictMath.cos(angle);
+        double sin = StrictMath.sin(angle);
+        t.setTransform(cos, sin, -sin, cos, cx - cos * cx + sin * cy, cy - sin * cx - cos * cy);
+      }
       case STATIC -> { }
     }
     return t;

@@ -117,8 +117,8 @@ final class FramePainter {
     for (Look.Figure f : look.figures()) {
       double angle = f.phase() + seconds * f.speed();
       int r = (int) (f.radius() * unit);
-      int x = (int) (width / 2.0 + Math.cos(angle) * f.orbitX() * width) - r;
-      int y = (int) (height / 2.0 + Math.sin(angle) * f.orbitY() * height * 1.6) - r;
+      int x = (int) (width / 2.0 + StrictMath.cos(angle) * f.orbitX() * width) - r;
+      int y = (int) (height / 2.0 + StrictMath.sin(angle) * f.orbitY() * height * 1.6) - r;
       g.setColor(f.color());
       switch (f.kind()) {
         case 0 -> g.fillOval(x, y, 2 * r, 2 * r);

@@ -18,12 +18,12 @@ record OutputSize(int width, int height) {
 
   /** The supported aspect ratio nearest to an image's, compared on a log scale so 2:1 and 1:2 are equally far. */
   static String nearestAspect(int width, int height) {
-    double ratio = Math.log((double) width / height);
+    double ratio = StrictMath.log((double) width / height);
     String best = "16:9";
     double bestDistance = Double.MAX_VALUE;
     for (String candidate : new String[] {"16:9", "9:16", "1:1"}) {
       String[] parts = candidate.split(":");
-      double distance = Math.abs(ratio - Math.log(Double.parseDouble(parts[0]) / Double.parseDouble(parts[1])));
+      double distance = Math.abs(ratio - StrictMath.log(Double.parseDouble(parts[0]) / Double.parseDouble(parts[1])));
       if (distance < bestDistance) {
         bestDistance = distance;
         best = candidate;

@@ -28,7 +28,8 @@ import tools.jackson.databind.node.ObjectNode;
  * split, camera moves from camera words, the start image as frame 0, element inserts, a soundtrack from sound
  * words, {@code cfg_scale} as saturation and contrast. H.264 at 24 fps, exactly {@code duration} seconds, at the
  * tier's size; AAC stereo 48 kHz only when audio is on; a JPEG poster from the first shot. The same input and
- * {@code seed} give the same bytes.
+ * {@code seed} give the same bytes: transcendental functions come from {@link StrictMath} (or its tables),
+ * because {@code Math}'s may differ by an ulp between interpreted and JIT-compiled code.
  */
 public final class SandboxEngine implements Engine {
   static final int FPS = 24;

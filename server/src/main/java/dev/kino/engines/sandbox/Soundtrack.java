@@ -105,7 +105,7 @@ final class Soundtrack {
       sum += (double) l[i] * l[i] + (double) r[i] * r[i];
     }
     double rms = Math.sqrt(sum / (2.0 * l.length));
-    double gain = rms == 0 ? 1 : Math.pow(10, TARGET_RMS_DBFS / 20) / rms;
+    double gain = rms == 0 ? 1 : StrictMath.pow(10, TARGET_RMS_DBFS / 20) / rms;
     short[] out = new short[2 * l.length];
     for (int i = 0; i < l.length; i++) {
       out[2 * i] = toPcm(l[i] * gain);
