@@ -3,7 +3,6 @@ package dev.kino.inputs;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import javax.imageio.ImageIO;
@@ -37,16 +36,8 @@ public final class ImageInputs {
   }
 
   static BufferedImage decode(String field, String url, Path file) throws InputException {
-    byte[] head = new byte[32];
-    int n;
-    try (InputStream in = Files.newInputStream(file)) {
-      n = in.readNBytes(head, 0, head.length);
-    } catch (IOException e) {
-      throw new InputException("fetch_failed", field, url, "cannot read the downloaded file: " + e.getMessage());
-    }
-    byte[] actual = java.util.Arrays.copyOf(head, n);
     ImageFormat format =
-        ImageFormat.sniff(actual)
+        ImageFormat.sniff(UrlFetcher.head(field, url, file, 32))
             .orElseThrow(
                 () -> new InputException("unsupported_format", field, url, "the file is not a JPEG, PNG, BMP or WebP image"));
     try (ImageInputStream stream = ImageIO.createImageInputStream(file.toFile())) {

@@ -224,6 +224,15 @@ public final class UrlFetcher {
     }
   }
 
+  /** The first {@code count} bytes of a downloaded file (fewer if it is shorter), to recognise its format. */
+  static byte[] head(String field, String url, Path file, int count) throws InputException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return in.readNBytes(count);
+    } catch (IOException e) {
+      throw new InputException("fetch_failed", field, url, "cannot read the downloaded file: " + e.getMessage());
+    }
+  }
+
   static void deleteQuietly(Path file) {
     if (file != null) {
       try {

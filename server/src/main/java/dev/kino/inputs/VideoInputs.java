@@ -3,9 +3,6 @@ package dev.kino.inputs;
 import dev.kino.media.MediaException;
 import dev.kino.media.MediaInfo;
 import dev.kino.media.MediaProbe;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -52,13 +49,8 @@ public final class VideoInputs {
   }
 
   private static void requireVideoContainer(String field, String url, Path file) throws InputException {
-    byte[] head = new byte[12];
-    int n;
-    try (InputStream in = Files.newInputStream(file)) {
-      n = in.readNBytes(head, 0, head.length);
-    } catch (IOException e) {
-      throw new InputException("fetch_failed", field, url, "cannot read the downloaded file: " + e.getMessage());
-    }
+    byte[] head = UrlFetcher.head(field, url, file, 12);
+    int n = head.length;
     boolean isoMedia = n >= 8 && head[4] == 'f' && head[5] == 't' && head[6] == 'y' && head[7] == 'p';
     boolean matroska = n >= 4 && (head[0] & 0xff) == 0x1A && (head[1] & 0xff) == 0x45 && (head[2] & 0xff) == 0xDF && (head[3] & 0xff) == 0xA3;
     boolean avi = n >= 12 && head[0] == 'R' && head[1] == 'I' && head[2] == 'F' && head[3] == 'F' && head[8] == 'A' && head[9] == 'V' && head[10] == 'I';

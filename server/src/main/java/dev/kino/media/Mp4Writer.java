@@ -1,18 +1,19 @@
 package dev.kino.media;
 
 import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
 import java.nio.ShortBuffer;
 import java.nio.file.Path;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.FrameRecorder;
-import org.bytedeco.javacv.Java2DFrameConverter;
+import org.bytedeco.javacv.Frame;
 
 /**
- * Writes an MP4 (H.264 in yuv420p, optional stereo AAC) frame by frame through FFmpeg. Output is byte-for-byte
- * reproducible for the same frames and samples: bit-exact muxing, a fixed encoder thread count, no timestamps
- * of the wall clock, and the index at the front so browsers can start playing before the end arrives.
+ * Writes an MP4 (H.264 in yuv420p, optional stereo AAC) frame by frame through FFmpeg: Kino's own pixel
+ * conversion ({@link Yuv420}), bit-exact muxing, a fixed encoder thread count, no wall-clock timestamps; the
+ * index is at the front so browsers can start playing before the end arrives.
  */
 public final class Mp4Writer implements AutoCloseable {
   static {
@@ -20,13 +21,14 @@ public final class Mp4Writer implements AutoCloseable {
   }
 
   private final FFmpegFrameRecorder recorder;
-  private final Java2DFrameConverter converter = new Java2DFrameConverter();
+  private final ByteBuffer yuv;
   private final VideoFormat format;
   private boolean closed;
 
   private Mp4Writer(FFmpegFrameRecorder recorder, VideoFormat format) {
     this.recorder = recorder;
     this.format = format;
+    this.yuv = Yuv420.allocate(format.width(), format.height());
   }
 
   public static Mp4Writer open(Path file, VideoFormat format) throws MediaException {
@@ -58,13 +60,25 @@ public final class Mp4Writer implements AutoCloseable {
     return new Mp4Writer(recorder, format);
   }
 
-  /** Appends one video frame; the image must have the format's size. */
+  /**
+   * Appends one video frame given as BGR; the image must be {@code TYPE_3BYTE_BGR} at the format's size. Kept
+   * for callers that have images; the sandbox converts on its painting thread and calls {@link #writeYuv}.
+   */
   public void writeFrame(BufferedImage frame) throws MediaException {
     if (frame.getWidth() != format.width() || frame.getHeight() != format.height()) {
       throw new IllegalArgumentException("frame is " + frame.getWidth() + "x" + frame.getHeight() + ", expected " + format.width() + "x" + format.height());
     }
+    Yuv420.convert(frame, yuv);
+    writeYuv(yuv);
+  }
+
+  /** Appends one video frame already in planar YUV 4:2:0 (see {@link Yuv420}); FFmpeg converts nothing. */
+  public void writeYuv(ByteBuffer planes) throws MediaException {
+    if (planes.capacity() != Yuv420.frameBytes(format.width(), format.height())) {
+      throw new IllegalArgumentException("a YUV 4:2:0 frame of " + format.width() + "x" + format.height() + " has " + Yuv420.frameBytes(format.width(), format.height()) + " bytes, got " + planes.capacity());
+    }
     try {
-      recorder.record(converter.convert(frame));
+      recorder.recordImage(format.width(), format.height(), Frame.DEPTH_UBYTE, 1, format.width(), avutil.AV_PIX_FMT_YUV420P, planes.position(0));
     } catch (FrameRecorder.Exception e) {
       throw new MediaException("cannot encode a video frame: " + e.getMessage(), e);
     }
@@ -93,8 +107,6 @@ public final class Mp4Writer implements AutoCloseable {
       recorder.release();
     } catch (FrameRecorder.Exception e) {
       throw new MediaException("cannot finish the MP4: " + e.getMessage(), e);
-    } finally {
-      converter.close();
     }
   }
 }

@@ -1,18 +1,21 @@
 package dev.kino.engines.sandbox;
 
+import dev.kino.media.Yuv420;
 import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Paints frames on a thread of its own, a few frames ahead of the encoder, so painting and encoding overlap on
- * separate cores. Frames live in a small ring of reused canvases: memory stays flat however long the video.
+ * Paints frames and converts them to YUV 4:2:0 on a thread of its own, a few frames ahead of the encoder, so
+ * painting and encoding overlap on separate cores. The painter owns its one canvas; finished frames travel
+ * in a small ring of reused YUV buffers, so memory stays flat however long the video.
  */
 final class FramePipeline implements AutoCloseable {
-  private static final int CANVASES = 3;
-  private final BlockingQueue<BufferedImage> free = new ArrayBlockingQueue<>(CANVASES);
-  private final BlockingQueue<BufferedImage> ready = new ArrayBlockingQueue<>(CANVASES);
+  private static final int BUFFERS = 3;
+  private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BUFFERS);
+  private final BlockingQueue<ByteBuffer> ready = new ArrayBlockingQueue<>(BUFFERS);
   private final Thread painterThread;
   private final int posterFrame;
   private volatile BufferedImage poster;
@@ -20,49 +23,51 @@ final class FramePipeline implements AutoCloseable {
 
   FramePipeline(FramePainter painter, List<Shot> shots, int totalFrames, int width, int height, int posterFrame) {
     this.posterFrame = posterFrame;
-    for (int i = 0; i < CANVASES; i++) {
-      free.add(new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR));
+    for (int i = 0; i < BUFFERS; i++) {
+      free.add(Yuv420.allocate(width, height));
     }
+    BufferedImage canvas = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
     this.painterThread =
         Thread.ofPlatform()
             .name("kino-sandbox-painter")
             .daemon()
-            .start(() -> paintAll(painter, shots, totalFrames));
+            .start(() -> paintAll(painter, canvas, shots, totalFrames));
   }
 
-  private void paintAll(FramePainter painter, List<Shot> shots, int totalFrames) {
+  private void paintAll(FramePainter painter, BufferedImage canvas, List<Shot> shots, int totalFrames) {
     try {
       int shot = 0;
       for (int frame = 0; frame < totalFrames; frame++) {
         while (!shots.get(shot).contains(frame)) {
           shot++;
         }
-        BufferedImage canvas = free.take();
         painter.paint(canvas, frame, shots.get(shot), shots.size());
         if (frame == posterFrame) {
           poster = copy(canvas);
         }
-        ready.put(canvas);
+        ByteBuffer planes = free.take();
+        Yuv420.convert(canvas, planes);
+        ready.put(planes);
       }
     } catch (InterruptedException e) {
       // The render was stopped; the encoder side already knows.
     } catch (RuntimeException | Error e) {
       failure = e;
-      ready.offer(new BufferedImage(1, 1, BufferedImage.TYPE_3BYTE_BGR));
+      ready.offer(ByteBuffer.allocate(0));
     }
   }
 
-  /** The next painted frame, in order; hand it back with {@link #recycle} once encoded. */
-  BufferedImage next() throws InterruptedException {
-    BufferedImage canvas = ready.take();
+  /** The next frame's YUV planes, in order; hand them back with {@link #recycle} once encoded. */
+  ByteBuffer next() throws InterruptedException {
+    ByteBuffer planes = ready.take();
     if (failure != null) {
       throw new IllegalStateException("painting a frame failed: " + failure, failure);
     }
-    return canvas;
+    return planes;
   }
 
-  void recycle(BufferedImage canvas) {
-    free.offer(canvas);
+  void recycle(ByteBuffer planes) {
+    free.offer(planes);
   }
 
   /** A copy of the poster frame, once it has been painted. */

@@ -14,6 +14,7 @@ import dev.kino.media.Mp4Writer;
 import dev.kino.media.VideoFormat;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,9 +71,9 @@ public final class SandboxEngine implements Engine {
         if (Thread.interrupted()) {
           throw new InterruptedException("render stopped at frame " + frame);
         }
-        BufferedImage canvas = frames.next();
-        writer.writeFrame(canvas);
-        frames.recycle(canvas);
+        ByteBuffer planes = frames.next();
+        writer.writeYuv(planes);
+        frames.recycle(planes);
         if (soundtrack != null) {
           writer.writeSamples(soundtrack.forFrame(frame));
         }
