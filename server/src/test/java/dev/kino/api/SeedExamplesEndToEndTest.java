@@ -6,7 +6,7 @@ import dev.kino.media.MediaInfo;
 import dev.kino.media.MediaProbe;
 import dev.kino.testing.Api;
 import dev.kino.testing.Images;
-import dev.kino.testing.TestServer;
+import dev.kino.testing.SharedServer;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -32,21 +33,17 @@ class SeedExamplesEndToEndTest {
   static final String I2V = "kling/kling-3.0/standard/image-to-video";
   static final Duration RENDER = Duration.ofSeconds(180);
 
-  static TestServer server;
-  static Api api;
+  @RegisterExtension static final SharedServer SERVER = new SharedServer(2);
   static Images images;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start(2);
-    api = server.api();
+  static void serveImages() {
     images = Images.serve();
   }
 
   @AfterAll
-  static void stop() {
+  static void stopImages() {
     images.close();
-    server.close();
   }
 
   @Test
@@ -129,9 +126,9 @@ class SeedExamplesEndToEndTest {
   @Test
   void a_file_that_is_not_an_image_fails_the_job_as_unsupported_format() {
     String url = images.put("/fake.png", "<html>not an image</html>".getBytes());
-    String id = api.submitOk(I2V, "{\"prompt\": \"p\", \"duration\": 3, \"start_image_url\": \"" + url + "\"}");
+    String id = SERVER.api().submitOk(I2V, "{\"prompt\": \"p\", \"duration\": 3, \"start_image_url\": \"" + url + "\"}");
 
-    JsonNode result = api.awaitState(id, RENDER, "completed", "failed");
+    JsonNode result = SERVER.api().awaitState(id, RENDER, "completed", "failed");
 
     assertThat(result.at("/error/code").asString()).isEqualTo("unsupported_format");
   }
@@ -188,7 +185,7 @@ class SeedExamplesEndToEndTest {
 
   /** The seed page's example body: the prompt the page shows (the schema's example default) and nothing else. */
   private static ObjectNode seedExample(String model) {
-    JsonNode schema = api.get("/v1/models/" + model).body().path("input_schema");
+    JsonNode schema = SERVER.api().get("/v1/models/" + model).body().path("input_schema");
     ObjectNode body = JsonMapper.shared().createObjectNode();
     body.put("prompt", schema.at("/properties/prompt/default").asString());
     assertThat(body.path("prompt").asString()).hasSizeGreaterThan(100);
@@ -196,8 +193,8 @@ class SeedExamplesEndToEndTest {
   }
 
   private static JsonNode render(String model, ObjectNode input) {
-    String id = api.submitOk(model, input.toString());
-    JsonNode result = api.awaitState(id, RENDER, "completed", "failed");
+    String id = SERVER.api().submitOk(model, input.toString());
+    JsonNode result = SERVER.api().awaitState(id, RENDER, "completed", "failed");
     assertThat(result.path("status").asString()).as(result.toString()).isEqualTo("completed");
     return result;
   }

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.kino.testing.Api;
-import dev.kino.testing.TestServer;
+import dev.kino.testing.SharedServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,19 +26,7 @@ class SeedSchemaValidationTest {
   static final String I2V = "kling/kling-3.0/standard/image-to-video";
   static final String IMG = "\"start_image_url\": \"https://images.example.com/a.png\"";
 
-  static TestServer server;
-  static Api api;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(0);
-    api = server.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension static final SharedServer SERVER = new SharedServer(0);
 
   static Stream<Arguments> invalidInputs() {
     List<Arguments> cases = new ArrayList<>();
@@ -110,7 +97,7 @@ class SeedSchemaValidationTest {
   @ParameterizedTest(name = "{0} {1} -> {2} {3}")
   @MethodSource("invalidInputs")
   void invalid_input_is_refused_with_the_field_path_and_rule(String model, String body, String path, String code) {
-    Api.Answer answer = api.submit(model, body);
+    Api.Answer answer = SERVER.api().submit(model, body);
 
     assertThat(answer.status()).as(answer.body().toString()).isEqualTo(422);
     assertThat(answer.body().path("error_code").asInt()).isEqualTo(422001);
@@ -126,7 +113,7 @@ class SeedSchemaValidationTest {
 
   @Test
   void every_problem_is_reported_not_just_the_first() {
-    Api.Answer answer = api.submit(PRO, "{\"duration\": 99, \"aspect_ratio\": \"2:1\", \"sound\": \"loud\"}");
+    Api.Answer answer = SERVER.api().submit(PRO, "{\"duration\": 99, \"aspect_ratio\": \"2:1\", \"sound\": \"loud\"}");
 
     assertThat(answer.status()).isEqualTo(422);
     assertThat(answer.body().at("/detail/errors").size()).isEqualTo(4);
@@ -189,7 +176,7 @@ class SeedSchemaValidationTest {
 
   @Test
   void a_body_that_is_not_json_is_a_400_with_the_parser_message() {
-    Api.Answer answer = api.submit(PRO, "{\"prompt\": ");
+    Api.Answer answer = SERVER.api().submit(PRO, "{\"prompt\": ");
 
     assertThat(answer.status()).isEqualTo(400);
     assertThat(answer.body().at("/detail/reason").asString()).isEqualTo("malformed_json");
@@ -197,7 +184,7 @@ class SeedSchemaValidationTest {
 
   @Test
   void an_empty_body_is_a_400() {
-    Api.Answer answer = api.submit(PRO, "");
+    Api.Answer answer = SERVER.api().submit(PRO, "");
 
     assertThat(answer.status()).isEqualTo(400);
     assertThat(answer.body().at("/detail/reason").asString()).isEqualTo("malformed_json");
@@ -205,7 +192,7 @@ class SeedSchemaValidationTest {
 
   @Test
   void a_body_that_is_not_an_object_is_a_422_on_the_body() {
-    Api.Answer answer = api.submit(PRO, "[1, 2]");
+    Api.Answer answer = SERVER.api().submit(PRO, "[1, 2]");
 
     assertThat(answer.status()).isEqualTo(422);
     assertThat(answer.body().at("/detail/errors/0/path").asString()).isEmpty();
@@ -213,7 +200,7 @@ class SeedSchemaValidationTest {
 
   @Test
   void a_non_json_content_type_is_a_415() {
-    Api.Answer answer = api.post("/v1/models/" + PRO, "multipart/form-data; boundary=x", "--x--");
+    Api.Answer answer = SERVER.api().post("/v1/models/" + PRO, "multipart/form-data; boundary=x", "--x--");
 
     assertThat(answer.status()).isEqualTo(415);
     assertThat(answer.body().path("error_code").asInt()).isEqualTo(415001);
@@ -222,14 +209,14 @@ class SeedSchemaValidationTest {
   @Test
   void a_json_body_sent_without_a_json_content_type_is_still_accepted() {
     // curl -d without -H sends application/x-www-form-urlencoded; the body is still the JSON the user meant.
-    Api.Answer answer = api.post("/v1/models/" + PRO, "application/x-www-form-urlencoded", "{\"prompt\": \"p\"}");
+    Api.Answer answer = SERVER.api().post("/v1/models/" + PRO, "application/x-www-form-urlencoded", "{\"prompt\": \"p\"}");
 
     assertThat(answer.status()).isEqualTo(200);
   }
 
   @Test
   void an_oversized_body_is_a_413() {
-    Api.Answer answer = api.submit(PRO, "{\"prompt\": \"" + "x".repeat(1_100_000) + "\"}");
+    Api.Answer answer = SERVER.api().submit(PRO, "{\"prompt\": \"" + "x".repeat(1_100_000) + "\"}");
 
     assertThat(answer.status()).isEqualTo(413);
     assertThat(answer.body().path("error_code").asInt()).isEqualTo(413001);
@@ -237,7 +224,7 @@ class SeedSchemaValidationTest {
 
   @Test
   void an_unknown_model_is_a_404_that_points_to_the_catalogue() {
-    Api.Answer answer = api.submit("kling/kling-9.9/ultra/text-to-video", "{\"prompt\": \"p\"}");
+    Api.Answer answer = SERVER.api().submit("kling/kling-9.9/ultra/text-to-video", "{\"prompt\": \"p\"}");
 
     assertThat(answer.status()).isEqualTo(404);
     assertThat(answer.body().path("error_code").asInt()).isEqualTo(404001);
@@ -253,7 +240,7 @@ class SeedSchemaValidationTest {
   }
 
   private static JsonNode appliedInput(String model, String body) {
-    String id = api.submitOk(model, body);
-    return api.result(id).body().at("/metadata/input");
+    String id = SERVER.api().submitOk(model, body);
+    return SERVER.api().result(id).body().at("/metadata/input");
   }
 }
