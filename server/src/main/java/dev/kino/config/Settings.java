@@ -104,8 +104,4 @@ public record Settings(
   public Settings withPublicUrl(URI url) {
     return new Settings(host, port, dataDir, modelsDir, Optional.of(url), workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl);
   }
-
-  public Settings withLease(Duration newLease) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, newLease, maxAttempts, fileUrlTtl);
-  }
 }

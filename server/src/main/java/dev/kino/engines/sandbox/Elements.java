@@ -70,11 +70,12 @@ final class Elements {
     return metadata;
   }
 
-  private static BufferedImage image(ImageInputs images, String field, String url) throws EngineException, InterruptedException {
+  /** Fetches an image input; a refusal fails the job with the input's reason code and field path. */
+  static BufferedImage image(ImageInputs images, String field, String url) throws EngineException, InterruptedException {
     try {
       return images.load(field, url);
     } catch (InputException e) {
-      throw new EngineException(e.code(), field + ": " + e.getMessage(), e);
+      throw failure(e);
     }
   }
 
@@ -82,7 +83,11 @@ final class Elements {
     try {
       return videos.probe(field, url);
     } catch (InputException e) {
-      throw new EngineException(e.code(), field + ": " + e.getMessage(), e);
+      throw failure(e);
     }
+  }
+
+  private static EngineException failure(InputException e) {
+    return new EngineException(e.code(), e.field() + ": " + e.getMessage(), e);
   }
 }

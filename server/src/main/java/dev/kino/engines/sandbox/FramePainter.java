@@ -48,11 +48,6 @@ final class FramePainter {
     this.labelFont = new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(12, unit / 40));
   }
 
-  /** The fitted start image, for the caller's checks; null for text-to-video. */
-  BufferedImage fittedStartImage() {
-    return startImage;
-  }
-
   void paint(BufferedImage canvas, int frame, Shot shot, int shotCount) {
     Graphics2D g = canvas.createGraphics();
     try {

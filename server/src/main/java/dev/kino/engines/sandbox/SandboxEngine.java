@@ -7,7 +7,6 @@ import dev.kino.engines.EngineTask;
 import dev.kino.engines.OutputFile;
 import dev.kino.engines.Progress;
 import dev.kino.inputs.ImageInputs;
-import dev.kino.inputs.InputException;
 import dev.kino.inputs.VideoInputs;
 import dev.kino.media.MediaException;
 import dev.kino.media.Mp4Writer;
@@ -49,7 +48,7 @@ public final class SandboxEngine implements Engine {
     BufferedImage startImage = null;
     String aspect = request.aspectRatio();
     if (request.startImageUrl() != null) {
-      startImage = image("start_image_url", request.startImageUrl());
+      startImage = Elements.image(images, "start_image_url", request.startImageUrl());
       aspect = OutputSize.nearestAspect(startImage.getWidth(), startImage.getHeight());
     }
     OutputSize size = OutputSize.of(request.tier(), aspect);
@@ -86,14 +85,6 @@ public final class SandboxEngine implements Engine {
     ObjectNode metadata = metadata(request, size, plan, soundtrack, elements, posterFrame);
     metadata.put("render_ms", (System.nanoTime() - started) / 1_000_000);
     return new EngineResult(List.of(new OutputFile("video", video), new OutputFile("image", poster)), metadata);
-  }
-
-  private BufferedImage image(String field, String url) throws EngineException, InterruptedException {
-    try {
-      return images.load(field, url);
-    } catch (InputException e) {
-      throw new EngineException(e.code(), field + ": " + e.getMessage(), e);
-    }
   }
 
   private static ObjectNode metadata(SandboxRequest request, OutputSize size, ShotPlan plan, Soundtrack soundtrack, Elements elements, int posterFrame) {
