@@ -2,9 +2,8 @@ import dev.kino.engines.EngineResult;
 import dev.kino.engines.EngineTask;
 import dev.kino.engines.sandbox.SandboxEngine;
 import dev.kino.inputs.AddressPolicy;
-import dev.kino.inputs.ImageInputs;
+import dev.kino.inputs.InputFiles;
 import dev.kino.inputs.UrlFetcher;
-import dev.kino.inputs.VideoInputs;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -26,7 +25,7 @@ import tools.jackson.databind.node.ObjectNode;
 public class SandboxBench {
   static final JsonMapper JSON = JsonMapper.shared();
   static final SandboxEngine ENGINE = new SandboxEngine(
-      new ImageInputs(new UrlFetcher(new AddressPolicy(List.of()))), new VideoInputs(new UrlFetcher(new AddressPolicy(List.of()))));
+      InputFiles.fetchingOnly(new UrlFetcher(new AddressPolicy(List.of()))));
 
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;

@@ -1,13 +1,19 @@
 package dev.kino.api;
 
 import dev.kino.config.Settings;
-import dev.kino.inputs.UrlFetcher;
+import dev.kino.inputs.InputFiles;
+import dev.kino.uploads.Uploads;
 import dev.kino.jobs.JobStore;
 import dev.kino.keys.KeyStore;
 import dev.kino.models.ModelCatalog;
 import dev.kino.storage.FileStore;
 import dev.kino.storage.UrlSigner;
 import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import io.javalin.http.HttpResponseException;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -22,6 +28,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+  /** JSON request bodies: room for a few inline data: URIs; larger files go through POST /v1/files. */
+  static final int MAX_JSON_BODY = 8_000_000;
   private final Javalin app;
 
   public ApiServer(
@@ -31,22 +39,29 @@ public final class ApiServer implements AutoCloseable {
       KeyStore keys,
       FileStore files,
       UrlSigner signer,
-      UrlFetcher fetcher,
+      InputFiles inputs,
+      Uploads uploads,
       Runnable onSubmit,
       Clock clock) {
     Authenticator auth = new Authenticator(keys, settings.adminKey());
     Links links = new Links(settings.publicUrl(), signer, settings.fileUrlTtl(), clock);
     JobViews views = new JobViews(links, store);
-    ModelRoutes models = new ModelRoutes(catalog, store, fetcher, views, onSubmit, clock, settings.maxAttempts());
+    ModelRoutes models = new ModelRoutes(catalog, store, inputs, views, onSubmit, clock, settings.maxAttempts());
     RequestRoutes requests = new RequestRoutes(store, views, clock);
     FileRoutes downloads = new FileRoutes(files, signer, clock);
+    UploadRoutes uploaded = new UploadRoutes(uploads, links);
+    Path uploadSpool = spool(settings.dataDir());
     this.app =
         Javalin.create(
             config -> {
               config.startup.showJavalinBanner = false;
               config.startup.showOldJavalinVersionWarning = false;
               config.concurrency.useVirtualThreads = true;
-              config.http.maxRequestSize = 1_000_000;
+              config.http.maxRequestSize = MAX_JSON_BODY;
+              config.jetty.multipartConfig.cacheDirectory(uploadSpool.toString());
+              config.jetty.multipartConfig.maxFileSize(Uploads.MAX_BYTES, SizeUnit.BYTES);
+              config.jetty.multipartConfig.maxTotalRequestSize(Uploads.MAX_BYTES + 1_000_000, SizeUnit.BYTES);
+              config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
               config.http.prefer405over404 = true;
               config.jetty.host = settings.host();
               config.jetty.port = settings.port();
@@ -58,6 +73,11 @@ public final class ApiServer implements AutoCloseable {
               config.routes.get("/v1/requests/{request_id}/status", requests::status);
               config.routes.get("/v1/requests/{request_id}/result", requests::result);
               config.routes.post("/v1/requests/{request_id}/cancel", requests::cancel);
+              config.routes.post("/v1/files", uploaded::create);
+              config.routes.get("/v1/files", uploaded::list);
+              config.routes.get("/v1/files/{file_id}", uploaded::show);
+              config.routes.delete("/v1/files/{file_id}", uploaded::delete);
+              config.routes.get("/v1/files/{file_id}/content", uploaded::content);
               config.routes.get("/files/<key>", downloads::get);
               config.routes.head("/files/<key>", downloads::head);
               config.routes.exception(ApiException.class, (e, ctx) -> ErrorBodies.write(ctx, e));
@@ -85,6 +105,22 @@ public final class ApiServer implements AutoCloseable {
     app.stop();
   }
 
+  /** Where multipart uploads are spooled while they arrive; emptied at start. */
+  private static Path spool(Path dataDir) {
+    Path dir = dataDir.resolve("tmp").resolve("uploads");
+    try {
+      Files.createDirectories(dir);
+      try (var leftovers = Files.list(dir)) {
+        for (Path p : leftovers.toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare the upload spool " + dir, e);
+    }
+  }
+
   private static ObjectNode health() {
     ObjectNode body = JsonMapper.shared().createObjectNode();
     body.put("status", "ok");
@@ -97,7 +133,7 @@ public final class ApiServer implements AutoCloseable {
     return switch (status) {
       case 404 -> new ApiException(404, 404001, "route_not_found", "no such route; the API lives under /v1 (see the README)");
       case 405 -> new ApiException(405, 405001, "method_not_allowed", "this route does not accept that HTTP method");
-      case 413 -> new ApiException(413, 413001, "body_too_large", "the request body is larger than 1 MB");
+      case 413 -> new ApiException(413, 413001, "body_too_large", "the request body is larger than " + MAX_JSON_BODY / 1_000_000 + " MB; upload files with POST /v1/files");
       default -> new ApiException(status, status * 1000 + 1, "http_" + status, e.getMessage());
     };
   }

@@ -1,7 +1,7 @@
 package dev.kino.api;
 
 import dev.kino.inputs.InputException;
-import dev.kino.inputs.UrlFetcher;
+import dev.kino.inputs.InputFiles;
 import dev.kino.jobs.Job;
 import dev.kino.jobs.JobStore;
 import dev.kino.jobs.NewJob;
@@ -29,17 +29,17 @@ final class ModelRoutes {
 
   private final ModelCatalog catalog;
   private final JobStore store;
-  private final UrlFetcher fetcher;
+  private final InputFiles inputs;
   private final JobViews views;
   private final Runnable onSubmit;
   private final Clock clock;
   private final int maxAttempts;
 
   ModelRoutes(
-      ModelCatalog catalog, JobStore store, UrlFetcher fetcher, JobViews views, Runnable onSubmit, Clock clock, int maxAttempts) {
+      ModelCatalog catalog, JobStore store, InputFiles inputs, JobViews views, Runnable onSubmit, Clock clock, int maxAttempts) {
     this.catalog = catalog;
     this.store = store;
-    this.fetcher = fetcher;
+    this.inputs = inputs;
     this.views = views;
     this.onSubmit = onSubmit;
     this.clock = clock;
@@ -47,8 +47,8 @@ final class ModelRoutes {
   }
 
   void list(Context ctx) {
-    int limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-    int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+    int limit = Paging.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+    int offset = Paging.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
     boolean includeSchema = boolParam(ctx, "include_schema");
     List<Model> found = catalog.search(ctx.queryParam("search"), ctx.queryParam("category"), ctx.queryParam("kind"));
     ObjectNode body = JsonMapper.shared().createObjectNode();
@@ -73,8 +73,9 @@ final class ModelRoutes {
     } catch (InvalidInputException e) {
       throw ApiException.invalidInput(e.problems());
     }
-    checkUrls(input);
-    Job job = store.submit(new NewJob(Authenticator.caller(ctx).ownerId(), model.id(), input, maxAttempts), clock.instant());
+    String owner = Authenticator.caller(ctx).ownerId();
+    checkUrls(input, owner);
+    Job job = store.submit(new NewJob(owner, model.id(), input, maxAttempts), clock.instant());
     onSubmit.run();
     Responses.json(ctx, 200, views.submitted(ctx, job));
   }
@@ -108,47 +109,48 @@ final class ModelRoutes {
   }
 
   /**
-   * Refuses, at submit, input URLs that could never be fetched (wrong scheme, internal addresses), so the
-   * client hears at once rather than from a failed job. Fetching itself happens when the job runs.
+   * Refuses, at submit, input URLs that could never be used (wrong scheme, internal addresses including names
+   * that resolve inside, others' uploads, bad inline data), so the client hears at once rather than from a
+   * failed job. Fetching itself happens when the job runs, which checks everything again.
    */
-  private void checkUrls(ObjectNode input) {
+  private void checkUrls(ObjectNode input, String owner) {
     List<FieldProblem> problems = new ArrayList<>();
-    collectUrlProblems(input, "", problems);
+    collectUrlProblems(input, "", owner, problems);
     if (!problems.isEmpty()) {
       throw ApiException.invalidInput(problems);
     }
   }
 
-  private void collectUrlProblems(JsonNode node, String path, List<FieldProblem> problems) {
+  private void collectUrlProblems(JsonNode node, String path, String owner, List<FieldProblem> problems) {
     if (node.isObject()) {
       for (Map.Entry<String, JsonNode> field : node.properties()) {
         String name = field.getKey();
         String childPath = path.isEmpty() ? name : path + "." + name;
         JsonNode value = field.getValue();
         if (value.isString() && name.endsWith("_url")) {
-          check(childPath, value.asString(), problems);
+          check(childPath, value.asString(), owner, problems);
         } else if (value.isArray() && name.endsWith("_urls")) {
           for (int i = 0; i < value.size(); i++) {
             if (value.get(i).isString()) {
-              check(childPath + "[" + i + "]", value.get(i).asString(), problems);
+              check(childPath + "[" + i + "]", value.get(i).asString(), owner, problems);
             }
           }
         } else {
-          collectUrlProblems(value, childPath, problems);
+          collectUrlProblems(value, childPath, owner, problems);
         }
       }
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
-        collectUrlProblems(node.get(i), path + "[" + i + "]", problems);
+        collectUrlProblems(node.get(i), path + "[" + i + "]", owner, problems);
       }
     }
   }
 
-  private void check(String path, String url, List<FieldProblem> problems) {
+  private void check(String path, String url, String owner, List<FieldProblem> problems) {
     try {
-      fetcher.checkStatically(path, url);
+      inputs.checkAtSubmit(path, url, owner);
     } catch (InputException e) {
-      problems.add(new FieldProblem(path, e.code(), e.getMessage() + " (" + url + ")"));
+      problems.add(new FieldProblem(path, e.code(), e.getMessage() + " (" + e.url() + ")"));
     }
   }
 
@@ -165,24 +167,6 @@ final class ModelRoutes {
       m.set("output_schema", d.outputSchema());
     }
     return m;
-  }
-
-  private static int intParam(Context ctx, String name, int fallback, int min, int max) {
-    String raw = ctx.queryParam(name);
-    if (raw == null || raw.isBlank()) {
-      return fallback;
-    }
-    try {
-      int value = Integer.parseInt(raw.strip());
-      if (value < min || value > max) {
-        throw new NumberFormatException();
-      }
-      return value;
-    } catch (NumberFormatException e) {
-      throw new ApiException(
-          400, 400002, "invalid_parameter", name + " must be a whole number from " + min + " to " + max + ", got \"" + raw + "\"",
-          List.of(new FieldProblem(name, "range", "must be a whole number from " + min + " to " + max)));
-    }
   }
 
   private static boolean boolParam(Context ctx, String name) {

@@ -47,6 +47,9 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--file-url-ttl", defaultValue = "${env:KINO_FILE_URL_TTL:-PT24H}", description = "Validity of signed file URLs, ISO-8601 (env KINO_FILE_URL_TTL; default ${DEFAULT-VALUE}).")
   Duration fileUrlTtl;
 
+  @Option(names = "--upload-ttl", defaultValue = "${env:KINO_UPLOAD_TTL:-P7D}", description = "How long uploaded input files are kept, ISO-8601 (env KINO_UPLOAD_TTL; default ${DEFAULT-VALUE}).")
+  Duration uploadTtl;
+
   @Override
   public Integer call() throws InterruptedException {
     Settings settings =
@@ -61,7 +64,8 @@ public final class ServeCommand implements Callable<Integer> {
             Optional.ofNullable(System.getenv("KINO_ADMIN_KEY")).filter(k -> !k.isBlank()),
             Duration.ofSeconds(leaseSeconds),
             maxAttempts,
-            fileUrlTtl);
+            fileUrlTtl,
+            uploadTtl);
     KinoNode node = KinoNode.start(settings, System.out);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param lease how long a claimed job stays owned without a heartbeat
  * @param maxAttempts how many times a job is started before a lost lease fails it
  * @param fileUrlTtl how long a signed output URL stays valid
+ * @param uploadTtl how long an uploaded input file is kept
  */
 public record Settings(
     String host,
@@ -32,7 +33,8 @@ public record Settings(
     Optional<String> adminKey,
     Duration lease,
     int maxAttempts,
-    Duration fileUrlTtl) {
+    Duration fileUrlTtl,
+    Duration uploadTtl) {
 
   public Settings {
     Objects.requireNonNull(host, "host");
@@ -48,6 +50,9 @@ public record Settings(
     }
     if (lease.toMillis() < 1000) {
       throw new ConfigException("the job lease must be at least one second, got " + lease);
+    }
+    if (uploadTtl.toSeconds() < 60) {
+      throw new ConfigException("--upload-ttl must be at least a minute, got " + uploadTtl);
     }
     publicUrl.ifPresent(Settings::requireHttpBase);
     modelsDir.ifPresent(
@@ -86,22 +91,27 @@ public record Settings(
         Optional.empty(),
         Duration.ofSeconds(30),
         3,
-        Duration.ofHours(24));
+        Duration.ofHours(24),
+        Duration.ofDays(7));
+  }
+
+  public Settings withPort(int p) {
+    return new Settings(host, p, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl);
   }
 
   public Settings withWorkers(int n) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, n, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, n, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl);
   }
 
   public Settings withFetchAllow(List<String> allow) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, allow, adminKey, lease, maxAttempts, fileUrlTtl);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, allow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl);
   }
 
   public Settings withAdminKey(String key) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, Optional.of(key), lease, maxAttempts, fileUrlTtl);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, Optional.of(key), lease, maxAttempts, fileUrlTtl, uploadTtl);
   }
 
   public Settings withPublicUrl(URI url) {
-    return new Settings(host, port, dataDir, modelsDir, Optional.of(url), workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl);
+    return new Settings(host, port, dataDir, modelsDir, Optional.of(url), workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl);
   }
 }

@@ -4,10 +4,20 @@ import java.util.Optional;
 
 /** The image formats the seed schemas accept, recognised by their first bytes, never by a file name. */
 public enum ImageFormat {
-  JPEG,
-  PNG,
-  BMP,
-  WEBP;
+  JPEG("image/jpeg"),
+  PNG("image/png"),
+  BMP("image/bmp"),
+  WEBP("image/webp");
+
+  private final String contentType;
+
+  ImageFormat(String contentType) {
+    this.contentType = contentType;
+  }
+
+  public String contentType() {
+    return contentType;
+  }
 
   static Optional<ImageFormat> sniff(byte[] head) {
     if (startsWith(head, 0xFF, 0xD8, 0xFF)) {

@@ -20,22 +20,33 @@ public final class ImageInputs {
   /** About 8K by 5K: well above the seeds' "~4K" and below what would exhaust memory. */
   static final long MAX_PIXELS = 40_000_000L;
 
-  private final UrlFetcher fetcher;
+  private final InputFiles files;
 
-  public ImageInputs(UrlFetcher fetcher) {
-    this.fetcher = fetcher;
+  public ImageInputs(InputFiles files) {
+    this.files = files;
   }
 
   public BufferedImage load(String field, String url) throws InputException, InterruptedException {
-    Path file = fetcher.fetch(field, url, MAX_IMAGE_BYTES);
-    try {
-      return decode(field, url, file);
-    } finally {
-      UrlFetcher.deleteQuietly(file);
+    try (LocalInput input = files.open(field, url, MAX_IMAGE_BYTES)) {
+      return decode(field, url, input.path());
     }
   }
 
+  /**
+   * Checks a file that is to be kept (an upload) without decoding its pixels: a supported format whose header
+   * declares a size within the pixel limit. Returns the format.
+   */
+  public static ImageFormat inspect(String field, String name, Path file) throws InputException {
+    return read(field, name, file, false).format();
+  }
+
   static BufferedImage decode(String field, String url, Path file) throws InputException {
+    return read(field, url, file, true).image();
+  }
+
+  private record Read(ImageFormat format, BufferedImage image) {}
+
+  private static Read read(String field, String url, Path file, boolean decodePixels) throws InputException {
     ImageFormat format =
         ImageFormat.sniff(UrlFetcher.head(field, url, file, 32))
             .orElseThrow(
@@ -54,7 +65,7 @@ public final class ImageInputs {
               "too_large", field, url,
               "the image is " + reader.getWidth(0) + "x" + reader.getHeight(0) + " pixels; at most " + MAX_PIXELS + " pixels are accepted");
         }
-        return reader.read(0);
+        return new Read(format, decodePixels ? reader.read(0) : null);
       } finally {
         reader.dispose();
       }

@@ -6,41 +6,69 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.InputStreamResponseListener;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
  * Downloads input URLs to temporary files under the address policy: http(s) only, plain http only for allowed
- * hosts, every resolved address checked, redirects followed a few hops and each hop checked again, the size
- * cap enforced while streaming (Content-Length is not trusted), connect and total timeouts.
- *
- * <p>Known gap, closed by the file-input work: the address is checked when resolved, and the HTTP client then
- * resolves again to connect, so a DNS answer that changes in between (rebinding) is not caught yet.
+ * hosts; every address checked when the client connects ({@link GuardedResolver}), so DNS rebinding cannot slip
+ * between check and use; redirects followed a few hops, each hop checked again; the size cap enforced while
+ * streaming (Content-Length is only used to refuse early, never trusted); connect, idle and total timeouts and a
+ * minimum transfer rate ({@link FetchLimits}); no content decoding (the bytes are the file); partial files
+ * always deleted.
  */
-public final class UrlFetcher {
+public final class UrlFetcher implements AutoCloseable {
   private static final int MAX_REDIRECTS = 3;
   private final AddressPolicy policy;
+  private final HostResolver resolver;
+  private final FetchLimits limits;
   private final HttpClient client;
-  private final Duration totalTimeout;
 
   public UrlFetcher(AddressPolicy policy) {
-    this(policy, Duration.ofSeconds(10), Duration.ofSeconds(120));
+    this(policy, HostResolver.system(), FetchLimits.DEFAULT);
   }
 
-  UrlFetcher(AddressPolicy policy, Duration connectTimeout, Duration totalTimeout) {
+  public UrlFetcher(AddressPolicy policy, HostResolver resolver, FetchLimits limits) {
     this.policy = policy;
-    this.totalTimeout = totalTimeout;
-    this.client =
-        HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(connectTimeout)
-            .build();
+    this.resolver = resolver;
+    this.limits = limits;
+    this.client = new HttpClient();
+    client.setName("kino-fetch");
+    // Daemon threads: a fetcher that nobody closed must not keep a finished process alive.
+    QueuedThreadPool threads = new QueuedThreadPool();
+    threads.setName("kino-fetch");
+    threads.setDaemon(true);
+    client.setExecutor(threads);
+    client.setScheduler(new ScheduledExecutorScheduler("kino-fetch-timer", true));
+    client.setFollowRedirects(false);
+    client.setConnectTimeout(limits.connectTimeout().toMillis());
+    client.setIdleTimeout(limits.idleTimeout().toMillis());
+    client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "Kino/0.1 (input fetcher)"));
+    client.setSocketAddressResolver(new GuardedResolver(policy, resolver, Executors.newVirtualThreadPerTaskExecutor()));
+    try {
+      client.start();
+      // The file is what the server sends: no gzip inflation, so no compression bombs and sizes mean bytes.
+      // (Cleared after start: starting installs the default decoders into an empty list.)
+      client.getContentDecoderFactories().clear();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the input fetcher's HTTP client", e);
+    }
   }
 
   /**
@@ -72,83 +100,175 @@ public final class UrlFetcher {
     }
   }
 
+  /**
+   * The static checks, then a lookup of the host with every address checked: for submit time, so that a name
+   * pointing inside the network is refused before the job is accepted. A name that does not resolve now is
+   * left for the fetch to report (DNS may be briefly down); the fetch checks again when it connects.
+   */
+  public void checkResolved(String field, String url) throws InputException {
+    checkStatically(field, url);
+    String host = hostOf(parse(field, url));
+    if (policy.isAllowedName(host) || isLiteral(host)) {
+      return;
+    }
+    List<InetAddress> addresses;
+    try {
+      addresses = resolver.resolve(host);
+    } catch (UnknownHostException e) {
+      return;
+    }
+    for (InetAddress address : addresses) {
+      if (!policy.permits(host, address)) {
+        throw forbidden(field, url, "the host " + host + " resolves to " + address.getHostAddress() + ", which may not be fetched");
+      }
+    }
+  }
+
   /** Downloads the URL to a new temporary file, which the caller must delete. */
   public Path fetch(String field, String url, long maxBytes) throws InputException, InterruptedException {
+    return fetch(field, url, maxBytes, Validators.NONE).file();
+  }
+
+  /**
+   * Downloads the URL, sending the validators of a copy already held; when the server says the copy is still
+   * current (304) the result has no file.
+   */
+  Download fetch(String field, String url, long maxBytes, Validators held) throws InputException, InterruptedException {
+    long deadline = System.nanoTime() + limits.totalTimeout().toNanos();
     String current = url;
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       checkStatically(field, current);
       URI uri = parse(field, current);
-      checkResolved(field, current, hostOf(uri));
-      HttpResponse<InputStream> response;
-      try {
-        HttpRequest request =
-            HttpRequest.newBuilder(uri).timeout(totalTimeout).header("User-Agent", "Kino/0.1 (input fetcher)").GET().build();
-        response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-      } catch (HttpTimeoutException e) {
-        throw new InputException("fetch_timeout", field, url, "timed out fetching " + current);
-      } catch (IOException e) {
-        throw new InputException("fetch_failed", field, url, "could not fetch " + current + ": " + e.getMessage());
-      }
-      int status = response.statusCode();
-      if (status >= 300 && status < 400) {
-        closeQuietly(response.body());
-        String location = response.headers().firstValue("Location").orElse(null);
+      InputStreamResponseListener listener = new InputStreamResponseListener();
+      Request request = client.newRequest(uri).method(HttpMethod.GET).timeout(remainingMillis(field, url, deadline), TimeUnit.MILLISECONDS);
+      request.headers(headers -> {
+        held.etag().ifPresent(etag -> headers.put(HttpHeader.IF_NONE_MATCH, etag));
+        held.lastModified().ifPresent(date -> headers.put(HttpHeader.IF_MODIFIED_SINCE, date));
+      });
+      request.send(listener);
+      Response response = awaitHeaders(field, url, current, listener, deadline);
+      int status = response.getStatus();
+      if (status >= 300 && status < 400 && status != 304) {
+        String location = response.getHeaders().get(HttpHeader.LOCATION);
+        request.abort(new IOException("redirect not followed by the client"));
         if (location == null) {
           throw new InputException("fetch_failed", field, url, current + " answered " + status + " without a Location");
         }
         current = uri.resolve(location).toString();
         continue;
       }
+      if (status == 304 && !held.equals(Validators.NONE)) {
+        request.abort(new IOException("not modified"));
+        return new Download(null, held);
+      }
       if (status != 200) {
-        closeQuietly(response.body());
+        request.abort(new IOException("status " + status));
         throw new InputException("fetch_failed", field, url, current + " answered HTTP " + status);
       }
-      return download(field, url, response.body(), maxBytes);
+      long declared = response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+      if (declared > maxBytes) {
+        request.abort(new IOException("too large"));
+        throw tooLarge(field, url, maxBytes);
+      }
+      Validators validators = new Validators(
+          Optional.ofNullable(response.getHeaders().get(HttpHeader.ETAG)), Optional.ofNullable(response.getHeaders().get(HttpHeader.LAST_MODIFIED)));
+      return new Download(download(field, url, request, listener.getInputStream(), maxBytes, deadline), validators);
     }
     throw new InputException("fetch_failed", field, url, "more than " + MAX_REDIRECTS + " redirects from " + url);
   }
 
-  private Path download(String field, String url, InputStream body, long maxBytes) throws InputException {
+  /** A downloaded file ({@code null} when the held copy is still current) and what identifies its version. */
+  record Download(Path file, Validators validators) {}
+
+  /** What HTTP offers to ask "has it changed?" (ETag, Last-Modified). */
+  record Validators(Optional<String> etag, Optional<String> lastModified) {
+    static final Validators NONE = new Validators(Optional.empty(), Optional.empty());
+  }
+
+  private Response awaitHeaders(String field, String url, String current, InputStreamResponseListener listener, long deadline)
+      throws InputException, InterruptedException {
+    try {
+      return listener.get(remainingMillis(field, url, deadline), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new InputException("fetch_timeout", field, url, "timed out fetching " + current);
+    } catch (ExecutionException e) {
+      throw failure(field, url, current, e.getCause());
+    }
+  }
+
+  private Path download(String field, String url, Request request, InputStream body, long maxBytes, long deadline)
+      throws InputException, InterruptedException {
     Path temp = null;
     try (InputStream in = body) {
       temp = Files.createTempFile("kino-input-", ".bin");
+      long started = System.nanoTime();
       long total = 0;
       byte[] buffer = new byte[64 * 1024];
       try (OutputStream out = Files.newOutputStream(temp)) {
         int n;
-        while ((n = in.read(buffer)) > 0) {
+        while ((n = in.read(buffer)) >= 0) {
           total += n;
           if (total > maxBytes) {
-            throw new InputException("too_large", field, url, "the file at " + url + " is larger than " + maxBytes / (1024 * 1024) + " MB");
+            throw tooLarge(field, url, maxBytes);
           }
           out.write(buffer, 0, n);
+          double seconds = (System.nanoTime() - started) / 1e9;
+          if (seconds > limits.rateGrace().toSeconds() && total < limits.minBytesPerSecond() * seconds) {
+            throw new InputException("fetch_timeout", field, url,
+                "the server at " + url + " sent " + total + " bytes in " + Math.round(seconds) + " s, slower than the minimum of "
+                    + limits.minBytesPerSecond() / 1024 + " KB/s");
+          }
+          if (Thread.interrupted()) {
+            throw new InterruptedException("fetch of " + url + " stopped");
+          }
         }
       }
       return temp;
     } catch (IOException e) {
       deleteQuietly(temp);
-      String code = e instanceof HttpTimeoutException ? "fetch_timeout" : "fetch_failed";
-      throw new InputException(code, field, url, "could not download " + url + ": " + e.getMessage());
-    } catch (InputException e) {
+      throw System.nanoTime() > deadline
+          ? new InputException("fetch_timeout", field, url, "timed out downloading " + url)
+          : failure(field, url, url, e);
+    } catch (InputException | InterruptedException e) {
+      request.abort(e);
       deleteQuietly(temp);
       throw e;
     }
   }
 
-  private void checkResolved(String field, String url, String host) throws InputException {
-    if (policy.isAllowedName(host)) {
-      return;
-    }
-    InetAddress[] addresses;
-    try {
-      addresses = InetAddress.getAllByName(host);
-    } catch (UnknownHostException e) {
-      throw new InputException("fetch_failed", field, url, "the host " + host + " does not resolve");
-    }
-    for (InetAddress address : addresses) {
-      if (!policy.permits(host, address)) {
-        throw forbidden(field, url, "the host " + host + " resolves to " + address.getHostAddress() + ", which may not be fetched");
+  private static InputException failure(String field, String url, String current, Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof GuardedResolver.ForbiddenAddressException) {
+        return forbidden(field, url, t.getMessage());
       }
+      if (t instanceof TimeoutException) {
+        return new InputException("fetch_timeout", field, url, "timed out fetching " + current);
+      }
+      if (t instanceof UnknownHostException) {
+        return new InputException("fetch_failed", field, url, "the host of " + current + " does not resolve");
+      }
+    }
+    return new InputException("fetch_failed", field, url, "could not fetch " + current + ": " + (cause == null ? "unknown error" : cause.getMessage()));
+  }
+
+  private static long remainingMillis(String field, String url, long deadline) throws InputException {
+    long remaining = (deadline - System.nanoTime()) / 1_000_000;
+    if (remaining <= 0) {
+      throw new InputException("fetch_timeout", field, url, "timed out fetching " + url);
+    }
+    return remaining;
+  }
+
+  private static InputException tooLarge(String field, String url, long maxBytes) {
+    return new InputException("too_large", field, url, "the file at " + url + " is larger than " + maxBytes / (1024 * 1024) + " MB");
+  }
+
+  @Override
+  public void close() {
+    try {
+      client.stop();
+    } catch (Exception e) {
+      // Shutting down; the connections go with the process.
     }
   }
 
@@ -214,14 +334,6 @@ public final class UrlFetcher {
 
   private static InputException forbidden(String field, String url, String why) {
     return new InputException("url_forbidden", field, url, why);
-  }
-
-  private static void closeQuietly(InputStream in) {
-    try {
-      in.close();
-    } catch (IOException ignored) {
-      // Nothing more to read from it anyway.
-    }
   }
 
   /** The first {@code count} bytes of a downloaded file (fewer if it is shorter), to recognise its format. */

@@ -16,45 +16,42 @@ public final class VideoInputs {
   static final double MAX_SECONDS = 600;
   static final int MAX_SIDE = 4096;
 
-  private final UrlFetcher fetcher;
+  private final InputFiles files;
 
-  public VideoInputs(UrlFetcher fetcher) {
-    this.fetcher = fetcher;
+  public VideoInputs(InputFiles files) {
+    this.files = files;
   }
 
-  /** What the video at the URL holds; the downloaded file is deleted afterwards. */
+  /** What the video at the URL holds; the local copy is deleted afterwards. */
   public MediaInfo probe(String field, String url) throws InputException, InterruptedException {
-    Path file = fetcher.fetch(field, url, MAX_VIDEO_BYTES);
-    try {
-      requireVideoContainer(field, url, file);
-      MediaInfo info;
-      try {
-        info = MediaProbe.probe(file);
-      } catch (MediaException e) {
-        throw new InputException("unsupported_format", field, url, "the video cannot be read: " + e.getMessage());
-      }
-      if (info.videoCodec() == null || info.width() <= 0) {
-        throw new InputException("unsupported_format", field, url, "the file has no video stream");
-      }
-      if (info.durationSeconds() > MAX_SECONDS || info.width() > MAX_SIDE || info.height() > MAX_SIDE) {
-        throw new InputException(
-            "too_large", field, url,
-            "the video is " + info.width() + "x" + info.height() + ", " + Math.round(info.durationSeconds())
-                + " s; at most " + MAX_SIDE + " pixels a side and " + (int) MAX_SECONDS + " s are accepted");
-      }
-      return info;
-    } finally {
-      UrlFetcher.deleteQuietly(file);
+    try (LocalInput input = files.open(field, url, MAX_VIDEO_BYTES)) {
+      return inspect(field, url, input.path());
     }
   }
 
+  /** Checks a local video file: a known container that FFmpeg reads, with a video stream within the limits. */
+  public static MediaInfo inspect(String field, String url, Path file) throws InputException {
+    requireVideoContainer(field, url, file);
+    MediaInfo info;
+    try {
+      info = MediaProbe.probe(file);
+    } catch (MediaException e) {
+      throw new InputException("unsupported_format", field, url, "the video cannot be read: " + e.getMessage());
+    }
+    if (info.videoCodec() == null || info.width() <= 0) {
+      throw new InputException("unsupported_format", field, url, "the file has no video stream");
+    }
+    if (info.durationSeconds() > MAX_SECONDS || info.width() > MAX_SIDE || info.height() > MAX_SIDE) {
+      throw new InputException(
+          "too_large", field, url,
+          "the video is " + info.width() + "x" + info.height() + ", " + Math.round(info.durationSeconds())
+              + " s; at most " + MAX_SIDE + " pixels a side and " + (int) MAX_SECONDS + " s are accepted");
+    }
+    return info;
+  }
+
   private static void requireVideoContainer(String field, String url, Path file) throws InputException {
-    byte[] head = UrlFetcher.head(field, url, file, 12);
-    int n = head.length;
-    boolean isoMedia = n >= 8 && head[4] == 'f' && head[5] == 't' && head[6] == 'y' && head[7] == 'p';
-    boolean matroska = n >= 4 && (head[0] & 0xff) == 0x1A && (head[1] & 0xff) == 0x45 && (head[2] & 0xff) == 0xDF && (head[3] & 0xff) == 0xA3;
-    boolean avi = n >= 12 && head[0] == 'R' && head[1] == 'I' && head[2] == 'F' && head[3] == 'F' && head[8] == 'A' && head[9] == 'V' && head[10] == 'I';
-    if (!isoMedia && !matroska && !avi) {
+    if (VideoContainer.sniff(UrlFetcher.head(field, url, file, 12)).isEmpty()) {
       throw new InputException("unsupported_format", field, url, "the file is not an MP4, MOV, WebM, Matroska or AVI video");
     }
   }

@@ -7,9 +7,8 @@ import dev.kino.database.SqliteDatabase;
 import dev.kino.engines.Engines;
 import dev.kino.engines.sandbox.SandboxEngine;
 import dev.kino.inputs.AddressPolicy;
-import dev.kino.inputs.ImageInputs;
+import dev.kino.inputs.InputFiles;
 import dev.kino.inputs.UrlFetcher;
-import dev.kino.inputs.VideoInputs;
 import dev.kino.jobs.SqliteJobStore;
 import dev.kino.keys.CreatedKey;
 import dev.kino.keys.KeyStore;
@@ -19,6 +18,8 @@ import dev.kino.models.Model;
 import dev.kino.models.ModelCatalog;
 import dev.kino.storage.LocalFileStore;
 import dev.kino.storage.UrlSigner;
+import dev.kino.uploads.UploadSweeper;
+import dev.kino.uploads.Uploads;
 import dev.kino.workers.Wakeup;
 import dev.kino.workers.WorkerPool;
 import java.io.IOException;
@@ -27,6 +28,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.UUID;
@@ -45,8 +47,12 @@ public final class KinoNode implements AutoCloseable {
   private final SqliteDatabase db;
   private final WorkerPool workers;
   private final ApiServer api;
+  private final InputFiles inputs;
+  private final UploadSweeper sweeper;
 
-  private KinoNode(DataDirLock lock, SqliteDatabase db, WorkerPool workers, ApiServer api) {
+  private KinoNode(DataDirLock lock, SqliteDatabase db, WorkerPool workers, ApiServer api, InputFiles inputs, UploadSweeper sweeper) {
+    this.inputs = inputs;
+    this.sweeper = sweeper;
     this.lock = lock;
     this.db = db;
     this.workers = workers;
@@ -59,13 +65,16 @@ public final class KinoNode implements AutoCloseable {
     DataDirLock lock = DataDirLock.acquire(settings.dataDir());
     try {
       ModelCatalog catalog = ModelCatalog.load(settings.modelsDir());
-      UrlFetcher fetcher = new UrlFetcher(addressPolicy(settings));
-      Engines engines = new Engines(Map.of("sandbox", new SandboxEngine(new ImageInputs(fetcher), new VideoInputs(fetcher))));
-      requireEngines(catalog, engines);
+      AddressPolicy policy = addressPolicy(settings);
       if (settings.workers() > 0) {
         FfmpegCodecs.requireEncoders();
       }
       SqliteDatabase db = SqliteDatabase.open(settings.dataDir());
+      LocalFileStore files = new LocalFileStore(settings.dataDir());
+      Uploads uploads = new Uploads(db, files, clock, settings.uploadTtl());
+      InputFiles inputs = new InputFiles(new UrlFetcher(policy), uploads, settings.dataDir().resolve("cache").resolve("inputs"), clock);
+      Engines engines = new Engines(Map.of("sandbox", new SandboxEngine(inputs)));
+      requireEngines(catalog, engines);
       KeyStore keys = new KeyStore(db);
       ensureAdminKey(settings, keys, clock, out);
       SqliteJobStore store = new SqliteJobStore(db);
@@ -74,18 +83,18 @@ public final class KinoNode implements AutoCloseable {
         LOG.warn("{} job(s) were running when the server last stopped; they are back in the queue", recovered);
       }
       Path workRoot = cleanWorkRoot(settings.dataDir());
-      LocalFileStore files = new LocalFileStore(settings.dataDir());
       UrlSigner signer = UrlSigner.forDataDir(settings.dataDir());
       Wakeup wakeup = new Wakeup();
       WorkerPool workers =
           new WorkerPool(
               store, catalog, engines, files, workRoot, wakeup, clock, settings.lease(), settings.workers(), "node-" + UUID.randomUUID());
-      ApiServer api = new ApiServer(settings, catalog, store, keys, files, signer, fetcher, wakeup::signal, clock).start();
+      ApiServer api = new ApiServer(settings, catalog, store, keys, files, signer, inputs, uploads, wakeup::signal, clock).start();
+      UploadSweeper sweeper = new UploadSweeper(uploads, Duration.ofMinutes(1));
       workers.start();
       LOG.info(
           "Kino is listening on http://{}:{} (data dir {}, {} models, {} workers)",
           settings.host(), api.port(), settings.dataDir(), catalog.all().size(), settings.workers());
-      return new KinoNode(lock, db, workers, api);
+      return new KinoNode(lock, db, workers, api, inputs, sweeper);
     } catch (MediaException e) {
       lock.close();
       throw new ConfigException(e.getMessage());
@@ -151,7 +160,9 @@ public final class KinoNode implements AutoCloseable {
   @Override
   public void close() {
     api.close();
+    sweeper.close();
     workers.close();
+    inputs.close();
     db.close();
     lock.close();
   }

@@ -13,6 +13,9 @@ public interface FileStore {
   /** Stores the file under the key (moving it when it can), replacing what was there. */
   void put(String key, Path source) throws IOException;
 
+  /** Removes the file under the key, if there is one. */
+  void delete(String key) throws IOException;
+
   /** The stored file, if the key exists. */
   Optional<StoredFile> find(String key);
 

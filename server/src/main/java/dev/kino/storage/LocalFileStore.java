@@ -40,6 +40,18 @@ public final class LocalFileStore implements FileStore {
   }
 
   @Override
+  public void delete(String key) throws IOException {
+    Path file = resolve(key);
+    Files.deleteIfExists(file);
+    // The folder each upload or job attempt had to itself; left in place when something else is still there.
+    try {
+      Files.deleteIfExists(file.getParent());
+    } catch (java.nio.file.DirectoryNotEmptyException stillUsed) {
+      // Other files live there.
+    }
+  }
+
+  @Override
   public Optional<StoredFile> find(String key) {
     if (!FileStore.isValidKey(key)) {
       return Optional.empty();

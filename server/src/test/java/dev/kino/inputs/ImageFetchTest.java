@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * allow-list here, as tests run with {@code --fetch-allow 127.0.0.1}).
  */
 class ImageFetchTest {
-  final ImageInputs images = new ImageInputs(new UrlFetcher(new AddressPolicy(List.of("127.0.0.1"))));
+  final ImageInputs images = new ImageInputs(InputFiles.fetchingOnly(new UrlFetcher(new AddressPolicy(List.of("127.0.0.1")))));
 
   @Test
   void a_png_is_fetched_and_decoded() throws Exception {

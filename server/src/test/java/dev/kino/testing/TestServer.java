@@ -50,9 +50,7 @@ public final class TestServer implements AutoCloseable {
   public void restart() {
     int port = node.port();
     node.close();
-    Settings same = new Settings(settings.host(), port, settings.dataDir(), settings.modelsDir(), settings.publicUrl(),
-        settings.workers(), settings.fetchAllow(), settings.adminKey(), settings.lease(), settings.maxAttempts(), settings.fileUrlTtl());
-    node = startNode(same);
+    node = startNode(settings.withPort(port));
   }
 
   public Api api() {

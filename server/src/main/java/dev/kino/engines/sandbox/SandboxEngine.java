@@ -7,6 +7,7 @@ import dev.kino.engines.EngineTask;
 import dev.kino.engines.OutputFile;
 import dev.kino.engines.Progress;
 import dev.kino.inputs.ImageInputs;
+import dev.kino.inputs.InputFiles;
 import dev.kino.inputs.VideoInputs;
 import dev.kino.media.MediaException;
 import dev.kino.media.Mp4Writer;
@@ -36,9 +37,9 @@ public final class SandboxEngine implements Engine {
   private final ImageInputs images;
   private final VideoInputs videos;
 
-  public SandboxEngine(ImageInputs images, VideoInputs videos) {
-    this.images = images;
-    this.videos = videos;
+  public SandboxEngine(InputFiles inputs) {
+    this.images = new ImageInputs(inputs);
+    this.videos = new VideoInputs(inputs);
   }
 
   @Override

@@ -6,9 +6,8 @@ import dev.kino.engines.EngineResult;
 import dev.kino.engines.EngineTask;
 import dev.kino.engines.OutputFile;
 import dev.kino.inputs.AddressPolicy;
-import dev.kino.inputs.ImageInputs;
+import dev.kino.inputs.InputFiles;
 import dev.kino.inputs.UrlFetcher;
-import dev.kino.inputs.VideoInputs;
 import dev.kino.models.Model;
 import dev.kino.models.ModelCatalog;
 import java.io.IOException;
@@ -81,8 +80,8 @@ class SandboxDeterminismTest {
   /** The child process: renders every request into the directory given as the only argument. */
   public static void main(String[] args) throws Exception {
     ModelCatalog catalog = ModelCatalog.load(Optional.empty());
-    UrlFetcher fetcher = new UrlFetcher(new AddressPolicy(List.of()));
-    SandboxEngine engine = new SandboxEngine(new ImageInputs(fetcher), new VideoInputs(fetcher));
+    InputFiles inputs = InputFiles.fetchingOnly(new UrlFetcher(new AddressPolicy(List.of())));
+    SandboxEngine engine = new SandboxEngine(inputs);
     Path out = Path.of(args[0]);
     for (var request : REQUESTS.entrySet()) {
       Model model = catalog.find(request.getValue()[0]).orElseThrow();
@@ -92,6 +91,7 @@ class SandboxDeterminismTest {
       Path video = result.files().stream().filter(f -> f.field().equals("video")).map(OutputFile::path).findFirst().orElseThrow();
       Files.move(video, out.resolve(request.getKey() + ".mp4"));
     }
+    inputs.close();
   }
 
   private static String sha256(Path file) throws IOException, java.security.NoSuchAlgorithmException {

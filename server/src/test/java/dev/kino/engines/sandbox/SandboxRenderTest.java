@@ -8,9 +8,8 @@ import dev.kino.engines.EngineResult;
 import dev.kino.engines.EngineTask;
 import dev.kino.engines.OutputFile;
 import dev.kino.inputs.AddressPolicy;
-import dev.kino.inputs.ImageInputs;
+import dev.kino.inputs.InputFiles;
 import dev.kino.inputs.UrlFetcher;
-import dev.kino.inputs.VideoInputs;
 import dev.kino.media.MediaProbe;
 import dev.kino.media.Mp4Writer;
 import dev.kino.media.VideoFormat;
@@ -43,7 +42,7 @@ class SandboxRenderTest {
   static final String I2V = "kling/kling-3.0/standard/image-to-video";
   static final ModelCatalog CATALOG = ModelCatalog.load(Optional.empty());
   static final UrlFetcher FETCHER = new UrlFetcher(new AddressPolicy(List.of("127.0.0.1")));
-  static final SandboxEngine ENGINE = new SandboxEngine(new ImageInputs(FETCHER), new VideoInputs(FETCHER));
+  static final SandboxEngine ENGINE = new SandboxEngine(InputFiles.fetchingOnly(FETCHER));
   static Images host;
 
   @BeforeAll
