@@ -216,7 +216,7 @@ class SeedSchemaValidationTest {
 
   @Test
   void an_oversized_body_is_a_413() {
-    Api.Answer answer = SERVER.api().submit(PRO, "{\"prompt\": \"" + "x".repeat(1_100_000) + "\"}");
+    Api.Answer answer = SERVER.api().submit(PRO, "{\"prompt\": \"" + "x".repeat(8_100_000) + "\"}");
 
     assertThat(answer.status()).isEqualTo(413);
     assertThat(answer.body().path("error_code").asInt()).isEqualTo(413001);

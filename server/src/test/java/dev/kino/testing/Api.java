@@ -49,6 +49,40 @@ public final class Api {
     return send(request(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build());
   }
 
+  /** {@code POST /v1/files} as multipart/form-data with the bytes in a field named {@code file}. */
+  public Answer uploadMultipart(String filename, byte[] bytes) {
+    String boundary = "kino-test-" + System.nanoTime();
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
+        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    body.writeBytes(bytes);
+    body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return send(request("/v1/files").header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
+  }
+
+  /** {@code POST /v1/files} with the bytes as the raw body. */
+  public Answer uploadRaw(String query, byte[] bytes) {
+    return send(request("/v1/files" + query).header("Content-Type", "application/octet-stream")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build());
+  }
+
+  public Answer delete(String path) {
+    return send(request(path).DELETE().build());
+  }
+
+  /** GET with this client's key, keeping the body as bytes. */
+  public HttpResponse<byte[]> getBytes(String path) {
+    try {
+      return HTTP.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public Answer submit(String modelId, String json) {
     return post("/v1/models/" + modelId, json);
   }
