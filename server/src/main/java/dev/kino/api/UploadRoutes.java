@@ -34,7 +34,7 @@ final class UploadRoutes {
     try {
       Upload upload;
       if (ctx.isMultipartFormData()) {
-        UploadedFile file = ctx.uploadedFile("file");
+        UploadedFile file = multipartFile(ctx);
         if (file == null) {
           throw new ApiException(400, 400004, "missing_file", "send the file in a multipart field named \"file\", or as the raw request body");
         }
@@ -49,6 +49,26 @@ final class UploadRoutes {
       throw refused(e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The multipart field {@code file}; Jetty's refusals of the multipart body become client errors. */
+  private static UploadedFile multipartFile(Context ctx) {
+    try {
+      return ctx.uploadedFile("file");
+    } catch (Exception e) { // Javalin passes on Jetty's checked ServletException undeclared
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof IllegalStateException && String.valueOf(t.getMessage()).startsWith("max ")) {
+          String limit = "uploads may be at most " + Uploads.MAX_BYTES / (1024 * 1024) + " MB";
+          throw new ApiException(413, 413002, "too_large", limit, List.of(new FieldProblem("file", "too_large", limit)));
+        }
+      }
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof org.eclipse.jetty.http.BadMessageException) {
+          throw new ApiException(400, 400005, "malformed_multipart", "the multipart body cannot be read: " + t.getMessage());
+        }
+      }
+      throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
     }
   }
 

@@ -163,6 +163,20 @@ class UploadsEndToEndTest {
     }
   }
 
+  @Test
+  void a_multipart_body_over_100_mb_is_a_413_and_a_broken_one_a_400() {
+    byte[] huge = new byte[101 * 1024 * 1024];
+    System.arraycopy(Images.encode(Images.quadrants(8, 8), "png"), 0, huge, 0, 8);
+
+    var tooLarge = api.uploadMultipart("huge.png", huge);
+    var broken = api.post("/v1/files", "multipart/form-data; boundary=zz", "no parts here");
+
+    assertThat(tooLarge.status()).isEqualTo(413);
+    assertThat(tooLarge.body().path("detail").path("reason").asString()).isEqualTo("too_large");
+    assertThat(broken.status()).isEqualTo(400);
+    assertThat(broken.body().path("detail").path("reason").asString()).isEqualTo("malformed_multipart");
+  }
+
   private static String uploadOk(Api.Answer answer) {
     assertThat(answer.status()).as(answer.body().toString()).isEqualTo(201);
     return answer.body().path("url").asString();
