@@ -64,7 +64,8 @@ class SandboxDeterminismTest {
     builder.environment().put("MALLOC_MMAP_THRESHOLD_", Integer.toString(1 << 30));
     Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!process.waitFor(5, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
+      process.destroyForcibly().waitFor();
+      throw new AssertionError("the render process did not finish in 5 minutes:\n" + Files.readString(log));
     }
     assertThat(process.exitValue()).as(Files.readString(log)).isZero();
     Map<String, String> hashes = new LinkedHashMap<>();
