@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kino.database.SqliteDatabase;
 import dev.kino.keys.KeyStore;
 import dev.kino.media.MediaProbe;
-import dev.kino.media.Mp4Writer;
-import dev.kino.media.VideoFormat;
 import dev.kino.testing.Api;
 import dev.kino.testing.Images;
 import dev.kino.testing.TestServer;
@@ -76,7 +74,7 @@ class UploadsEndToEndTest {
     String start = uploadOk(api.uploadMultipart("start.png", Images.encode(Images.quadrants(640, 360), "png")));
     String face = uploadOk(api.uploadRaw("?filename=face.jpg", Images.encode(solid(Color.ORANGE), "jpg")));
     String side = uploadOk(api.uploadRaw("?filename=side.webp", Images.encode(solid(Color.CYAN), "webp")));
-    String motion = uploadOk(api.uploadMultipart("motion.mp4", twoSecondVideo()));
+    String motion = uploadOk(api.uploadMultipart("motion.mp4", Images.twoSecondVideo()));
 
     String id = api.submitOk(I2V, "{\"prompt\": \"slow dolly-in\", \"duration\": 3, \"generate_audio\": false, \"start_image_url\": \"" + start + "\","
         + " \"elements\": [{\"frontal_image_url\": \"" + face + "\", \"reference_image_urls\": [\"" + side + "\"], \"video_url\": \"" + motion + "\"}]}");
@@ -146,7 +144,7 @@ class UploadsEndToEndTest {
   void uploads_that_are_not_media_or_too_large_are_refused_with_the_reason() throws Exception {
     var text = api.uploadMultipart("notes.png", "just text, whatever the name says".getBytes());
     var empty = api.uploadRaw("", new byte[0]);
-    var bomb = api.uploadRaw("?filename=bomb.png", pngHeaderOnly(20_000, 20_000));
+    var bomb = api.uploadRaw("?filename=bomb.png", Images.pngHeaderOnly(20_000, 20_000));
     byte[] hugePng = new byte[51 * 1024 * 1024];
     System.arraycopy(Images.encode(Images.quadrants(8, 8), "png"), 0, hugePng, 0, 8);
     var huge = api.uploadRaw("?filename=huge.png", hugePng);
@@ -191,32 +189,6 @@ class UploadsEndToEndTest {
     return image;
   }
 
-  private static byte[] twoSecondVideo() throws Exception {
-    Path file = Files.createTempFile("kino-upload-motion-", ".mp4");
-    try (Mp4Writer writer = Mp4Writer.open(file, new VideoFormat(320, 240, 24, 0, 48_000))) {
-      BufferedImage frame = new BufferedImage(320, 240, BufferedImage.TYPE_3BYTE_BGR);
-      for (int i = 0; i < 48; i++) {
-        writer.writeFrame(frame);
-      }
-    }
-    return Files.readAllBytes(file);
-  }
 
-  private static byte[] pngHeaderOnly(int width, int height) throws Exception {
-    var bytes = new java.io.ByteArrayOutputStream();
-    var out = new java.io.DataOutputStream(bytes);
-    out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-    var chunk = new java.io.ByteArrayOutputStream();
-    var data = new java.io.DataOutputStream(chunk);
-    data.writeBytes("IHDR");
-    data.writeInt(width);
-    data.writeInt(height);
-    data.write(new byte[] {8, 2, 0, 0, 0});
-    out.writeInt(13);
-    out.write(chunk.toByteArray());
-    var crc = new java.util.zip.CRC32();
-    crc.update(chunk.toByteArray());
-    out.writeInt((int) crc.getValue());
-    return bytes.toByteArray();
-  }
+
 }

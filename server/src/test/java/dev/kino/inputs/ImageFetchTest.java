@@ -6,13 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import dev.kino.testing.Images;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,7 +44,7 @@ class ImageFetchTest {
   @Test
   void a_small_png_claiming_a_huge_canvas_is_refused_before_decoding() throws Exception {
     Path bomb = Files.createTempFile("bomb-", ".png");
-    Files.write(bomb, pngHeaderOnly(60_000, 60_000));
+    Files.write(bomb, Images.pngHeaderOnly(60_000, 60_000));
 
     assertThatThrownBy(() -> ImageInputs.decode("start_image_url", "https://x/bomb.png", bomb))
         .isInstanceOfSatisfying(InputException.class, e -> {
@@ -88,22 +85,5 @@ class ImageFetchTest {
     }
   }
 
-  /** A PNG signature and an IHDR chunk (with a correct CRC) declaring the size, and nothing else. */
-  private static byte[] pngHeaderOnly(int width, int height) throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    DataOutputStream out = new DataOutputStream(bytes);
-    out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-    ByteArrayOutputStream chunk = new ByteArrayOutputStream();
-    DataOutputStream data = new DataOutputStream(chunk);
-    data.writeBytes("IHDR");
-    data.writeInt(width);
-    data.writeInt(height);
-    data.write(new byte[] {8, 2, 0, 0, 0});
-    out.writeInt(13);
-    out.write(chunk.toByteArray());
-    CRC32 crc = new CRC32();
-    crc.update(chunk.toByteArray());
-    out.writeInt((int) crc.getValue());
-    return bytes.toByteArray();
-  }
+
 }

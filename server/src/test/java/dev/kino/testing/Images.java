@@ -1,15 +1,21 @@
 package dev.kino.testing;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.kino.media.Mp4Writer;
+import dev.kino.media.VideoFormat;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 
 /**
@@ -85,7 +91,7 @@ public final class Images implements AutoCloseable {
 
   private static byte[] webp(BufferedImage image) {
     try {
-      java.nio.file.Path file = java.nio.file.Files.createTempFile("kino-test-", ".webp");
+      Path file = Files.createTempFile("kino-test-", ".webp");
       try (org.bytedeco.javacv.FFmpegFrameRecorder recorder =
               new org.bytedeco.javacv.FFmpegFrameRecorder(file.toFile(), image.getWidth(), image.getHeight(), 0);
           org.bytedeco.javacv.Java2DFrameConverter converter = new org.bytedeco.javacv.Java2DFrameConverter()) {
@@ -99,11 +105,50 @@ public final class Images implements AutoCloseable {
         recorder.record(converter.convert(bgr));
         recorder.stop();
       }
-      byte[] bytes = java.nio.file.Files.readAllBytes(file);
-      java.nio.file.Files.delete(file);
+      byte[] bytes = Files.readAllBytes(file);
+      Files.delete(file);
       return bytes;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A PNG signature and an IHDR chunk (with a correct CRC) declaring the size, and nothing else. */
+  public static byte[] pngHeaderOnly(int width, int height) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      DataOutputStream out = new DataOutputStream(bytes);
+      out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+      ByteArrayOutputStream chunk = new ByteArrayOutputStream();
+      DataOutputStream data = new DataOutputStream(chunk);
+      data.writeBytes("IHDR");
+      data.writeInt(width);
+      data.writeInt(height);
+      data.write(new byte[] {8, 2, 0, 0, 0});
+      out.writeInt(13);
+      out.write(chunk.toByteArray());
+      CRC32 crc = new CRC32();
+      crc.update(chunk.toByteArray());
+      out.writeInt((int) crc.getValue());
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Two seconds of black 320x240 H.264 at 24 fps, no audio: a motion-reference video. */
+  public static byte[] twoSecondVideo() throws Exception {
+    Path file = Files.createTempFile("kino-motion-", ".mp4");
+    try (Mp4Writer writer = Mp4Writer.open(file, new VideoFormat(320, 240, 24, 0, 48_000))) {
+      BufferedImage frame = new BufferedImage(320, 240, BufferedImage.TYPE_3BYTE_BGR);
+      for (int i = 0; i < 48; i++) {
+        writer.writeFrame(frame);
+      }
+    }
+    try {
+      return Files.readAllBytes(file);
+    } finally {
+      Files.delete(file);
     }
   }
 

@@ -11,8 +11,6 @@ import dev.kino.inputs.AddressPolicy;
 import dev.kino.inputs.InputFiles;
 import dev.kino.inputs.UrlFetcher;
 import dev.kino.media.MediaProbe;
-import dev.kino.media.Mp4Writer;
-import dev.kino.media.VideoFormat;
 import dev.kino.models.Model;
 import dev.kino.models.ModelCatalog;
 import dev.kino.testing.Frames;
@@ -159,7 +157,7 @@ class SandboxRenderTest {
     String start = host.put("/e-start.png", Images.encode(Images.quadrants(1280, 720), "png"));
     String frontal = host.put("/e-front.png", Images.encode(solid(400, 400, new Color(250, 20, 200)), "png"));
     String reference = host.put("/e-ref.jpg", Images.encode(solid(300, 300, new Color(20, 250, 250)), "jpg"));
-    String motion = host.put("/e-motion.mp4", twoSecondVideo());
+    String motion = host.put("/e-motion.mp4", Images.twoSecondVideo());
     Rendered r = render(I2V, "{\"prompt\": \"p\", \"duration\": 3, \"generate_audio\": false, \"start_image_url\": \"" + start + "\","
         + " \"elements\": [{\"frontal_image_url\": \"" + frontal + "\", \"reference_image_urls\": [\"" + reference + "\"], \"video_url\": \"" + motion + "\"},"
         + " {\"reference_image_urls\": [\"" + reference + "\"]}]}");
@@ -220,16 +218,6 @@ class SandboxRenderTest {
     return image;
   }
 
-  private static byte[] twoSecondVideo() throws Exception {
-    Path file = Files.createTempFile("kino-motion-", ".mp4");
-    try (Mp4Writer writer = Mp4Writer.open(file, new VideoFormat(320, 240, 24, 0, 48_000))) {
-      BufferedImage frame = new BufferedImage(320, 240, BufferedImage.TYPE_3BYTE_BGR);
-      for (int i = 0; i < 48; i++) {
-        writer.writeFrame(frame);
-      }
-    }
-    return Files.readAllBytes(file);
-  }
 
   private static void assertNear(int rgb, Color expected) {
     Color actual = new Color(rgb);
