@@ -2,8 +2,14 @@ package dev.kino.api;
 
 import dev.kino.config.Settings;
 import dev.kino.inputs.InputFiles;
-import dev.kino.uploads.Uploads;
+import dev.kino.idempotency.IdempotencyKeys;
+import dev.kino.jobs.EventHub;
+import dev.kino.jobs.Job;
 import dev.kino.jobs.JobStore;
+import dev.kino.uploads.Uploads;
+import dev.kino.webhooks.WebhookSigner;
+import dev.kino.webhooks.WebhookStore;
+import java.util.function.Function;
 import dev.kino.keys.KeyStore;
 import dev.kino.models.ModelCatalog;
 import dev.kino.storage.FileStore;
@@ -32,24 +38,34 @@ public final class ApiServer implements AutoCloseable {
   static final int MAX_JSON_BODY = 8_000_000;
   private final Javalin app;
 
-  public ApiServer(
-      Settings settings,
+  /** What the API serves from; {@code onSubmit} wakes idle workers. */
+  public record Parts(
       ModelCatalog catalog,
       JobStore store,
+      EventHub hub,
       KeyStore keys,
       FileStore files,
       UrlSigner signer,
       InputFiles inputs,
       Uploads uploads,
-      Runnable onSubmit,
-      Clock clock) {
-    Authenticator auth = new Authenticator(keys, settings.adminKey());
-    Links links = new Links(settings.publicUrl(), signer, settings.fileUrlTtl(), clock);
+      IdempotencyKeys idempotency,
+      WebhookStore webhooks,
+      WebhookSigner webhookSigner,
+      Runnable onSubmit) {}
+
+  public ApiServer(Settings settings, Parts parts, Clock clock) {
+    JobStore store = parts.store();
+    Authenticator auth = new Authenticator(parts.keys(), settings.adminKey(), new EventTokens(parts.signer()), clock);
+    Links links = new Links(settings.publicUrl(), parts.signer(), settings.fileUrlTtl(), clock);
     JobViews views = new JobViews(links, store);
-    ModelRoutes models = new ModelRoutes(catalog, store, inputs, views, onSubmit, clock, settings.maxAttempts());
-    RequestRoutes requests = new RequestRoutes(store, views, clock);
-    FileRoutes downloads = new FileRoutes(files, signer, clock);
-    UploadRoutes uploaded = new UploadRoutes(uploads, links);
+    Submissions submissions =
+        new Submissions(store, parts.inputs(), parts.idempotency(), views, links, parts.onSubmit(), clock, settings.maxAttempts());
+    ModelRoutes models = new ModelRoutes(parts.catalog(), submissions);
+    RequestRoutes requests = new RequestRoutes(store, views, links, parts.files(), clock);
+    EventStreams events = new EventStreams(store, parts.hub());
+    WebhookRoutes webhooks = new WebhookRoutes(parts.webhookSigner(), parts.webhooks(), store);
+    FileRoutes downloads = new FileRoutes(parts.files(), parts.signer(), clock);
+    UploadRoutes uploaded = new UploadRoutes(parts.uploads(), links);
     Path uploadSpool = spool(settings.dataDir());
     this.app =
         Javalin.create(
@@ -70,9 +86,14 @@ public final class ApiServer implements AutoCloseable {
               config.routes.get("/v1/models", models::list);
               config.routes.get("/v1/models/<model_id>", models::show);
               config.routes.post("/v1/models/<model_id>", models::submit);
+              config.routes.get("/v1/requests", requests::list);
               config.routes.get("/v1/requests/{request_id}/status", requests::status);
               config.routes.get("/v1/requests/{request_id}/result", requests::result);
               config.routes.post("/v1/requests/{request_id}/cancel", requests::cancel);
+              config.routes.delete("/v1/requests/{request_id}", requests::delete);
+              config.routes.get("/v1/requests/{request_id}/events", events::stream);
+              config.routes.get("/v1/requests/{request_id}/webhooks", webhooks::list);
+              config.routes.get("/v1/webhooks/secret", webhooks::secret);
               config.routes.post("/v1/files", uploaded::create);
               config.routes.get("/v1/files", uploaded::list);
               config.routes.get("/v1/files/{file_id}", uploaded::show);
@@ -89,6 +110,16 @@ public final class ApiServer implements AutoCloseable {
                     ErrorBodies.write(ctx, new ApiException(500, 500001, "internal_error", "the server failed unexpectedly; the error is logged"));
                   });
             });
+  }
+
+  /**
+   * The body the result route would give for a job, with links on the base its client used (or the public
+   * URL): what a webhook message carries as {@code data}.
+   */
+  public static Function<Job, ObjectNode> resultDocuments(Settings settings, JobStore store, UrlSigner signer, Clock clock) {
+    Links links = new Links(settings.publicUrl(), signer, settings.fileUrlTtl(), clock);
+    JobViews views = new JobViews(links, store);
+    return job -> views.result(links.base(job.baseUrl()), job);
   }
 
   public ApiServer start() {

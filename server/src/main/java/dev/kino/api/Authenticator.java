@@ -5,25 +5,40 @@ import dev.kino.keys.KeyStore;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Checks {@code Authorization: Bearer <key>} on every {@code /v1} route. The operator's {@code KINO_ADMIN_KEY}
- * is compared by hash in constant time; other keys are looked up by hash. A key is never logged.
+ * is compared by hash in constant time; other keys are looked up by hash. A key is never logged. The one
+ * exception to the header is an events stream opened with its signed {@code ?token=} ({@link EventTokens}).
  */
 final class Authenticator {
   static final String ENV_ADMIN_OWNER = "admin-env";
   private static final String ATTRIBUTE = "kino.caller";
+  /** The one route a query token opens (an events stream, for EventSource). */
+  private static final Pattern EVENTS_PATH = Pattern.compile("/v1/requests/([^/]+)/events");
   private final KeyStore keys;
   private final Optional<byte[]> adminKeyHash;
+  private final EventTokens tokens;
+  private final Clock clock;
 
-  Authenticator(KeyStore keys, Optional<String> adminKey) {
+  Authenticator(KeyStore keys, Optional<String> adminKey, EventTokens tokens, Clock clock) {
     this.keys = keys;
     this.adminKeyHash = adminKey.map(k -> KeySecrets.hash(k).getBytes(StandardCharsets.US_ASCII));
+    this.tokens = tokens;
+    this.clock = clock;
   }
 
   void authenticate(Context ctx) {
     String header = ctx.header("Authorization");
+    String token = ctx.queryParam("token");
+    if ((header == null || header.isBlank()) && token != null) {
+      ctx.attribute(ATTRIBUTE, new Caller(tokenOwner(ctx.path(), token), false));
+      return;
+    }
     if (header == null || header.isBlank()) {
       throw ApiException.unauthorized("missing Authorization header; send \"Authorization: Bearer <your API key>\"");
     }
@@ -41,6 +56,16 @@ final class Authenticator {
             .map(key -> new Caller(key.id(), key.admin()))
             .orElseThrow(() -> ApiException.unauthorized("the API key is not valid (unknown or revoked)"));
     ctx.attribute(ATTRIBUTE, caller);
+  }
+
+  private String tokenOwner(String path, String token) {
+    Matcher events = EVENTS_PATH.matcher(path);
+    if (!events.matches()) {
+      throw ApiException.unauthorized("a token opens only the events stream it was issued for; send \"Authorization: Bearer <your API key>\"");
+    }
+    return tokens
+        .verify(events.group(1), token, clock.instant())
+        .orElseThrow(() -> ApiException.unauthorized("the token is not valid for this events stream, or it expired; get a fresh events_url from the status route"));
   }
 
   static Caller caller(Context ctx) {

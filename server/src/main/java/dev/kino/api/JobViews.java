@@ -1,9 +1,9 @@
 package dev.kino.api;
 
 import dev.kino.jobs.Job;
+import dev.kino.jobs.JobEvent;
 import dev.kino.jobs.JobState;
 import dev.kino.jobs.JobStore;
-import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -13,8 +13,13 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The JSON bodies that describe a job: the seed shapes, plus additive fields (progress, timestamps, metadata). */
+/**
+ * The JSON bodies that describe a job: the seed shapes, plus additive fields (progress, logs, timestamps,
+ * metadata, the events stream). {@code base} is the API base the links are built on.
+ */
 final class JobViews {
+  /** How many of the latest engine log lines a status body shows (the events stream has them all). */
+  static final int STATUS_LOG_LINES = 50;
   private final Links links;
   private final JobStore store;
 
@@ -23,39 +28,57 @@ final class JobViews {
     this.store = store;
   }
 
-  ObjectNode submitted(Context ctx, Job job) {
+  ObjectNode submitted(String base, Job job) {
     ObjectNode body = JsonMapper.shared().createObjectNode();
     body.put("request_id", job.id());
-    putLinks(ctx, body, job);
+    putLinks(base, body, job);
     return body;
   }
 
-  ObjectNode status(Context ctx, Job job) {
-    ObjectNode body = JsonMapper.shared().createObjectNode();
-    body.put("request_id", job.id());
-    body.put("status", job.state().wire());
+  ObjectNode status(String base, Job job) {
+    ObjectNode body = summary(base, job);
     if (job.state() == JobState.IN_QUEUE) {
       body.put("queue_position", store.queuePosition(job));
     }
     if (job.state() == JobState.IN_PROGRESS) {
       job.progress().ifPresent(p -> body.put("progress", p));
     }
-    putLinks(ctx, body, job);
-    timestamps(body, job);
-    body.put("attempt", job.attempt());
+    ArrayNode logs = body.putArray("logs");
+    for (JobEvent line : store.recentLogs(job.id(), STATUS_LOG_LINES)) {
+      ObjectNode entry = logs.addObject();
+      entry.put("timestamp", line.at().toString());
+      entry.put("message", line.data().path("message").asString());
+    }
     return body;
   }
 
-  ObjectNode result(Context ctx, Job job) {
+  /** What a listing shows of each job: the status without the queue position and logs. */
+  ObjectNode summary(String base, Job job) {
+    ObjectNode body = JsonMapper.shared().createObjectNode();
+    body.put("request_id", job.id());
+    body.put("model_id", job.modelId());
+    body.put("status", job.state().wire());
+    putLinks(base, body, job);
+    put(body, "created_at", Optional.of(job.createdAt()));
+    put(body, "started_at", job.startedAt());
+    put(body, "finished_at", job.finishedAt());
+    body.put("attempt", job.attempt());
+    job.outputsDeletedAt().ifPresent(t -> body.put("outputs_deleted_at", t.toString()));
+    return body;
+  }
+
+  ObjectNode result(String base, Job job) {
     ObjectNode body = JsonMapper.shared().createObjectNode();
     body.put("request_id", job.id());
     body.put("status", job.state().wire());
     if (job.state() == JobState.IN_QUEUE) {
       body.put("queue_position", store.queuePosition(job));
     }
-    body.set("output", job.output().map(o -> signedOutput(ctx, o)).orElse(null));
+    boolean deleted = job.outputsDeletedAt().isPresent();
+    body.set("output", deleted ? null : job.output().map(o -> signedOutput(base, o)).orElse(null));
     put(body, "created_at", Optional.of(job.createdAt()));
     put(body, "finished_at", job.finishedAt());
+    job.outputsDeletedAt().ifPresent(t -> body.put("outputs_deleted_at", t.toString()));
     if (job.error().isPresent()) {
       ObjectNode error = body.putObject("error");
       error.put("code", job.error().get().code());
@@ -63,7 +86,7 @@ final class JobViews {
     } else {
       body.putNull("error");
     }
-    putLinks(ctx, body, job);
+    putLinks(base, body, job);
     body.set("metadata", metadata(job));
     return body;
   }
@@ -76,22 +99,23 @@ final class JobViews {
     return body;
   }
 
-  private void putLinks(Context ctx, ObjectNode body, Job job) {
+  private void putLinks(String base, ObjectNode body, Job job) {
     for (String action : new String[] {"status", "result", "cancel"}) {
-      body.put(action + "_url", links.request(ctx, job.id(), action));
+      body.put(action + "_url", links.request(base, job.id(), action));
     }
+    body.put("events_url", links.events(base, job.id(), job.owner()));
   }
 
   /** Storage keys become signed URLs; a field holding a list of keys becomes a list of URLs. */
-  private ObjectNode signedOutput(Context ctx, ObjectNode output) {
+  private ObjectNode signedOutput(String base, ObjectNode output) {
     ObjectNode signed = JsonMapper.shared().createObjectNode();
     for (Map.Entry<String, JsonNode> field : output.properties()) {
       JsonNode value = field.getValue();
       if (value.isArray()) {
         ArrayNode urls = signed.putArray(field.getKey());
-        value.forEach(key -> urls.add(links.file(ctx, key.asString())));
+        value.forEach(key -> urls.add(links.file(base, key.asString())));
       } else {
-        signed.put(field.getKey(), links.file(ctx, value.asString()));
+        signed.put(field.getKey(), links.file(base, value.asString()));
       }
     }
     return signed;
@@ -109,12 +133,6 @@ final class JobViews {
     }
     job.metadata().ifPresent(engine -> metadata.set("engine", engine));
     return metadata;
-  }
-
-  private static void timestamps(ObjectNode body, Job job) {
-    put(body, "created_at", Optional.of(job.createdAt()));
-    put(body, "started_at", job.startedAt());
-    put(body, "finished_at", job.finishedAt());
   }
 
   private static void put(ObjectNode body, String field, Optional<Instant> time) {

@@ -16,8 +16,10 @@ final class Links {
   private final UrlSigner signer;
   private final Duration fileUrlTtl;
   private final Clock clock;
+  private final EventTokens tokens;
 
   Links(Optional<URI> publicUrl, UrlSigner signer, Duration fileUrlTtl, Clock clock) {
+    this.tokens = new EventTokens(signer);
     this.publicUrl = publicUrl;
     this.signer = signer;
     this.fileUrlTtl = fileUrlTtl;
@@ -25,10 +27,14 @@ final class Links {
   }
 
   String base(Context ctx) {
-    if (publicUrl.isPresent()) {
-      String url = publicUrl.get().toString();
-      return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    }
+    return publicBase().orElseGet(() -> requestBase(ctx));
+  }
+
+  private Optional<String> publicBase() {
+    return publicUrl.map(URI::toString).map(url -> url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+  }
+
+  private static String requestBase(Context ctx) {
     String host = ctx.header("Host");
     if (host == null || host.isBlank()) {
       host = ctx.req().getLocalAddr() + ":" + ctx.req().getLocalPort();
@@ -36,12 +42,25 @@ final class Links {
     return ctx.scheme() + "://" + host;
   }
 
-  String request(Context ctx, String requestId, String action) {
-    return base(ctx) + "/v1/requests/" + requestId + "/" + action;
+  /**
+   * The base for links in something sent later (a webhook): {@code --public-url} when set, else the base the
+   * client used when it submitted.
+   */
+  String base(String submittedFrom) {
+    return publicBase().orElse(submittedFrom);
+  }
+
+  String request(String base, String requestId, String action) {
+    return base + "/v1/requests/" + requestId + "/" + action;
   }
 
   /** A URL for a stored file that works without the Bearer header until it expires. */
-  String file(Context ctx, String key) {
-    return base(ctx) + "/files/" + key + "?" + signer.query(key, clock.instant().plus(fileUrlTtl));
+  String file(String base, String key) {
+    return base + "/files/" + key + "?" + signer.query(key, clock.instant().plus(fileUrlTtl));
+  }
+
+  /** The request's events stream with a token, so it opens without the Bearer header (EventSource). */
+  String events(String base, String requestId, String owner) {
+    return request(base, requestId, "events") + "?token=" + tokens.issue(requestId, owner, clock.instant().plus(fileUrlTtl));
   }
 }

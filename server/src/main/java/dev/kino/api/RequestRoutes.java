@@ -2,48 +2,160 @@ package dev.kino.api;
 
 import dev.kino.jobs.CancelOutcome;
 import dev.kino.jobs.Job;
+import dev.kino.jobs.JobQuery;
+import dev.kino.jobs.JobState;
 import dev.kino.jobs.JobStore;
+import dev.kino.models.FieldProblem;
+import dev.kino.storage.FileStore;
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.UUID;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
-/** Status, result and cancel of a request; a key sees only its own requests (others' ids are simply 404). */
+/** Status, result, cancel, listing and output deletion of the caller's requests. */
 final class RequestRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(RequestRoutes.class);
+  private static final int DEFAULT_LIMIT = 20;
+  private static final int MAX_LIMIT = 100;
+
   private final JobStore store;
   private final JobViews views;
+  private final Links links;
+  private final OwnedRequests owned;
+  private final FileStore files;
   private final Clock clock;
 
-  RequestRoutes(JobStore store, JobViews views, Clock clock) {
+  RequestRoutes(JobStore store, JobViews views, Links links, FileStore files, Clock clock) {
     this.store = store;
     this.views = views;
+    this.links = links;
+    this.owned = new OwnedRequests(store);
+    this.files = files;
     this.clock = clock;
   }
 
   void status(Context ctx) {
-    Responses.json(ctx, 200, views.status(ctx, owned(ctx)));
+    Responses.json(ctx, 200, views.status(links.base(ctx), owned.find(ctx)));
   }
 
   void result(Context ctx) {
-    Responses.json(ctx, 200, views.result(ctx, owned(ctx)));
+    Responses.json(ctx, 200, views.result(links.base(ctx), owned.find(ctx)));
   }
 
   void cancel(Context ctx) {
-    Job job = owned(ctx);
+    Job job = owned.find(ctx);
     CancelOutcome outcome = store.cancel(job.id(), clock.instant());
     Job now = store.find(job.id()).orElse(job);
     Responses.json(ctx, 200, views.cancelled(now, outcome.wire()));
   }
 
-  private Job owned(Context ctx) {
-    String id = ctx.pathParam("request_id");
-    try {
-      UUID.fromString(id);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badIdentifier("request id", id);
+  /** {@code GET /v1/requests?status=&model=&limit=&cursor=}: the caller's requests, newest first. */
+  void list(Context ctx) {
+    int limit = Paging.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+    Optional<JobState> state = Optional.ofNullable(ctx.queryParam("status")).filter(s -> !s.isBlank()).map(RequestRoutes::state);
+    Optional<String> model = Optional.ofNullable(ctx.queryParam("model")).filter(m -> !m.isBlank());
+    Optional<Long> before = Optional.ofNullable(ctx.queryParam("cursor")).filter(c -> !c.isBlank()).map(RequestRoutes::cursor);
+    String owner = Authenticator.caller(ctx).ownerId();
+    // One more than asked tells whether another page exists.
+    List<Job> page = store.list(new JobQuery(owner, state, model, before, limit + 1));
+    String base = links.base(ctx);
+    ObjectNode body = JsonMapper.shared().createObjectNode();
+    ArrayNode requests = body.putArray("requests");
+    page.stream().limit(limit).forEach(job -> requests.add(views.summary(base, job)));
+    if (page.size() > limit) {
+      body.put("next_cursor", encodeCursor(page.get(limit - 1).seq()));
+    } else {
+      body.putNull("next_cursor");
     }
-    return store
-        .find(id)
-        .filter(job -> job.owner().equals(Authenticator.caller(ctx).ownerId()))
-        .orElseThrow(() -> ApiException.notFound("request_not_found", "no request " + id + " for this API key"));
+    body.put("limit", limit);
+    Responses.json(ctx, 200, body);
+  }
+
+  /**
+   * {@code DELETE /v1/requests/{id}}: removes a finished request's stored outputs (the record stays, so its
+   * status still says how it ended). Queued and running requests are refused: cancel them first.
+   */
+  void delete(Context ctx) {
+    Job job = owned.find(ctx);
+    if (!job.state().isFinal()) {
+      throw new ApiException(
+          409, 409001, "request_not_finished",
+          "request " + job.id() + " is " + job.state().wire() + "; only a finished request's outputs can be deleted (cancel it first)");
+    }
+    int deleted = 0;
+    for (String key : outputKeys(job)) {
+      try {
+        files.delete(key);
+        deleted++;
+      } catch (IOException e) {
+        LOG.warn("could not delete output {} of request {}: {}", key, job.id(), e.getMessage());
+        throw new ApiException(500, 500002, "delete_failed", "some outputs could not be deleted; try again");
+      }
+    }
+    store.markOutputsDeleted(job.id(), clock.instant());
+    Job now = store.find(job.id()).orElse(job);
+    ObjectNode body = JsonMapper.shared().createObjectNode();
+    body.put("request_id", now.id());
+    body.put("status", now.state().wire());
+    body.put("deleted_files", deleted);
+    now.outputsDeletedAt().ifPresent(t -> body.put("outputs_deleted_at", t.toString()));
+    Responses.json(ctx, 200, body);
+  }
+
+  private static Set<String> outputKeys(Job job) {
+    Set<String> keys = new LinkedHashSet<>();
+    if (job.outputsDeletedAt().isEmpty()) {
+      job.output().ifPresent(output -> output.values().forEach(v -> collect(v, keys)));
+    }
+    return keys;
+  }
+
+  private static void collect(JsonNode value, Set<String> keys) {
+    if (value.isArray()) {
+      value.forEach(v -> collect(v, keys));
+    } else if (value.isString()) {
+      keys.add(value.asString());
+    }
+  }
+
+  private static JobState state(String word) {
+    try {
+      return JobState.fromWire(word);
+    } catch (IllegalArgumentException e) {
+      String allowed = String.join(", ", Arrays.stream(JobState.values()).map(JobState::wire).toList());
+      throw new ApiException(
+          400, 400002, "invalid_parameter", "status must be one of " + allowed + ", got \"" + word + "\"",
+          List.of(new FieldProblem("status", "enum", "must be one of " + allowed)));
+    }
+  }
+
+  private static String encodeCursor(long seq) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(("seq:" + seq).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static long cursor(String text) {
+    try {
+      String decoded = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
+      if (decoded.startsWith("seq:")) {
+        return Long.parseLong(decoded.substring(4));
+      }
+    } catch (IllegalArgumentException e) {
+      // falls through to the refusal
+    }
+    throw new ApiException(
+        400, 400002, "invalid_parameter", "cursor is not one this server gave out; use next_cursor from the previous page",
+        List.of(new FieldProblem("cursor", "format", "must be a next_cursor value from a previous page")));
   }
 }

@@ -1,6 +1,8 @@
 package dev.kino.cli;
 
 import dev.kino.config.Settings;
+import dev.kino.config.ConfigException;
+import dev.kino.webhooks.RetrySchedule;
 import dev.kino.node.KinoNode;
 import java.net.URI;
 import java.nio.file.Path;
@@ -50,6 +52,9 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--upload-ttl", defaultValue = "${env:KINO_UPLOAD_TTL:-P7D}", description = "How long uploaded input files are kept, ISO-8601 (env KINO_UPLOAD_TTL; default ${DEFAULT-VALUE}).")
   Duration uploadTtl;
 
+  @Option(names = "--webhook-retries", defaultValue = "${env:KINO_WEBHOOK_RETRIES:-0s,5s,5m,30m,2h,5h,10h,10h}", description = "Wait before each webhook attempt, comma-separated (units ms, s, m, h, d; env KINO_WEBHOOK_RETRIES; default ${DEFAULT-VALUE}, as Standard Webhooks suggests).")
+  String webhookRetries;
+
   @Override
   public Integer call() throws InterruptedException {
     Settings settings =
@@ -65,7 +70,8 @@ public final class ServeCommand implements Callable<Integer> {
             Duration.ofSeconds(leaseSeconds),
             maxAttempts,
             fileUrlTtl,
-            uploadTtl);
+            uploadTtl,
+            webhookDelays());
     KinoNode node = KinoNode.start(settings, System.out);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -78,5 +84,13 @@ public final class ServeCommand implements Callable<Integer> {
                 "kino-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  private List<Duration> webhookDelays() {
+    try {
+      return RetrySchedule.parse(webhookRetries).delays();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("--webhook-retries: " + e.getMessage());
+    }
   }
 }

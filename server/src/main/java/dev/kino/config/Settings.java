@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param maxAttempts how many times a job is started before a lost lease fails it
  * @param fileUrlTtl how long a signed output URL stays valid
  * @param uploadTtl how long an uploaded input file is kept
+ * @param webhookRetries the wait before each webhook attempt (the first is usually zero)
  */
 public record Settings(
     String host,
@@ -34,7 +35,8 @@ public record Settings(
     Duration lease,
     int maxAttempts,
     Duration fileUrlTtl,
-    Duration uploadTtl) {
+    Duration uploadTtl,
+    List<Duration> webhookRetries) {
 
   public Settings {
     Objects.requireNonNull(host, "host");
@@ -67,7 +69,11 @@ public record Settings(
             throw new ConfigException("KINO_ADMIN_KEY must be at least 16 characters long");
           }
         });
+    if (webhookRetries.isEmpty() || webhookRetries.stream().anyMatch(Duration::isNegative)) {
+      throw new ConfigException("--webhook-retries needs at least one delay, none negative");
+    }
     fetchAllow = List.copyOf(fetchAllow);
+    webhookRetries = List.copyOf(webhookRetries);
     dataDir = dataDir.toAbsolutePath().normalize();
   }
 
@@ -92,26 +98,43 @@ public record Settings(
         Duration.ofSeconds(30),
         3,
         Duration.ofHours(24),
-        Duration.ofDays(7));
+        Duration.ofDays(7),
+        STANDARD_WEBHOOK_RETRIES);
   }
 
+  /** Standard Webhooks' suggestion: at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+  public static final List<Duration> STANDARD_WEBHOOK_RETRIES =
+      List.of(
+          Duration.ZERO,
+          Duration.ofSeconds(5),
+          Duration.ofMinutes(5),
+          Duration.ofMinutes(30),
+          Duration.ofHours(2),
+          Duration.ofHours(5),
+          Duration.ofHours(10),
+          Duration.ofHours(10));
+
   public Settings withPort(int p) {
-    return new Settings(host, p, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl);
+    return new Settings(host, p, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries);
   }
 
   public Settings withWorkers(int n) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, n, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, n, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries);
   }
 
   public Settings withFetchAllow(List<String> allow) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, allow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, allow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries);
   }
 
   public Settings withAdminKey(String key) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, Optional.of(key), lease, maxAttempts, fileUrlTtl, uploadTtl);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, Optional.of(key), lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries);
+  }
+
+  public Settings withWebhookRetries(List<Duration> delays) {
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, delays);
   }
 
   public Settings withPublicUrl(URI url) {
-    return new Settings(host, port, dataDir, modelsDir, Optional.of(url), workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl);
+    return new Settings(host, port, dataDir, modelsDir, Optional.of(url), workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries);
   }
 }

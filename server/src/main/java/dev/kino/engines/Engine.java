@@ -10,5 +10,5 @@ package dev.kino.engines;
  */
 public interface Engine {
 
-  EngineResult run(EngineTask task, Progress progress) throws EngineException, InterruptedException;
+  EngineResult run(EngineTask task, Reporter progress) throws EngineException, InterruptedException;
 }

@@ -65,6 +65,14 @@ public final class InputFiles implements AutoCloseable {
     fetcher.checkResolved(field, url);
   }
 
+  /**
+   * The address checks alone, with the host resolved now (no data: URIs, no uploads): for URLs that Kino will
+   * call rather than read, such as webhook targets.
+   */
+  public void checkCallTarget(String field, String url) throws InputException {
+    fetcher.checkResolved(field, url);
+  }
+
   /** The input as a private local file of at most {@code maxBytes}; the caller closes it. */
   public LocalInput open(String field, String url, long maxBytes) throws InputException, InterruptedException {
     try {

@@ -12,18 +12,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
-import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
  * Downloads input URLs to temporary files under the address policy: http(s) only, plain http only for allowed
@@ -48,27 +44,9 @@ public final class UrlFetcher implements AutoCloseable {
     this.policy = policy;
     this.resolver = resolver;
     this.limits = limits;
-    this.client = new HttpClient();
-    client.setName("kino-fetch");
-    // Daemon threads: a fetcher that nobody closed must not keep a finished process alive.
-    QueuedThreadPool threads = new QueuedThreadPool();
-    threads.setName("kino-fetch");
-    threads.setDaemon(true);
-    client.setExecutor(threads);
-    client.setScheduler(new ScheduledExecutorScheduler("kino-fetch-timer", true));
-    client.setFollowRedirects(false);
-    client.setConnectTimeout(limits.connectTimeout().toMillis());
-    client.setIdleTimeout(limits.idleTimeout().toMillis());
-    client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "Kino/0.1 (input fetcher)"));
-    client.setSocketAddressResolver(new GuardedResolver(policy, resolver, Executors.newVirtualThreadPerTaskExecutor()));
-    try {
-      client.start();
-      // The file is what the server sends: no gzip inflation, so no compression bombs and sizes mean bytes.
-      // (Cleared after start: starting installs the default decoders into an empty list.)
-      client.getContentDecoderFactories().clear();
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot start the input fetcher's HTTP client", e);
-    }
+    this.client =
+        GuardedHttpClient.start(
+            "kino-fetch", policy, resolver, limits.connectTimeout(), limits.idleTimeout(), "Kino/0.1 (input fetcher)");
   }
 
   /**

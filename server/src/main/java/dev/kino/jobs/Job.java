@@ -7,6 +7,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A job as stored. {@code input} has the model's defaults applied; {@code output} holds storage keys (not
  * URLs: URLs are signed when a response is built).
+ * {@code baseUrl} is the API base the client used at submit (empty when unknown).
  */
 public record Job(
     String id,
@@ -23,4 +24,7 @@ public record Job(
     Optional<ObjectNode> metadata,
     Instant createdAt,
     Optional<Instant> startedAt,
-    Optional<Instant> finishedAt) {}
+    Optional<Instant> finishedAt,
+    Optional<Callback> callback,
+    String baseUrl,
+    Optional<Instant> outputsDeletedAt) {}

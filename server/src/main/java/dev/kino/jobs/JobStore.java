@@ -2,12 +2,16 @@ package dev.kino.jobs;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The durable queue. Implementations must make {@link #claim} atomic (one statement, or {@code FOR UPDATE SKIP
  * LOCKED} on PostgreSQL) and honour the lease token on every write after a claim: a write with a stale token
  * changes nothing and returns {@code false}.
+ *
+ * <p>Every change a client can watch is also appended as a {@link JobEvent} in the same transaction, and the
+ * {@link EventHub} is told after the commit.
  */
 public interface JobStore {
 
@@ -16,21 +20,40 @@ public interface JobStore {
 
   Optional<Job> find(String id);
 
+  /** One page of a key's jobs, newest first. */
+  List<Job> list(JobQuery query);
+
+  /** The job's events after {@code afterSeq} (0: from the start), oldest first. */
+  List<JobEvent> events(String jobId, long afterSeq, int limit);
+
+  /** The job's last {@code limit} log lines, oldest first. */
+  List<JobEvent> recentLogs(String jobId, int limit);
+
+  /** Everyone's events after {@code afterSeq}, oldest first (for readers that follow all jobs). */
+  List<JobEvent> eventsAfter(long afterSeq, int limit);
+
+  /** Records that a finished job's stored outputs were removed. False if the job is not finished. */
+  boolean markOutputsDeleted(String id, Instant now);
+
   /** How many queued jobs are ahead of this one (0: next to run). */
   long queuePosition(Job job);
 
   /** Takes the oldest queued job, if any, under a new lease. */
   Optional<ClaimedJob> claim(String workerId, Instant now, Duration lease);
 
-  /** Extends the lease and records progress (0..1, or null when unknown). False: the lease is lost. */
-  boolean heartbeat(Lease lease, Instant now, Duration extension, Double progress);
+  /**
+   * Extends the lease, records progress (0..1; null when unknown or unchanged since the last call: each figure
+   * becomes an event) and appends
+   * the engine's new log lines. False: the lease is lost, and nothing was written.
+   */
+  boolean heartbeat(Lease lease, Instant now, Duration extension, Double progress, List<String> logs);
 
   boolean complete(Lease lease, Completion completion, Instant now);
 
   boolean fail(Lease lease, JobError error, Instant now);
 
   /** Gives a job back to the queue without counting the attempt (orderly shutdown). */
-  boolean release(Lease lease);
+  boolean release(Lease lease, Instant now);
 
   /** Cancels a queued job; any other state is left alone. */
   CancelOutcome cancel(String id, Instant now);

@@ -5,8 +5,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -15,41 +18,56 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The job queue on SQLite. Claims are one {@code UPDATE ... WHERE seq = (SELECT ...) RETURNING} statement, and
  * every write after a claim carries {@code lease_token = ?} in its WHERE clause, so a worker that lost its lease
- * changes nothing.
+ * changes nothing. Each state change appends its {@link JobEvent} in the same transaction (the single writer
+ * connection makes commit order and event order the same).
  */
 public final class SqliteJobStore implements JobStore {
   private static final JsonMapper JSON = JsonMapper.shared();
   private static final String COLUMNS =
       "seq, id, owner, model_id, input, status, attempt, max_attempts, progress, output, error, metadata,"
-          + " created_at, started_at, finished_at";
+          + " created_at, started_at, finished_at, webhook_url, webhook_on_start, base_url, outputs_deleted_at";
+  /** What a state change returns, to describe it in its event. */
+  private static final String CHANGED = " RETURNING id, status, attempt, error";
 
   /** A job leaving in_progress gives up its lease in the same statement (the CHECK constraints insist). */
   private static final String NO_LEASE = " lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL";
 
   private final SqliteDatabase db;
+  private final EventHub hub;
 
-  public SqliteJobStore(SqliteDatabase db) {
+  public SqliteJobStore(SqliteDatabase db, EventHub hub) {
     this.db = db;
+    this.hub = hub;
   }
 
   @Override
   public Job submit(NewJob job, Instant now) {
-    String id = UUID.randomUUID().toString();
-    return db.writes()
-        .withHandle(
-            h ->
-                h.createQuery(
-                        "INSERT INTO jobs (id, owner, model_id, input, status, max_attempts, created_at)"
-                            + " VALUES (?, ?, ?, ?, 'in_queue', ?, ?) RETURNING "
-                            + COLUMNS)
-                    .bind(0, id)
-                    .bind(1, job.owner())
-                    .bind(2, job.modelId())
-                    .bind(3, JSON.writeValueAsString(job.input()))
-                    .bind(4, job.maxAttempts())
-                    .bind(5, now.toEpochMilli())
-                    .map(SqliteJobStore::toJob)
-                    .one());
+    Job stored =
+        db.writes()
+            .inTransaction(
+                h -> {
+                  Job inserted =
+                      h.createQuery(
+                              "INSERT INTO jobs (id, owner, model_id, input, status, max_attempts, created_at,"
+                                  + " webhook_url, webhook_on_start, base_url)"
+                                  + " VALUES (?, ?, ?, ?, 'in_queue', ?, ?, ?, ?, ?) RETURNING "
+                                  + COLUMNS)
+                          .bind(0, job.id())
+                          .bind(1, job.owner())
+                          .bind(2, job.modelId())
+                          .bind(3, JSON.writeValueAsString(job.input()))
+                          .bind(4, job.maxAttempts())
+                          .bind(5, now.toEpochMilli())
+                          .bind(6, job.callback().map(Callback::url).orElse(null))
+                          .bind(7, job.callback().map(c -> c.onStart() ? 1 : 0).orElse(0))
+                          .bind(8, job.baseUrl())
+                          .map(SqliteJobStore::toJob)
+                          .one();
+                  appendStatus(h, inserted.id(), inserted.state().wire(), 0, null, now);
+                  return inserted;
+                });
+    hub.published(stored.id());
+    return stored;
   }
 
   @Override
@@ -61,6 +79,74 @@ public final class SqliteJobStore implements JobStore {
                     .bind(0, id)
                     .map(SqliteJobStore::toJob)
                     .findOne());
+  }
+
+  @Override
+  public List<Job> list(JobQuery query) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM jobs WHERE owner = :owner");
+    query.state().ifPresent(s -> sql.append(" AND status = :status"));
+    query.modelId().ifPresent(m -> sql.append(" AND model_id = :model"));
+    query.beforeSeq().ifPresent(b -> sql.append(" AND seq < :before"));
+    sql.append(" ORDER BY seq DESC LIMIT :limit");
+    return db.reads()
+        .withHandle(
+            h -> {
+              var q = h.createQuery(sql.toString()).bind("owner", query.owner()).bind("limit", query.limit());
+              query.state().ifPresent(s -> q.bind("status", s.wire()));
+              query.modelId().ifPresent(m -> q.bind("model", m));
+              query.beforeSeq().ifPresent(b -> q.bind("before", b));
+              return q.map(SqliteJobStore::toJob).list();
+            });
+  }
+
+  @Override
+  public List<JobEvent> events(String jobId, long afterSeq, int limit) {
+    return readEvents(
+        "SELECT seq, job_id, kind, data, created_at FROM job_events WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+        jobId, afterSeq, limit);
+  }
+
+  @Override
+  public List<JobEvent> recentLogs(String jobId, int limit) {
+    List<JobEvent> newestFirst =
+        readEvents(
+            "SELECT seq, job_id, kind, data, created_at FROM job_events WHERE job_id = ? AND kind = 'log'"
+                + " ORDER BY seq DESC LIMIT ?",
+            jobId, limit);
+    return newestFirst.reversed();
+  }
+
+  @Override
+  public List<JobEvent> eventsAfter(long afterSeq, int limit) {
+    return readEvents(
+        "SELECT seq, job_id, kind, data, created_at FROM job_events WHERE seq > ? ORDER BY seq LIMIT ?",
+        afterSeq, limit);
+  }
+
+  private List<JobEvent> readEvents(String sql, Object... args) {
+    return db.reads()
+        .withHandle(
+            h -> {
+              var q = h.createQuery(sql);
+              for (int i = 0; i < args.length; i++) {
+                q.bind(i, args[i]);
+              }
+              return q.map(SqliteJobStore::toEvent).list();
+            });
+  }
+
+  @Override
+  public boolean markOutputsDeleted(String id, Instant now) {
+    return db.writes()
+            .withHandle(
+                h ->
+                    h.createUpdate(
+                            "UPDATE jobs SET outputs_deleted_at = coalesce(outputs_deleted_at, ?)"
+                                + " WHERE id = ? AND status IN ('completed', 'failed', 'cancelled')")
+                        .bind(0, now.toEpochMilli())
+                        .bind(1, id)
+                        .execute())
+        == 1;
   }
 
   @Override
@@ -77,78 +163,113 @@ public final class SqliteJobStore implements JobStore {
   @Override
   public Optional<ClaimedJob> claim(String workerId, Instant now, Duration lease) {
     String token = UUID.randomUUID().toString();
-    return db.writes()
-        .withHandle(
-            h ->
-                h.createQuery(
-                        "UPDATE jobs SET status = 'in_progress', attempt = attempt + 1, lease_token = ?,"
-                            + " lease_owner = ?, lease_expires_at = ?, started_at = ?, progress = NULL"
-                            + " WHERE seq = (SELECT seq FROM jobs WHERE status = 'in_queue' ORDER BY seq LIMIT 1)"
-                            + " RETURNING "
-                            + COLUMNS)
-                    .bind(0, token)
-                    .bind(1, workerId)
-                    .bind(2, now.plus(lease).toEpochMilli())
-                    .bind(3, now.toEpochMilli())
-                    .map(SqliteJobStore::toJob)
-                    .findOne()
-                    .map(job -> new ClaimedJob(job, new Lease(job.id(), token, job.attempt()))));
+    Optional<ClaimedJob> claimed =
+        db.writes()
+            .inTransaction(
+                h -> {
+                  Optional<Job> job =
+                      h.createQuery(
+                              "UPDATE jobs SET status = 'in_progress', attempt = attempt + 1, lease_token = ?,"
+                                  + " lease_owner = ?, lease_expires_at = ?, started_at = ?, progress = NULL"
+                                  + " WHERE seq = (SELECT seq FROM jobs WHERE status = 'in_queue' ORDER BY seq LIMIT 1)"
+                                  + " RETURNING "
+                                  + COLUMNS)
+                          .bind(0, token)
+                          .bind(1, workerId)
+                          .bind(2, now.plus(lease).toEpochMilli())
+                          .bind(3, now.toEpochMilli())
+                          .map(SqliteJobStore::toJob)
+                          .findOne();
+                  job.ifPresent(j -> appendStatus(h, j.id(), j.state().wire(), j.attempt(), null, now));
+                  return job.map(j -> new ClaimedJob(j, new Lease(j.id(), token, j.attempt())));
+                });
+    claimed.ifPresent(c -> hub.published(c.job().id()));
+    return claimed;
   }
 
   @Override
-  public boolean heartbeat(Lease lease, Instant now, Duration extension, Double progress) {
-    return update(
-        "UPDATE jobs SET lease_expires_at = ?, progress = coalesce(?, progress)"
-            + " WHERE id = ? AND lease_token = ? AND status = 'in_progress'",
-        now.plus(extension).toEpochMilli(),
-        progress,
-        lease.jobId(),
-        lease.token());
+  public boolean heartbeat(Lease lease, Instant now, Duration extension, Double progress, List<String> logs) {
+    boolean alive =
+        db.writes()
+            .inTransaction(
+                h -> {
+                  int updated =
+                      h.createUpdate(
+                              "UPDATE jobs SET lease_expires_at = ?, progress = coalesce(?, progress)"
+                                  + " WHERE id = ? AND lease_token = ? AND status = 'in_progress'")
+                          .bind(0, now.plus(extension).toEpochMilli())
+                          .bind(1, progress)
+                          .bind(2, lease.jobId())
+                          .bind(3, lease.token())
+                          .execute();
+                  if (updated != 1) {
+                    return false;
+                  }
+                  for (String line : logs) {
+                    ObjectNode data = JSON.createObjectNode();
+                    data.put("message", line);
+                    appendEvent(h, lease.jobId(), JobEvent.Kind.LOG, data, now);
+                  }
+                  if (progress != null) {
+                    ObjectNode data = JSON.createObjectNode();
+                    data.put("progress", progress);
+                    appendEvent(h, lease.jobId(), JobEvent.Kind.PROGRESS, data, now);
+                  }
+                  return true;
+                });
+    if (alive && (progress != null || !logs.isEmpty())) {
+      hub.published(lease.jobId());
+    }
+    return alive;
   }
 
   @Override
   public boolean complete(Lease lease, Completion completion, Instant now) {
-    return update(
+    return change(
         "UPDATE jobs SET status = 'completed', output = ?, metadata = ?, progress = 1, finished_at = ?,"
             + NO_LEASE
             + " WHERE id = ? AND lease_token = ? AND status = 'in_progress'",
+        now,
         JSON.writeValueAsString(completion.output()),
         JSON.writeValueAsString(completion.metadata()),
         now.toEpochMilli(),
         lease.jobId(),
-        lease.token());
+        lease.token()) == 1;
   }
 
   @Override
   public boolean fail(Lease lease, JobError error, Instant now) {
-    return update(
+    return change(
         "UPDATE jobs SET status = 'failed', error = ?, finished_at = ?,"
             + NO_LEASE
             + " WHERE id = ? AND lease_token = ? AND status = 'in_progress'",
+        now,
         JSON.writeValueAsString(error),
         now.toEpochMilli(),
         lease.jobId(),
-        lease.token());
+        lease.token()) == 1;
   }
 
   @Override
-  public boolean release(Lease lease) {
-    return update(
+  public boolean release(Lease lease, Instant now) {
+    return change(
         "UPDATE jobs SET status = 'in_queue', attempt = attempt - 1, progress = NULL, started_at = NULL,"
             + NO_LEASE
             + " WHERE id = ? AND lease_token = ? AND status = 'in_progress'",
+        now,
         lease.jobId(),
-        lease.token());
+        lease.token()) == 1;
   }
 
   @Override
   public CancelOutcome cancel(String id, Instant now) {
-    boolean cancelled =
-        update(
+    int cancelled =
+        change(
             "UPDATE jobs SET status = 'cancelled', finished_at = ? WHERE id = ? AND status = 'in_queue'",
+            now,
             now.toEpochMilli(),
             id);
-    return cancelled ? CancelOutcome.CANCELLED : CancelOutcome.NOT_CANCELLABLE;
+    return cancelled == 1 ? CancelOutcome.CANCELLED : CancelOutcome.NOT_CANCELLABLE;
   }
 
   @Override
@@ -168,37 +289,81 @@ public final class SqliteJobStore implements JobStore {
             new JobError(
                 "lease_lost",
                 "The job's worker stopped responding on its last allowed attempt; it will not be retried."));
-    return db.writes()
-        .withHandle(
-            h ->
-                h.createUpdate(
-                        "UPDATE jobs SET"
-                            + " status = CASE WHEN attempt >= max_attempts THEN 'failed' ELSE 'in_queue' END,"
-                            + " error = CASE WHEN attempt >= max_attempts THEN ? ELSE NULL END,"
-                            + " finished_at = CASE WHEN attempt >= max_attempts THEN ? ELSE NULL END,"
-                            + " progress = NULL,"
-                            + NO_LEASE
-                            + " WHERE status = 'in_progress' AND "
-                            + condition)
-                    .bind(0, lost)
-                    .bind(1, now.toEpochMilli())
-                    .bind(2, argument)
-                    .execute());
+    return change(
+        "UPDATE jobs SET"
+            + " status = CASE WHEN attempt >= max_attempts THEN 'failed' ELSE 'in_queue' END,"
+            + " error = CASE WHEN attempt >= max_attempts THEN ? ELSE NULL END,"
+            + " finished_at = CASE WHEN attempt >= max_attempts THEN ? ELSE NULL END,"
+            + " progress = NULL,"
+            + NO_LEASE
+            + " WHERE status = 'in_progress' AND "
+            + condition,
+        now,
+        lost,
+        now.toEpochMilli(),
+        argument);
   }
 
-  private boolean update(String sql, Object... args) {
-    return db.writes()
-        .withHandle(
-            h -> {
-              var update = h.createUpdate(sql);
-              for (int i = 0; i < args.length; i++) {
-                update.bind(i, args[i]);
-              }
-              return update.execute() == 1;
-            });
+  /**
+   * Runs one state-changing UPDATE and appends a status event for every job it changed, in one transaction;
+   * tells the hub after the commit. Returns how many jobs changed.
+   */
+  private int change(String update, Instant now, Object... args) {
+    List<String> changed =
+        db.writes()
+            .inTransaction(
+                h -> {
+                  var q = h.createQuery(update + CHANGED);
+                  for (int i = 0; i < args.length; i++) {
+                    q.bind(i, args[i]);
+                  }
+                  // Read every changed row before writing events: the UPDATE must finish stepping first.
+                  List<Changed> rows =
+                      q.map((rs, ctx) -> new Changed(rs.getString("id"), rs.getString("status"), rs.getInt("attempt"), rs.getString("error")))
+                          .list();
+                  List<String> ids = new ArrayList<>();
+                  for (Changed row : rows) {
+                    appendStatus(h, row.id(), row.status(), row.attempt(), row.error(), now);
+                    ids.add(row.id());
+                  }
+                  return ids;
+                });
+    changed.forEach(hub::published);
+    return changed.size();
+  }
+
+  private record Changed(String id, String status, int attempt, String error) {}
+
+  private static void appendStatus(Handle h, String jobId, String status, int attempt, String errorJson, Instant now) {
+    ObjectNode data = JSON.createObjectNode();
+    data.put("status", status);
+    data.put("attempt", attempt);
+    if (errorJson != null) {
+      data.set("error", JSON.readTree(errorJson));
+    }
+    appendEvent(h, jobId, JobEvent.Kind.STATUS, data, now);
+  }
+
+  private static void appendEvent(Handle h, String jobId, JobEvent.Kind kind, ObjectNode data, Instant now) {
+    h.createUpdate("INSERT INTO job_events (job_id, kind, data, created_at) VALUES (?, ?, ?, ?)")
+        .bind(0, jobId)
+        .bind(1, kind.wire())
+        .bind(2, JSON.writeValueAsString(data))
+        .bind(3, now.toEpochMilli())
+        .execute();
+  }
+
+  private static JobEvent toEvent(ResultSet rs, StatementContext ctx) throws SQLException {
+    return new JobEvent(
+        rs.getLong("seq"),
+        rs.getString("job_id"),
+        JobEvent.Kind.fromWire(rs.getString("kind")),
+        (ObjectNode) JSON.readTree(rs.getString("data")),
+        Instant.ofEpochMilli(rs.getLong("created_at")));
   }
 
   private static Job toJob(ResultSet rs, StatementContext ctx) throws SQLException {
+    String webhook = rs.getString("webhook_url");
     return new Job(
         rs.getString("id"),
         rs.getLong("seq"),
@@ -214,7 +379,10 @@ public final class SqliteJobStore implements JobStore {
         object(rs.getString("metadata")),
         Instant.ofEpochMilli(rs.getLong("created_at")),
         instant(rs, "started_at"),
-        instant(rs, "finished_at"));
+        instant(rs, "finished_at"),
+        webhook == null ? Optional.empty() : Optional.of(new Callback(webhook, rs.getInt("webhook_on_start") == 1)),
+        Optional.ofNullable(rs.getString("base_url")).orElse(""),
+        instant(rs, "outputs_deleted_at"));
   }
 
   private static Optional<ObjectNode> object(String json) {

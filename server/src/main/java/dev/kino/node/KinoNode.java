@@ -10,6 +10,14 @@ import dev.kino.inputs.AddressPolicy;
 import dev.kino.inputs.InputFiles;
 import dev.kino.inputs.UrlFetcher;
 import dev.kino.jobs.SqliteJobStore;
+import dev.kino.jobs.EventHub;
+import dev.kino.idempotency.IdempotencyKeys;
+import dev.kino.inputs.HostResolver;
+import dev.kino.storage.SecretFile;
+import dev.kino.webhooks.RetrySchedule;
+import dev.kino.webhooks.WebhookDispatcher;
+import dev.kino.webhooks.WebhookSigner;
+import dev.kino.webhooks.WebhookStore;
 import dev.kino.keys.CreatedKey;
 import dev.kino.keys.KeyStore;
 import dev.kino.media.FfmpegCodecs;
@@ -18,7 +26,6 @@ import dev.kino.models.Model;
 import dev.kino.models.ModelCatalog;
 import dev.kino.storage.LocalFileStore;
 import dev.kino.storage.UrlSigner;
-import dev.kino.uploads.UploadSweeper;
 import dev.kino.uploads.Uploads;
 import dev.kino.workers.Wakeup;
 import dev.kino.workers.WorkerPool;
@@ -48,11 +55,14 @@ public final class KinoNode implements AutoCloseable {
   private final WorkerPool workers;
   private final ApiServer api;
   private final InputFiles inputs;
-  private final UploadSweeper sweeper;
+  private final Housekeeping housekeeping;
+  private final WebhookDispatcher webhooks;
 
-  private KinoNode(DataDirLock lock, SqliteDatabase db, WorkerPool workers, ApiServer api, InputFiles inputs, UploadSweeper sweeper) {
+  private KinoNode(
+      DataDirLock lock, SqliteDatabase db, WorkerPool workers, ApiServer api, InputFiles inputs, Housekeeping housekeeping, WebhookDispatcher webhooks) {
     this.inputs = inputs;
-    this.sweeper = sweeper;
+    this.housekeeping = housekeeping;
+    this.webhooks = webhooks;
     this.lock = lock;
     this.db = db;
     this.workers = workers;
@@ -77,7 +87,8 @@ public final class KinoNode implements AutoCloseable {
       requireEngines(catalog, engines);
       KeyStore keys = new KeyStore(db);
       ensureAdminKey(settings, keys, clock, out);
-      SqliteJobStore store = new SqliteJobStore(db);
+      EventHub hub = new EventHub();
+      SqliteJobStore store = new SqliteJobStore(db, hub);
       int recovered = store.recoverAbandoned(clock.instant());
       if (recovered > 0) {
         LOG.warn("{} job(s) were running when the server last stopped; they are back in the queue", recovered);
@@ -88,13 +99,26 @@ public final class KinoNode implements AutoCloseable {
       WorkerPool workers =
           new WorkerPool(
               store, catalog, engines, files, workRoot, wakeup, clock, settings.lease(), settings.workers(), "node-" + UUID.randomUUID());
-      ApiServer api = new ApiServer(settings, catalog, store, keys, files, signer, inputs, uploads, wakeup::signal, clock).start();
-      UploadSweeper sweeper = new UploadSweeper(uploads, Duration.ofMinutes(1));
+      IdempotencyKeys idempotency = new IdempotencyKeys(db, clock);
+      WebhookStore webhookStore = new WebhookStore(db);
+      WebhookSigner webhookSigner = new WebhookSigner(SecretFile.loadOrCreate(settings.dataDir(), "webhook-signing.key"));
+      WebhookDispatcher webhooks =
+          new WebhookDispatcher(
+                  webhookStore, store, hub, ApiServer.resultDocuments(settings, store, signer, clock), webhookSigner, policy,
+                  HostResolver.system(), new RetrySchedule(settings.webhookRetries()), clock)
+              .start();
+      ApiServer.Parts parts =
+          new ApiServer.Parts(catalog, store, hub, keys, files, signer, inputs, uploads, idempotency, webhookStore, webhookSigner, wakeup::signal);
+      ApiServer api = new ApiServer(settings, parts, clock).start();
+      Housekeeping housekeeping =
+          new Housekeeping(
+              Map.of("expired upload(s)", uploads::sweepExpired, "idempotency key(s) older than 24 h", idempotency::sweep),
+              Duration.ofMinutes(1));
       workers.start();
       LOG.info(
           "Kino is listening on http://{}:{} (data dir {}, {} models, {} workers)",
           settings.host(), api.port(), settings.dataDir(), catalog.all().size(), settings.workers());
-      return new KinoNode(lock, db, workers, api, inputs, sweeper);
+      return new KinoNode(lock, db, workers, api, inputs, housekeeping, webhooks);
     } catch (MediaException e) {
       lock.close();
       throw new ConfigException(e.getMessage());
@@ -160,8 +184,9 @@ public final class KinoNode implements AutoCloseable {
   @Override
   public void close() {
     api.close();
-    sweeper.close();
+    housekeeping.close();
     workers.close();
+    webhooks.close();
     inputs.close();
     db.close();
     lock.close();

@@ -1,15 +1,9 @@
 package dev.kino.storage;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
 import javax.crypto.Mac;
@@ -28,28 +22,21 @@ public final class UrlSigner {
 
   /** Loads the data directory's signing secret, creating it on first use. */
   public static UrlSigner forDataDir(Path dataDir) {
-    Path file = dataDir.resolve("url-signing.key");
-    try {
-      if (!Files.exists(file)) {
-        byte[] fresh = new byte[32];
-        new SecureRandom().nextBytes(fresh);
-        try {
-          Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-          Files.write(file, fresh);
-        } catch (FileAlreadyExistsException raced) {
-          // Another process made it first; use theirs.
-        } catch (UnsupportedOperationException notPosix) {
-          Files.write(file, fresh);
-        }
-      }
-      byte[] secret = Files.readAllBytes(file);
-      if (secret.length < 32) {
-        throw new IllegalStateException(file + " is damaged (shorter than 32 bytes); delete it to make a new one");
-      }
-      return new UrlSigner(secret);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read or create " + file, e);
-    }
+    return new UrlSigner(SecretFile.loadOrCreate(dataDir, "url-signing.key"));
+  }
+
+  /**
+   * A token ({@code <expires>.<signature>}) that proves this server granted access to {@code key} until then;
+   * for URLs that carry one opaque parameter, such as an events stream opened by a browser.
+   */
+  public String token(String key, Instant expires) {
+    long seconds = expires.getEpochSecond();
+    return seconds + "." + signature(key, seconds);
+  }
+
+  public boolean isValidToken(String key, String token, Instant now) {
+    int dot = token == null ? -1 : token.indexOf('.');
+    return dot > 0 && isValid(key, token.substring(0, dot), token.substring(dot + 1), now);
   }
 
   /** The query string ({@code expires=...&signature=...}) that makes a URL for this key valid until then. */

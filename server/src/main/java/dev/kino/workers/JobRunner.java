@@ -6,7 +6,7 @@ import dev.kino.engines.EngineResult;
 import dev.kino.engines.EngineTask;
 import dev.kino.engines.Engines;
 import dev.kino.engines.OutputFile;
-import dev.kino.engines.Progress;
+import dev.kino.engines.Reporter;
 import dev.kino.jobs.ClaimedJob;
 import dev.kino.jobs.Completion;
 import dev.kino.jobs.Job;
@@ -26,7 +26,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -78,18 +77,18 @@ final class JobRunner {
     Job job = claimed.job();
     Lease jobLease = claimed.lease();
     LOG.info("job {} ({}) started, attempt {}", job.id(), job.modelId(), job.attempt());
-    AtomicReference<Double> progress = new AtomicReference<>();
+    RunReport report = new RunReport();
     AtomicBoolean leaseLost = new AtomicBoolean();
     Thread worker = Thread.currentThread();
     long heartbeatEvery = Math.min(HEARTBEAT_MILLIS, lease.toMillis() / 3);
     ScheduledFuture<?> heartbeat =
         scheduler.scheduleWithFixedDelay(
-            () -> beat(jobLease, progress, leaseLost, worker), heartbeatEvery, heartbeatEvery, TimeUnit.MILLISECONDS);
+            () -> beat(jobLease, report, leaseLost, worker), heartbeatEvery, heartbeatEvery, TimeUnit.MILLISECONDS);
     Path workDir = null;
     Outcome outcome;
     try {
       workDir = Files.createDirectories(workRoot.resolve(job.id() + "-" + job.attempt()));
-      outcome = execute(job, workDir, progress::set);
+      outcome = execute(job, workDir, report);
     } catch (IOException e) {
       outcome = new Outcome.Failed(new JobError("internal_error", "could not prepare the job's work directory: " + e.getMessage()));
     } finally {
@@ -101,6 +100,9 @@ final class JobRunner {
         Thread.interrupted();
         return;
       }
+      report.noteDropped();
+      beat(jobLease, report, leaseLost, worker); // the last lines and figure, before the outcome's event
+      Thread.interrupted(); // a lease lost just now is found by record(), which then writes nothing
       record(job, jobLease, outcome);
     } finally {
       deleteTree(workDir);
@@ -111,7 +113,7 @@ final class JobRunner {
   }
 
   /** The one catch-all: whatever the engine throws ends as an outcome, never as a job stuck in progress. */
-  private Outcome execute(Job job, Path workDir, Progress progress) {
+  private Outcome execute(Job job, Path workDir, Reporter progress) {
     try {
       Model model =
           models.find(job.modelId())
@@ -142,7 +144,7 @@ final class JobRunner {
           }
           case Outcome.Interrupted i -> {
             LOG.info("job {} interrupted; back to the queue", job.id());
-            yield store.release(jobLease);
+            yield store.release(jobLease, clock.instant());
           }
         };
     if (!recorded) {
@@ -174,9 +176,16 @@ final class JobRunner {
     return done;
   }
 
-  private void beat(Lease jobLease, AtomicReference<Double> progress, AtomicBoolean leaseLost, Thread worker) {
+  /** One beat at a time per run (the scheduled one and the final one may meet), so no line is sent twice. */
+  private void beat(Lease jobLease, RunReport report, AtomicBoolean leaseLost, Thread worker) {
+    synchronized (report) {
+      beatOnce(jobLease, report, leaseLost, worker);
+    }
+  }
+
+  private void beatOnce(Lease jobLease, RunReport report, AtomicBoolean leaseLost, Thread worker) {
     try {
-      if (!store.heartbeat(jobLease, clock.instant(), lease, progress.get())) {
+      if (!store.heartbeat(jobLease, clock.instant(), lease, report.newProgress(), report.newLines())) {
         if (leaseLost.compareAndSet(false, true)) {
           worker.interrupt();
         }

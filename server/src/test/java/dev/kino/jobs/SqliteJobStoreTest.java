@@ -39,7 +39,7 @@ class SqliteJobStoreTest {
   void open() throws Exception {
     dir = Files.createTempDirectory("kino-store-");
     db = SqliteDatabase.open(dir);
-    store = new SqliteJobStore(db);
+    store = new SqliteJobStore(db, new EventHub());
   }
 
   @AfterEach
@@ -146,10 +146,10 @@ class SqliteJobStoreTest {
     assertThat(store.reapExpired(T0.plus(LEASE).plusSeconds(1))).isEqualTo(1);
     ClaimedJob fresh = store.claim("w2", T0.plus(LEASE).plusSeconds(2), LEASE).orElseThrow();
 
-    assertThat(store.heartbeat(stale.lease(), T0.plusSeconds(40), LEASE, 0.5)).isFalse();
+    assertThat(store.heartbeat(stale.lease(), T0.plusSeconds(40), LEASE, 0.5, List.of())).isFalse();
     assertThat(store.complete(stale.lease(), completion("stale"), T0.plusSeconds(40))).isFalse();
     assertThat(store.fail(stale.lease(), new JobError("x", "stale"), T0.plusSeconds(40))).isFalse();
-    assertThat(store.release(stale.lease())).isFalse();
+    assertThat(store.release(stale.lease(), T0)).isFalse();
 
     assertThat(store.complete(fresh.lease(), completion("fresh"), T0.plusSeconds(41))).isTrue();
     Job done = store.find(fresh.job().id()).orElseThrow();
@@ -162,7 +162,7 @@ class SqliteJobStoreTest {
     submit("p");
     ClaimedJob claimed = claim();
 
-    assertThat(store.heartbeat(claimed.lease(), T0.plusSeconds(25), LEASE, 0.4)).isTrue();
+    assertThat(store.heartbeat(claimed.lease(), T0.plusSeconds(25), LEASE, 0.4, List.of())).isTrue();
 
     assertThat(store.reapExpired(T0.plusSeconds(40))).isZero();
     assertThat(store.find(claimed.job().id()).orElseThrow().progress()).contains(0.4);
@@ -171,7 +171,7 @@ class SqliteJobStoreTest {
 
   @Test
   void an_expired_lease_on_the_last_attempt_fails_the_job() {
-    Job job = store.submit(new NewJob("owner", "m", input("p"), 2), T0);
+    Job job = store.submit(NewJob.of("owner", "m", input("p"), 2), T0);
     claim();
     store.reapExpired(T0.plusSeconds(31));
     store.claim("w", T0.plusSeconds(32), LEASE).orElseThrow();
@@ -199,7 +199,7 @@ class SqliteJobStoreTest {
   @Test
   void release_gives_the_job_back_without_spending_an_attempt() {
     Job job = submit("p");
-    store.release(claim().lease());
+    store.release(claim().lease(), T0);
 
     Job back = store.find(job.id()).orElseThrow();
     assertThat(back.state()).isEqualTo(JobState.IN_QUEUE);
@@ -238,13 +238,13 @@ class SqliteJobStoreTest {
     db.close();
 
     db = SqliteDatabase.open(dir);
-    store = new SqliteJobStore(db);
+    store = new SqliteJobStore(db, new EventHub());
 
     assertThat(store.find(job.id()).orElseThrow().input().path("prompt").asString()).isEqualTo("durable");
   }
 
   private Job submit(String prompt) {
-    return store.submit(new NewJob("owner", "kling/kling-3.0/pro/text-to-video", input(prompt), 3), T0);
+    return store.submit(NewJob.of("owner", "kling/kling-3.0/pro/text-to-video", input(prompt), 3), T0);
   }
 
   private ClaimedJob claim() {

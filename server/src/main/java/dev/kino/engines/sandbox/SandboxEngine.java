@@ -5,7 +5,7 @@ import dev.kino.engines.EngineException;
 import dev.kino.engines.EngineResult;
 import dev.kino.engines.EngineTask;
 import dev.kino.engines.OutputFile;
-import dev.kino.engines.Progress;
+import dev.kino.engines.Reporter;
 import dev.kino.inputs.ImageInputs;
 import dev.kino.inputs.InputFiles;
 import dev.kino.inputs.VideoInputs;
@@ -43,7 +43,7 @@ public final class SandboxEngine implements Engine {
   }
 
   @Override
-  public EngineResult run(EngineTask task, Progress progress) throws EngineException, InterruptedException {
+  public EngineResult run(EngineTask task, Reporter progress) throws EngineException, InterruptedException {
     long started = System.nanoTime();
     SandboxRequest request = SandboxRequest.from(task.modelId(), task.input(), task.settings());
     BufferedImage startImage = null;
@@ -51,6 +51,7 @@ public final class SandboxEngine implements Engine {
     if (request.startImageUrl() != null) {
       startImage = Elements.image(images, "start_image_url", request.startImageUrl());
       aspect = OutputSize.nearestAspect(startImage.getWidth(), startImage.getHeight());
+      progress.log("start image " + startImage.getWidth() + "x" + startImage.getHeight() + ": output aspect " + aspect);
     }
     OutputSize size = OutputSize.of(request.tier(), aspect);
     Elements elements = Elements.load(request.elements(), images, videos, Math.min(size.width(), size.height()) / 5);
@@ -60,6 +61,11 @@ public final class SandboxEngine implements Engine {
     Soundtrack soundtrack = request.audio() ? Soundtrack.compose(plan.shots(), looks, totalFrames) : null;
     Shot first = plan.shots().getFirst();
     int posterFrame = first.startFrame() + first.frames() / 2;
+    int shots = plan.shots().size();
+    progress.log(
+        "plan: " + shots + (shots == 1 ? " shot" : " shots") + " (" + plan.mode() + "), " + size.width() + "x" + size.height()
+            + " at " + FPS + " fps, " + request.durationSeconds() + " s, audio " + (request.audio() ? "on" : "off")
+            + ", seed " + request.seed());
 
     Path video = task.workDir().resolve("video.mp4");
     Path poster = task.workDir().resolve("poster.jpg");
@@ -77,9 +83,10 @@ public final class SandboxEngine implements Engine {
         if (soundtrack != null) {
           writer.writeSamples(soundtrack.forFrame(frame));
         }
-        progress.report((frame + 1.0) / totalFrames);
+        progress.progress((frame + 1.0) / totalFrames);
       }
       ImageIO.write(frames.poster(), "jpg", poster.toFile());
+      progress.log("encoded " + totalFrames + " frames in " + (System.nanoTime() - started) / 1_000_000 + " ms");
     } catch (MediaException | IOException e) {
       throw new EngineException("render_failed", "the sandbox could not write the video: " + e.getMessage(), e);
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kino.engines.EngineException;
 import dev.kino.engines.EngineResult;
 import dev.kino.engines.EngineTask;
+import dev.kino.engines.Reporter;
 import dev.kino.engines.OutputFile;
 import dev.kino.inputs.AddressPolicy;
 import dev.kino.inputs.InputFiles;
@@ -185,21 +186,35 @@ class SandboxRenderTest {
   }
 
   @Test
-  void progress_is_reported_frame_by_frame_up_to_one() throws Exception {
+  void progress_is_reported_frame_by_frame_up_to_one_and_the_run_is_logged() throws Exception {
     List<Double> reports = new ArrayList<>();
-    render(STD, "{\"prompt\": \"p\", \"duration\": 3, \"aspect_ratio\": \"1:1\", \"sound\": false}", reports::add);
+    List<String> lines = new ArrayList<>();
+    render(STD, "{\"prompt\": \"p\", \"duration\": 3, \"aspect_ratio\": \"1:1\", \"sound\": false}",
+        new Reporter() {
+          @Override
+          public void progress(double fraction) {
+            reports.add(fraction);
+          }
+
+          @Override
+          public void log(String message) {
+            lines.add(message);
+          }
+        });
 
     assertThat(reports).hasSize(72).isSorted();
     assertThat(reports.getLast()).isEqualTo(1.0);
+    assertThat(lines).anySatisfy(l -> assertThat(l).contains("1 shot").contains("720x720"))
+        .anySatisfy(l -> assertThat(l).startsWith("encoded 72 frames"));
   }
 
   record Rendered(Path video, Path poster, JsonNode metadata) {}
 
   private static Rendered render(String model, String body) throws Exception {
-    return render(model, body, fraction -> {});
+    return render(model, body, Reporter.ignoring());
   }
 
-  private static Rendered render(String model, String body, dev.kino.engines.Progress progress) throws Exception {
+  private static Rendered render(String model, String body, Reporter progress) throws Exception {
     Model m = CATALOG.find(model).orElseThrow();
     ObjectNode input = m.validate(JsonMapper.shared().readTree(body));
     Path work = Files.createTempDirectory("kino-sandbox-test-");

@@ -1,0 +1,28 @@
+package dev.kino.api;
+
+import dev.kino.jobs.Job;
+import dev.kino.jobs.JobStore;
+import io.javalin.http.Context;
+import java.util.UUID;
+
+/** The job named by {@code {request_id}}, if the caller's key owns it; others' ids are simply 404. */
+final class OwnedRequests {
+  private final JobStore store;
+
+  OwnedRequests(JobStore store) {
+    this.store = store;
+  }
+
+  Job find(Context ctx) {
+    String id = ctx.pathParam("request_id");
+    try {
+      UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badIdentifier("request id", id);
+    }
+    return store
+        .find(id)
+        .filter(job -> job.owner().equals(Authenticator.caller(ctx).ownerId()))
+        .orElseThrow(() -> ApiException.notFound("request_not_found", "no request " + id + " for this API key"));
+  }
+}

@@ -1,0 +1,124 @@
+package dev.kino.jobs;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * In-process wake-ups for readers of {@link JobEvent}s: the store calls {@link #published} after it commits
+ * events, and whoever watches that job (an SSE stream) or all jobs (the webhook outbox) reads the new events
+ * from the store. Only a hint: readers also re-read on a timer, which is what guarantees they miss nothing.
+ * Uses {@link ReentrantLock}, not {@code synchronized}, so thousands of waiting virtual threads never pin their
+ * carriers on Java 21.
+ */
+public final class EventHub {
+  private final ConcurrentHashMap<String, Signal> watched = new ConcurrentHashMap<>();
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+  /** Called by the store after a commit that added events for the job. */
+  public void published(String jobId) {
+    Signal signal = watched.get(jobId);
+    if (signal != null) {
+      signal.fire();
+    }
+    listeners.forEach(Runnable::run);
+  }
+
+  /** Runs the listener (briefly, on the publishing thread) after every commit that added events. */
+  public void onAnyEvent(Runnable listener) {
+    listeners.add(listener);
+  }
+
+  /** Starts watching one job; close the watch when done. */
+  public Watch watch(String jobId) {
+    Signal signal = watched.compute(jobId, (id, existing) -> existing == null ? new Signal() : existing.retain());
+    return new Watch(jobId, signal);
+  }
+
+  /** How many jobs are being watched (for tests and metrics). */
+  public int watchedJobs() {
+    return watched.size();
+  }
+
+  /** A reader's subscription to one job's wake-ups. */
+  public final class Watch implements AutoCloseable {
+    private final String jobId;
+    private final Signal signal;
+    private long seen;
+
+    private Watch(String jobId, Signal signal) {
+      this.jobId = jobId;
+      this.signal = signal;
+      this.seen = signal.generation();
+    }
+
+    /**
+     * Waits until something was published for the job since the last call, or the timeout passes. Returns
+     * true when woken by a publish.
+     */
+    public boolean await(Duration timeout) throws InterruptedException {
+      long now = signal.await(seen, timeout.toNanos());
+      boolean woken = now != seen;
+      seen = now;
+      return woken;
+    }
+
+    @Override
+    public void close() {
+      watched.computeIfPresent(jobId, (id, s) -> s.release() ? null : s);
+    }
+  }
+
+  private static final class Signal {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private long generation;
+    private int holders = 1;
+
+    Signal retain() {
+      holders++; // under the map's compute lock for this key
+      return this;
+    }
+
+    /** True when the last holder left. */
+    boolean release() {
+      return --holders == 0;
+    }
+
+    long generation() {
+      lock.lock();
+      try {
+        return generation;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    void fire() {
+      lock.lock();
+      try {
+        generation++;
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    long await(long seen, long nanos) throws InterruptedException {
+      lock.lock();
+      try {
+        long left = nanos;
+        while (generation == seen && left > 0) {
+          left = changed.awaitNanos(left);
+        }
+        return generation;
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package dev.kino.webhooks;
+
+import dev.kino.inputs.AddressPolicy;
+import dev.kino.inputs.HostResolver;
+import dev.kino.jobs.EventHub;
+import dev.kino.jobs.Job;
+import dev.kino.jobs.JobStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Delivers webhooks: one thread reads new job events into messages ({@link WebhookOutbox}), takes the messages
+ * that are due and sends each on a virtual thread (a bounded number at a time). 2xx delivers; 410 Gone stops
+ * for good; anything else is tried again on the {@link RetrySchedule}, never before the receiver's Retry-After.
+ * Everything is in the database, so a restart carries on where it stopped, with the same message ids.
+ */
+public final class WebhookDispatcher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
+  private static final Duration POLL = Duration.ofMillis(500);
+  private static final int IN_FLIGHT = 32;
+  /** The longest Retry-After Kino waits for; longer ones are cut to this. */
+  private static final Duration MAX_RETRY_AFTER = Duration.ofHours(24);
+
+  private final WebhookStore store;
+  private final WebhookOutbox outbox;
+  private final WebhookSender sender;
+  private final RetrySchedule schedule;
+  private final Clock clock;
+  private final Semaphore slots = new Semaphore(IN_FLIGHT);
+  private final ExecutorService sends = Executors.newVirtualThreadPerTaskExecutor();
+  private final Thread loop;
+  private volatile boolean running = true;
+
+  public WebhookDispatcher(
+      WebhookStore store,
+      JobStore jobs,
+      EventHub hub,
+      Function<Job, ObjectNode> describe,
+      WebhookSigner signer,
+      AddressPolicy policy,
+      HostResolver resolver,
+      RetrySchedule schedule,
+      Clock clock) {
+    this.store = store;
+    this.outbox = new WebhookOutbox(jobs, store, describe, clock);
+    this.sender = new WebhookSender(policy, resolver, signer);
+    this.schedule = schedule;
+    this.clock = clock;
+    this.loop = Thread.ofPlatform().name("kino-webhooks").daemon().unstarted(this::run);
+    hub.onAnyEvent(this::wake);
+  }
+
+  public WebhookDispatcher start() {
+    loop.start();
+    return this;
+  }
+
+  private void wake() {
+    LockSupport.unpark(loop);
+  }
+
+  private void run() {
+    while (running) {
+      try {
+        outbox.drain();
+        dispatchDue();
+      } catch (RuntimeException e) {
+        LOG.error("webhook dispatch failed; trying again shortly", e);
+      }
+      LockSupport.parkNanos(POLL.toNanos());
+    }
+  }
+
+  private void dispatchDue() {
+    int free = slots.availablePermits();
+    if (free == 0) {
+      return;
+    }
+    // Held for the longest an attempt can take, so this node owns the message while it sends it.
+    List<Delivery> due = store.takeDue(clock.instant(), WebhookSender.TIMEOUT.plusSeconds(45), free);
+    for (Delivery delivery : due) {
+      slots.acquireUninterruptibly();
+      sends.execute(
+          () -> {
+            try {
+              attempt(delivery);
+            } finally {
+              slots.release();
+              wake();
+            }
+          });
+    }
+  }
+
+  private void attempt(Delivery delivery) {
+    Instant started = clock.instant();
+    long t0 = System.nanoTime();
+    WebhookSender.Result result;
+    try {
+      result = sender.send(delivery, started);
+    } catch (InterruptedException e) {
+      return; // shutting down; the message comes due again after its hold
+    } catch (RuntimeException e) {
+      result = new WebhookSender.Result(Optional.empty(), Optional.of(e.toString()), Optional.empty(), false);
+    }
+    long millis = (System.nanoTime() - t0) / 1_000_000;
+    int number = delivery.attempts() + 1;
+    Delivery.Attempt attempt = new Delivery.Attempt(number, started, result.statusCode(), result.error(), millis);
+    Instant now = clock.instant();
+    if (result.delivered()) {
+      store.recordAttempt(delivery, attempt, "delivered", Optional.empty(), now);
+      return;
+    }
+    boolean gone = result.statusCode().filter(code -> code == 410).isPresent();
+    Optional<Duration> wait = gone || result.permanent() ? Optional.empty() : schedule.after(number);
+    if (wait.isEmpty()) {
+      LOG.warn("webhook {} for request {} failed for good after {} attempt(s): {}", delivery.id(), delivery.jobId(), number, describe(result));
+      store.recordAttempt(delivery, attempt, "failed", Optional.empty(), now);
+      return;
+    }
+    Duration delay = wait.get();
+    if (result.retryAfter().isPresent()) {
+      Duration asked = result.retryAfter().get().compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : result.retryAfter().get();
+      delay = asked.compareTo(delay) > 0 ? asked : delay;
+    }
+    store.recordAttempt(delivery, attempt, "pending", Optional.of(now.plus(delay)), now);
+  }
+
+  private static String describe(WebhookSender.Result result) {
+    return result.statusCode().map(c -> "HTTP " + c).orElse(result.error().orElse("no answer"));
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    wake();
+    try {
+      loop.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    sends.shutdownNow();
+    try {
+      sends.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    sender.close();
+  }
+}

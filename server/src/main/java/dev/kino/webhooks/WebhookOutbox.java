@@ -1,0 +1,97 @@
+package dev.kino.webhooks;
+
+import dev.kino.jobs.Callback;
+import dev.kino.jobs.Job;
+import dev.kino.jobs.JobEvent;
+import dev.kino.jobs.JobState;
+import dev.kino.jobs.JobStore;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Turns job events into webhook messages: it reads the job event log after its durable cursor and, for each
+ * status change a job's callback asked for, adds a message. Reading the log (rather than being called by the
+ * code that changes jobs) means a message exists for every change that committed, even if the node died right
+ * after, and the job store knows nothing about webhooks. A message per event at most: re-reading is harmless.
+ */
+final class WebhookOutbox {
+  private static final int BATCH = 200;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final JobStore jobs;
+  private final WebhookStore store;
+  private final Function<Job, ObjectNode> describe;
+  private final Clock clock;
+
+  /** @param describe the body a client would get from the result route, for a message's {@code data} */
+  WebhookOutbox(JobStore jobs, WebhookStore store, Function<Job, ObjectNode> describe, Clock clock) {
+    this.jobs = jobs;
+    this.store = store;
+    this.describe = describe;
+    this.clock = clock;
+  }
+
+  /** Reads everything new in the event log; returns how many messages it added. */
+  int drain() {
+    int added = 0;
+    long cursor = store.cursor();
+    while (true) {
+      List<JobEvent> events = jobs.eventsAfter(cursor, BATCH);
+      if (events.isEmpty()) {
+        return added;
+      }
+      for (JobEvent event : events) {
+        if (event.kind() == JobEvent.Kind.STATUS && enqueue(event)) {
+          added++;
+        }
+      }
+      cursor = events.getLast().seq();
+      store.moveCursor(cursor);
+    }
+  }
+
+  private boolean enqueue(JobEvent event) {
+    JobState state = JobState.fromWire(event.data().path("status").asString());
+    Optional<Job> job = jobs.find(event.jobId());
+    if (job.isEmpty() || job.get().callback().isEmpty()) {
+      return false;
+    }
+    Callback callback = job.get().callback().get();
+    Optional<String> type = type(state, callback);
+    if (type.isEmpty()) {
+      return false;
+    }
+    Instant now = clock.instant();
+    ObjectNode data = describe.apply(job.get());
+    data.put("status", state.wire()); // as of this event, though the job may have moved on since
+    ObjectNode body = JsonMapper.shared().createObjectNode();
+    body.put("type", type.get());
+    body.put("timestamp", event.at().toString());
+    body.set("data", data);
+    store.create(
+        "msg_" + HexFormat.of().formatHex(randomBytes()), event.seq(), job.get().id(), job.get().owner(), callback.url(),
+        type.get(), JsonMapper.shared().writeValueAsString(body), now);
+    return true;
+  }
+
+  private static Optional<String> type(JobState state, Callback callback) {
+    return switch (state) {
+      case COMPLETED, FAILED, CANCELLED -> Optional.of("request." + state.wire());
+      case IN_PROGRESS -> callback.onStart() ? Optional.of("request.started") : Optional.empty();
+      case IN_QUEUE -> Optional.empty();
+    };
+  }
+
+  private static byte[] randomBytes() {
+    byte[] b = new byte[12];
+    RANDOM.nextBytes(b);
+    return b;
+  }
+}

@@ -1,0 +1,69 @@
+package dev.kino.workers;
+
+import dev.kino.engines.Reporter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What an engine reported since the last heartbeat: the latest progress figure and new log lines. Engines call
+ * it from any thread, as often as they like; the heartbeat takes what is new. Bounded per run, so a chatty
+ * engine cannot fill the database: lines are cut to {@link #MAX_LINE} characters and after
+ * {@link #MAX_LINES} lines one last line says how many more were dropped.
+ */
+final class RunReport implements Reporter {
+  static final int MAX_LINES = 200;
+  static final int MAX_LINE = 1000;
+
+  private final AtomicReference<Double> latest = new AtomicReference<>();
+  private final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger accepted = new AtomicInteger();
+  private final AtomicInteger dropped = new AtomicInteger();
+  private Double sent;
+
+  @Override
+  public void progress(double fraction) {
+    latest.set(Math.max(0, Math.min(1, fraction)));
+  }
+
+  @Override
+  public void log(String message) {
+    if (message == null || message.isBlank()) {
+      return;
+    }
+    if (accepted.incrementAndGet() > MAX_LINES) {
+      dropped.incrementAndGet();
+      return;
+    }
+    lines.add(message.length() > MAX_LINE ? message.substring(0, MAX_LINE) + "..." : message);
+  }
+
+  /** The progress figure if it changed since the last call, else null. Called by one thread at a time. */
+  Double newProgress() {
+    Double now = latest.get();
+    if (now == null || now.equals(sent)) {
+      return null;
+    }
+    sent = now;
+    return now;
+  }
+
+  /** The lines logged since the last call. */
+  List<String> newLines() {
+    List<String> taken = new ArrayList<>();
+    for (String line = lines.poll(); line != null; line = lines.poll()) {
+      taken.add(line);
+    }
+    return taken;
+  }
+
+  /** A last line for the end of the run when lines were dropped. */
+  void noteDropped() {
+    int n = dropped.getAndSet(0);
+    if (n > 0) {
+      lines.add("(" + n + " more log lines were dropped; a run keeps at most " + MAX_LINES + ")");
+    }
+  }
+}
