@@ -62,6 +62,9 @@ final class EventStreams {
         if (events.size() == BATCH) {
           continue;
         }
+        if (events.isEmpty() && isFinished(job.id())) {
+          return; // resumed after the final event: nothing more will come
+        }
         if (!watch.await(KEEP_ALIVE)) {
           write(out, ": keep-alive\n\n");
           out.flush();
@@ -70,6 +73,10 @@ final class EventStreams {
     } catch (IOException clientLeft) {
       // The client closed the stream; it can resume with Last-Event-ID.
     }
+  }
+
+  private boolean isFinished(String jobId) {
+    return store.find(jobId).map(j -> j.state().isFinal()).orElse(true);
   }
 
   private static String frame(JobEvent event) {

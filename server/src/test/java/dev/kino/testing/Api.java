@@ -45,6 +45,19 @@ public final class Api {
     return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
   }
 
+  /** A JSON POST with extra headers (name, value, name, value...). */
+  public Answer postWithHeaders(String path, String json, String... headers) {
+    HttpRequest.Builder builder = request(path).header("Content-Type", "application/json");
+    for (int i = 0; i < headers.length; i += 2) {
+      builder.header(headers[i], headers[i + 1]);
+    }
+    return send(builder.POST(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  public String key() {
+    return key;
+  }
+
   public Answer post(String path, String contentType, String body) {
     return send(request(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build());
   }

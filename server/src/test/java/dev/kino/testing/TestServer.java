@@ -1,6 +1,8 @@
 package dev.kino.testing;
 
 import dev.kino.config.Settings;
+import dev.kino.database.SqliteDatabase;
+import dev.kino.keys.KeyStore;
 import dev.kino.node.KinoNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -59,6 +61,13 @@ public final class TestServer implements AutoCloseable {
 
   public Api api(String key) {
     return new Api("http://127.0.0.1:" + node.port(), key);
+  }
+
+  /** A client with a new, non-admin API key of its own (a second user). */
+  public Api apiForNewKey(String name) {
+    try (SqliteDatabase db = SqliteDatabase.open(settings.dataDir())) {
+      return api(new KeyStore(db).create(name, false, java.time.Instant.now()).plaintext());
+    }
   }
 
   public int port() {
