@@ -158,6 +158,43 @@ class SqliteJobStoreTest {
   }
 
   @Test
+  void every_change_is_an_event_in_commit_order_and_a_stale_worker_adds_none() {
+    Job job = submit("p");
+    ClaimedJob stale = claim();
+    store.heartbeat(stale.lease(), T0.plusSeconds(1), LEASE, 0.25, List.of("rendering"));
+    store.reapExpired(T0.plus(LEASE).plusSeconds(5));
+    ClaimedJob fresh = store.claim("w2", T0.plus(LEASE).plusSeconds(6), LEASE).orElseThrow();
+    store.heartbeat(stale.lease(), T0.plus(LEASE).plusSeconds(7), LEASE, 0.9, List.of("from the stale worker"));
+    store.heartbeat(fresh.lease(), T0.plus(LEASE).plusSeconds(7), LEASE, null, List.of("second try"));
+    store.fail(fresh.lease(), new JobError("render_failed", "no"), T0.plus(LEASE).plusSeconds(8));
+
+    List<JobEvent> events = store.events(job.id(), 0, 100);
+    assertThat(events).extracting(e -> e.kind() + " " + (e.kind() == JobEvent.Kind.STATUS ? e.data().path("status").asString() + "#" + e.data().path("attempt").asInt()
+            : e.kind() == JobEvent.Kind.LOG ? e.data().path("message").asString() : e.data().path("progress").asString()))
+        .containsExactly(
+            "STATUS in_queue#0", "STATUS in_progress#1", "LOG rendering", "PROGRESS 0.25", "STATUS in_queue#1",
+            "STATUS in_progress#2", "LOG second try", "STATUS failed#2");
+    assertThat(events.getLast().data().path("error").path("code").asString()).isEqualTo("render_failed");
+    assertThat(events.getLast().isFinal()).isTrue();
+    assertThat(events).extracting(JobEvent::seq).isSorted();
+    assertThat(store.events(job.id(), events.get(5).seq(), 100)).containsExactlyElementsOf(events.subList(6, 8));
+    assertThat(store.recentLogs(job.id(), 1)).extracting(e -> e.data().path("message").asString()).containsExactly("second try");
+  }
+
+  @Test
+  void the_hub_is_told_after_each_commit_for_the_job_that_changed() throws Exception {
+    EventHub hub = new EventHub();
+    SqliteJobStore told = new SqliteJobStore(db, hub);
+    Job job = told.submit(NewJob.of("owner", "m", input("p"), 2), T0);
+    try (EventHub.Watch watch = hub.watch(job.id())) {
+      assertThat(watch.await(Duration.ofMillis(10))).as("nothing new yet").isFalse();
+      told.cancel(job.id(), T0.plusSeconds(1));
+      assertThat(watch.await(Duration.ofSeconds(5))).isTrue();
+    }
+    assertThat(hub.watchedJobs()).isZero();
+  }
+
+  @Test
   void a_heartbeat_extends_the_lease_so_the_reaper_leaves_the_job_alone() {
     submit("p");
     ClaimedJob claimed = claim();
