@@ -1,5 +1,6 @@
 import dev.kino.engines.EngineResult;
 import dev.kino.engines.EngineTask;
+import dev.kino.engines.Reporter;
 import dev.kino.engines.sandbox.SandboxEngine;
 import dev.kino.inputs.AddressPolicy;
 import dev.kino.inputs.InputFiles;
@@ -88,7 +89,7 @@ public class SandboxBench {
     ObjectNode settings = JSON.createObjectNode();
     settings.put("tier", tier);
     long t = System.nanoTime();
-    EngineResult result = ENGINE.run(new EngineTask("bench", model, input, settings, 1, work), fraction -> {});
+    EngineResult result = ENGINE.run(new EngineTask("bench", model, input, settings, 1, work), Reporter.ignoring());
     double seconds = (System.nanoTime() - t) / 1e9;
     for (var file : result.files()) {
       Files.delete(file.path());

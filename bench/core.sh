@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash ./kino build
 JAVA_HOME="$(bash ./kino java-home)"
-exec "$JAVA_HOME/bin/java" -cp "server/target/kino.jar:server/target/lib/*" bench/CoreBench.java "$@"
+mkdir -p server/target/bench && "$JAVA_HOME/bin/javac" -nowarn -d server/target/bench -cp "server/target/kino.jar:server/target/lib/*" bench/*.java
+exec "$JAVA_HOME/bin/java" -cp "server/target/bench:server/target/kino.jar:server/target/lib/*" CoreBench "$@"

@@ -48,7 +48,7 @@ final class EventStreams {
       ServletOutputStream out = response.getOutputStream();
       write(out, "retry: 2000\n\n");
       out.flush();
-      while (true) {
+      while (!hub.isClosed()) {
         List<JobEvent> events = store.events(job.id(), after, BATCH);
         for (JobEvent event : events) {
           write(out, frame(event));

@@ -15,9 +15,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * Uses {@link ReentrantLock}, not {@code synchronized}, so thousands of waiting virtual threads never pin their
  * carriers on Java 21.
  */
-public final class EventHub {
+public final class EventHub implements AutoCloseable {
   private final ConcurrentHashMap<String, Signal> watched = new ConcurrentHashMap<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private volatile boolean closed;
 
   /** Called by the store after a commit that added events for the job. */
   public void published(String jobId) {
@@ -37,6 +38,18 @@ public final class EventHub {
   public Watch watch(String jobId) {
     Signal signal = watched.compute(jobId, (id, existing) -> existing == null ? new Signal() : existing.retain());
     return new Watch(jobId, signal);
+  }
+
+  /** True once the node is stopping: watchers should finish (their clients resume elsewhere or later). */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** Wakes every watcher for the last time, so open streams end before the node stops. */
+  @Override
+  public void close() {
+    closed = true;
+    watched.values().forEach(Signal::fire);
   }
 
   /** How many jobs are being watched (for tests and metrics). */

@@ -57,9 +57,18 @@ public final class KinoNode implements AutoCloseable {
   private final InputFiles inputs;
   private final Housekeeping housekeeping;
   private final WebhookDispatcher webhooks;
+  private final EventHub hub;
 
   private KinoNode(
-      DataDirLock lock, SqliteDatabase db, WorkerPool workers, ApiServer api, InputFiles inputs, Housekeeping housekeeping, WebhookDispatcher webhooks) {
+      DataDirLock lock,
+      SqliteDatabase db,
+      WorkerPool workers,
+      ApiServer api,
+      InputFiles inputs,
+      Housekeeping housekeeping,
+      WebhookDispatcher webhooks,
+      EventHub hub) {
+    this.hub = hub;
     this.inputs = inputs;
     this.housekeeping = housekeeping;
     this.webhooks = webhooks;
@@ -118,7 +127,7 @@ public final class KinoNode implements AutoCloseable {
       LOG.info(
           "Kino is listening on http://{}:{} (data dir {}, {} models, {} workers)",
           settings.host(), api.port(), settings.dataDir(), catalog.all().size(), settings.workers());
-      return new KinoNode(lock, db, workers, api, inputs, housekeeping, webhooks);
+      return new KinoNode(lock, db, workers, api, inputs, housekeeping, webhooks, hub);
     } catch (MediaException e) {
       lock.close();
       throw new ConfigException(e.getMessage());
@@ -183,6 +192,7 @@ public final class KinoNode implements AutoCloseable {
   /** Stops listening, gives running jobs back to the queue, closes the database and releases the data dir. */
   @Override
   public void close() {
+    hub.close(); // open event streams end, so the server can stop at once
     api.close();
     housekeeping.close();
     workers.close();

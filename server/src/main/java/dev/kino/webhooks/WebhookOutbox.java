@@ -71,6 +71,10 @@ final class WebhookOutbox {
     Instant now = clock.instant();
     ObjectNode data = describe.apply(job.get());
     data.put("status", state.wire()); // as of this event, though the job may have moved on since
+    if (!state.isFinal()) {
+      data.putNull("output"); // a start message says nothing of how the job ended, even when it already has
+      data.putNull("error");
+    }
     ObjectNode body = JsonMapper.shared().createObjectNode();
     body.put("type", type.get());
     body.put("timestamp", event.at().toString());

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
 
 /** {@code GET /v1/requests/{id}/events}: every change of a request as Server-Sent Events, resumable. */
@@ -92,6 +93,29 @@ class EventsStreamTest {
         assertThat(last.status()).isEqualTo("cancelled");
         assertThat(stream.next()).isNull();
       }
+    }
+  }
+
+  @Test
+  @Timeout(60) // a guard against a hang, not a speed check
+  void stopping_the_server_is_not_held_up_by_open_streams_and_ends_them() {
+    TestServer server = TestServer.start(0);
+    Api api = server.api();
+    String id = api.submitOk(STD, CLIP);
+    try (EventStream stream = EventStream.open(eventsUrl(api, id), api.key(), null)) {
+      Event first = stream.next();
+      assertThat(first.status()).isEqualTo("in_queue");
+
+      server.close();
+
+      // Ended, cleanly or by the connection closing (EventSource reconnects either way), not left hanging.
+      Event after;
+      try {
+        after = stream.next();
+      } catch (java.io.UncheckedIOException closed) {
+        after = null;
+      }
+      assertThat(after).as("no final state: the job is still queued").isNull();
     }
   }
 
