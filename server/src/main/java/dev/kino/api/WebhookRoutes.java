@@ -1,11 +1,11 @@
 package dev.kino.api;
 
+import dev.kino.jobs.Job;
+import dev.kino.jobs.JobStore;
 import dev.kino.webhooks.Delivery;
 import dev.kino.webhooks.WebhookSigner;
 import dev.kino.webhooks.WebhookStore;
 import io.javalin.http.Context;
-import dev.kino.jobs.Job;
-import dev.kino.jobs.JobStore;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;

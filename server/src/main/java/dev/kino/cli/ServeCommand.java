@@ -1,9 +1,9 @@
 package dev.kino.cli;
 
-import dev.kino.config.Settings;
 import dev.kino.config.ConfigException;
-import dev.kino.webhooks.RetrySchedule;
+import dev.kino.config.Settings;
 import dev.kino.node.KinoNode;
+import dev.kino.webhooks.RetrySchedule;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.kino.jobs;
 
+import dev.kino.database.Columns;
 import dev.kino.database.SqliteDatabase;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -378,11 +379,11 @@ public final class SqliteJobStore implements JobStore {
         Optional.ofNullable(rs.getString("error")).map(e -> JSON.readValue(e, JobError.class)),
         object(rs.getString("metadata")),
         Instant.ofEpochMilli(rs.getLong("created_at")),
-        instant(rs, "started_at"),
-        instant(rs, "finished_at"),
+        Columns.optionalInstant(rs, "started_at"),
+        Columns.optionalInstant(rs, "finished_at"),
         webhook == null ? Optional.empty() : Optional.of(new Callback(webhook, rs.getInt("webhook_on_start") == 1)),
         Optional.ofNullable(rs.getString("base_url")).orElse(""),
-        instant(rs, "outputs_deleted_at"));
+        Columns.optionalInstant(rs, "outputs_deleted_at"));
   }
 
   private static Optional<ObjectNode> object(String json) {
@@ -391,10 +392,5 @@ public final class SqliteJobStore implements JobStore {
     }
     JsonNode node = JSON.readTree(json);
     return Optional.of((ObjectNode) node);
-  }
-
-  private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
-    long millis = rs.getLong(column);
-    return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
   }
 }

@@ -1,5 +1,6 @@
 package dev.kino.keys;
 
+import dev.kino.database.Columns;
 import dev.kino.database.SqliteDatabase;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -78,8 +79,7 @@ public final class KeyStore {
   }
 
   private static ApiKey toKey(ResultSet rs, StatementContext ctx) throws SQLException {
-    long revoked = rs.getLong("revoked_at");
-    Optional<Instant> revokedAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(revoked));
+    Optional<Instant> revokedAt = Columns.optionalInstant(rs, "revoked_at");
     return new ApiKey(
         rs.getString("id"),
         rs.getString("name"),

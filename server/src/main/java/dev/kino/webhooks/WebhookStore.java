@@ -1,5 +1,6 @@
 package dev.kino.webhooks;
 
+import dev.kino.database.Columns;
 import dev.kino.database.SqliteDatabase;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -117,9 +118,9 @@ public final class WebhookStore {
         rs.getString("payload"),
         rs.getString("state"),
         rs.getInt("attempts"),
-        instant(rs, "next_attempt_at"),
+        Columns.optionalInstant(rs, "next_attempt_at"),
         Instant.ofEpochMilli(rs.getLong("created_at")),
-        instant(rs, "finished_at"),
+        Columns.optionalInstant(rs, "finished_at"),
         List.of());
   }
 
@@ -132,10 +133,5 @@ public final class WebhookStore {
         code,
         Optional.ofNullable(rs.getString("error")),
         rs.getLong("duration_ms"));
-  }
-
-  private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
-    long millis = rs.getLong(column);
-    return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
   }
 }
