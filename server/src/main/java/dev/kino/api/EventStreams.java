@@ -44,6 +44,8 @@ final class EventStreams {
     response.setCharacterEncoding("UTF-8");
     response.setHeader("Cache-Control", "no-cache");
     response.setHeader("X-Accel-Buffering", "no"); // tell nginx-style proxies not to buffer the stream
+    // A web page on another origin opens the stream with its token (no cookies), which CORS must allow.
+    response.setHeader("Access-Control-Allow-Origin", "*");
     try (EventHub.Watch watch = hub.watch(job.id())) {
       ServletOutputStream out = response.getOutputStream();
       write(out, "retry: 2000\n\n");

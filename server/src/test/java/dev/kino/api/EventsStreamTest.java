@@ -130,6 +130,7 @@ class EventsStreamTest {
 
       try (EventStream browser = EventStream.open(signed, null, null)) {
         assertThat(browser.status()).isEqualTo(200);
+        assertThat(browser.header("Access-Control-Allow-Origin")).as("a page on another origin may read it").isEqualTo("*");
         assertThat(browser.next().status()).isEqualTo("in_queue");
       }
       String token = signed.substring(signed.indexOf("token=") + 6);

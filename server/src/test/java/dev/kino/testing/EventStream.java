@@ -61,6 +61,10 @@ public final class EventStream implements AutoCloseable {
     return response.statusCode();
   }
 
+  public String header(String name) {
+    return response.headers().firstValue(name).orElse(null);
+  }
+
   public String contentType() {
     return response.headers().firstValue("Content-Type").orElse("");
   }
