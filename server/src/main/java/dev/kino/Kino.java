@@ -2,35 +2,108 @@ package dev.kino;
 
 import dev.kino.cli.KeysCommand;
 import dev.kino.cli.ServeCommand;
+import dev.kino.client.FieldError;
+import dev.kino.client.KinoApiException;
+import dev.kino.client.KinoConnectionException;
+import dev.kino.client.KinoException;
+import dev.kino.client.KinoTimeoutException;
+import dev.kino.client.RequestCancelledException;
+import dev.kino.client.RequestFailedException;
+import dev.kino.commands.CompletionCommand;
+import dev.kino.commands.ExitCodes;
+import dev.kino.commands.ModelCommands;
+import dev.kino.commands.RunCommand;
+import dev.kino.commands.UserCommands;
 import dev.kino.config.ConfigException;
 import dev.kino.models.ModelDefinitionException;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code kino} command: one jar, several subcommands. */
+/**
+ * The {@code kino} command: one jar, several subcommands. Operators: serve, keys. Users (through the Java
+ * client, against any Kino): run, status, result, cancel, models, requests, completion.
+ */
 @Command(
     name = "kino",
     description = "Kino: a self-hosted model API server for generative video.",
     mixinStandardHelpOptions = true,
     version = "Kino 0.1.0",
-    subcommands = {ServeCommand.class, KeysCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      KeysCommand.class,
+      RunCommand.class,
+      UserCommands.Status.class,
+      UserCommands.Result.class,
+      UserCommands.Cancel.class,
+      ModelCommands.class,
+      UserCommands.Requests.class,
+      CompletionCommand.class
+    },
+    footer = {"", "Exit codes of the user commands: 0 done, 2 invalid input, 3 failed, 4 cancelled, 5 not found, 6 bad key,",
+        "7 server unreachable, 8 timed out waiting, 9 not finished yet, 10 not cancellable, 1 anything else."})
 public final class Kino {
 
   public static void main(String[] args) {
-    CommandLine cli = new CommandLine(new Kino());
-    cli.setExecutionExceptionHandler(
-        (e, commandLine, parseResult) -> {
-          // Start-up refusals are the operator's to fix: one clear line, no stack trace.
-          if (e instanceof ConfigException || e instanceof ModelDefinitionException) {
-            commandLine.getErr().println("kino: " + e.getMessage());
-            return 2;
-          }
-          throw e;
-        });
+    CommandLine cli = commandLine();
     int code = cli.execute(args);
     if (code != 0 || !isServe(args)) {
       System.exit(code);
     }
+  }
+
+  /** The whole command line, with errors mapped to one clear line and an exit code. */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Kino());
+    // kino run MODEL_ID --prompt ...: the field flags are only known once the model's schema is fetched.
+    cli.getSubcommands().get("run").setStopAtUnmatched(true);
+    // A bad flag: the reason and where to look, not the whole usage text.
+    cli.setParameterExceptionHandler(
+        (e, args) -> {
+          CommandLine command = e.getCommandLine();
+          PrintWriter err = command.getErr();
+          err.println("kino: " + e.getMessage());
+          CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+          if (!e.getMessage().contains("--help")) {
+            err.println("Try: " + command.getCommandSpec().qualifiedName() + " --help");
+          }
+          err.flush();
+          return ExitCodes.INVALID_INPUT;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          PrintWriter err = commandLine.getErr();
+          // Start-up refusals are the operator's to fix: one clear line, no stack trace.
+          if (e instanceof ConfigException || e instanceof ModelDefinitionException) {
+            err.println("kino: " + e.getMessage());
+            return 2;
+          }
+          if (e instanceof KinoException k) {
+            err.println("kino: " + k.getMessage());
+            if (k instanceof KinoApiException api) {
+              for (FieldError field : api.fieldErrors()) {
+                err.println("  " + field.path() + ": " + field.message());
+              }
+            }
+            err.flush();
+            return exitCode(k);
+          }
+          throw e;
+        });
+    return cli;
+  }
+
+  private static int exitCode(KinoException e) {
+    return switch (e) {
+      case KinoApiException api when api.isUnauthorized() -> ExitCodes.UNAUTHORIZED;
+      case KinoApiException api when api.isNotFound() -> ExitCodes.NOT_FOUND;
+      case KinoApiException api when api.isInvalidInput() -> ExitCodes.INVALID_INPUT;
+      case KinoConnectionException c -> ExitCodes.UNREACHABLE;
+      case RequestFailedException f -> ExitCodes.FAILED;
+      case RequestCancelledException c -> ExitCodes.CANCELLED;
+      case KinoTimeoutException t -> ExitCodes.TIMEOUT;
+      default -> ExitCodes.ERROR;
+    };
   }
 
   private static boolean isServe(String[] args) {

@@ -168,10 +168,12 @@ public final class SqliteJobStore implements JobStore {
         db.writes()
             .inTransaction(
                 h -> {
+                  // started_at never precedes created_at: the worker read the clock before waiting for the
+                  // writer connection, which a submit may have held with a later time.
                   Optional<Job> job =
                       h.createQuery(
                               "UPDATE jobs SET status = 'in_progress', attempt = attempt + 1, lease_token = ?,"
-                                  + " lease_owner = ?, lease_expires_at = ?, started_at = ?, progress = NULL"
+                                  + " lease_owner = ?, lease_expires_at = ?, started_at = max(?, created_at), progress = NULL"
                                   + " WHERE seq = (SELECT seq FROM jobs WHERE status = 'in_queue' ORDER BY seq LIMIT 1)"
                                   + " RETURNING "
                                   + COLUMNS)
