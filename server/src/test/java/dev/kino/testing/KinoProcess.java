@@ -9,14 +9,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the real {@code kino} main class in a separate JVM, as the launcher would, on this test's class path. */
 public final class KinoProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
+  private final Path stdout;
 
-  private KinoProcess(Process process, Path log) {
+  private KinoProcess(Process process, Path log, Path stdout) {
+    this.stdout = stdout;
     this.process = process;
     this.log = log;
   }
@@ -56,13 +59,42 @@ public final class KinoProcess implements AutoCloseable {
 
   /** Runs a short command ({@code keys create ...}) to completion and returns its exit code and output. */
   public static Result run(String... args) {
-    KinoProcess kino = start(List.of(args), "kino-cmd-", true);
+    return runWith(Map.of(), args);
+  }
+
+  /**
+   * Runs a command to completion with extra environment variables (e.g. KINO_URL, KINO_API_KEY for the user
+   * commands); stdout goes to a file, so a long output cannot fill a pipe and stall the process.
+   */
+  public static Result runWith(Map<String, String> env, String... args) {
+    KinoProcess kino = start(List.of(args), "kino-cmd-", true, env);
     try {
-      if (!kino.process.waitFor(60, TimeUnit.SECONDS)) {
+      if (!kino.process.waitFor(120, TimeUnit.SECONDS)) {
         kino.process.destroyForcibly();
         throw new AssertionError("kino " + String.join(" ", args) + " did not finish");
       }
-      return new Result(kino.process.exitValue(), new String(kino.process.getInputStream().readAllBytes(), StandardCharsets.UTF_8), kino.output());
+      return new Result(kino.process.exitValue(), Files.readString(kino.stdout), kino.output());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Starts a command without waiting (e.g. kino run --wait, to be answered by another command). */
+  public static KinoProcess launch(Map<String, String> env, String... args) {
+    return start(List.of(args), "kino-cmd-", true, env);
+  }
+
+  /** Waits for a launched command to end. */
+  public Result await(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("the command did not finish within " + timeout + ":\n" + output());
+      }
+      return new Result(process.exitValue(), Files.readString(stdout), output());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -75,14 +107,21 @@ public final class KinoProcess implements AutoCloseable {
   public record Result(int exitCode, String stdout, String stderr) {}
 
   private static KinoProcess start(List<String> args, String logPrefix, boolean adminKey) {
+    return start(args, logPrefix, adminKey, Map.of());
+  }
+
+  private static KinoProcess start(List<String> args, String logPrefix, boolean adminKey, Map<String, String> env) {
     try {
       Path log = Files.createTempFile(logPrefix, ".log");
+      Path stdout = Files.createTempFile(logPrefix, ".out");
       List<String> command = new ArrayList<>();
       command.add(ProcessHandle.current().info().command().orElse("java"));
       command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.kino.Kino"));
       command.addAll(args);
       ProcessBuilder builder = new ProcessBuilder(command);
       builder.environment().remove("KINO_ADMIN_KEY");
+      builder.environment().remove("KINO_STDERR_TTY");
+      builder.environment().putAll(env);
       if (adminKey) {
         builder.environment().put("KINO_ADMIN_KEY", TestServer.ADMIN_KEY);
       }
@@ -90,9 +129,9 @@ public final class KinoProcess implements AutoCloseable {
         // One stream into the log, so lines keep their order; servers run long and must not fill a pipe.
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
       } else {
-        builder.redirectError(log.toFile());
+        builder.redirectError(log.toFile()).redirectOutput(stdout.toFile());
       }
-      return new KinoProcess(builder.start(), log);
+      return new KinoProcess(builder.start(), log, stdout);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
