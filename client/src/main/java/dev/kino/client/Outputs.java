@@ -44,6 +44,11 @@ public final class Outputs {
     return first("image");
   }
 
+  /** The main output: the video, or else the first file of any field. */
+  public Optional<String> primary() {
+    return video().or(() -> byField.values().stream().flatMap(List::stream).findFirst());
+  }
+
   /** The first URL of a field. */
   public Optional<String> first(String field) {
     List<String> urls = byField.get(field);

@@ -120,8 +120,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     display.finish();
     if (options.output != null) {
-      String url = result.outputs().video().or(() -> result.outputs().all().values().stream().flatMap(List::stream).findFirst())
-          .orElseThrow(() -> new dev.kino.client.KinoException("request " + result.requestId() + " completed without an output file"));
+      String url = result.outputs().primary().orElseThrow(() -> new dev.kino.client.KinoException("request " + result.requestId() + " completed without an output file"));
       Path saved = client.download(url, options.output);
       if (!options.client.json) {
         System.err.println("saved " + saved);

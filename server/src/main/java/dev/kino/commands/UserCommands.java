@@ -51,8 +51,7 @@ public final class UserCommands {
       try (KinoClient client = options.client()) {
         RequestResult result = client.result(id);
         if (output != null && result.state() == RequestState.COMPLETED) {
-          String url = result.outputs().video().or(() -> result.outputs().all().values().stream().flatMap(List::stream).findFirst()).orElseThrow();
-          client.download(url, output);
+          result.outputs().primary().ifPresent(url -> client.download(url, output));
         }
         Printing.result(spec.commandLine().getOut(), result, options.json);
         return switch (result.state()) {
