@@ -49,7 +49,7 @@ final class ModelLoader {
   static List<ModelDefinition> fromDirectory(Path root) {
     List<ModelDefinition> definitions = new ArrayList<>();
     try (Stream<Path> files = Files.walk(root)) {
-      for (Path file : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+      for (Path file : files.filter(ModelLoader::isDefinition).sorted().toList()) {
         String relative = root.relativize(file).toString().replace('\\', '/');
         definitions.add(parse(relative.substring(0, relative.length() - ".json".length()), file));
       }
@@ -57,6 +57,38 @@ final class ModelLoader {
       throw new ModelDefinitionException("cannot read model definitions in " + root + ": " + e.getMessage(), e);
     }
     return definitions;
+  }
+
+  /** A definition file; {@code *.workflow.json} beside it are the workflows definitions refer to. */
+  private static boolean isDefinition(Path file) {
+    String name = file.getFileName().toString();
+    return name.endsWith(".json") && !name.endsWith(WORKFLOW_SUFFIX);
+  }
+
+  private static final String WORKFLOW_SUFFIX = ".workflow.json";
+
+  /**
+   * {@code engine.settings.workflow} may name a {@code *.workflow.json} file beside the definition: it is read
+   * now (the jar's file system is closed after loading) and put in its place, with {@code workflow_file}
+   * naming it for messages.
+   */
+  private static void inlineWorkflow(ObjectNode settings, Path definition, String where) {
+    if (!(settings.get("workflow") instanceof JsonNode named) || !named.isString()) {
+      return;
+    }
+    String name = named.asString();
+    if (!name.endsWith(WORKFLOW_SUFFIX) || name.contains("..") || name.startsWith("/")) {
+      throw new ModelDefinitionException(where + ": engine.settings.workflow must name a *" + WORKFLOW_SUFFIX + " file beside the definition, got \"" + name + "\"");
+    }
+    Path file = definition.resolveSibling(name);
+    try {
+      settings.set("workflow", JSON.readTree(Files.readString(file)));
+      settings.put("workflow_file", file.toString());
+    } catch (JacksonException e) {
+      throw new ModelDefinitionException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new ModelDefinitionException(where + ": the workflow " + name + " cannot be read (" + e + ")", e);
+    }
   }
 
   private static ModelDefinition parse(String expectedId, Path file) {
@@ -80,6 +112,7 @@ final class ModelLoader {
     }
     ObjectNode engine = object(definition, "engine", where);
     ObjectNode settings = engine.get("settings") instanceof ObjectNode s ? s : JSON.createObjectNode();
+    inlineWorkflow(settings, file, where);
     ObjectNode input = SchemaNormaliser.normalise(object(definition, "input_schema", where));
     applyDefaultOverrides(definition, input, where);
     return new ModelDefinition(
