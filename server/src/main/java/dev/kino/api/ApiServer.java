@@ -38,7 +38,10 @@ public final class ApiServer implements AutoCloseable {
   static final int MAX_JSON_BODY = 8_000_000;
   private final Javalin app;
 
-  /** What the API serves from; {@code onSubmit} wakes idle workers. */
+  /**
+   * What the API serves from; {@code onSubmit} wakes idle workers; {@code cancelsRunningJobs} says, by model id,
+   * whether its engine can stop a running job.
+   */
   public record Parts(
       ModelCatalog catalog,
       JobStore store,
@@ -51,6 +54,7 @@ public final class ApiServer implements AutoCloseable {
       IdempotencyKeys idempotency,
       WebhookStore webhooks,
       WebhookSigner webhookSigner,
+      java.util.function.Predicate<String> cancelsRunningJobs,
       Runnable onSubmit) {}
 
   public ApiServer(Settings settings, Parts parts, Clock clock) {
@@ -61,7 +65,7 @@ public final class ApiServer implements AutoCloseable {
     Submissions submissions =
         new Submissions(store, parts.inputs(), parts.idempotency(), views, links, parts.onSubmit(), clock, settings.maxAttempts());
     ModelRoutes models = new ModelRoutes(parts.catalog(), submissions);
-    RequestRoutes requests = new RequestRoutes(store, views, links, parts.files(), clock);
+    RequestRoutes requests = new RequestRoutes(store, views, links, parts.files(), parts.hub(), parts.cancelsRunningJobs(), clock);
     EventStreams events = new EventStreams(store, parts.hub());
     WebhookRoutes webhooks = new WebhookRoutes(parts.webhookSigner(), parts.webhooks(), store);
     FileRoutes downloads = new FileRoutes(parts.files(), parts.signer(), clock);

@@ -1,6 +1,9 @@
 package dev.kino.api;
 
 import dev.kino.jobs.CancelOutcome;
+import dev.kino.jobs.EventHub;
+import java.time.Duration;
+import java.util.function.Predicate;
 import dev.kino.jobs.Job;
 import dev.kino.jobs.JobQuery;
 import dev.kino.jobs.JobState;
@@ -35,9 +38,13 @@ final class RequestRoutes {
   private final Links links;
   private final OwnedRequests owned;
   private final FileStore files;
+  private final EventHub hub;
+  private final Predicate<String> cancelsRunningJobs;
   private final Clock clock;
 
-  RequestRoutes(JobStore store, JobViews views, Links links, FileStore files, Clock clock) {
+  RequestRoutes(JobStore store, JobViews views, Links links, FileStore files, EventHub hub, Predicate<String> cancelsRunningJobs, Clock clock) {
+    this.hub = hub;
+    this.cancelsRunningJobs = cancelsRunningJobs;
     this.store = store;
     this.views = views;
     this.links = links;
@@ -54,11 +61,38 @@ final class RequestRoutes {
     Responses.json(ctx, 200, views.result(links.base(ctx), owned.find(ctx)));
   }
 
-  void cancel(Context ctx) {
+  /**
+   * A queued job is cancelled at once (the seed API's rule). A running one is stopped too when its engine can
+   * stop it (ComfyUI): the worker is asked, and the answer waits for the job to end, up to
+   * {@link #RUNNING_CANCEL_WAIT}; it says {@code cancelled} only if it did.
+   */
+  void cancel(Context ctx) throws InterruptedException {
     Job job = owned.find(ctx);
     CancelOutcome outcome = store.cancel(job.id(), clock.instant());
+    if (outcome == CancelOutcome.NOT_CANCELLABLE && cancelsRunningJobs.test(job.modelId())) {
+      outcome = cancelRunning(job.id());
+    }
     Job now = store.find(job.id()).orElse(job);
     Responses.json(ctx, 200, views.cancelled(now, outcome.wire()));
+  }
+
+  static final Duration RUNNING_CANCEL_WAIT = Duration.ofSeconds(20);
+
+  private CancelOutcome cancelRunning(String id) throws InterruptedException {
+    try (EventHub.Watch watch = hub.watch(id)) {
+      if (!store.requestCancel(id, clock.instant())) {
+        return CancelOutcome.NOT_CANCELLABLE;
+      }
+      long deadline = System.nanoTime() + RUNNING_CANCEL_WAIT.toNanos();
+      while (System.nanoTime() < deadline) {
+        Optional<Job> job = store.find(id);
+        if (job.isEmpty() || job.get().state().isFinal()) {
+          return job.isPresent() && job.get().state() == JobState.CANCELLED ? CancelOutcome.CANCELLED : CancelOutcome.NOT_CANCELLABLE;
+        }
+        watch.await(Duration.ofMillis(500));
+      }
+      return CancelOutcome.NOT_CANCELLABLE;
+    }
   }
 
   /** {@code GET /v1/requests?status=&model=&limit=&cursor=}: the caller's requests, newest first. */

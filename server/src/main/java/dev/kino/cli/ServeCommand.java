@@ -34,7 +34,7 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--public-url", defaultValue = "${env:KINO_PUBLIC_URL}", description = "Base of returned URLs, e.g. https://kino.example.com (env KINO_PUBLIC_URL; default: from each request).")
   URI publicUrl;
 
-  @Option(names = "--workers", defaultValue = "${env:KINO_WORKERS:-2}", description = "Jobs run at once on this node (env KINO_WORKERS; default ${DEFAULT-VALUE}).")
+  @Option(names = "--workers", defaultValue = "${env:KINO_WORKERS:-2}", description = "Sandbox jobs run at once on this node; ComfyUI models run one job per server (env KINO_WORKERS; default ${DEFAULT-VALUE}; 0: accept and queue only).")
   int workers;
 
   @Option(names = "--fetch-allow", split = ",", defaultValue = "${env:KINO_FETCH_ALLOW}", description = "Host or CIDR input URLs may reach although private or loopback, over plain http too; repeatable (env KINO_FETCH_ALLOW, comma-separated).")
@@ -51,6 +51,9 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--upload-ttl", defaultValue = "${env:KINO_UPLOAD_TTL:-P7D}", description = "How long uploaded input files are kept, ISO-8601 (env KINO_UPLOAD_TTL; default ${DEFAULT-VALUE}).")
   Duration uploadTtl;
+
+  @Option(names = "--comfyui", split = ",", defaultValue = "${env:KINO_COMFYUI}", paramLabel = "URL", description = "A ComfyUI server (e.g. http://gpu1:8188) for models whose engine is comfyui; repeatable (env KINO_COMFYUI, comma-separated).")
+  List<URI> comfyui;
 
   @Option(names = "--webhook-retries", defaultValue = "${env:KINO_WEBHOOK_RETRIES:-0s,5s,5m,30m,2h,5h,10h,10h}", description = "Wait before each webhook attempt, comma-separated (units ms, s, m, h, d; env KINO_WEBHOOK_RETRIES; default ${DEFAULT-VALUE}, as Standard Webhooks suggests).")
   String webhookRetries;
@@ -71,7 +74,8 @@ public final class ServeCommand implements Callable<Integer> {
             maxAttempts,
             fileUrlTtl,
             uploadTtl,
-            webhookDelays());
+            webhookDelays(),
+            comfyui == null ? List.of() : comfyui);
     KinoNode node = KinoNode.start(settings, System.out);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param fileUrlTtl how long a signed output URL stays valid
  * @param uploadTtl how long an uploaded input file is kept
  * @param webhookRetries the wait before each webhook attempt (the first is usually zero)
+ * @param comfyuiServers the ComfyUI servers that run models whose engine is {@code comfyui}
  */
 public record Settings(
     String host,
@@ -36,7 +37,8 @@ public record Settings(
     int maxAttempts,
     Duration fileUrlTtl,
     Duration uploadTtl,
-    List<Duration> webhookRetries) {
+    List<Duration> webhookRetries,
+    List<URI> comfyuiServers) {
 
   public Settings {
     Objects.requireNonNull(host, "host");
@@ -74,13 +76,15 @@ public record Settings(
     }
     fetchAllow = List.copyOf(fetchAllow);
     webhookRetries = List.copyOf(webhookRetries);
+    comfyuiServers.forEach(Settings::requireHttpBase);
+    comfyuiServers = List.copyOf(comfyuiServers);
     dataDir = dataDir.toAbsolutePath().normalize();
   }
 
   private static void requireHttpBase(URI uri) {
     String scheme = uri.getScheme();
     if (!("http".equals(scheme) || "https".equals(scheme)) || uri.getHost() == null) {
-      throw new ConfigException("--public-url must be an absolute http(s) URL, got " + uri);
+      throw new ConfigException("--public-url and --comfyui take absolute http(s) URLs, got " + uri);
     }
   }
 
@@ -99,7 +103,8 @@ public record Settings(
         3,
         Duration.ofHours(24),
         Duration.ofDays(7),
-        STANDARD_WEBHOOK_RETRIES);
+        STANDARD_WEBHOOK_RETRIES,
+        List.of());
   }
 
   /** Standard Webhooks' suggestion: at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
@@ -115,26 +120,38 @@ public record Settings(
           Duration.ofHours(10));
 
   public Settings withPort(int p) {
-    return new Settings(host, p, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries);
+    return new Settings(host, p, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers);
   }
 
   public Settings withWorkers(int n) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, n, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, n, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers);
   }
 
   public Settings withFetchAllow(List<String> allow) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, allow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, allow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers);
   }
 
   public Settings withAdminKey(String key) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, Optional.of(key), lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, Optional.of(key), lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers);
   }
 
   public Settings withWebhookRetries(List<Duration> delays) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, delays);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, delays, comfyuiServers);
+  }
+
+  public Settings withComfyui(List<URI> servers) {
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, servers);
+  }
+
+  public Settings withModelsDir(Path dir) {
+    return new Settings(host, port, dataDir, Optional.of(dir), publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers);
+  }
+
+  public Settings withMaxAttempts(int n) {
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, n, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers);
   }
 
   public Settings withPublicUrl(URI url) {
-    return new Settings(host, port, dataDir, modelsDir, Optional.of(url), workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries);
+    return new Settings(host, port, dataDir, modelsDir, Optional.of(url), workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers);
   }
 }

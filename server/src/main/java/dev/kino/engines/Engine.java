@@ -11,4 +11,20 @@ package dev.kino.engines;
 public interface Engine {
 
   EngineResult run(EngineTask task, Reporter progress) throws EngineException, InterruptedException;
+
+  /**
+   * Where this engine's jobs can run, when that is limited (a pool of servers, one job each): a worker takes a
+   * slot before it claims a job, so jobs wait in Kino's queue rather than on a busy server. Empty: any worker.
+   */
+  default java.util.Optional<Slots> slots() {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * True when a running job can be stopped on a client's request: the worker interrupts {@link #run} with
+   * {@link EngineTask#cancelRequested()} true. Otherwise only queued jobs can be cancelled (the seed API's rule).
+   */
+  default boolean cancelsRunningJobs() {
+    return false;
+  }
 }

@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** The engines this node can run, by the name model definitions use ({@code "engine": {"type": ...}}). */
-public final class Engines {
+public final class Engines implements AutoCloseable {
   private final Map<String, Engine> byName;
 
   public Engines(Map<String, Engine> byName) {
@@ -18,5 +18,19 @@ public final class Engines {
 
   public Set<String> names() {
     return byName.keySet();
+  }
+
+  /** Stops engines that hold resources (server pools, health checks). */
+  @Override
+  public void close() {
+    for (Engine engine : byName.values()) {
+      if (engine instanceof AutoCloseable closeable) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          // stopping anyway
+        }
+      }
+    }
   }
 }

@@ -13,6 +13,13 @@ public interface Reporter {
   /** One human-readable line about the run (what it is doing, what it decided); long lines are cut. */
   void log(String message);
 
+  /**
+   * Records the engine's state for this job durably before the engine acts on it (e.g. the prompt id it is
+   * about to submit), so a later attempt finds it in {@link EngineTask#state()}. Throws when the job's lease
+   * was lost: the run must stop.
+   */
+  default void checkpoint(tools.jackson.databind.node.ObjectNode state) throws InterruptedException {}
+
   /** A reporter that drops everything (tools and tests). */
   static Reporter ignoring() {
     return new Reporter() {

@@ -7,7 +7,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A job as stored. {@code input} has the model's defaults applied; {@code output} holds storage keys (not
  * URLs: URLs are signed when a response is built).
- * {@code baseUrl} is the API base the client used at submit (empty when unknown).
+ * {@code baseUrl} is the API base the client used at submit (empty when unknown). {@code engineState} is what
+ * the engine recorded before starting its run (e.g. a ComfyUI prompt id), kept across attempts.
  */
 public record Job(
     String id,
@@ -27,4 +28,6 @@ public record Job(
     Optional<Instant> finishedAt,
     Optional<Callback> callback,
     String baseUrl,
-    Optional<Instant> outputsDeletedAt) {}
+    Optional<Instant> outputsDeletedAt,
+    Optional<ObjectNode> engineState,
+    boolean cancelRequested) {}

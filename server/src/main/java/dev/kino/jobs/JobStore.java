@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The durable queue. Implementations must make {@link #claim} atomic (one statement, or {@code FOR UPDATE SKIP
@@ -38,8 +40,26 @@ public interface JobStore {
   /** How many queued jobs are ahead of this one (0: next to run). */
   long queuePosition(Job job);
 
-  /** Takes the oldest queued job, if any, under a new lease. */
-  Optional<ClaimedJob> claim(String workerId, Instant now, Duration lease);
+  /** Takes the oldest queued job of one of these models (any model when empty), if any, under a new lease. */
+  Optional<ClaimedJob> claim(String workerId, Instant now, Duration lease, Set<String> modelIds);
+
+  /** Records the engine's state for this run before it acts on it. False: the lease is lost. */
+  boolean checkpoint(Lease lease, ObjectNode engineState);
+
+  /**
+   * Puts a job back in the queue after a failure that another attempt may not have (its server died), counting
+   * the attempt; fails it with {@code error} when it was the last one.
+   */
+  boolean retry(Lease lease, JobError error, Instant now);
+
+  /** Asks the worker running this job to stop it; only for jobs in progress. False when not running. */
+  boolean requestCancel(String id, Instant now);
+
+  /** Whether a cancel was asked for the job this lease runs. */
+  boolean isCancelRequested(Lease lease);
+
+  /** Ends a running job as cancelled, after its worker stopped the run. */
+  boolean cancelRunning(Lease lease, Instant now);
 
   /**
    * Extends the lease, records progress (0..1; null when unknown or unchanged since the last call: each figure

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -26,12 +27,13 @@ public final class SqliteJobStore implements JobStore {
   private static final JsonMapper JSON = JsonMapper.shared();
   private static final String COLUMNS =
       "seq, id, owner, model_id, input, status, attempt, max_attempts, progress, output, error, metadata,"
-          + " created_at, started_at, finished_at, webhook_url, webhook_on_start, base_url, outputs_deleted_at";
+          + " created_at, started_at, finished_at, webhook_url, webhook_on_start, base_url, outputs_deleted_at, engine_state,"
+          + " cancel_requested_at";
   /** What a state change returns, to describe it in its event. */
   private static final String CHANGED = " RETURNING id, status, attempt, error";
 
   /** A job leaving in_progress gives up its lease in the same statement (the CHECK constraints insist). */
-  private static final String NO_LEASE = " lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL";
+  private static final String NO_LEASE = " lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL, cancel_requested_at = NULL";
 
   private final SqliteDatabase db;
   private final EventHub hub;
@@ -162,27 +164,31 @@ public final class SqliteJobStore implements JobStore {
   }
 
   @Override
-  public Optional<ClaimedJob> claim(String workerId, Instant now, Duration lease) {
+  public Optional<ClaimedJob> claim(String workerId, Instant now, Duration lease, Set<String> modelIds) {
     String token = UUID.randomUUID().toString();
+    List<String> scope = List.copyOf(modelIds);
+    String among = scope.isEmpty() ? "" : " AND model_id IN (" + String.join(", ", java.util.Collections.nCopies(scope.size(), "?")) + ")";
     Optional<ClaimedJob> claimed =
         db.writes()
             .inTransaction(
                 h -> {
                   // started_at never precedes created_at: the worker read the clock before waiting for the
                   // writer connection, which a submit may have held with a later time.
-                  Optional<Job> job =
+                  var query =
                       h.createQuery(
                               "UPDATE jobs SET status = 'in_progress', attempt = attempt + 1, lease_token = ?,"
                                   + " lease_owner = ?, lease_expires_at = ?, started_at = max(?, created_at), progress = NULL"
-                                  + " WHERE seq = (SELECT seq FROM jobs WHERE status = 'in_queue' ORDER BY seq LIMIT 1)"
+                                  + " WHERE seq = (SELECT seq FROM jobs WHERE status = 'in_queue'" + among + " ORDER BY seq LIMIT 1)"
                                   + " RETURNING "
                                   + COLUMNS)
                           .bind(0, token)
                           .bind(1, workerId)
                           .bind(2, now.plus(lease).toEpochMilli())
-                          .bind(3, now.toEpochMilli())
-                          .map(SqliteJobStore::toJob)
-                          .findOne();
+                          .bind(3, now.toEpochMilli());
+                  for (int i = 0; i < scope.size(); i++) {
+                    query.bind(4 + i, scope.get(i));
+                  }
+                  Optional<Job> job = query.map(SqliteJobStore::toJob).findOne();
                   job.ifPresent(j -> appendStatus(h, j.id(), j.state().wire(), j.attempt(), null, now));
                   return job.map(j -> new ClaimedJob(j, new Lease(j.id(), token, j.attempt())));
                 });
@@ -224,6 +230,74 @@ public final class SqliteJobStore implements JobStore {
       hub.published(lease.jobId());
     }
     return alive;
+  }
+
+  @Override
+  public boolean checkpoint(Lease lease, ObjectNode engineState) {
+    return db.writes()
+            .withHandle(
+                h ->
+                    h.createUpdate("UPDATE jobs SET engine_state = ? WHERE id = ? AND lease_token = ? AND status = 'in_progress'")
+                        .bind(0, JSON.writeValueAsString(engineState))
+                        .bind(1, lease.jobId())
+                        .bind(2, lease.token())
+                        .execute())
+        == 1;
+  }
+
+  @Override
+  public boolean retry(Lease lease, JobError error, Instant now) {
+    return change(
+        "UPDATE jobs SET"
+            + " status = CASE WHEN attempt >= max_attempts THEN 'failed' ELSE 'in_queue' END,"
+            + " error = CASE WHEN attempt >= max_attempts THEN ? ELSE NULL END,"
+            + " finished_at = CASE WHEN attempt >= max_attempts THEN ? ELSE NULL END,"
+            + " progress = NULL,"
+            + NO_LEASE
+            + " WHERE id = ? AND lease_token = ? AND status = 'in_progress'",
+        now,
+        JSON.writeValueAsString(error),
+        now.toEpochMilli(),
+        lease.jobId(),
+        lease.token()) == 1;
+  }
+
+  @Override
+  public boolean requestCancel(String id, Instant now) {
+    return db.writes()
+            .withHandle(
+                h ->
+                    h.createUpdate(
+                            "UPDATE jobs SET cancel_requested_at = coalesce(cancel_requested_at, ?) WHERE id = ? AND status = 'in_progress'")
+                        .bind(0, now.toEpochMilli())
+                        .bind(1, id)
+                        .execute())
+        == 1;
+  }
+
+  @Override
+  public boolean isCancelRequested(Lease lease) {
+    return db.reads()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT count(*) FROM jobs WHERE id = ? AND lease_token = ? AND cancel_requested_at IS NOT NULL")
+                    .bind(0, lease.jobId())
+                    .bind(1, lease.token())
+                    .mapTo(Integer.class)
+                    .one())
+        > 0;
+  }
+
+  @Override
+  public boolean cancelRunning(Lease lease, Instant now) {
+    return change(
+        "UPDATE jobs SET status = 'cancelled', finished_at = ?, progress = NULL,"
+            + NO_LEASE
+            + " WHERE id = ? AND lease_token = ? AND status = 'in_progress'",
+        now,
+        now.toEpochMilli(),
+        lease.jobId(),
+        lease.token()) == 1;
   }
 
   @Override
@@ -385,7 +459,9 @@ public final class SqliteJobStore implements JobStore {
         Columns.optionalInstant(rs, "finished_at"),
         webhook == null ? Optional.empty() : Optional.of(new Callback(webhook, rs.getInt("webhook_on_start") == 1)),
         Optional.ofNullable(rs.getString("base_url")).orElse(""),
-        Columns.optionalInstant(rs, "outputs_deleted_at"));
+        Columns.optionalInstant(rs, "outputs_deleted_at"),
+        object(rs.getString("engine_state")),
+        Columns.optionalInstant(rs, "cancel_requested_at").isPresent());
   }
 
   private static Optional<ObjectNode> object(String json) {

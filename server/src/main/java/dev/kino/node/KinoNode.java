@@ -4,7 +4,12 @@ import dev.kino.api.ApiServer;
 import dev.kino.config.ConfigException;
 import dev.kino.config.Settings;
 import dev.kino.database.SqliteDatabase;
+import dev.kino.engines.Engine;
 import dev.kino.engines.Engines;
+import dev.kino.engines.comfyui.ComfyUiEngine;
+import dev.kino.models.ModelDefinition;
+import java.util.HashMap;
+import java.util.List;
 import dev.kino.engines.sandbox.SandboxEngine;
 import dev.kino.idempotency.IdempotencyKeys;
 import dev.kino.inputs.AddressPolicy;
@@ -28,7 +33,6 @@ import dev.kino.webhooks.WebhookDispatcher;
 import dev.kino.webhooks.WebhookSigner;
 import dev.kino.webhooks.WebhookStore;
 import dev.kino.workers.Wakeup;
-import dev.kino.workers.WorkerPool;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -52,7 +56,8 @@ public final class KinoNode implements AutoCloseable {
 
   private final DataDirLock lock;
   private final SqliteDatabase db;
-  private final WorkerPool workers;
+  private final Workers workers;
+  private final Engines engines;
   private final ApiServer api;
   private final InputFiles inputs;
   private final Housekeeping housekeeping;
@@ -62,13 +67,15 @@ public final class KinoNode implements AutoCloseable {
   private KinoNode(
       DataDirLock lock,
       SqliteDatabase db,
-      WorkerPool workers,
+      Workers workers,
+      Engines engines,
       ApiServer api,
       InputFiles inputs,
       Housekeeping housekeeping,
       WebhookDispatcher webhooks,
       EventHub hub) {
     this.hub = hub;
+    this.engines = engines;
     this.inputs = inputs;
     this.housekeeping = housekeeping;
     this.webhooks = webhooks;
@@ -92,7 +99,7 @@ public final class KinoNode implements AutoCloseable {
       LocalFileStore files = new LocalFileStore(settings.dataDir());
       Uploads uploads = new Uploads(db, files, clock, settings.uploadTtl());
       InputFiles inputs = new InputFiles(new UrlFetcher(policy), uploads, settings.dataDir().resolve("cache").resolve("inputs"), clock);
-      Engines engines = new Engines(Map.of("sandbox", new SandboxEngine(inputs)));
+      Engines engines = engines(settings, catalog, inputs);
       requireEngines(catalog, engines);
       KeyStore keys = new KeyStore(db);
       ensureAdminKey(settings, keys, clock, out);
@@ -105,9 +112,7 @@ public final class KinoNode implements AutoCloseable {
       Path workRoot = cleanWorkRoot(settings.dataDir());
       UrlSigner signer = UrlSigner.forDataDir(settings.dataDir());
       Wakeup wakeup = new Wakeup();
-      WorkerPool workers =
-          new WorkerPool(
-              store, catalog, engines, files, workRoot, wakeup, clock, settings.lease(), settings.workers(), "node-" + UUID.randomUUID());
+      Workers workers = new Workers(store, catalog, engines, files, workRoot, wakeup, clock, settings, "node-" + UUID.randomUUID());
       IdempotencyKeys idempotency = new IdempotencyKeys(db, clock);
       WebhookStore webhookStore = new WebhookStore(db);
       WebhookSigner webhookSigner = new WebhookSigner(SecretFile.loadOrCreate(settings.dataDir(), "webhook-signing.key"));
@@ -117,7 +122,10 @@ public final class KinoNode implements AutoCloseable {
                   HostResolver.system(), new RetrySchedule(settings.webhookRetries()), clock)
               .start();
       ApiServer.Parts parts =
-          new ApiServer.Parts(catalog, store, hub, keys, files, signer, inputs, uploads, idempotency, webhookStore, webhookSigner, wakeup::signal);
+          new ApiServer.Parts(
+              catalog, store, hub, keys, files, signer, inputs, uploads, idempotency, webhookStore, webhookSigner,
+              modelId -> catalog.find(modelId).flatMap(m -> engines.find(m.definition().engine())).map(Engine::cancelsRunningJobs).orElse(false),
+              wakeup::signal);
       ApiServer api = new ApiServer(settings, parts, clock).start();
       Housekeeping housekeeping =
           new Housekeeping(
@@ -127,7 +135,7 @@ public final class KinoNode implements AutoCloseable {
       LOG.info(
           "Kino is listening on http://{}:{} (data dir {}, {} models, {} workers)",
           settings.host(), api.port(), settings.dataDir(), catalog.all().size(), settings.workers());
-      return new KinoNode(lock, db, workers, api, inputs, housekeeping, webhooks, hub);
+      return new KinoNode(lock, db, workers, engines, api, inputs, housekeeping, webhooks, hub);
     } catch (MediaException e) {
       lock.close();
       throw new ConfigException(e.getMessage());
@@ -148,6 +156,22 @@ public final class KinoNode implements AutoCloseable {
       throw new ConfigException(e.getMessage());
     }
   }
+
+  /** The sandbox always; ComfyUI when servers are configured (its definitions are checked now). */
+  private static Engines engines(Settings settings, ModelCatalog catalog, InputFiles inputs) {
+    Map<String, Engine> engines = new HashMap<>();
+    engines.put("sandbox", new SandboxEngine(inputs));
+    List<ModelDefinition> comfy = catalog.all().stream().map(Model::definition).filter(d -> d.engine().equals("comfyui")).toList();
+    if (!settings.comfyuiServers().isEmpty()) {
+      engines.put("comfyui", new ComfyUiEngine(settings.comfyuiServers(), comfy, inputs, COMFYUI_HEALTH_CHECKS));
+    } else if (!comfy.isEmpty()) {
+      throw new ConfigException(comfy.getFirst().source() + ": engine \"comfyui\" needs servers: start with --comfyui http://HOST:8188 (repeatable)");
+    }
+    return new Engines(engines);
+  }
+
+  /** How often idle ComfyUI servers are asked for /system_stats. */
+  private static final Duration COMFYUI_HEALTH_CHECKS = Duration.ofSeconds(2);
 
   private static void requireEngines(ModelCatalog catalog, Engines engines) {
     for (Model model : catalog.all()) {
@@ -196,6 +220,7 @@ public final class KinoNode implements AutoCloseable {
     api.close();
     housekeeping.close();
     workers.close();
+    engines.close();
     webhooks.close();
     inputs.close();
     db.close();

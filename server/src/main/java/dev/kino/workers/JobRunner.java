@@ -7,6 +7,8 @@ import dev.kino.engines.EngineTask;
 import dev.kino.engines.Engines;
 import dev.kino.engines.OutputFile;
 import dev.kino.engines.Reporter;
+import dev.kino.engines.Slots;
+import java.util.Optional;
 import dev.kino.jobs.ClaimedJob;
 import dev.kino.jobs.Completion;
 import dev.kino.jobs.Job;
@@ -73,22 +75,31 @@ final class JobRunner {
     this.nodeRunning = nodeRunning;
   }
 
-  void run(ClaimedJob claimed) throws InterruptedException {
+  /** What the heartbeat shares with the worker thread about one run. */
+  private record RunFlags(AtomicBoolean leaseLost, AtomicBoolean cancelRequested, boolean cancellable) {}
+
+  void run(ClaimedJob claimed, Slots.Slot slot) throws InterruptedException {
     Job job = claimed.job();
     Lease jobLease = claimed.lease();
-    LOG.info("job {} ({}) started, attempt {}", job.id(), job.modelId(), job.attempt());
-    RunReport report = new RunReport();
-    AtomicBoolean leaseLost = new AtomicBoolean();
+    LOG.info("job {} ({}) started, attempt {}, on {}", job.id(), job.modelId(), job.attempt(), slot.name());
+    RunReport report = new RunReport(state -> {
+      if (!store.checkpoint(jobLease, state)) {
+        throw new InterruptedException("the job's lease was lost before its engine could record its state");
+      }
+    });
+    Optional<Engine> engine = models.find(job.modelId()).flatMap(m -> engines.find(m.definition().engine()));
+    RunFlags flags = new RunFlags(new AtomicBoolean(), new AtomicBoolean(), engine.map(Engine::cancelsRunningJobs).orElse(false));
+    AtomicBoolean leaseLost = flags.leaseLost();
     Thread worker = Thread.currentThread();
     long heartbeatEvery = Math.min(HEARTBEAT_MILLIS, lease.toMillis() / 3);
     ScheduledFuture<?> heartbeat =
         scheduler.scheduleWithFixedDelay(
-            () -> beat(jobLease, report, leaseLost, worker), heartbeatEvery, heartbeatEvery, TimeUnit.MILLISECONDS);
+            () -> beat(jobLease, report, flags, worker), heartbeatEvery, heartbeatEvery, TimeUnit.MILLISECONDS);
     Path workDir = null;
     Outcome outcome;
     try {
       workDir = Files.createDirectories(workRoot.resolve(job.id() + "-" + job.attempt()));
-      outcome = execute(job, workDir, report);
+      outcome = execute(job, workDir, report, slot, flags);
     } catch (IOException e) {
       outcome = new Outcome.Failed(new JobError("internal_error", "could not prepare the job's work directory: " + e.getMessage()));
     } finally {
@@ -101,7 +112,7 @@ final class JobRunner {
         return;
       }
       report.noteDropped();
-      beat(jobLease, report, leaseLost, worker); // the last lines and figure, before the outcome's event
+      beat(jobLease, report, flags, worker); // the last lines and figure, before the outcome's event
       Thread.interrupted(); // a lease lost just now is found by record(), which then writes nothing
       record(job, jobLease, outcome);
     } finally {
@@ -113,7 +124,7 @@ final class JobRunner {
   }
 
   /** The one catch-all: whatever the engine throws ends as an outcome, never as a job stuck in progress. */
-  private Outcome execute(Job job, Path workDir, Reporter progress) {
+  private Outcome execute(Job job, Path workDir, Reporter progress, Slots.Slot slot, RunFlags flags) {
     try {
       Model model =
           models.find(job.modelId())
@@ -122,12 +133,14 @@ final class JobRunner {
           engines.find(model.definition().engine())
               .orElseThrow(() -> new EngineException("engine_unavailable", "the engine " + model.definition().engine() + " is not available on this node"));
       EngineTask task =
-          new EngineTask(job.id(), job.modelId(), job.input(), model.definition().engineSettings(), job.attempt(), workDir);
+          new EngineTask(
+              job.id(), job.modelId(), job.input(), model.definition().engineSettings(), job.attempt(), workDir, job.engineState(), slot,
+              flags.cancelRequested()::get);
       return new Outcome.Succeeded(engine.run(task, progress));
     } catch (EngineException e) {
-      return new Outcome.Failed(new JobError(e.code(), e.getMessage()));
+      return e.isRetryable() ? new Outcome.Retry(new JobError(e.code(), e.getMessage())) : new Outcome.Failed(new JobError(e.code(), e.getMessage()));
     } catch (InterruptedException e) {
-      return new Outcome.Interrupted();
+      return flags.cancelRequested().get() ? new Outcome.Cancelled() : new Outcome.Interrupted();
     } catch (RuntimeException | Error e) {
       LOG.error("job {} failed with an unexpected error in its engine; the job is marked failed", job.id(), e);
       return new Outcome.Failed(new JobError("engine_error", "the engine failed unexpectedly: " + e));
@@ -145,6 +158,14 @@ final class JobRunner {
           case Outcome.Interrupted i -> {
             LOG.info("job {} interrupted; back to the queue", job.id());
             yield store.release(jobLease, clock.instant());
+          }
+          case Outcome.Retry r -> {
+            LOG.warn("job {}: {} ({}); back to the queue for another attempt", job.id(), r.error().code(), r.error().message());
+            yield store.retry(jobLease, r.error(), clock.instant());
+          }
+          case Outcome.Cancelled c -> {
+            LOG.info("job {} cancelled while running", job.id());
+            yield store.cancelRunning(jobLease, clock.instant());
           }
         };
     if (!recorded) {
@@ -177,18 +198,23 @@ final class JobRunner {
   }
 
   /** One beat at a time per run (the scheduled one and the final one may meet), so no line is sent twice. */
-  private void beat(Lease jobLease, RunReport report, AtomicBoolean leaseLost, Thread worker) {
+  private void beat(Lease jobLease, RunReport report, RunFlags flags, Thread worker) {
     synchronized (report) {
-      beatOnce(jobLease, report, leaseLost, worker);
+      beatOnce(jobLease, report, flags, worker);
     }
   }
 
-  private void beatOnce(Lease jobLease, RunReport report, AtomicBoolean leaseLost, Thread worker) {
+  private void beatOnce(Lease jobLease, RunReport report, RunFlags flags, Thread worker) {
     try {
       if (!store.heartbeat(jobLease, clock.instant(), lease, report.newProgress(), report.newLines())) {
-        if (leaseLost.compareAndSet(false, true)) {
+        if (flags.leaseLost().compareAndSet(false, true)) {
           worker.interrupt();
         }
+        return;
+      }
+      if (flags.cancellable() && !flags.cancelRequested().get() && store.isCancelRequested(jobLease)) {
+        flags.cancelRequested().set(true);
+        worker.interrupt();
       }
     } catch (RuntimeException e) {
       // A missed heartbeat is survivable while the lease lasts; the next one tries again.

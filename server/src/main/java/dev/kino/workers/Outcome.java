@@ -11,4 +11,10 @@ sealed interface Outcome {
 
   /** The node is stopping: give the job back to the queue for another run. */
   record Interrupted() implements Outcome {}
+
+  /** Where it ran failed (its server died): back to the queue for another attempt, counted. */
+  record Retry(JobError error) implements Outcome {}
+
+  /** A client cancelled the running job and the engine stopped it. */
+  record Cancelled() implements Outcome {}
 }

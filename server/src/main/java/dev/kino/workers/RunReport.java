@@ -22,6 +22,22 @@ final class RunReport implements Reporter {
   private final AtomicInteger accepted = new AtomicInteger();
   private final AtomicInteger dropped = new AtomicInteger();
   private Double sent;
+  private final Checkpoints checkpoints;
+
+  /** Where {@link #checkpoint} writes: the job's record, fenced by its lease. */
+  @FunctionalInterface
+  interface Checkpoints {
+    void record(tools.jackson.databind.node.ObjectNode state) throws InterruptedException;
+  }
+
+  RunReport(Checkpoints checkpoints) {
+    this.checkpoints = checkpoints;
+  }
+
+  @Override
+  public void checkpoint(tools.jackson.databind.node.ObjectNode state) throws InterruptedException {
+    checkpoints.record(state);
+  }
 
   @Override
   public void progress(double fraction) {

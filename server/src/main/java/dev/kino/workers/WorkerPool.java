@@ -1,6 +1,8 @@
 package dev.kino.workers;
 
 import dev.kino.engines.Engines;
+import dev.kino.engines.Slots;
+import java.util.Set;
 import dev.kino.jobs.ClaimedJob;
 import dev.kino.jobs.JobStore;
 import dev.kino.models.ModelCatalog;
@@ -20,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * This node's workers: each claims the oldest queued job, runs it and records the outcome, then claims again;
  * idle workers sleep until a {@link Wakeup} or the next poll. A reaper returns jobs whose lease expired to the
- * queue.
+ * queue. A pool serves the models of one engine ({@code scope}); when the engine has {@link Slots} (servers),
+ * a worker holds a free one before it claims a job.
  */
 public final class WorkerPool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
@@ -33,6 +36,9 @@ public final class WorkerPool implements AutoCloseable {
   private final Duration lease;
   private final int size;
   private final String nodeId;
+  private final String name;
+  private final Set<String> scope;
+  private final Optional<Slots> slots;
   private final List<Thread> threads = new ArrayList<>();
   private final ScheduledExecutorService scheduler;
   private volatile boolean running = true;
@@ -47,7 +53,13 @@ public final class WorkerPool implements AutoCloseable {
       Clock clock,
       Duration lease,
       int size,
-      String nodeId) {
+      String nodeId,
+      String name,
+      Set<String> scope,
+      Optional<Slots> slots) {
+    this.name = name;
+    this.scope = Set.copyOf(scope);
+    this.slots = slots;
     this.store = store;
     this.wakeup = wakeup;
     this.clock = clock;
@@ -63,21 +75,30 @@ public final class WorkerPool implements AutoCloseable {
     long reapEvery = Math.max(250, lease.toMillis() / 4);
     scheduler.scheduleWithFixedDelay(this::reap, reapEvery, reapEvery, TimeUnit.MILLISECONDS);
     for (int i = 0; i < size; i++) {
-      String workerId = nodeId + "/worker-" + i;
-      Thread thread = Thread.ofPlatform().name("kino-" + "worker-" + i).start(() -> loop(workerId));
+      String workerId = nodeId + "/" + name + "-" + i;
+      Thread thread = Thread.ofPlatform().name("kino-" + name + "-" + i).start(() -> loop(workerId));
       threads.add(thread);
     }
-    LOG.info("{} worker(s) started", size);
+    LOG.info("{} {} worker(s) started", size, name);
   }
 
   private void loop(String workerId) {
     long seen = wakeup.current();
     while (running) {
       try {
-        Optional<ClaimedJob> claimed = store.claim(workerId, clock.instant(), lease);
-        if (claimed.isPresent()) {
-          runner.run(claimed.get());
+        // A place to run first (a free, healthy server), then a job: jobs wait in the queue, not on a server.
+        Slots.Slot slot = slots.isPresent() ? slots.get().take(Duration.ofMillis(POLL_MILLIS)) : Slots.ANYWHERE;
+        if (slot == null) {
           continue;
+        }
+        try {
+          Optional<ClaimedJob> claimed = store.claim(workerId, clock.instant(), lease, scope);
+          if (claimed.isPresent()) {
+            runner.run(claimed.get(), slot);
+            continue;
+          }
+        } finally {
+          slot.close();
         }
         seen = wakeup.await(seen, POLL_MILLIS);
       } catch (InterruptedException e) {

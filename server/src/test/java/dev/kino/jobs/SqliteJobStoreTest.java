@@ -65,7 +65,7 @@ class SqliteJobStoreTest {
 
     assertThat(claim().job().id()).isEqualTo(first.id());
     assertThat(claim().job().id()).isEqualTo(second.id());
-    assertThat(store.claim("w", T0, LEASE)).isEmpty();
+    assertThat(store.claim("w", T0, LEASE, Set.of())).isEmpty();
   }
 
   @Test
@@ -94,7 +94,7 @@ class SqliteJobStoreTest {
               () -> {
                 List<String> mine = new ArrayList<>();
                 Optional<ClaimedJob> claimed;
-                while ((claimed = store.claim(worker, T0, LEASE)).isPresent()) {
+                while ((claimed = store.claim(worker, T0, LEASE, Set.of())).isPresent()) {
                   mine.add(claimed.get().job().id());
                 }
                 return mine;
@@ -144,7 +144,7 @@ class SqliteJobStoreTest {
     submit("p");
     ClaimedJob stale = claim();
     assertThat(store.reapExpired(T0.plus(LEASE).plusSeconds(1))).isEqualTo(1);
-    ClaimedJob fresh = store.claim("w2", T0.plus(LEASE).plusSeconds(2), LEASE).orElseThrow();
+    ClaimedJob fresh = store.claim("w2", T0.plus(LEASE).plusSeconds(2), LEASE, Set.of()).orElseThrow();
 
     assertThat(store.heartbeat(stale.lease(), T0.plusSeconds(40), LEASE, 0.5, List.of())).isFalse();
     assertThat(store.complete(stale.lease(), completion("stale"), T0.plusSeconds(40))).isFalse();
@@ -163,7 +163,7 @@ class SqliteJobStoreTest {
     ClaimedJob stale = claim();
     store.heartbeat(stale.lease(), T0.plusSeconds(1), LEASE, 0.25, List.of("rendering"));
     store.reapExpired(T0.plus(LEASE).plusSeconds(5));
-    ClaimedJob fresh = store.claim("w2", T0.plus(LEASE).plusSeconds(6), LEASE).orElseThrow();
+    ClaimedJob fresh = store.claim("w2", T0.plus(LEASE).plusSeconds(6), LEASE, Set.of()).orElseThrow();
     store.heartbeat(stale.lease(), T0.plus(LEASE).plusSeconds(7), LEASE, 0.9, List.of("from the stale worker"));
     store.heartbeat(fresh.lease(), T0.plus(LEASE).plusSeconds(7), LEASE, null, List.of("second try"));
     store.fail(fresh.lease(), new JobError("render_failed", "no"), T0.plus(LEASE).plusSeconds(8));
@@ -211,7 +211,7 @@ class SqliteJobStoreTest {
     Job job = store.submit(NewJob.of("owner", "m", input("p"), 2), T0);
     claim();
     store.reapExpired(T0.plusSeconds(31));
-    store.claim("w", T0.plusSeconds(32), LEASE).orElseThrow();
+    store.claim("w", T0.plusSeconds(32), LEASE, Set.of()).orElseThrow();
 
     store.reapExpired(T0.plusSeconds(63));
 
@@ -230,7 +230,7 @@ class SqliteJobStoreTest {
 
     assertThat(store.recoverAbandoned(T0.plusSeconds(1))).isEqualTo(2);
 
-    assertThat(store.claim("w", T0.plusSeconds(2), LEASE)).isPresent();
+    assertThat(store.claim("w", T0.plusSeconds(2), LEASE, Set.of())).isPresent();
   }
 
   @Test
@@ -285,7 +285,7 @@ class SqliteJobStoreTest {
   }
 
   private ClaimedJob claim() {
-    return store.claim("w", T0, LEASE).orElseThrow();
+    return store.claim("w", T0, LEASE, Set.of()).orElseThrow();
   }
 
   private static ObjectNode input(String prompt) {

@@ -87,7 +87,7 @@ class SandboxDeterminismTest {
     for (var request : REQUESTS.entrySet()) {
       Model model = catalog.find(request.getValue()[0]).orElseThrow();
       Path work = Files.createDirectories(out.resolve(request.getKey()));
-      EngineResult result = engine.run(new EngineTask("determinism", model.id(),
+      EngineResult result = engine.run(EngineTask.simple("determinism", model.id(),
           model.validate(JsonMapper.shared().readTree(request.getValue()[1])), model.definition().engineSettings(), 1, work), dev.kino.engines.Reporter.ignoring());
       Path video = result.files().stream().filter(f -> f.field().equals("video")).map(OutputFile::path).findFirst().orElseThrow();
       Files.move(video, out.resolve(request.getKey() + ".mp4"));

@@ -218,7 +218,7 @@ class SandboxRenderTest {
     Model m = CATALOG.find(model).orElseThrow();
     ObjectNode input = m.validate(JsonMapper.shared().readTree(body));
     Path work = Files.createTempDirectory("kino-sandbox-test-");
-    EngineResult result = ENGINE.run(new EngineTask("test", model, input, m.definition().engineSettings(), 1, work), progress);
+    EngineResult result = ENGINE.run(EngineTask.simple("test", model, input, m.definition().engineSettings(), 1, work), progress);
     Path video = result.files().stream().filter(f -> f.field().equals("video")).map(OutputFile::path).findFirst().orElseThrow();
     Path poster = result.files().stream().filter(f -> f.field().equals("image")).map(OutputFile::path).findFirst().orElseThrow();
     return new Rendered(video, poster, result.metadata());

@@ -1,0 +1,335 @@
+package dev.kino.engines.comfyui;
+
+import dev.kino.engines.Engine;
+import dev.kino.engines.EngineException;
+import dev.kino.engines.EngineResult;
+import dev.kino.engines.EngineTask;
+import dev.kino.engines.OutputFile;
+import dev.kino.engines.Reporter;
+import dev.kino.engines.Slots;
+import dev.kino.inputs.ImageInputs;
+import dev.kino.inputs.ImageFormat;
+import dev.kino.inputs.InputException;
+import dev.kino.inputs.InputFiles;
+import dev.kino.inputs.LocalInput;
+import dev.kino.models.ModelDefinition;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Runs models on the operator's ComfyUI servers. For each job: upload its images, fill the workflow, record the
+ * server and a Kino-chosen {@code prompt_id} in the job (so a re-claimed job finds the run instead of starting a
+ * second), open the websocket, {@code POST /prompt}, follow the messages (progress, node errors, the end) with
+ * {@code /history} as the source of truth and the fallback when the socket drops, then download every output
+ * file through {@code /view}. A server that cannot be reached fails the attempt (the job is retried on another
+ * server); a running job can be cancelled ({@code POST /interrupt}).
+ */
+public final class ComfyUiEngine implements Engine, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ComfyUiEngine.class);
+  private static final long HISTORY_POLL_MILLIS = 500;
+
+  private final ComfyPool pool;
+  private final Map<String, ComfyWorkflow> workflows = new HashMap<>();
+  private final InputFiles inputs;
+  private final HttpClient http;
+
+  /** Checks every definition's workflow now (a bad one stops start-up) and starts the pool's health checks. */
+  public ComfyUiEngine(List<URI> servers, List<ModelDefinition> definitions, InputFiles inputs, Duration healthEvery) {
+    for (ModelDefinition definition : definitions) {
+      workflows.put(definition.id(), ComfyWorkflow.from(definition));
+    }
+    this.inputs = inputs;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    this.pool = new ComfyPool(servers, http, healthEvery);
+  }
+
+  @Override
+  public Optional<Slots> slots() {
+    return Optional.of(pool);
+  }
+
+  @Override
+  public boolean cancelsRunningJobs() {
+    return true;
+  }
+
+  @Override
+  public EngineResult run(EngineTask task, Reporter reporter) throws EngineException, InterruptedException {
+    ComfyWorkflow workflow = workflows.get(task.modelId());
+    if (workflow == null) {
+      throw new EngineException("model_unavailable", "no ComfyUI workflow for " + task.modelId() + " on this node");
+    }
+    ComfyPool.Hold hold = (ComfyPool.Hold) task.slot();
+    // First take the server an earlier attempt used (a local decision, before any other job can start a prompt
+    // there), then see whether its prompt is still there.
+    Optional<ComfyPool.Server> earlierServer = task.state().flatMap(s -> pool.find(s.path("server").asString(""))).filter(pool::looksHealthy);
+    boolean held = earlierServer.map(hold::moveTo).orElse(false);
+    Optional<Earlier> earlier = task.state().flatMap(this::earlierRun);
+    if (earlier.isPresent() && !held) {
+      reporter.log("the ComfyUI server " + earlier.get().server().client.url() + " is running another job too; following this job's prompt there anyway");
+    }
+    ComfyClient client = earlier.map(e -> e.server().client).orElseGet(hold::commit);
+    String promptId = null;
+    PromptSocket socket = new PromptSocket();
+    WebSocket ws = null;
+    try {
+      if (earlier.isPresent()) {
+        promptId = earlier.get().promptId();
+        reporter.log("resuming ComfyUI prompt " + promptId + " on " + client.url() + " (started by an earlier attempt)");
+        ws = openQuietly(client, earlier.get().clientId(), socket);
+      } else {
+        Map<String, String> uploaded = uploadImages(task, workflow, client);
+        ObjectNode graph = workflow.graph(task.input(), uploaded, () -> ThreadLocalRandom.current().nextLong(0, 1L << 32));
+        promptId = UUID.randomUUID().toString();
+        String clientId = "kino-" + promptId;
+        ObjectNode state = JsonMapper.shared().createObjectNode();
+        state.put("server", client.url()).put("prompt_id", promptId).put("client_id", clientId);
+        reporter.checkpoint(state); // before the prompt exists, so no attempt can start a second one unknowingly
+        ws = client.openSocket(clientId, socket);
+        try {
+          client.queuePrompt(graph, clientId, promptId);
+        } catch (ComfyClient.Rejected rejected) {
+          throw new EngineException("node_error", NodeErrors.describe(rejected.body, workflow));
+        }
+        reporter.log("queued ComfyUI prompt " + promptId + " on " + client.url());
+      }
+      JsonNode history = follow(client, promptId, socket, ws != null, reporter);
+      return outputs(client, history, task, promptId);
+    } catch (IOException e) {
+      pool.failed(client, e.getMessage());
+      throw EngineException.retryable("comfyui_unavailable", "the ComfyUI server " + client.url() + " failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      if (task.cancelRequested().getAsBoolean() && promptId != null) {
+        interruptQuietly(client, promptId);
+      }
+      throw e;
+    } finally {
+      if (ws != null) {
+        ws.abort();
+      }
+    }
+  }
+
+  private record Earlier(ComfyPool.Server server, String promptId, String clientId) {}
+
+  /** The prompt an earlier attempt started, if its server is one of ours and still answers. */
+  private Optional<Earlier> earlierRun(ObjectNode state) {
+    String promptId = state.path("prompt_id").asString("");
+    return pool.find(state.path("server").asString(""))
+        .filter(s -> !promptId.isEmpty() && s.client.healthy(Duration.ofSeconds(5)))
+        .filter(s -> {
+          try {
+            return s.client.history(promptId).isPresent() || s.client.queued(promptId);
+          } catch (IOException e) {
+            return false;
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+          }
+        })
+        .map(s -> new Earlier(s, promptId, state.path("client_id").asString("kino-" + promptId)));
+  }
+
+  private Map<String, String> uploadImages(EngineTask task, ComfyWorkflow workflow, ComfyClient client)
+      throws EngineException, InterruptedException, IOException {
+    Map<String, String> uploaded = new HashMap<>();
+    for (String field : workflow.imageFields()) {
+      JsonNode url = task.input().get(field);
+      if (url == null || !url.isString()) {
+        continue;
+      }
+      try (LocalInput image = inputs.open(field, url.asString(), ImageInputs.MAX_IMAGE_BYTES)) {
+        ImageFormat format = ImageInputs.inspect(field, url.asString(), image.path());
+        String name = "kino-" + task.jobId() + "-" + field + "." + format.name().toLowerCase(Locale.ROOT).replace("jpeg", "jpg");
+        uploaded.put(field, client.uploadImage(image.path(), name));
+      } catch (InputException e) {
+        throw new EngineException(e.code(), e.getMessage(), e);
+      }
+    }
+    return uploaded;
+  }
+
+  /**
+   * Follows the prompt to its end. While the socket lives, its messages carry progress, and {@code executing}
+   * with a null node (sent once ComfyUI has written the history entry) says the end has come; the history entry
+   * then decides how it ended. A quiet socket is checked against the history now and then; without a socket,
+   * or after it drops, the history is polled. A prompt in neither the history nor the queue was lost with a
+   * restart of the server.
+   */
+  private JsonNode follow(ComfyClient client, String promptId, PromptSocket socket, boolean socketOpen, Reporter reporter)
+      throws IOException, InterruptedException {
+    boolean listening = socketOpen;
+    long quietSince = System.nanoTime();
+    while (true) {
+      if (listening) {
+        JsonNode message = socket.next(HISTORY_POLL_MILLIS);
+        if (message == PromptSocket.CLOSED) {
+          reporter.log("lost the ComfyUI websocket; following the prompt through /history");
+          listening = false;
+          continue;
+        }
+        if (message != null && !message.path("data").path("prompt_id").asString(promptId).equals(promptId)) {
+          continue; // another prompt's, or a broadcast
+        }
+        if (message != null && !isEnd(message)) {
+          onMessage(message, reporter);
+          quietSince = System.nanoTime();
+          continue;
+        }
+        if (message == null && System.nanoTime() - quietSince < QUIET_SOCKET_CHECK.toNanos()) {
+          continue;
+        }
+        quietSince = System.nanoTime();
+      } else {
+        Thread.sleep(HISTORY_POLL_MILLIS);
+      }
+      Optional<JsonNode> history = client.history(promptId);
+      if (history.isPresent() && isFinished(history.get())) {
+        return history.get();
+      }
+      if (history.isEmpty() && !listening && !client.queued(promptId)) {
+        throw new IOException("prompt " + promptId + " is neither queued nor in the history (the server restarted?)");
+      }
+    }
+  }
+
+  /** How long a live socket may stay silent before the history is asked anyway (a message may have been lost). */
+  private static final Duration QUIET_SOCKET_CHECK = Duration.ofSeconds(5);
+
+  /** ComfyUI's last message for a prompt: the history entry is written by the time it is sent. */
+  private static boolean isEnd(JsonNode message) {
+    return message.path("type").asString().equals("executing") && message.path("data").path("node").isNull();
+  }
+
+  private static boolean isFinished(JsonNode history) {
+    JsonNode status = history.path("status");
+    return status.path("completed").asBoolean(false) || status.path("status_str").asString("").equals("error");
+  }
+
+  private static void onMessage(JsonNode message, Reporter reporter) {
+    JsonNode data = message.path("data");
+    switch (message.path("type").asString()) {
+      case "execution_start" -> reporter.log("ComfyUI started the prompt");
+      case "progress" -> {
+        double max = data.path("max").asDouble(0);
+        if (max > 0) {
+          reporter.progress(Math.min(0.99, data.path("value").asDouble() / max));
+        }
+      }
+      default -> {}
+    }
+  }
+
+  /** Success: every file in the outputs; error: the node and its message; interrupted: cancelled. */
+  private EngineResult outputs(ComfyClient client, JsonNode history, EngineTask task, String promptId)
+      throws IOException, InterruptedException, EngineException {
+    JsonNode status = history.path("status");
+    if (status.path("status_str").asString("").equals("error")) {
+      for (JsonNode m : status.path("messages")) {
+        if (m.path(0).asString().equals("execution_interrupted")) {
+          if (task.cancelRequested().getAsBoolean()) {
+            throw new InterruptedException("cancelled");
+          }
+          throw new EngineException("interrupted", "the prompt was interrupted on the ComfyUI server");
+        }
+        if (m.path(0).asString().equals("execution_error")) {
+          JsonNode e = m.path(1);
+          throw new EngineException("execution_error", "node " + e.path("node_id").asString() + " (" + e.path("node_type").asString() + ") failed: "
+              + e.path("exception_message").asString().strip());
+        }
+      }
+      throw new EngineException("execution_error", "ComfyUI reports the prompt failed");
+    }
+    List<OutputFile> files = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    ObjectNode produced = JsonMapper.shared().createObjectNode();
+    for (Map.Entry<String, JsonNode> node : history.path("outputs").properties()) {
+      for (Map.Entry<String, JsonNode> kind : node.getValue().properties()) {
+        if (!kind.getValue().isArray()) {
+          continue;
+        }
+        for (JsonNode item : kind.getValue()) {
+          String filename = item.path("filename").asString("");
+          if (filename.isEmpty() || filename.contains("/") || filename.contains("..")) {
+            continue;
+          }
+          String local = names.add(filename) ? filename : node.getKey() + "-" + filename;
+          Path target = task.workDir().resolve(local);
+          client.view(filename, item.path("subfolder").asString(""), item.path("type").asString("output"), target);
+          files.add(new OutputFile(fieldFor(filename), target));
+          produced.putArray(node.getKey() + "." + kind.getKey()).add(item.path("subfolder").asString("") + "/" + filename);
+        }
+      }
+    }
+    if (files.isEmpty()) {
+      throw new EngineException("no_output", "the ComfyUI prompt finished without any output file (is there a SaveVideo node?)");
+    }
+    files.sort((a, b) -> Integer.compare(rank(a.field()), rank(b.field())));
+    ObjectNode metadata = JsonMapper.shared().createObjectNode();
+    metadata.put("engine", "comfyui");
+    metadata.put("server", client.url());
+    metadata.put("prompt_id", promptId);
+    metadata.set("files", produced);
+    return new EngineResult(files, metadata);
+  }
+
+  private static String fieldFor(String filename) {
+    String ext = filename.substring(filename.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+    return switch (ext) {
+      case "mp4", "webm", "mov", "mkv", "gif", "avi" -> "video";
+      case "png", "jpg", "jpeg", "webp", "bmp" -> "image";
+      case "wav", "flac", "mp3", "ogg", "m4a" -> "audio";
+      default -> "file";
+    };
+  }
+
+  private static int rank(String field) {
+    return switch (field) {
+      case "video" -> 0;
+      case "image" -> 1;
+      case "audio" -> 2;
+      default -> 3;
+    };
+  }
+
+  private static WebSocket openQuietly(ComfyClient client, String clientId, PromptSocket socket) throws InterruptedException {
+    try {
+      return client.openSocket(clientId, socket);
+    } catch (IOException e) {
+      return null; // history polling will do
+    }
+  }
+
+  private static void interruptQuietly(ComfyClient client, String promptId) {
+    try {
+      client.interrupt(promptId);
+    } catch (IOException | InterruptedException e) {
+      LOG.warn("could not interrupt ComfyUI prompt {} on {}: {}", promptId, client.url(), e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+    http.close();
+  }
+}

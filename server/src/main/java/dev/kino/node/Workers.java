@@ -1,0 +1,51 @@
+package dev.kino.node;
+
+import dev.kino.config.Settings;
+import dev.kino.engines.Engine;
+import dev.kino.engines.Engines;
+import dev.kino.jobs.JobStore;
+import dev.kino.models.Model;
+import dev.kino.models.ModelCatalog;
+import dev.kino.storage.FileStore;
+import dev.kino.workers.Wakeup;
+import dev.kino.workers.WorkerPool;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One worker pool per engine in use, each claiming only its engine's models: the sandbox's pool has
+ * {@code --workers} workers; an engine with servers has one worker per server, so no server runs two jobs.
+ */
+final class Workers implements AutoCloseable {
+  private final List<WorkerPool> pools = new ArrayList<>();
+
+  Workers(JobStore store, ModelCatalog catalog, Engines engines, FileStore files, Path workRoot, Wakeup wakeup, Clock clock, Settings settings, String nodeId) {
+    if (settings.workers() == 0) {
+      return; // accept and queue only
+    }
+    Map<String, Set<String>> modelsByEngine = new TreeMap<>();
+    for (Model model : catalog.all()) {
+      modelsByEngine.computeIfAbsent(model.definition().engine(), e -> new TreeSet<>()).add(model.id());
+    }
+    modelsByEngine.forEach((name, models) -> {
+      Engine engine = engines.find(name).orElseThrow();
+      int size = engine.slots().map(slots -> slots.size()).orElse(settings.workers());
+      pools.add(new WorkerPool(store, catalog, engines, files, workRoot, wakeup, clock, settings.lease(), size, nodeId, name, models, engine.slots()));
+    });
+  }
+
+  void start() {
+    pools.forEach(WorkerPool::start);
+  }
+
+  @Override
+  public void close() {
+    pools.forEach(WorkerPool::close);
+  }
+}

@@ -1,0 +1,487 @@
+package dev.kino.testing;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.UploadedFile;
+import io.javalin.websocket.WsContext;
+import io.javalin.websocket.WsHandlerType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A fake ComfyUI server for tests, standing in for a GPU machine running ComfyUI. It serves the routes and
+ * websocket messages Kino uses, shaped as ComfyUI's {@code server.py} and {@code execution.py} send them:
+ * {@code /system_stats}, {@code /upload/image} (multipart: image, subfolder, type), {@code /prompt} (validates
+ * that LoadImage names exist and that every linked node exists, answering 400 {@code node_errors} otherwise),
+ * {@code /queue}, {@code /history/{id}}, {@code /view}, {@code /interrupt} and {@code /ws?clientId=} with
+ * {@code status}, {@code execution_start}, {@code execution_cached}, {@code executing} (a null node at the end),
+ * {@code progress}, {@code executed}, {@code execution_success}, {@code execution_error} and
+ * {@code execution_interrupted}. Prompts run one at a time; SaveVideo nodes write a real MP4 under
+ * {@code output/<subfolder>}. Failures can be injected: a node error, an execution error, a crash mid-run,
+ * slow steps, a dropped websocket.
+ */
+public final class FakeComfyUi implements AutoCloseable {
+  private static final JsonMapper JSON = JsonMapper.shared();
+  private static final byte[] VIDEO = video();
+
+  private final Path root;
+  private final Javalin app;
+  private final BlockingQueue<ObjectNode> queue = new LinkedBlockingQueue<>();
+  private final Map<String, ObjectNode> history = new ConcurrentHashMap<>();
+  private final Map<String, List<WsContext>> sockets = new ConcurrentHashMap<>();
+  private final List<JsonNode> received = new CopyOnWriteArrayList<>();
+  private final AtomicReference<ObjectNode> running = new AtomicReference<>();
+  private final AtomicInteger number = new AtomicInteger();
+  private final AtomicInteger concurrent = new AtomicInteger();
+  private final AtomicInteger maxConcurrent = new AtomicInteger();
+  private final AtomicBoolean interrupt = new AtomicBoolean();
+  private final Thread executor;
+  private volatile boolean alive = true;
+  private volatile Duration stepDelay = Duration.ZERO;
+  private volatile int steps = 4;
+  private volatile String rejectNode;
+  private volatile String failNode;
+  private volatile boolean crashNextRun;
+  private volatile boolean dropSocketsNextRun;
+  private volatile boolean starting;
+
+  public FakeComfyUi() {
+    this(0);
+  }
+
+  /** On a given port (0: any), e.g. to come back on the same address after a crash. */
+  public FakeComfyUi(int port) {
+    try {
+      root = Files.createTempDirectory("fake-comfyui-");
+      for (String dir : new String[] {"input", "output", "temp"}) {
+        Files.createDirectories(root.resolve(dir));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    app = Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      config.startup.showOldJavalinVersionWarning = false;
+      config.jetty.host = "127.0.0.1";
+      config.jetty.port = port;
+      config.routes.get("/system_stats", this::systemStats);
+      config.routes.post("/upload/image", this::upload);
+      config.routes.post("/prompt", this::prompt);
+      config.routes.get("/queue", this::queueState);
+      config.routes.get("/history/{prompt_id}", this::historyOf);
+      config.routes.get("/view", this::view);
+      config.routes.post("/interrupt", this::interruptRoute);
+      config.routes.addWsHandler(WsHandlerType.WEBSOCKET, "/ws", ws -> {
+        ws.onConnect(ctx -> {
+          String clientId = Optional.ofNullable(ctx.queryParam("clientId")).orElse(ctx.sessionId());
+          sockets.computeIfAbsent(clientId, id -> new CopyOnWriteArrayList<>()).add(ctx);
+          ctx.send(JSON.writeValueAsString(message("status", JSON.createObjectNode().put("sid", clientId))));
+        });
+        ws.onClose(ctx -> sockets.values().forEach(list -> list.remove(ctx)));
+      });
+    }).start();
+    executor = Thread.ofPlatform().name("fake-comfyui-executor").daemon().start(this::execute);
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + app.port();
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  // --- what tests set -------------------------------------------------------------------------------------------
+
+  /** Each sampler step takes this long (progress messages are this far apart). */
+  public FakeComfyUi slowSteps(int count, Duration each) {
+    steps = count;
+    stepDelay = each;
+    return this;
+  }
+
+  /** The next /prompt is refused with a node error on this node (its first literal input). */
+  public FakeComfyUi rejectNextPrompt(String node) {
+    rejectNode = node;
+    return this;
+  }
+
+  /** The next run fails with an execution error in this node. */
+  public FakeComfyUi failNextRun(String node) {
+    failNode = node;
+    return this;
+  }
+
+  /** The next run dies halfway: the whole server stops, as when the machine or process crashes. */
+  public FakeComfyUi crashDuringNextRun() {
+    crashNextRun = true;
+    return this;
+  }
+
+  /** The next run closes every websocket halfway and carries on. */
+  public FakeComfyUi dropSocketsDuringNextRun() {
+    dropSocketsNextRun = true;
+    return this;
+  }
+
+  /**
+   * While true the server acts as one still starting up (loading custom nodes): {@code /system_stats} answers
+   * 503, so a pool gives it no work. Lets a test choose which server a job lands on.
+   */
+  public FakeComfyUi starting(boolean value) {
+    starting = value;
+    return this;
+  }
+
+  /** Every prompt graph received, in order. */
+  public List<JsonNode> prompts() {
+    return List.copyOf(received);
+  }
+
+  /** The most prompts that ever ran at the same time (ComfyUI runs one; Kino must send one at a time). */
+  public int maxConcurrent() {
+    return maxConcurrent.get();
+  }
+
+  /** How many prompts were waiting in this server's own queue at the most... and now. */
+  public int queued() {
+    return queue.size();
+  }
+
+  public boolean isAlive() {
+    return alive;
+  }
+
+  public Path inputDir() {
+    return root.resolve("input");
+  }
+
+  // --- routes ---------------------------------------------------------------------------------------------------
+
+  /** As ComfyUI describes its machine: the system, then one entry per device (a GPU's VRAM). */
+  private void systemStats(Context ctx) {
+    if (starting) {
+      ctx.status(503).result("starting");
+      return;
+    }
+    ObjectNode stats = JSON.createObjectNode();
+    stats.putObject("system").put("os", "posix").put("ram_total", 68_719_476_736L).put("ram_free", 60_000_000_000L)
+        .put("comfyui_version", "0.3.fake").put("python_version", "3.12").put("pytorch_version", "2.7.0+cu128")
+        .put("embedded_python", false).putArray("argv").add("main.py");
+    stats.putArray("devices").addObject().put("name", "cuda:0 fake GPU").put("type", "cuda").put("index", 0)
+        .put("vram_total", 25_769_803_776L).put("vram_free", 24_000_000_000L)
+        .put("torch_vram_total", 0).put("torch_vram_free", 0);
+    json(ctx, stats);
+  }
+
+  /** Kino's Jackson 3 is not Javalin's mapper, so JSON answers are written out here. */
+  private static void json(Context ctx, JsonNode body) {
+    ctx.contentType("application/json").result(JSON.writeValueAsString(body));
+  }
+
+  private void upload(Context ctx) throws IOException {
+    UploadedFile file = ctx.uploadedFile("image");
+    if (file == null) {
+      ctx.status(400).result("no image");
+      return;
+    }
+    String subfolder = Optional.ofNullable(ctx.formParam("subfolder")).orElse("");
+    String type = Optional.ofNullable(ctx.formParam("type")).orElse("input");
+    Path dir = root.resolve(type).resolve(subfolder);
+    Files.createDirectories(dir);
+    try (InputStream in = file.content()) {
+      Files.copy(in, dir.resolve(file.filename()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    json(ctx, JSON.createObjectNode().put("name", file.filename()).put("subfolder", subfolder).put("type", type));
+  }
+
+  private void prompt(Context ctx) {
+    JsonNode body = JSON.readTree(ctx.body());
+    ObjectNode graph = (ObjectNode) body.path("prompt");
+    received.add(graph.deepCopy());
+    String reject = rejectNode;
+    rejectNode = null;
+    ObjectNode nodeErrors = JSON.createObjectNode();
+    if (reject != null && graph.has(reject)) {
+      String input = graph.get(reject).path("inputs").propertyNames().iterator().next();
+      nodeErrors.set(reject, nodeError(graph, reject, "value_not_in_list", "Value not in list", input, input + ": not one of the choices"));
+    }
+    for (Map.Entry<String, JsonNode> node : graph.properties()) {
+      if (node.getValue().path("class_type").asString().equals("LoadImage")) {
+        String image = node.getValue().path("inputs").path("image").asString();
+        if (!Files.exists(root.resolve("input").resolve(image))) {
+          nodeErrors.set(node.getKey(), nodeError(graph, node.getKey(), "value_not_in_list", "Value not in list", "image", "image: '" + image + "' not in []"));
+        }
+      }
+    }
+    if (!nodeErrors.isEmpty()) {
+      ObjectNode error = JSON.createObjectNode();
+      error.putObject("error").put("type", "prompt_outputs_failed_validation").put("message", "Prompt outputs failed validation").put("details", "").putObject("extra_info");
+      error.set("node_errors", nodeErrors);
+      json(ctx.status(400), error);
+      return;
+    }
+    String promptId = body.path("prompt_id").asString(java.util.UUID.randomUUID().toString());
+    ObjectNode item = JSON.createObjectNode();
+    item.put("number", number.getAndIncrement());
+    item.put("prompt_id", promptId);
+    item.put("client_id", body.path("client_id").asString(""));
+    item.set("prompt", graph);
+    queue.add(item);
+    json(ctx, JSON.createObjectNode().put("prompt_id", promptId).put("number", item.path("number").asInt()).set("node_errors", JSON.createObjectNode()));
+  }
+
+  private static ObjectNode nodeError(ObjectNode graph, String node, String type, String message, String input, String details) {
+    ObjectNode e = JSON.createObjectNode();
+    ArrayNode errors = e.putArray("errors");
+    ObjectNode first = errors.addObject().put("type", type).put("message", message).put("details", details);
+    first.putObject("extra_info").put("input_name", input);
+    e.putArray("dependent_outputs");
+    e.put("class_type", graph.path(node).path("class_type").asString());
+    return e;
+  }
+
+  private void queueState(Context ctx) {
+    ObjectNode state = JSON.createObjectNode();
+    ArrayNode runningList = state.putArray("queue_running");
+    ObjectNode now = running.get();
+    if (now != null) {
+      runningList.add(entry(now));
+    }
+    ArrayNode pending = state.putArray("queue_pending");
+    queue.forEach(item -> pending.add(entry(item)));
+    json(ctx, state);
+  }
+
+  private static ArrayNode entry(ObjectNode item) {
+    ArrayNode e = JSON.createArrayNode();
+    e.add(item.path("number").asInt()).add(item.path("prompt_id").asString()).add(item.path("prompt")).addObject();
+    e.addArray();
+    return e;
+  }
+
+  private void historyOf(Context ctx) {
+    String id = ctx.pathParam("prompt_id");
+    ObjectNode answer = JSON.createObjectNode();
+    ObjectNode entry = history.get(id);
+    if (entry != null) {
+      answer.set(id, entry);
+    }
+    json(ctx, answer);
+  }
+
+  private void view(Context ctx) throws IOException {
+    String type = Optional.ofNullable(ctx.queryParam("type")).orElse("output");
+    Path file = root.resolve(type).resolve(Optional.ofNullable(ctx.queryParam("subfolder")).orElse("")).resolve(ctx.queryParam("filename")).normalize();
+    if (!file.startsWith(root) || !Files.isRegularFile(file)) {
+      ctx.status(404);
+      return;
+    }
+    ctx.contentType("video/mp4").result(Files.readAllBytes(file));
+  }
+
+  private void interruptRoute(Context ctx) {
+    JsonNode body = ctx.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(ctx.body());
+    ObjectNode now = running.get();
+    if (now != null && (!body.has("prompt_id") || body.path("prompt_id").asString().equals(now.path("prompt_id").asString()))) {
+      interrupt.set(true);
+    }
+    ctx.status(200);
+  }
+
+  // --- execution ------------------------------------------------------------------------------------------------
+
+  private void execute() {
+    while (alive) {
+      ObjectNode item;
+      try {
+        item = queue.poll(100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (item == null) {
+        continue;
+      }
+      running.set(item);
+      maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+      try {
+        Execution done = run(item);
+        if (done == null) {
+          return; // crashed: no history, no last message
+        }
+        // As ComfyUI's prompt_worker: the history entry is written first, then "executing" with a null node
+        // tells the prompt's client that the entry is there.
+        ObjectNode entry = historyEntry(item, done.messages(), done.status());
+        entry.set("outputs", done.outputs());
+        history.put(item.path("prompt_id").asString(), entry);
+        send(item.path("client_id").asString(), null, "executing",
+            JSON.createObjectNode().putNull("node").put("display_node", (String) null).put("prompt_id", item.path("prompt_id").asString()));
+      } catch (InterruptedException e) {
+        return;
+      } finally {
+        concurrent.decrementAndGet();
+        running.set(null);
+      }
+    }
+  }
+
+  /** How a prompt ended: "success" or "error", the messages its history keeps, the outputs of its nodes. */
+  private record Execution(String status, ArrayNode messages, ObjectNode outputs) {}
+
+  /** Runs one prompt as ComfyUI's executor does, node by node; null when the server crashed meanwhile. */
+  private Execution run(ObjectNode item) throws InterruptedException {
+    String promptId = item.path("prompt_id").asString();
+    String clientId = item.path("client_id").asString();
+    ObjectNode graph = (ObjectNode) item.path("prompt");
+    ArrayNode messages = JSON.createArrayNode();
+    interrupt.set(false);
+    send(clientId, messages, "execution_start", JSON.createObjectNode().put("prompt_id", promptId).put("timestamp", System.currentTimeMillis()));
+    ObjectNode cached = JSON.createObjectNode();
+    cached.putArray("nodes");
+    send(clientId, messages, "execution_cached", cached.put("prompt_id", promptId).put("timestamp", System.currentTimeMillis()));
+    ObjectNode outputs = JSON.createObjectNode();
+    for (Map.Entry<String, JsonNode> node : graph.properties()) {
+      String id = node.getKey();
+      String type = node.getValue().path("class_type").asString();
+      send(clientId, null, "executing", JSON.createObjectNode().put("node", id).put("display_node", id).put("prompt_id", promptId));
+      if (id.equals(failNode)) {
+        failNode = null;
+        return failed(promptId, clientId, messages, "execution_error", id, type, "CUDA out of memory while running " + type);
+      }
+      if (type.startsWith("KSampler") || type.startsWith("SamplerCustom")) {
+        for (int step = 1; step <= steps; step++) {
+          Thread.sleep(stepDelay.toMillis());
+          if (interrupt.getAndSet(false)) {
+            return failed(promptId, clientId, messages, "execution_interrupted", id, type, null);
+          }
+          if (step == steps / 2 + 1 && crashNextRun) {
+            crashNextRun = false;
+            crash();
+            return null;
+          }
+          if (step == steps / 2 + 1 && dropSocketsNextRun) {
+            dropSocketsNextRun = false;
+            sockets.values().forEach(list -> list.forEach(WsContext::closeSession));
+          }
+          send(clientId, null, "progress", JSON.createObjectNode().put("value", step).put("max", steps).put("prompt_id", promptId).put("node", id));
+        }
+      }
+      if (type.equals("SaveVideo")) {
+        ObjectNode output = saveVideo(node.getValue().path("inputs").path("filename_prefix").asString("ComfyUI"));
+        outputs.set(id, output);
+        send(clientId, null, "executed", JSON.createObjectNode().put("node", id).put("display_node", id).put("prompt_id", promptId).set("output", output));
+      }
+    }
+    send(clientId, messages, "execution_success", JSON.createObjectNode().put("prompt_id", promptId).put("timestamp", System.currentTimeMillis()));
+    return new Execution("success", messages, outputs);
+  }
+
+  /** {@code execution_error} (with the exception) or {@code execution_interrupted}, as execution.py reports them. */
+  private Execution failed(String promptId, String clientId, ArrayNode messages, String kind, String node, String type, String exception) {
+    ObjectNode data = JSON.createObjectNode().put("prompt_id", promptId).put("node_id", node).put("node_type", type);
+    data.putArray("executed");
+    if (exception != null) {
+      data.put("exception_message", exception).put("exception_type", "torch.OutOfMemoryError");
+      data.putArray("traceback");
+      data.putObject("current_inputs");
+      data.putObject("current_outputs");
+    }
+    send(clientId, messages, kind, data);
+    return new Execution("error", messages, JSON.createObjectNode());
+  }
+
+  private static ObjectNode historyEntry(ObjectNode item, ArrayNode messages, String status) {
+    ObjectNode entry = JSON.createObjectNode();
+    entry.set("prompt", entry(item));
+    ObjectNode s = entry.putObject("status");
+    s.put("status_str", status).put("completed", status.equals("success"));
+    s.set("messages", messages);
+    return entry;
+  }
+
+  private ObjectNode saveVideo(String prefix) {
+    String subfolder = prefix.contains("/") ? prefix.substring(0, prefix.lastIndexOf('/')) : "";
+    String base = prefix.substring(prefix.lastIndexOf('/') + 1);
+    String filename = base + "_" + String.format("%05d", number.get()) + "_.mp4";
+    try {
+      Path dir = root.resolve("output").resolve(subfolder);
+      Files.createDirectories(dir);
+      Files.write(dir.resolve(filename), VIDEO);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ObjectNode output = JSON.createObjectNode();
+    output.putArray("images").addObject().put("filename", filename).put("subfolder", subfolder).put("type", "output");
+    output.putArray("animated").add(true);
+    return output;
+  }
+
+  private void send(String clientId, ArrayNode history, String type, ObjectNode data) {
+    if (history != null) {
+      history.addArray().add(type).add(data);
+    }
+    String text = JSON.writeValueAsString(message(type, data));
+    for (WsContext ws : sockets.getOrDefault(clientId, List.of())) {
+      try {
+        ws.send(text);
+      } catch (RuntimeException closed) {
+        // the client went away
+      }
+    }
+  }
+
+  private static ObjectNode message(String type, ObjectNode data) {
+    ObjectNode m = JSON.createObjectNode();
+    m.put("type", type);
+    m.set("data", data);
+    return m;
+  }
+
+  /** Everything stops at once, as a killed process would: sockets cut, queue and history gone. */
+  private void crash() {
+    alive = false;
+    sockets.values().forEach(list -> list.forEach(ws -> {
+      try {
+        ws.session.disconnect();
+      } catch (RuntimeException ignored) {
+        // already gone
+      }
+    }));
+    Thread.ofVirtual().start(app::stop);
+  }
+
+  @Override
+  public void close() {
+    alive = false;
+    executor.interrupt();
+    app.stop();
+  }
+
+  private static byte[] video() {
+    try {
+      return Images.twoSecondVideo();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot make the fake's output video", e);
+    }
+  }
+}
