@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -34,8 +35,15 @@ final class BenchServer {
 
   /** Starts a server on the data directory (and port, 0 for a free one) and waits until it answers. */
   static BenchServer start(Path dataDir, int port, int workers) throws Exception {
+    return start(dataDir, port, workers, List.of());
+  }
+
+  /** The same, with more `serve` flags (e.g. --comfyui). */
+  static BenchServer start(Path dataDir, int port, int workers, List<String> flags) throws Exception {
     int chosen = port == 0 ? freePort() : port;
-    ProcessBuilder builder = new ProcessBuilder("./kino", "serve", "--data-dir", dataDir.toString(), "--port", Integer.toString(chosen), "--workers", Integer.toString(workers))
+    List<String> command = new ArrayList<>(List.of("./kino", "serve", "--data-dir", dataDir.toString(), "--port", Integer.toString(chosen), "--workers", Integer.toString(workers)));
+    command.addAll(flags);
+    ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true).redirectOutput(dataDir.resolve("server-" + workers + ".log").toFile());
     builder.environment().put("KINO_ADMIN_KEY", KEY);
     BenchServer server = new BenchServer(dataDir, "http://127.0.0.1:" + chosen, builder.start());

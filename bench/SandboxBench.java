@@ -89,7 +89,7 @@ public class SandboxBench {
     ObjectNode settings = JSON.createObjectNode();
     settings.put("tier", tier);
     long t = System.nanoTime();
-    EngineResult result = ENGINE.run(new EngineTask("bench", model, input, settings, 1, work), Reporter.ignoring());
+    EngineResult result = ENGINE.run(EngineTask.simple("bench", model, input, settings, 1, work), Reporter.ignoring());
     double seconds = (System.nanoTime() - t) / 1e9;
     for (var file : result.files()) {
       Files.delete(file.path());

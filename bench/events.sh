@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
 bash ./kino build
 JAVA_HOME="$(bash ./kino java-home)"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-mkdir -p server/target/bench && "$JAVA_HOME/bin/javac" -nowarn -d server/target/bench -cp "server/target/kino.jar:server/target/lib/*" bench/*.java
+mkdir -p server/target/bench && "$JAVA_HOME/bin/javac" -nowarn -d server/target/bench -cp "server/target/kino.jar:server/target/lib/*" bench/BenchServer.java bench/EventsBench.java
 exec "$JAVA_HOME/bin/java" -Xmx1g -cp "server/target/bench:server/target/kino.jar:server/target/lib/*" EventsBench "$@"

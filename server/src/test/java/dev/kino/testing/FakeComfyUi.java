@@ -95,7 +95,10 @@ public final class FakeComfyUi implements AutoCloseable {
         ws.onConnect(ctx -> {
           String clientId = Optional.ofNullable(ctx.queryParam("clientId")).orElse(ctx.sessionId());
           sockets.computeIfAbsent(clientId, id -> new CopyOnWriteArrayList<>()).add(ctx);
-          ctx.send(JSON.writeValueAsString(message("status", JSON.createObjectNode().put("sid", clientId))));
+          // As server.py: the socket is registered first, then greeted with the queue's state and its sid.
+          ObjectNode status = JSON.createObjectNode();
+          status.putObject("status").putObject("exec_info").put("queue_remaining", queue.size() + (running.get() == null ? 0 : 1));
+          ctx.send(JSON.writeValueAsString(message("status", status.put("sid", clientId))));
         });
         ws.onClose(ctx -> sockets.values().forEach(list -> list.remove(ctx)));
       });

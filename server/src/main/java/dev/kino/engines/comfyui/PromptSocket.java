@@ -3,7 +3,9 @@ package dev.kino.engines.comfyui;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.util.concurrent.BlockingQueue;
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
@@ -18,6 +20,7 @@ final class PromptSocket implements WebSocket.Listener {
   static final JsonNode CLOSED = JsonMapper.shared().createObjectNode().put("type", "kino.socket_closed");
   private final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
   private final StringBuilder partial = new StringBuilder();
+  private final CountDownLatch greeted = new CountDownLatch(1);
 
   @Override
   public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
@@ -25,6 +28,7 @@ final class PromptSocket implements WebSocket.Listener {
     if (last) {
       try {
         messages.add(JsonMapper.shared().readTree(partial.toString()));
+        greeted.countDown();
       } catch (RuntimeException notJson) {
         // ComfyUI only sends JSON text; anything else is ignored
       }
@@ -49,6 +53,14 @@ final class PromptSocket implements WebSocket.Listener {
   @Override
   public void onError(WebSocket socket, Throwable error) {
     messages.add(CLOSED);
+  }
+
+  /**
+   * Waits for ComfyUI's first message on a new socket ({@code status}, with the client id as {@code sid}): it is
+   * sent once the server has registered the socket, so a prompt queued after it cannot miss its messages.
+   */
+  boolean awaitGreeting(Duration timeout) throws InterruptedException {
+    return greeted.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** The next message, or null after {@code millis}. */
