@@ -142,20 +142,14 @@ final class ComfyClient {
         .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build());
   }
 
-  /** Opens the websocket for one client id and waits for the server's greeting; messages go to the socket. */
-  WebSocket openSocket(String clientId, PromptSocket listener) throws IOException, InterruptedException {
+  /** Opens the websocket for one client id; messages go to the listener. */
+  WebSocket openSocket(String clientId, WebSocket.Listener listener) throws IOException, InterruptedException {
     String ws = base.toString().replaceFirst("^http", "ws") + "/ws?clientId=" + enc(clientId);
-    WebSocket socket;
     try {
-      socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).buildAsync(URI.create(ws), listener).join();
+      return http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).buildAsync(URI.create(ws), listener).join();
     } catch (CompletionException e) {
       throw new IOException("cannot open " + ws + ": " + e.getCause(), e.getCause());
     }
-    if (!listener.awaitGreeting(Duration.ofSeconds(10))) {
-      socket.abort();
-      throw new IOException(ws + " sent no status message after connecting");
-    }
-    return socket;
   }
 
   private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,12 +42,15 @@ final class ComfyPool implements Slots, AutoCloseable {
   /** One server: its client, the worker's hold on it (null when free), whether it looked healthy last time. */
   static final class Server {
     final ComfyClient client;
+    /** This node's socket to the server, under a client id of its own; new prompts are queued with that id. */
+    final ComfySocket socket;
     private Hold heldBy;
     private boolean healthy;
     private boolean checked;
 
     private Server(ComfyClient client) {
       this.client = client;
+      this.socket = new ComfySocket(client, "kino-" + UUID.randomUUID());
     }
   }
 
@@ -66,11 +70,11 @@ final class ComfyPool implements Slots, AutoCloseable {
     }
 
     /** The server a new prompt goes to; from now on this hold stays where it is. */
-    ComfyClient commit() {
+    Server commit() {
       lock.lock();
       try {
         committed = true;
-        return server.client;
+        return server;
       } finally {
         lock.unlock();
       }
@@ -219,5 +223,6 @@ final class ComfyPool implements Slots, AutoCloseable {
   @Override
   public void close() {
     checks.shutdownNow();
+    servers.forEach(s -> s.socket.close());
   }
 }

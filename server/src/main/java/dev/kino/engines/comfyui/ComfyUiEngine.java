@@ -16,7 +16,6 @@ import dev.kino.models.ModelDefinition;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,44 +86,46 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
     if (earlier.isPresent() && !held) {
       reporter.log("the ComfyUI server " + earlier.get().server().client.url() + " is running another job too; following this job's prompt there anyway");
     }
-    ComfyClient client = earlier.map(e -> e.server().client).orElseGet(hold::commit);
-    String promptId = null;
-    PromptSocket socket = new PromptSocket();
-    WebSocket ws = null;
+    ComfyPool.Server server = earlier.map(Earlier::server).orElseGet(hold::commit);
+    ComfyClient client = server.client;
+    // A fresh prompt is followed on the server's shared socket; a resumed one on a socket of its own, under the
+    // client id it was queued with (ComfyUI sends a prompt's messages to that id only).
+    ComfySocket events = earlier.map(e -> new ComfySocket(client, e.clientId())).orElse(server.socket);
+    String promptId = earlier.map(Earlier::promptId).orElseGet(() -> UUID.randomUUID().toString());
+    PromptSocket messages = events.follow(promptId);
+    boolean started = earlier.isPresent();
     try {
-      if (earlier.isPresent()) {
-        promptId = earlier.get().promptId();
+      boolean listening = connectQuietly(events, reporter);
+      if (started) {
         reporter.log("resuming ComfyUI prompt " + promptId + " on " + client.url() + " (started by an earlier attempt)");
-        ws = openQuietly(client, earlier.get().clientId(), socket);
       } else {
         Map<String, String> uploaded = uploadImages(task, workflow, client);
         ObjectNode graph = workflow.graph(task.input(), uploaded, () -> ThreadLocalRandom.current().nextLong(0, 1L << 32));
-        promptId = UUID.randomUUID().toString();
-        String clientId = "kino-" + promptId;
         ObjectNode state = JsonMapper.shared().createObjectNode();
-        state.put("server", client.url()).put("prompt_id", promptId).put("client_id", clientId);
+        state.put("server", client.url()).put("prompt_id", promptId).put("client_id", events.clientId());
         reporter.checkpoint(state); // before the prompt exists, so no attempt can start a second one unknowingly
-        ws = client.openSocket(clientId, socket);
         try {
-          client.queuePrompt(graph, clientId, promptId);
+          client.queuePrompt(graph, events.clientId(), promptId);
         } catch (ComfyClient.Rejected rejected) {
           throw new EngineException("node_error", NodeErrors.describe(rejected.body, workflow));
         }
+        started = true;
         reporter.log("queued ComfyUI prompt " + promptId + " on " + client.url());
       }
-      JsonNode history = follow(client, promptId, socket, ws != null, reporter);
+      JsonNode history = follow(client, promptId, messages, listening, reporter);
       return outputs(client, history, task, promptId);
     } catch (IOException e) {
       pool.failed(client, e.getMessage());
       throw EngineException.retryable("comfyui_unavailable", "the ComfyUI server " + client.url() + " failed: " + e.getMessage(), e);
     } catch (InterruptedException e) {
-      if (task.cancelRequested().getAsBoolean() && promptId != null) {
+      if (task.cancelRequested().getAsBoolean() && started) {
         interruptQuietly(client, promptId);
       }
       throw e;
     } finally {
-      if (ws != null) {
-        ws.abort();
+      events.forget(promptId);
+      if (events != server.socket) {
+        events.close();
       }
     }
   }
@@ -311,11 +312,14 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
     };
   }
 
-  private static WebSocket openQuietly(ComfyClient client, String clientId, PromptSocket socket) throws InterruptedException {
+  /** A socket that will not open leaves the run to follow its prompt through /history. */
+  private static boolean connectQuietly(ComfySocket events, Reporter reporter) throws InterruptedException {
     try {
-      return client.openSocket(clientId, socket);
+      events.connect();
+      return true;
     } catch (IOException e) {
-      return null; // history polling will do
+      reporter.log("no ComfyUI websocket (" + e.getMessage() + "); following the prompt through /history");
+      return false;
     }
   }
 
