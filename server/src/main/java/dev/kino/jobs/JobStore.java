@@ -50,7 +50,7 @@ public interface JobStore {
    * Puts a job back in the queue after a failure that another attempt may not have (its server died), counting
    * the attempt; fails it with {@code error} when it was the last one.
    */
-  boolean retry(Lease lease, JobError error, Instant now);
+  boolean retry(Lease lease, JobError error, Instant now, LastReport last);
 
   /** Asks the worker running this job to stop it; only for jobs in progress. False when not running. */
   boolean requestCancel(String id, Instant now);
@@ -59,7 +59,7 @@ public interface JobStore {
   boolean isCancelRequested(Lease lease);
 
   /** Ends a running job as cancelled, after its worker stopped the run. */
-  boolean cancelRunning(Lease lease, Instant now);
+  boolean cancelRunning(Lease lease, Instant now, LastReport last);
 
   /**
    * Extends the lease, records progress (0..1; null when unknown or unchanged since the last call: each figure
@@ -68,12 +68,15 @@ public interface JobStore {
    */
   boolean heartbeat(Lease lease, Instant now, Duration extension, Double progress, List<String> logs);
 
-  boolean complete(Lease lease, Completion completion, Instant now);
+  // The outcomes of a run: each writes only while the lease holds (false: lost, nothing written), and writes the
+  // run's last report (see LastReport) in the same commit.
 
-  boolean fail(Lease lease, JobError error, Instant now);
+  boolean complete(Lease lease, Completion completion, Instant now, LastReport last);
+
+  boolean fail(Lease lease, JobError error, Instant now, LastReport last);
 
   /** Gives a job back to the queue without counting the attempt (orderly shutdown). */
-  boolean release(Lease lease, Instant now);
+  boolean release(Lease lease, Instant now, LastReport last);
 
   /** Cancels a queued job; any other state is left alone. */
   CancelOutcome cancel(String id, Instant now);

@@ -140,15 +140,10 @@ public final class SqliteJobStore implements JobStore {
 
   @Override
   public boolean markOutputsDeleted(String id, Instant now) {
-    return db.writes()
-            .withHandle(
-                h ->
-                    h.createUpdate(
-                            "UPDATE jobs SET outputs_deleted_at = coalesce(outputs_deleted_at, ?)"
-                                + " WHERE id = ? AND status IN ('completed', 'failed', 'cancelled')")
-                        .bind(0, now.toEpochMilli())
-                        .bind(1, id)
-                        .execute())
+    return update(
+            "UPDATE jobs SET outputs_deleted_at = coalesce(outputs_deleted_at, ?) WHERE id = ? AND status IN ('completed', 'failed', 'cancelled')",
+            now.toEpochMilli(),
+            id)
         == 1;
   }
 
@@ -214,16 +209,7 @@ public final class SqliteJobStore implements JobStore {
                   if (updated != 1) {
                     return false;
                   }
-                  for (String line : logs) {
-                    ObjectNode data = JSON.createObjectNode();
-                    data.put("message", line);
-                    appendEvent(h, lease.jobId(), JobEvent.Kind.LOG, data, now);
-                  }
-                  if (progress != null) {
-                    ObjectNode data = JSON.createObjectNode();
-                    data.put("progress", progress);
-                    appendEvent(h, lease.jobId(), JobEvent.Kind.PROGRESS, data, now);
-                  }
+                  appendReport(h, lease.jobId(), new LastReport(progress, logs), now);
                   return true;
                 });
     if (alive && (progress != null || !logs.isEmpty())) {
@@ -234,20 +220,18 @@ public final class SqliteJobStore implements JobStore {
 
   @Override
   public boolean checkpoint(Lease lease, ObjectNode engineState) {
-    return db.writes()
-            .withHandle(
-                h ->
-                    h.createUpdate("UPDATE jobs SET engine_state = ? WHERE id = ? AND lease_token = ? AND status = 'in_progress'")
-                        .bind(0, JSON.writeValueAsString(engineState))
-                        .bind(1, lease.jobId())
-                        .bind(2, lease.token())
-                        .execute())
+    return update(
+            "UPDATE jobs SET engine_state = ? WHERE id = ? AND lease_token = ? AND status = 'in_progress'",
+            JSON.writeValueAsString(engineState),
+            lease.jobId(),
+            lease.token())
         == 1;
   }
 
   @Override
-  public boolean retry(Lease lease, JobError error, Instant now) {
-    return change(
+  public boolean retry(Lease lease, JobError error, Instant now, LastReport last) {
+    return finish(
+        last,
         "UPDATE jobs SET"
             + " status = CASE WHEN attempt >= max_attempts THEN 'failed' ELSE 'in_queue' END,"
             + " error = CASE WHEN attempt >= max_attempts THEN ? ELSE NULL END,"
@@ -264,14 +248,7 @@ public final class SqliteJobStore implements JobStore {
 
   @Override
   public boolean requestCancel(String id, Instant now) {
-    return db.writes()
-            .withHandle(
-                h ->
-                    h.createUpdate(
-                            "UPDATE jobs SET cancel_requested_at = coalesce(cancel_requested_at, ?) WHERE id = ? AND status = 'in_progress'")
-                        .bind(0, now.toEpochMilli())
-                        .bind(1, id)
-                        .execute())
+    return update("UPDATE jobs SET cancel_requested_at = coalesce(cancel_requested_at, ?) WHERE id = ? AND status = 'in_progress'", now.toEpochMilli(), id)
         == 1;
   }
 
@@ -289,8 +266,9 @@ public final class SqliteJobStore implements JobStore {
   }
 
   @Override
-  public boolean cancelRunning(Lease lease, Instant now) {
-    return change(
+  public boolean cancelRunning(Lease lease, Instant now, LastReport last) {
+    return finish(
+        last,
         "UPDATE jobs SET status = 'cancelled', finished_at = ?, progress = NULL,"
             + NO_LEASE
             + " WHERE id = ? AND lease_token = ? AND status = 'in_progress'",
@@ -301,8 +279,9 @@ public final class SqliteJobStore implements JobStore {
   }
 
   @Override
-  public boolean complete(Lease lease, Completion completion, Instant now) {
-    return change(
+  public boolean complete(Lease lease, Completion completion, Instant now, LastReport last) {
+    return finish(
+        last,
         "UPDATE jobs SET status = 'completed', output = ?, metadata = ?, progress = 1, finished_at = ?,"
             + NO_LEASE
             + " WHERE id = ? AND lease_token = ? AND status = 'in_progress'",
@@ -315,8 +294,9 @@ public final class SqliteJobStore implements JobStore {
   }
 
   @Override
-  public boolean fail(Lease lease, JobError error, Instant now) {
-    return change(
+  public boolean fail(Lease lease, JobError error, Instant now, LastReport last) {
+    return finish(
+        last,
         "UPDATE jobs SET status = 'failed', error = ?, finished_at = ?,"
             + NO_LEASE
             + " WHERE id = ? AND lease_token = ? AND status = 'in_progress'",
@@ -328,8 +308,9 @@ public final class SqliteJobStore implements JobStore {
   }
 
   @Override
-  public boolean release(Lease lease, Instant now) {
-    return change(
+  public boolean release(Lease lease, Instant now, LastReport last) {
+    return finish(
+        last,
         "UPDATE jobs SET status = 'in_queue', attempt = attempt - 1, progress = NULL, started_at = NULL,"
             + NO_LEASE
             + " WHERE id = ? AND lease_token = ? AND status = 'in_progress'",
@@ -385,7 +366,25 @@ public final class SqliteJobStore implements JobStore {
    * Runs one state-changing UPDATE and appends a status event for every job it changed, in one transaction;
    * tells the hub after the commit. Returns how many jobs changed.
    */
+  /** One UPDATE that appends no event; how many rows it changed. */
+  private int update(String sql, Object... args) {
+    return db.writes()
+        .withHandle(
+            h -> {
+              var u = h.createUpdate(sql);
+              for (int i = 0; i < args.length; i++) {
+                u.bind(i, args[i]);
+              }
+              return u.execute();
+            });
+  }
+
   private int change(String update, Instant now, Object... args) {
+    return finish(LastReport.NONE, update, now, args);
+  }
+
+  /** A state change; each changed job first gets the run's last report, then its status event. */
+  private int finish(LastReport last, String update, Instant now, Object... args) {
     List<String> changed =
         db.writes()
             .inTransaction(
@@ -400,6 +399,7 @@ public final class SqliteJobStore implements JobStore {
                           .list();
                   List<String> ids = new ArrayList<>();
                   for (Changed row : rows) {
+                    appendReport(h, row.id(), last, now);
                     appendStatus(h, row.id(), row.status(), row.attempt(), row.error(), now);
                     ids.add(row.id());
                   }
@@ -407,6 +407,19 @@ public final class SqliteJobStore implements JobStore {
                 });
     changed.forEach(hub::published);
     return changed.size();
+  }
+
+  private static void appendReport(Handle h, String jobId, LastReport report, Instant now) {
+    for (String line : report.lines()) {
+      ObjectNode data = JSON.createObjectNode();
+      data.put("message", line);
+      appendEvent(h, jobId, JobEvent.Kind.LOG, data, now);
+    }
+    if (report.progress() != null) {
+      ObjectNode data = JSON.createObjectNode();
+      data.put("progress", report.progress());
+      appendEvent(h, jobId, JobEvent.Kind.PROGRESS, data, now);
+    }
   }
 
   private record Changed(String id, String status, int attempt, String error) {}

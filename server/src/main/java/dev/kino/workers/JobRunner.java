@@ -12,6 +12,7 @@ import java.util.Optional;
 import dev.kino.jobs.ClaimedJob;
 import dev.kino.jobs.Completion;
 import dev.kino.jobs.Job;
+import dev.kino.jobs.LastReport;
 import dev.kino.jobs.JobError;
 import dev.kino.jobs.JobStore;
 import dev.kino.jobs.Lease;
@@ -111,10 +112,12 @@ final class JobRunner {
         Thread.interrupted();
         return;
       }
-      report.noteDropped();
-      beat(jobLease, report, flags, worker); // the last lines and figure, before the outcome's event
+      LastReport last;
+      synchronized (report) { // a scheduled beat may still be sending
+        last = report.last();
+      }
       Thread.interrupted(); // a lease lost just now is found by record(), which then writes nothing
-      record(job, jobLease, outcome);
+      record(job, jobLease, outcome, last);
     } finally {
       deleteTree(workDir);
     }
@@ -147,25 +150,26 @@ final class JobRunner {
     }
   }
 
-  private void record(Job job, Lease jobLease, Outcome outcome) {
+  /** Writes the outcome with the run's last report, in one commit. */
+  private void record(Job job, Lease jobLease, Outcome outcome, LastReport last) {
     boolean recorded =
         switch (outcome) {
-          case Outcome.Succeeded s -> complete(job, jobLease, s.result());
+          case Outcome.Succeeded s -> complete(job, jobLease, s.result(), last);
           case Outcome.Failed f -> {
             LOG.info("job {} failed: {} ({})", job.id(), f.error().code(), f.error().message());
-            yield store.fail(jobLease, f.error(), clock.instant());
+            yield store.fail(jobLease, f.error(), clock.instant(), last);
           }
           case Outcome.Interrupted i -> {
             LOG.info("job {} interrupted; back to the queue", job.id());
-            yield store.release(jobLease, clock.instant());
+            yield store.release(jobLease, clock.instant(), last);
           }
           case Outcome.Retry r -> {
             LOG.warn("job {}: {} ({}); back to the queue for another attempt", job.id(), r.error().code(), r.error().message());
-            yield store.retry(jobLease, r.error(), clock.instant());
+            yield store.retry(jobLease, r.error(), clock.instant(), last);
           }
           case Outcome.Cancelled c -> {
             LOG.info("job {} cancelled while running", job.id());
-            yield store.cancelRunning(jobLease, clock.instant());
+            yield store.cancelRunning(jobLease, clock.instant(), last);
           }
         };
     if (!recorded) {
@@ -174,7 +178,7 @@ final class JobRunner {
   }
 
   /** Stores the files under attempt-specific keys, so a stale run can never overwrite the winner's outputs. */
-  private boolean complete(Job job, Lease jobLease, EngineResult result) {
+  private boolean complete(Job job, Lease jobLease, EngineResult result, LastReport last) {
     ObjectNode output = JsonMapper.shared().createObjectNode();
     try {
       for (OutputFile file : result.files()) {
@@ -188,9 +192,9 @@ final class JobRunner {
       }
     } catch (IOException e) {
       LOG.error("job {}: cannot store its outputs; the job is marked failed", job.id(), e);
-      return store.fail(jobLease, new JobError("storage_failed", "the outputs could not be stored: " + e.getMessage()), clock.instant());
+      return store.fail(jobLease, new JobError("storage_failed", "the outputs could not be stored: " + e.getMessage()), clock.instant(), last);
     }
-    boolean done = store.complete(jobLease, new Completion(output, result.metadata()), clock.instant());
+    boolean done = store.complete(jobLease, new Completion(output, result.metadata()), clock.instant(), last);
     if (done) {
       LOG.info("job {} completed", job.id());
     }

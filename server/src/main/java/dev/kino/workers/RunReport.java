@@ -1,6 +1,7 @@
 package dev.kino.workers;
 
 import dev.kino.engines.Reporter;
+import dev.kino.jobs.LastReport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -75,8 +76,14 @@ final class RunReport implements Reporter {
     return taken;
   }
 
+  /** What is left to send when the run ends, with a line about dropped lines if any. */
+  LastReport last() {
+    noteDropped();
+    return new LastReport(newProgress(), newLines());
+  }
+
   /** A last line for the end of the run when lines were dropped. */
-  void noteDropped() {
+  private void noteDropped() {
     int n = dropped.getAndSet(0);
     if (n > 0) {
       lines.add("(" + n + " more log lines were dropped; a run keeps at most " + MAX_LINES + ")");

@@ -1,5 +1,6 @@
 package dev.kino.jobs;
 
+import static dev.kino.jobs.LastReport.NONE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -130,7 +131,7 @@ class SqliteJobStoreTest {
     submit("p");
     ClaimedJob claimed = claim();
 
-    assertThat(store.complete(claimed.lease(), completion("jobs/x/1/video.mp4"), T0.plusSeconds(5))).isTrue();
+    assertThat(store.complete(claimed.lease(), completion("jobs/x/1/video.mp4"), T0.plusSeconds(5), NONE)).isTrue();
 
     Job done = store.find(claimed.job().id()).orElseThrow();
     assertThat(done.state()).isEqualTo(JobState.COMPLETED);
@@ -147,14 +148,31 @@ class SqliteJobStoreTest {
     ClaimedJob fresh = store.claim("w2", T0.plus(LEASE).plusSeconds(2), LEASE, Set.of()).orElseThrow();
 
     assertThat(store.heartbeat(stale.lease(), T0.plusSeconds(40), LEASE, 0.5, List.of())).isFalse();
-    assertThat(store.complete(stale.lease(), completion("stale"), T0.plusSeconds(40))).isFalse();
-    assertThat(store.fail(stale.lease(), new JobError("x", "stale"), T0.plusSeconds(40))).isFalse();
-    assertThat(store.release(stale.lease(), T0)).isFalse();
+    assertThat(store.complete(stale.lease(), completion("stale"), T0.plusSeconds(40), NONE)).isFalse();
+    assertThat(store.fail(stale.lease(), new JobError("x", "stale"), T0.plusSeconds(40), NONE)).isFalse();
+    assertThat(store.release(stale.lease(), T0, NONE)).isFalse();
 
-    assertThat(store.complete(fresh.lease(), completion("fresh"), T0.plusSeconds(41))).isTrue();
+    assertThat(store.complete(fresh.lease(), completion("fresh"), T0.plusSeconds(41), NONE)).isTrue();
     Job done = store.find(fresh.job().id()).orElseThrow();
     assertThat(done.output().orElseThrow().path("video").asString()).isEqualTo("fresh");
     assertThat(done.attempt()).isEqualTo(2);
+  }
+
+  @Test
+  void the_runs_last_report_is_written_with_its_outcome_before_the_status_event() {
+    Job job = submit("p");
+    ClaimedJob claimed = claim();
+    store.heartbeat(claimed.lease(), T0.plusSeconds(1), LEASE, 0.5, List.of("halfway"));
+
+    store.complete(claimed.lease(), completion("v"), T0.plusSeconds(2), new LastReport(0.75, List.of("encoding", "done")));
+    boolean lateWrite = store.fail(claimed.lease(), new JobError("x", "late"), T0.plusSeconds(3), new LastReport(0.9, List.of("too late")));
+
+    assertThat(lateWrite).as("the lease ended with the outcome").isFalse();
+    assertThat(store.events(job.id(), 0, 100)).extracting(e -> e.kind() + " " + (e.kind() == JobEvent.Kind.STATUS ? e.data().path("status").asString()
+            : e.kind() == JobEvent.Kind.LOG ? e.data().path("message").asString() : e.data().path("progress").asString()))
+        .containsExactly(
+            "STATUS in_queue", "STATUS in_progress", "LOG halfway", "PROGRESS 0.5", "LOG encoding", "LOG done", "PROGRESS 0.75",
+            "STATUS completed");
   }
 
   @Test
@@ -166,7 +184,7 @@ class SqliteJobStoreTest {
     ClaimedJob fresh = store.claim("w2", T0.plus(LEASE).plusSeconds(6), LEASE, Set.of()).orElseThrow();
     store.heartbeat(stale.lease(), T0.plus(LEASE).plusSeconds(7), LEASE, 0.9, List.of("from the stale worker"));
     store.heartbeat(fresh.lease(), T0.plus(LEASE).plusSeconds(7), LEASE, null, List.of("second try"));
-    store.fail(fresh.lease(), new JobError("render_failed", "no"), T0.plus(LEASE).plusSeconds(8));
+    store.fail(fresh.lease(), new JobError("render_failed", "no"), T0.plus(LEASE).plusSeconds(8), NONE);
 
     List<JobEvent> events = store.events(job.id(), 0, 100);
     assertThat(events).extracting(e -> e.kind() + " " + (e.kind() == JobEvent.Kind.STATUS ? e.data().path("status").asString() + "#" + e.data().path("attempt").asInt()
@@ -236,7 +254,7 @@ class SqliteJobStoreTest {
   @Test
   void release_gives_the_job_back_without_spending_an_attempt() {
     Job job = submit("p");
-    store.release(claim().lease(), T0);
+    store.release(claim().lease(), T0, NONE);
 
     Job back = store.find(job.id()).orElseThrow();
     assertThat(back.state()).isEqualTo(JobState.IN_QUEUE);
@@ -253,7 +271,7 @@ class SqliteJobStoreTest {
     assertThat(store.find(queued.id()).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
     assertThat(store.cancel(queued.id(), T0)).isEqualTo(CancelOutcome.NOT_CANCELLABLE);
     assertThat(store.cancel(running.id(), T0)).isEqualTo(CancelOutcome.NOT_CANCELLABLE);
-    store.complete(claimed.lease(), completion("v"), T0);
+    store.complete(claimed.lease(), completion("v"), T0, NONE);
     assertThat(store.cancel(running.id(), T0)).isEqualTo(CancelOutcome.NOT_CANCELLABLE);
     assertThat(store.find(running.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
   }
