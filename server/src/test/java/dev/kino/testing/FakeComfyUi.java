@@ -64,6 +64,7 @@ public final class FakeComfyUi implements AutoCloseable {
   private volatile boolean crashNextRun;
   private volatile boolean dropSocketsNextRun;
   private volatile boolean starting;
+  private volatile int decodeTiles;
 
   public FakeComfyUi() {
     this(0);
@@ -153,6 +154,15 @@ public final class FakeComfyUi implements AutoCloseable {
    */
   public FakeComfyUi starting(boolean value) {
     starting = value;
+    return this;
+  }
+
+  /**
+   * VAEDecode nodes report progress too, as a tiled decode does: a second progress bar after the sampler's, one
+   * step per tile (each as long as a sampler step).
+   */
+  public FakeComfyUi decodeInTiles(int tiles) {
+    decodeTiles = tiles;
     return this;
   }
 
@@ -387,6 +397,12 @@ public final class FakeComfyUi implements AutoCloseable {
             sockets.values().forEach(list -> list.forEach(WsContext::closeSession));
           }
           send(clientId, null, "progress", JSON.createObjectNode().put("value", step).put("max", steps).put("prompt_id", promptId).put("node", id));
+        }
+      }
+      if (type.equals("VAEDecode")) {
+        for (int tile = 1; tile <= decodeTiles; tile++) {
+          Thread.sleep(stepDelay.toMillis());
+          send(clientId, null, "progress", JSON.createObjectNode().put("value", tile).put("max", decodeTiles).put("prompt_id", promptId).put("node", id));
         }
       }
       if (type.equals("SaveVideo")) {

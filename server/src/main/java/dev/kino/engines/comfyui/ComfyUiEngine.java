@@ -180,6 +180,7 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
       throws IOException, InterruptedException {
     boolean listening = socketOpen;
     long quietSince = System.nanoTime();
+    double shown = 0;
     while (true) {
       if (listening) {
         JsonNode message = socket.next(HISTORY_POLL_MILLIS);
@@ -192,7 +193,7 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
           continue; // another prompt's, or a broadcast
         }
         if (message != null && !isEnd(message)) {
-          onMessage(message, reporter);
+          shown = onMessage(message, reporter, shown);
           quietSince = System.nanoTime();
           continue;
         }
@@ -226,18 +227,26 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
     return status.path("completed").asBoolean(false) || status.path("status_str").asString("").equals("error");
   }
 
-  private static void onMessage(JsonNode message, Reporter reporter) {
+  /**
+   * Logs the start and carries {@code progress} (value/max of the node running) to the job. A workflow may have
+   * several nodes that report progress (two sampler passes, a tiled decode); the job's figure never goes back,
+   * and stays below 1 until the outputs are stored. Returns the figure shown now.
+   */
+  private static double onMessage(JsonNode message, Reporter reporter, double shown) {
     JsonNode data = message.path("data");
     switch (message.path("type").asString()) {
       case "execution_start" -> reporter.log("ComfyUI started the prompt");
       case "progress" -> {
         double max = data.path("max").asDouble(0);
-        if (max > 0) {
-          reporter.progress(Math.min(0.99, data.path("value").asDouble() / max));
+        double now = max > 0 ? Math.min(0.99, data.path("value").asDouble() / max) : shown;
+        if (now > shown) {
+          reporter.progress(now);
+          return now;
         }
       }
       default -> {}
     }
+    return shown;
   }
 
   /** Success: every file in the outputs; error: the node and its message; interrupted: cancelled. */

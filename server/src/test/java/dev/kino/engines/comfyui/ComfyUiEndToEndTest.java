@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kino.media.MediaProbe;
 import dev.kino.testing.Api;
+import dev.kino.testing.EventStream;
 import dev.kino.testing.FakeComfyUi;
 import dev.kino.testing.Images;
 import dev.kino.testing.KinoProcess;
@@ -68,6 +69,23 @@ class ComfyUiEndToEndTest {
 
       assertThat(midway.path("progress").asDouble()).isLessThan(1.0);
       assertThat(api.awaitState(id, WAIT, "completed").path("status").asString()).isEqualTo("completed");
+    }
+  }
+
+  @Test
+  void progress_never_goes_back_when_a_second_node_reports_its_own() {
+    // The sampler reaches 3/4 before the first heartbeat (1 s); the decode's own bar starts low after it.
+    try (FakeComfyUi comfy = new FakeComfyUi().slowSteps(4, Duration.ofMillis(300)).decodeInTiles(10); TestServer server = kino(comfy)) {
+      Api api = server.api();
+      String id = api.submitOk(T2V, "{\"prompt\": \"p\"}");
+      api.awaitState(id, WAIT, "completed", "failed");
+
+      List<Double> figures;
+      try (EventStream events = EventStream.open(api.result(id).body().path("events_url").asString(), api.key(), null)) {
+        figures = events.readToEnd().stream().filter(e -> e.type().equals("progress")).map(e -> e.data().path("progress").asDouble()).toList();
+      }
+      assertThat(figures).isNotEmpty().isSorted().allSatisfy(p -> assertThat(p).isLessThan(1.0));
+      assertThat(api.status(id).text("status")).isEqualTo("completed");
     }
   }
 
