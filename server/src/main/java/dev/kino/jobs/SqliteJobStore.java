@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -230,20 +231,15 @@ public final class SqliteJobStore implements JobStore {
 
   @Override
   public boolean retry(Lease lease, JobError error, Instant now, LastReport last) {
-    return finish(
+    return endRun(
+        lease,
         last,
-        "UPDATE jobs SET"
-            + " status = CASE WHEN attempt >= max_attempts THEN 'failed' ELSE 'in_queue' END,"
-            + " error = CASE WHEN attempt >= max_attempts THEN ? ELSE NULL END,"
-            + " finished_at = CASE WHEN attempt >= max_attempts THEN ? ELSE NULL END,"
-            + " progress = NULL,"
-            + NO_LEASE
-            + " WHERE id = ? AND lease_token = ? AND status = 'in_progress'",
         now,
+        "status = CASE WHEN attempt >= max_attempts THEN 'failed' ELSE 'in_queue' END,"
+            + " error = CASE WHEN attempt >= max_attempts THEN ? ELSE NULL END,"
+            + " finished_at = CASE WHEN attempt >= max_attempts THEN ? ELSE NULL END, progress = NULL",
         JSON.writeValueAsString(error),
-        now.toEpochMilli(),
-        lease.jobId(),
-        lease.token()) == 1;
+        now.toEpochMilli());
   }
 
   @Override
@@ -267,56 +263,29 @@ public final class SqliteJobStore implements JobStore {
 
   @Override
   public boolean cancelRunning(Lease lease, Instant now, LastReport last) {
-    return finish(
-        last,
-        "UPDATE jobs SET status = 'cancelled', finished_at = ?, progress = NULL,"
-            + NO_LEASE
-            + " WHERE id = ? AND lease_token = ? AND status = 'in_progress'",
-        now,
-        now.toEpochMilli(),
-        lease.jobId(),
-        lease.token()) == 1;
+    return endRun(lease, last, now, "status = 'cancelled', finished_at = ?, progress = NULL", now.toEpochMilli());
   }
 
   @Override
   public boolean complete(Lease lease, Completion completion, Instant now, LastReport last) {
-    return finish(
+    return endRun(
+        lease,
         last,
-        "UPDATE jobs SET status = 'completed', output = ?, metadata = ?, progress = 1, finished_at = ?,"
-            + NO_LEASE
-            + " WHERE id = ? AND lease_token = ? AND status = 'in_progress'",
         now,
+        "status = 'completed', output = ?, metadata = ?, progress = 1, finished_at = ?",
         JSON.writeValueAsString(completion.output()),
         JSON.writeValueAsString(completion.metadata()),
-        now.toEpochMilli(),
-        lease.jobId(),
-        lease.token()) == 1;
+        now.toEpochMilli());
   }
 
   @Override
   public boolean fail(Lease lease, JobError error, Instant now, LastReport last) {
-    return finish(
-        last,
-        "UPDATE jobs SET status = 'failed', error = ?, finished_at = ?,"
-            + NO_LEASE
-            + " WHERE id = ? AND lease_token = ? AND status = 'in_progress'",
-        now,
-        JSON.writeValueAsString(error),
-        now.toEpochMilli(),
-        lease.jobId(),
-        lease.token()) == 1;
+    return endRun(lease, last, now, "status = 'failed', error = ?, finished_at = ?", JSON.writeValueAsString(error), now.toEpochMilli());
   }
 
   @Override
   public boolean release(Lease lease, Instant now, LastReport last) {
-    return finish(
-        last,
-        "UPDATE jobs SET status = 'in_queue', attempt = attempt - 1, progress = NULL, started_at = NULL,"
-            + NO_LEASE
-            + " WHERE id = ? AND lease_token = ? AND status = 'in_progress'",
-        now,
-        lease.jobId(),
-        lease.token()) == 1;
+    return endRun(lease, last, now, "status = 'in_queue', attempt = attempt - 1, progress = NULL, started_at = NULL");
   }
 
   @Override
@@ -381,6 +350,17 @@ public final class SqliteJobStore implements JobStore {
 
   private int change(String update, Instant now, Object... args) {
     return finish(LastReport.NONE, update, now, args);
+  }
+
+  /**
+   * Ends the run this lease holds: {@code set} (with its arguments) and the lease given up, only while the lease
+   * holds; the run's last report and the status event in the same commit. False: the lease was lost.
+   */
+  private boolean endRun(Lease lease, LastReport last, Instant now, String set, Object... setArgs) {
+    Object[] args = Arrays.copyOf(setArgs, setArgs.length + 2);
+    args[setArgs.length] = lease.jobId();
+    args[setArgs.length + 1] = lease.token();
+    return finish(last, "UPDATE jobs SET " + set + "," + NO_LEASE + " WHERE id = ? AND lease_token = ? AND status = 'in_progress'", now, args) == 1;
   }
 
   /** A state change; each changed job first gets the run's last report, then its status event. */
