@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -54,7 +55,7 @@ public final class ApiServer implements AutoCloseable {
       IdempotencyKeys idempotency,
       WebhookStore webhooks,
       WebhookSigner webhookSigner,
-      java.util.function.Predicate<String> cancelsRunningJobs,
+      Predicate<String> cancelsRunningJobs,
       Runnable onSubmit) {}
 
   public ApiServer(Settings settings, Parts parts, Clock clock) {

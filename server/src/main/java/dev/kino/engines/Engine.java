@@ -1,5 +1,7 @@
 package dev.kino.engines;
 
+import java.util.Optional;
+
 /**
  * Runs one job of a model: reads the validated input and the model's engine settings, writes output files into
  * the task's work directory and says which output field each fills. Engines do not know about the queue or
@@ -16,8 +18,8 @@ public interface Engine {
    * Where this engine's jobs can run, when that is limited (a pool of servers, one job each): a worker takes a
    * slot before it claims a job, so jobs wait in Kino's queue rather than on a busy server. Empty: any worker.
    */
-  default java.util.Optional<Slots> slots() {
-    return java.util.Optional.empty();
+  default Optional<Slots> slots() {
+    return Optional.empty();
   }
 
   /**

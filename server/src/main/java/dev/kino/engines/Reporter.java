@@ -1,5 +1,7 @@
 package dev.kino.engines;
 
+import tools.jackson.databind.node.ObjectNode;
+
 /**
  * Where an engine tells its job's watchers how it is doing. Both calls are cheap (they only remember the
  * latest figure or queue the line); the worker's heartbeat stores them and clients see them in status and the
@@ -18,7 +20,7 @@ public interface Reporter {
    * about to submit), so a later attempt finds it in {@link EngineTask#state()}. Throws when the job's lease
    * was lost: the run must stop.
    */
-  default void checkpoint(tools.jackson.databind.node.ObjectNode state) throws InterruptedException {}
+  default void checkpoint(ObjectNode state) throws InterruptedException {}
 
   /** A reporter that drops everything (tools and tests). */
   static Reporter ignoring() {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -163,7 +164,7 @@ public final class SqliteJobStore implements JobStore {
   public Optional<ClaimedJob> claim(String workerId, Instant now, Duration lease, Set<String> modelIds) {
     String token = UUID.randomUUID().toString();
     List<String> scope = List.copyOf(modelIds);
-    String among = scope.isEmpty() ? "" : " AND model_id IN (" + String.join(", ", java.util.Collections.nCopies(scope.size(), "?")) + ")";
+    String among = scope.isEmpty() ? "" : " AND model_id IN (" + String.join(", ", Collections.nCopies(scope.size(), "?")) + ")";
     Optional<ClaimedJob> claimed =
         db.writes()
             .inTransaction(

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What an engine reported since the last heartbeat: the latest progress figure and new log lines. Engines call
@@ -28,7 +29,7 @@ final class RunReport implements Reporter {
   /** Where {@link #checkpoint} writes: the job's record, fenced by its lease. */
   @FunctionalInterface
   interface Checkpoints {
-    void record(tools.jackson.databind.node.ObjectNode state) throws InterruptedException;
+    void record(ObjectNode state) throws InterruptedException;
   }
 
   RunReport(Checkpoints checkpoints) {
@@ -36,7 +37,7 @@ final class RunReport implements Reporter {
   }
 
   @Override
-  public void checkpoint(tools.jackson.databind.node.ObjectNode state) throws InterruptedException {
+  public void checkpoint(ObjectNode state) throws InterruptedException {
     checkpoints.record(state);
   }
 

@@ -2,7 +2,6 @@ package dev.kino.workers;
 
 import dev.kino.engines.Engines;
 import dev.kino.engines.Slots;
-import java.util.Set;
 import dev.kino.jobs.ClaimedJob;
 import dev.kino.jobs.JobStore;
 import dev.kino.models.ModelCatalog;
@@ -13,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
