@@ -26,10 +26,21 @@ public final class LocalFileStore implements FileStore {
     this.root = dataDir.resolve("files").toAbsolutePath().normalize();
   }
 
+  /**
+   * A rename when the source is on the same file system (the work and temporary directories are inside the data
+   * directory), so a large video is not copied; otherwise a copy beside the target, renamed into place. Either
+   * way the target appears whole or not at all.
+   */
   @Override
   public void put(String key, Path source) throws IOException {
     Path target = resolve(key);
     Files.createDirectories(target.getParent());
+    try {
+      Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return;
+    } catch (AtomicMoveNotSupportedException otherFileSystem) {
+      // copied below
+    }
     Path partial = target.resolveSibling(target.getFileName() + ".partial");
     Files.copy(source, partial, StandardCopyOption.REPLACE_EXISTING);
     try {

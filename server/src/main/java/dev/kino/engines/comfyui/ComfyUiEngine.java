@@ -57,7 +57,8 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
       workflows.put(definition.id(), ComfyWorkflow.from(definition));
     }
     this.inputs = inputs;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    // ComfyUI's server (aiohttp) speaks HTTP/1.1 only: no h2c upgrade attempt on each new connection.
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
     this.pool = new ComfyPool(servers, http, healthEvery);
   }
 

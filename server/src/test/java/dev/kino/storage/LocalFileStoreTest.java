@@ -1,0 +1,37 @@
+package dev.kino.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalFileStoreTest {
+  @TempDir Path dataDir;
+
+  @Test
+  void put_moves_a_file_from_inside_the_data_directory_instead_of_copying_it() throws Exception {
+    LocalFileStore files = new LocalFileStore(dataDir);
+    Path work = Files.createDirectories(dataDir.resolve("work/job-1"));
+    Path video = Files.write(work.resolve("video.mp4"), new byte[] {1, 2, 3, 4});
+
+    files.put("jobs/job-1/1/video.mp4", video);
+
+    StoredFile stored = files.find("jobs/job-1/1/video.mp4").orElseThrow();
+    assertThat(Files.readAllBytes(stored.path())).containsExactly(1, 2, 3, 4);
+    assertThat(stored.size()).isEqualTo(4);
+    assertThat(video).as("moved, not copied").doesNotExist();
+    assertThat(stored.path().resolveSibling("video.mp4.partial")).doesNotExist();
+  }
+
+  @Test
+  void put_replaces_what_was_stored_under_the_key() throws Exception {
+    LocalFileStore files = new LocalFileStore(dataDir);
+    files.put("uploads/u/a.png", Files.write(dataDir.resolve("first"), new byte[] {1}));
+
+    files.put("uploads/u/a.png", Files.write(dataDir.resolve("second"), new byte[] {2, 2}));
+
+    assertThat(Files.readAllBytes(files.find("uploads/u/a.png").orElseThrow().path())).containsExactly(2, 2);
+  }
+}
