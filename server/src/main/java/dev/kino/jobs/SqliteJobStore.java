@@ -165,6 +165,21 @@ public final class SqliteJobStore implements JobStore {
     String token = UUID.randomUUID().toString();
     List<String> scope = List.copyOf(modelIds);
     String among = scope.isEmpty() ? "" : " AND model_id IN (" + String.join(", ", Collections.nCopies(scope.size(), "?")) + ")";
+    // A read first: a wake-up reaches every idle worker of every engine, and most find nothing for them; they
+    // should not queue for the one writer connection ahead of the worker that will claim the job.
+    boolean anyQueued =
+        db.reads()
+            .withHandle(
+                h -> {
+                  var query = h.createQuery("SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'in_queue'" + among + ")");
+                  for (int i = 0; i < scope.size(); i++) {
+                    query.bind(i, scope.get(i));
+                  }
+                  return query.mapTo(Boolean.class).one();
+                });
+    if (!anyQueued) {
+      return Optional.empty();
+    }
     Optional<ClaimedJob> claimed =
         db.writes()
             .inTransaction(
