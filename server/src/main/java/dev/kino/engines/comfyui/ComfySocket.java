@@ -20,15 +20,13 @@ import tools.jackson.databind.json.JsonMapper;
  * greeting each time); a job resuming an earlier attempt's prompt opens its own with that attempt's client id.
  * A closed socket is opened again by the next {@link #connect}; its followers get {@link PromptSocket#CLOSED}.
  */
-final class ComfySocket implements WebSocket.Listener, AutoCloseable {
+final class ComfySocket implements AutoCloseable {
   private static final Duration GREETING = Duration.ofSeconds(10);
   private final ComfyClient client;
   private final String clientId;
   private final Map<String, PromptSocket> followers = new ConcurrentHashMap<>();
-  private final StringBuilder partial = new StringBuilder();
-  /** The open socket, if any; connect() and close() take turns on {@code this}, callbacks only clear it. */
-  private final AtomicReference<WebSocket> socket = new AtomicReference<>();
-  private volatile CountDownLatch greeted = new CountDownLatch(1);
+  /** The open connection, if any; connect() and close() take turns on {@code this}, callbacks only clear it. */
+  private final AtomicReference<Connection> open = new AtomicReference<>();
 
   ComfySocket(ComfyClient client, String clientId) {
     this.client = client;
@@ -44,16 +42,16 @@ final class ComfySocket implements WebSocket.Listener, AutoCloseable {
    * server has registered the socket), so a prompt queued after this cannot miss its messages.
    */
   synchronized void connect() throws IOException, InterruptedException {
-    WebSocket open = socket.get();
-    if (open != null && !open.isInputClosed()) {
+    Connection current = open.get();
+    if (current != null && !current.socket.isInputClosed()) {
       return;
     }
-    greeted = new CountDownLatch(1);
-    open = client.openSocket(clientId, this);
-    socket.set(open);
-    if (!greeted.await(GREETING.toMillis(), TimeUnit.MILLISECONDS)) {
-      open.abort();
-      socket.compareAndSet(open, null);
+    Connection connection = new Connection();
+    connection.socket = client.openSocket(clientId, connection);
+    open.set(connection);
+    if (!connection.greeted.await(GREETING.toMillis(), TimeUnit.MILLISECONDS)) {
+      connection.socket.abort();
+      open.compareAndSet(connection, null);
       throw new IOException(client.url() + "/ws sent no status message after connecting");
     }
   }
@@ -70,57 +68,65 @@ final class ComfySocket implements WebSocket.Listener, AutoCloseable {
   }
 
   @Override
-  public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-    partial.append(data);
-    if (last) {
-      deliver(partial.toString());
-      partial.setLength(0);
-    }
-    ws.request(1);
-    return null;
-  }
-
-  private void deliver(String text) {
-    JsonNode message;
-    try {
-      message = JsonMapper.shared().readTree(text);
-    } catch (RuntimeException notJson) {
-      return; // ComfyUI only sends JSON text; anything else is ignored
-    }
-    greeted.countDown();
-    PromptSocket follower = followers.get(message.path("data").path("prompt_id").asString(""));
-    if (follower != null) {
-      follower.add(message);
-    }
-  }
-
-  @Override
-  public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
-    ws.request(1); // previews
-    return null;
-  }
-
-  @Override
-  public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-    closed(ws);
-    return null;
-  }
-
-  @Override
-  public void onError(WebSocket ws, Throwable error) {
-    closed(ws);
-  }
-
-  private void closed(WebSocket ws) {
-    socket.compareAndSet(ws, null);
-    followers.values().forEach(f -> f.add(PromptSocket.CLOSED));
-  }
-
-  @Override
   public synchronized void close() {
-    WebSocket open = socket.getAndSet(null);
-    if (open != null) {
-      open.abort();
+    Connection current = open.getAndSet(null);
+    if (current != null) {
+      current.socket.abort();
+    }
+  }
+
+  /** One connection's listener: its own partial text and greeting, so nothing of an old one leaks into a new one. */
+  private final class Connection implements WebSocket.Listener {
+    private final StringBuilder partial = new StringBuilder();
+    private final CountDownLatch greeted = new CountDownLatch(1);
+    private volatile WebSocket socket;
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        deliver(partial.toString());
+        partial.setLength(0);
+      }
+      ws.request(1);
+      return null;
+    }
+
+    private void deliver(String text) {
+      JsonNode message;
+      try {
+        message = JsonMapper.shared().readTree(text);
+      } catch (RuntimeException notJson) {
+        return; // ComfyUI only sends JSON text; anything else is ignored
+      }
+      greeted.countDown();
+      PromptSocket follower = followers.get(message.path("data").path("prompt_id").asString(""));
+      if (follower != null) {
+        follower.add(message);
+      }
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+      ws.request(1); // previews
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+      closed();
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket ws, Throwable error) {
+      closed();
+    }
+
+    private void closed() {
+      if (open.compareAndSet(this, null)) {
+        followers.values().forEach(f -> f.add(PromptSocket.CLOSED));
+      }
     }
   }
 }
