@@ -63,8 +63,9 @@ final class RequestRoutes {
 
   /**
    * A queued job is cancelled at once (the seed API's rule). A running one is stopped too when its engine can
-   * stop it (ComfyUI): the worker is asked, and the answer waits for the job to end, up to
-   * {@link #RUNNING_CANCEL_WAIT}; it says {@code cancelled} only if it did.
+   * stop it (ComfyUI, upstream providers): the worker is asked, and the answer waits for the job to end, up to
+   * {@link #RUNNING_CANCEL_WAIT}; it says {@code cancelled} only if it did, {@code not_cancellable} as soon as the
+   * engine withdraws the request.
    */
   void cancel(Context ctx) throws InterruptedException {
     Job job = owned.find(ctx);
@@ -88,6 +89,9 @@ final class RequestRoutes {
         Optional<Job> job = store.find(id);
         if (job.isEmpty() || job.get().state().isFinal()) {
           return job.isPresent() && job.get().state() == JobState.CANCELLED ? CancelOutcome.CANCELLED : CancelOutcome.NOT_CANCELLABLE;
+        }
+        if (!job.get().cancelRequested()) {
+          return CancelOutcome.NOT_CANCELLABLE; // its engine could not stop it (an upstream provider had started it)
         }
         watch.await(Duration.ofMillis(500));
       }

@@ -1,6 +1,7 @@
 package dev.kino.cli;
 
 import dev.kino.config.ConfigException;
+import dev.kino.config.Credentials;
 import dev.kino.config.Settings;
 import dev.kino.node.KinoNode;
 import dev.kino.webhooks.RetrySchedule;
@@ -75,7 +76,8 @@ public final class ServeCommand implements Callable<Integer> {
             fileUrlTtl,
             uploadTtl,
             webhookDelays(),
-            comfyui == null ? List.of() : comfyui);
+            comfyui == null ? List.of() : comfyui,
+            Credentials.fromEnvironment());
     KinoNode node = KinoNode.start(settings, System.out);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

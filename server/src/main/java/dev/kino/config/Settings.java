@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -23,6 +24,7 @@ import java.util.Optional;
  * @param uploadTtl how long an uploaded input file is kept
  * @param webhookRetries the wait before each webhook attempt (the first is usually zero)
  * @param comfyuiServers the ComfyUI servers that run models whose engine is {@code comfyui}
+ * @param credentials where upstream engines read the API keys their definitions name
  */
 public record Settings(
     String host,
@@ -38,9 +40,11 @@ public record Settings(
     Duration fileUrlTtl,
     Duration uploadTtl,
     List<Duration> webhookRetries,
-    List<URI> comfyuiServers) {
+    List<URI> comfyuiServers,
+    Credentials credentials) {
 
   public Settings {
+    Objects.requireNonNull(credentials, "credentials");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
     if (port < 0 || port > 65535) {
@@ -104,7 +108,8 @@ public record Settings(
         Duration.ofHours(24),
         Duration.ofDays(7),
         STANDARD_WEBHOOK_RETRIES,
-        List.of());
+        List.of(),
+        Credentials.of(Map.of()));
   }
 
   /** Standard Webhooks' suggestion: at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
@@ -120,38 +125,42 @@ public record Settings(
           Duration.ofHours(10));
 
   public Settings withPort(int p) {
-    return new Settings(host, p, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers);
+    return new Settings(host, p, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials);
   }
 
   public Settings withWorkers(int n) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, n, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, n, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials);
   }
 
   public Settings withFetchAllow(List<String> allow) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, allow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, allow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials);
   }
 
   public Settings withAdminKey(String key) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, Optional.of(key), lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, Optional.of(key), lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials);
   }
 
   public Settings withWebhookRetries(List<Duration> delays) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, delays, comfyuiServers);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, delays, comfyuiServers, credentials);
   }
 
   public Settings withComfyui(List<URI> servers) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, servers);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, servers, credentials);
+  }
+
+  public Settings withCredentials(Credentials c) {
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, c);
   }
 
   public Settings withModelsDir(Path dir) {
-    return new Settings(host, port, dataDir, Optional.of(dir), publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers);
+    return new Settings(host, port, dataDir, Optional.of(dir), publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials);
   }
 
   public Settings withMaxAttempts(int n) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, n, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, n, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials);
   }
 
   public Settings withPublicUrl(URI url) {
-    return new Settings(host, port, dataDir, modelsDir, Optional.of(url), workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers);
+    return new Settings(host, port, dataDir, modelsDir, Optional.of(url), workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials);
   }
 }

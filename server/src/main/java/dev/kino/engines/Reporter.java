@@ -22,6 +22,12 @@ public interface Reporter {
    */
   default void checkpoint(ObjectNode state) throws InterruptedException {}
 
+  /**
+   * The engine could not stop the run a client asked to cancel (an upstream provider had started it): the job
+   * carries on, and the client's cancel answers {@code not_cancellable}.
+   */
+  default void cancelRefused(String why) {}
+
   /** A reporter that drops everything (tools and tests). */
   static Reporter ignoring() {
     return new Reporter() {

@@ -20,6 +20,11 @@ public interface Slots {
     void close();
   }
 
+  /** {@code n} interchangeable places: at most {@code n} jobs at once (an upstream account's concurrency). */
+  static Slots permits(int n) {
+    return new Permits(n);
+  }
+
   /** For engines without places: every worker may run a job. */
   Slot ANYWHERE =
       new Slot() {

@@ -55,6 +55,9 @@ public interface JobStore {
   /** Asks the worker running this job to stop it; only for jobs in progress. False when not running. */
   boolean requestCancel(String id, Instant now);
 
+  /** Withdraws the cancel asked for the job this lease runs (its engine could not stop it); it runs on. */
+  boolean withdrawCancel(Lease lease);
+
   /** Whether a cancel was asked for the job this lease runs. */
   boolean isCancelRequested(Lease lease);
 

@@ -265,6 +265,14 @@ public final class SqliteJobStore implements JobStore {
   }
 
   @Override
+  public boolean withdrawCancel(Lease lease) {
+    boolean withdrawn =
+        update("UPDATE jobs SET cancel_requested_at = NULL WHERE id = ? AND lease_token = ? AND status = 'in_progress'", lease.jobId(), lease.token()) == 1;
+    hub.published(lease.jobId()); // a cancel call waiting for the job hears the answer now
+    return withdrawn;
+  }
+
+  @Override
   public boolean isCancelRequested(Lease lease) {
     return db.reads()
         .withHandle(

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,17 @@ public final class ModelCatalog {
       }
     }
     return new ModelCatalog(Collections.unmodifiableMap(byId));
+  }
+
+  /** This catalog without the models {@code keep} refuses (those whose engine cannot serve them here). */
+  public ModelCatalog retain(Predicate<Model> keep) {
+    Map<String, Model> kept = new LinkedHashMap<>();
+    models.forEach((id, model) -> {
+      if (keep.test(model)) {
+        kept.put(id, model);
+      }
+    });
+    return new ModelCatalog(Collections.unmodifiableMap(kept));
   }
 
   public Optional<Model> find(String id) {

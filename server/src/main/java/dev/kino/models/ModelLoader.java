@@ -105,6 +105,7 @@ final class ModelLoader {
     if (!(root instanceof ObjectNode definition)) {
       throw new ModelDefinitionException(where + ": a model definition must be a JSON object");
     }
+    inheritBuiltIn(definition, where);
     String id = text(definition, "id", where);
     if (!id.equals(expectedId)) {
       throw new ModelDefinitionException(
@@ -126,6 +127,34 @@ final class ModelLoader {
         input,
         object(definition, "output_schema", where),
         where);
+  }
+
+  /** What {@code based_on} takes from the built-in definition when the file does not say it itself. */
+  private static final List<String> INHERITED = List.of("title", "description", "category", "kind", "input_schema", "output_schema", "defaults");
+
+  /**
+   * {@code "based_on": "<built-in model id>"} takes the built-in model's title, description, schemas and
+   * defaults, so a definition that only routes a seed model to another engine states just the engine.
+   */
+  private static void inheritBuiltIn(ObjectNode definition, String where) {
+    if (!(definition.get("based_on") instanceof JsonNode base) || !base.isString()) {
+      return;
+    }
+    String resource = "models/" + base.asString() + ".json";
+    if (base.asString().contains("..") || ModelLoader.class.getClassLoader().getResource(resource) == null) {
+      throw new ModelDefinitionException(where + ": based_on names \"" + base.asString() + "\", which is not a built-in model");
+    }
+    JsonNode builtIn;
+    try (var in = ModelLoader.class.getClassLoader().getResourceAsStream(resource)) {
+      builtIn = JSON.readTree(in);
+    } catch (IOException | JacksonException e) {
+      throw new ModelDefinitionException(where + ": the built-in model " + base.asString() + " cannot be read: " + e.getMessage(), e);
+    }
+    for (String field : INHERITED) {
+      if (!definition.has(field) && builtIn.has(field)) {
+        definition.set(field, builtIn.get(field).deepCopy());
+      }
+    }
   }
 
   /** A definition's optional {@code defaults} object replaces the schema's default for those fields. */

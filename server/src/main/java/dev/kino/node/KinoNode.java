@@ -8,6 +8,8 @@ import dev.kino.engines.Engine;
 import dev.kino.engines.Engines;
 import dev.kino.engines.comfyui.ComfyUiEngine;
 import dev.kino.engines.sandbox.SandboxEngine;
+import dev.kino.engines.upstream.SeedApiEngine;
+import dev.kino.engines.upstream.UpstreamModel;
 import dev.kino.idempotency.IdempotencyKeys;
 import dev.kino.inputs.AddressPolicy;
 import dev.kino.inputs.HostResolver;
@@ -90,7 +92,7 @@ public final class KinoNode implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     DataDirLock lock = DataDirLock.acquire(settings.dataDir());
     try {
-      ModelCatalog catalog = ModelCatalog.load(settings.modelsDir());
+      ModelCatalog catalog = withCredentials(ModelCatalog.load(settings.modelsDir()), settings);
       AddressPolicy policy = addressPolicy(settings);
       if (settings.workers() > 0) {
         FfmpegCodecs.requireEncoders();
@@ -98,8 +100,9 @@ public final class KinoNode implements AutoCloseable {
       SqliteDatabase db = SqliteDatabase.open(settings.dataDir());
       LocalFileStore files = new LocalFileStore(settings.dataDir());
       Uploads uploads = new Uploads(db, files, clock, settings.uploadTtl());
-      InputFiles inputs = new InputFiles(new UrlFetcher(policy), uploads, settings.dataDir().resolve("cache").resolve("inputs"), clock);
-      Engines engines = engines(settings, catalog, inputs);
+      UrlFetcher fetcher = new UrlFetcher(policy);
+      InputFiles inputs = new InputFiles(fetcher, uploads, settings.dataDir().resolve("cache").resolve("inputs"), clock);
+      Engines engines = engines(settings, catalog, inputs, fetcher);
       requireEngines(catalog, engines);
       KeyStore keys = new KeyStore(db);
       ensureAdminKey(settings, keys, clock, out);
@@ -157,10 +160,33 @@ public final class KinoNode implements AutoCloseable {
     }
   }
 
-  /** The sandbox always; ComfyUI when servers are configured (its definitions are checked now). */
-  private static Engines engines(Settings settings, ModelCatalog catalog, InputFiles inputs) {
+  /**
+   * Models on an upstream provider are served only when the API key their definition names is set; the others
+   * are left out, with a line saying which variable would bring them in.
+   */
+  private static ModelCatalog withCredentials(ModelCatalog catalog, Settings settings) {
+    return catalog.retain(model -> {
+      ModelDefinition d = model.definition();
+      if (!d.engine().equals(RUNCOMFY) || UpstreamModel.from(d, settings.credentials()).isPresent()) {
+        return true;
+      }
+      LOG.info("model {} is not served: its engine {} needs the API key in {} ({})", d.id(), d.engine(), UpstreamModel.keyVariable(d), d.source());
+      return false;
+    });
+  }
+
+  private static final String RUNCOMFY = "runcomfy";
+
+  /** The sandbox always; ComfyUI when servers are configured (its definitions are checked now); upstreams in use. */
+  private static Engines engines(Settings settings, ModelCatalog catalog, InputFiles inputs, UrlFetcher fetcher) {
     Map<String, Engine> engines = new HashMap<>();
     engines.put("sandbox", new SandboxEngine(inputs));
+    List<UpstreamModel> upstream =
+        catalog.all().stream().map(Model::definition).filter(d -> d.engine().equals(RUNCOMFY))
+            .map(d -> UpstreamModel.from(d, settings.credentials()).orElseThrow()).toList();
+    if (!upstream.isEmpty()) {
+      engines.put(RUNCOMFY, new SeedApiEngine(upstream, fetcher));
+    }
     List<ModelDefinition> comfy = catalog.all().stream().map(Model::definition).filter(d -> d.engine().equals("comfyui")).toList();
     if (!settings.comfyuiServers().isEmpty()) {
       engines.put("comfyui", new ComfyUiEngine(settings.comfyuiServers(), comfy, inputs, COMFYUI_HEALTH_CHECKS));

@@ -83,13 +83,24 @@ final class JobRunner {
     Job job = claimed.job();
     Lease jobLease = claimed.lease();
     LOG.info("job {} ({}) started, attempt {}, on {}", job.id(), job.modelId(), job.attempt(), slot.name());
-    RunReport report = new RunReport(state -> {
-      if (!store.checkpoint(jobLease, state)) {
-        throw new InterruptedException("the job's lease was lost before its engine could record its state");
-      }
-    });
     Optional<Engine> engine = models.find(job.modelId()).flatMap(m -> engines.find(m.definition().engine()));
     RunFlags flags = new RunFlags(new AtomicBoolean(), new AtomicBoolean(), engine.map(Engine::cancelsRunningJobs).orElse(false));
+    RunReport report =
+        new RunReport(
+            new RunReport.JobWrites() {
+              @Override
+              public void checkpoint(ObjectNode state) throws InterruptedException {
+                if (!store.checkpoint(jobLease, state)) {
+                  throw new InterruptedException("the job's lease was lost before its engine could record its state");
+                }
+              }
+
+              @Override
+              public void cancelRefused() {
+                store.withdrawCancel(jobLease);
+                flags.cancelRequested().set(false);
+              }
+            });
     AtomicBoolean leaseLost = flags.leaseLost();
     Thread worker = Thread.currentThread();
     long heartbeatEvery = Math.min(HEARTBEAT_MILLIS, lease.toMillis() / 3);

@@ -24,21 +24,30 @@ final class RunReport implements Reporter {
   private final AtomicInteger accepted = new AtomicInteger();
   private final AtomicInteger dropped = new AtomicInteger();
   private Double sent;
-  private final Checkpoints checkpoints;
+  private final JobWrites job;
 
-  /** Where {@link #checkpoint} writes: the job's record, fenced by its lease. */
-  @FunctionalInterface
-  interface Checkpoints {
-    void record(ObjectNode state) throws InterruptedException;
+  /** What the report writes to the job's record at once rather than at the next heartbeat, fenced by its lease. */
+  interface JobWrites {
+    /** Throws when the lease was lost: the engine must stop. */
+    void checkpoint(ObjectNode state) throws InterruptedException;
+
+    /** The client's cancel request is withdrawn; the run goes on. */
+    void cancelRefused();
   }
 
-  RunReport(Checkpoints checkpoints) {
-    this.checkpoints = checkpoints;
+  RunReport(JobWrites job) {
+    this.job = job;
   }
 
   @Override
   public void checkpoint(ObjectNode state) throws InterruptedException {
-    checkpoints.record(state);
+    job.checkpoint(state);
+  }
+
+  @Override
+  public void cancelRefused(String why) {
+    log("cancel refused: " + why);
+    job.cancelRefused();
   }
 
   @Override

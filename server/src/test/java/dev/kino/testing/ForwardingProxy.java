@@ -29,6 +29,7 @@ public final class ForwardingProxy implements AutoCloseable {
   private final List<String> seen = new CopyOnWriteArrayList<>();
   private final AtomicInteger unavailable = new AtomicInteger();
   private final AtomicInteger dropAfterForwarding = new AtomicInteger();
+  private final AtomicInteger busySubmits = new AtomicInteger();
   private volatile boolean seedOnly;
 
   public ForwardingProxy(String target) {
@@ -59,6 +60,15 @@ public final class ForwardingProxy implements AutoCloseable {
     return this;
   }
 
+  /**
+   * The next n submits (POST /v1/models/...) are refused 429 with Retry-After: 1 and the seed platform's error
+   * body, as a provider at its account's concurrency limit answers.
+   */
+  public ForwardingProxy refuseSubmitsFor(int n) {
+    busySubmits.set(n);
+    return this;
+  }
+
   /** Behave like a server with only the seed routes: the events route does not exist. */
   public ForwardingProxy seedOnly() {
     seedOnly = true;
@@ -78,6 +88,12 @@ public final class ForwardingProxy implements AutoCloseable {
     if (unavailable.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       exchange.getResponseHeaders().add("Retry-After", "1");
       answer(exchange, 503, "text/plain", "upstream restarting".getBytes());
+      return;
+    }
+    if (exchange.getRequestMethod().equals("POST") && path.startsWith("/v1/models/") && busySubmits.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      exchange.getResponseHeaders().add("Retry-After", "1");
+      answer(exchange, 429, "application/json",
+          "{\"error_code\":429001,\"error_message\":\"too many concurrent requests for this account\",\"detail\":{\"reason\":\"concurrency_limit\"}}".getBytes());
       return;
     }
     if (seedOnly && path.contains("/events")) {

@@ -25,18 +25,23 @@ public final class KinoProcess implements AutoCloseable {
 
   /** Starts {@code kino serve} on the data dir and waits until it answers its health check. */
   public static KinoProcess serve(Path dataDir, int port, String... extra) {
-    return serve(true, dataDir, port, extra);
+    return serve(true, Map.of(), dataDir, port, extra);
+  }
+
+  /** As {@link #serve}, with more environment variables (an upstream provider's key, say). */
+  public static KinoProcess serveWith(Map<String, String> env, Path dataDir, int port, String... extra) {
+    return serve(true, env, dataDir, port, extra);
   }
 
   /** As {@link #serve}, without {@code KINO_ADMIN_KEY}, as a newcomer starts it. */
   public static KinoProcess serveWithoutAdminKey(Path dataDir, int port) {
-    return serve(false, dataDir, port, "--workers", "0");
+    return serve(false, Map.of(), dataDir, port, "--workers", "0");
   }
 
-  private static KinoProcess serve(boolean adminKey, Path dataDir, int port, String... extra) {
+  private static KinoProcess serve(boolean adminKey, Map<String, String> env, Path dataDir, int port, String... extra) {
     List<String> args = new ArrayList<>(List.of("serve", "--data-dir", dataDir.toString(), "--port", Integer.toString(port)));
     args.addAll(List.of(extra));
-    KinoProcess kino = start(args, "kino-serve-", adminKey);
+    KinoProcess kino = start(args, "kino-serve-", adminKey, env);
     Api api = new Api("http://127.0.0.1:" + port, null);
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
