@@ -170,7 +170,7 @@ public final class KinoNode implements AutoCloseable {
       if (!d.engine().equals(RUNCOMFY) || UpstreamModel.from(d, settings.credentials()).isPresent()) {
         return true;
       }
-      LOG.info("model {} is not served: its engine {} needs the API key in {} ({})", d.id(), d.engine(), UpstreamModel.keyVariable(d), d.source());
+      LOG.warn("model {} is not served: its engine {} needs the API key in {} ({})", d.id(), d.engine(), UpstreamModel.keyVariable(d), d.source());
       return false;
     });
   }

@@ -57,6 +57,22 @@ class SeedApiEngineEndToEndTest {
         .withCredentials(Credentials.of(Map.of(KEY_VARIABLE, TestServer.ADMIN_KEY))));
   }
 
+  /** A provider (a real Kino behind a proxy) and a Kino whose standard models run there. */
+  record Federation(TestServer upstream, ForwardingProxy provider, TestServer kino) implements AutoCloseable {
+    static Federation start(int upstreamWorkers, int kinoWorkers) {
+      TestServer upstream = TestServer.start(upstreamWorkers);
+      ForwardingProxy provider = new ForwardingProxy("http://127.0.0.1:" + upstream.port());
+      return new Federation(upstream, provider, kinoRoutedTo(provider, kinoWorkers));
+    }
+
+    @Override
+    public void close() {
+      kino.close();
+      provider.close();
+      upstream.close();
+    }
+  }
+
   static long submits(ForwardingProxy provider) {
     return provider.seen().stream().filter(line -> line.startsWith("POST /v1/models/")).count();
   }
@@ -78,9 +94,8 @@ class SeedApiEngineEndToEndTest {
 
   @Test
   void a_request_completes_upstream_and_its_video_is_kept_by_kino() throws Exception {
-    try (TestServer upstream = TestServer.start(1); ForwardingProxy provider = new ForwardingProxy("http://127.0.0.1:" + upstream.port());
-        TestServer kino = kinoRoutedTo(provider, 1)) {
-      Api api = kino.api();
+    try (Federation f = Federation.start(1, 1)) {
+      Api api = f.kino().api();
       String id = api.submitOk(T2V, "{\"prompt\": \"a lighthouse at dusk\", \"duration\": 3, \"seed\": 5}");
 
       api.awaitState(id, WAIT, "completed", "failed");
@@ -91,18 +106,17 @@ class SeedApiEngineEndToEndTest {
       assertThat(video).as("served by this Kino, not the provider's expiring URL").startsWith(api.base() + "/files/");
       assertThat(MediaProbe.probe(Api.downloadToFile(video)).durationSeconds()).isCloseTo(3.0, org.assertj.core.data.Offset.offset(0.1));
       String upstreamId = result.at("/metadata/engine/provider_request_id").asString();
-      assertThat(submits(provider)).isEqualTo(1);
-      assertThat(provider.seen()).anySatisfy(line -> assertThat(line).isEqualTo("POST /v1/models/" + T2V + " kino-" + id));
-      assertThat(upstream.api().result(upstreamId).body().at("/metadata/input/seed").asLong()).as("the seed went along").isEqualTo(5);
+      assertThat(submits(f.provider())).isEqualTo(1);
+      assertThat(f.provider().seen()).anySatisfy(line -> assertThat(line).isEqualTo("POST /v1/models/" + T2V + " kino-" + id));
+      assertThat(f.upstream().api().result(upstreamId).body().at("/metadata/input/seed").asLong()).as("the seed went along").isEqualTo(5);
       assertThat(api.get("/v1/models/" + T2V).body().path("engine").asString()).isEqualTo("runcomfy");
     }
   }
 
   @Test
   void a_failure_at_the_provider_fails_the_request_with_the_providers_message() {
-    try (Images images = Images.serve(); TestServer upstream = TestServer.start(1);
-        ForwardingProxy provider = new ForwardingProxy("http://127.0.0.1:" + upstream.port()); TestServer kino = kinoRoutedTo(provider, 1)) {
-      Api api = kino.api();
+    try (Images images = Images.serve(); Federation f = Federation.start(1, 1)) {
+      Api api = f.kino().api();
       String missing = images.put("/present.png", Images.encode(Images.quadrants(64, 64), "png")).replace("present", "missing");
       String id = api.submitOk(I2V, "{\"prompt\": \"p\", \"start_image_url\": \"" + missing + "\"}");
 
@@ -116,9 +130,9 @@ class SeedApiEngineEndToEndTest {
 
   @Test
   void a_provider_at_its_concurrency_limit_is_asked_again_and_the_request_completes() {
-    try (TestServer upstream = TestServer.start(1); ForwardingProxy provider = new ForwardingProxy("http://127.0.0.1:" + upstream.port()).refuseSubmitsFor(2);
-        TestServer kino = kinoRoutedTo(provider, 1)) {
-      Api api = kino.api();
+    try (Federation f = Federation.start(1, 1)) {
+      f.provider().refuseSubmitsFor(2);
+      Api api = f.kino().api();
       String id = api.submitOk(T2V, "{\"prompt\": \"p\", \"duration\": 3}");
 
       api.awaitState(id, WAIT, "completed", "failed");
@@ -126,26 +140,25 @@ class SeedApiEngineEndToEndTest {
       JsonNode status = api.status(id).body();
       assertThat(status.path("status").asString()).as(status.toString()).isEqualTo("completed");
       assertThat(status.path("logs").toString()).contains("the provider is busy (too many concurrent requests for this account)");
-      assertThat(submits(provider)).as("two refused, one taken").isEqualTo(3);
-      assertThat(upstream.api().get("/v1/requests").body().path("requests").size()).as("one task at the provider").isEqualTo(1);
+      assertThat(submits(f.provider())).as("two refused, one taken").isEqualTo(3);
+      assertThat(f.upstream().api().get("/v1/requests").body().path("requests").size()).as("one task at the provider").isEqualTo(1);
     }
   }
 
   @Test
   void a_provider_restarting_mid_job_is_waited_for() {
-    try (TestServer upstream = TestServer.start(1); ForwardingProxy provider = new ForwardingProxy("http://127.0.0.1:" + upstream.port());
-        TestServer kino = kinoRoutedTo(provider, 1)) {
-      Api api = kino.api();
+    try (Federation f = Federation.start(1, 1)) {
+      Api api = f.kino().api();
       String id = api.submitOk(T2V, "{\"prompt\": \"p\", \"duration\": 15}");
       String upstreamId = await().atMost(WAIT).until(() -> api.status(id).body().path("logs").toString(), logs -> logs.contains("request "))
           .replaceAll("(?s).*request ([0-9a-f-]{36}).*", "$1");
-      await().atMost(WAIT).until(() -> upstream.api().status(upstreamId).text("status").equals("in_progress"));
+      await().atMost(WAIT).until(() -> f.upstream().api().status(upstreamId).text("status").equals("in_progress"));
 
-      upstream.restart();
+      f.upstream().restart();
 
       api.awaitState(id, WAIT, "completed", "failed");
       assertThat(api.status(id).text("status")).isEqualTo("completed");
-      assertThat(submits(provider)).isEqualTo(1);
+      assertThat(submits(f.provider())).isEqualTo(1);
     }
   }
 
@@ -176,21 +189,19 @@ class SeedApiEngineEndToEndTest {
 
   @Test
   void a_queued_request_is_cancelled_without_reaching_the_provider() {
-    try (TestServer upstream = TestServer.start(1); ForwardingProxy provider = new ForwardingProxy("http://127.0.0.1:" + upstream.port());
-        TestServer kino = kinoRoutedTo(provider, 0)) {
-      Api api = kino.api();
+    try (Federation f = Federation.start(1, 0)) {
+      Api api = f.kino().api();
       String id = api.submitOk(T2V, "{\"prompt\": \"p\"}");
 
       assertThat(api.cancel(id).text("outcome")).isEqualTo("cancelled");
-      assertThat(provider.seen()).isEmpty();
+      assertThat(f.provider().seen()).isEmpty();
     }
   }
 
   @Test
   void a_running_request_still_queued_at_the_provider_is_cancelled_there() {
-    try (TestServer upstream = TestServer.start(0); ForwardingProxy provider = new ForwardingProxy("http://127.0.0.1:" + upstream.port());
-        TestServer kino = kinoRoutedTo(provider, 1)) {
-      Api api = kino.api();
+    try (Federation f = Federation.start(0, 1)) {
+      Api api = f.kino().api();
       String id = api.submitOk(T2V, "{\"prompt\": \"p\"}");
       await().atMost(WAIT).until(() -> api.status(id).body().path("logs").toString().contains("queue position"));
 
@@ -198,19 +209,18 @@ class SeedApiEngineEndToEndTest {
 
       assertThat(cancel.text("outcome")).isEqualTo("cancelled");
       assertThat(api.status(id).text("status")).isEqualTo("cancelled");
-      assertThat(provider.seen()).anySatisfy(line -> assertThat(line).endsWith("/cancel"));
-      JsonNode upstreamList = upstream.api().get("/v1/requests").body().path("requests");
+      assertThat(f.provider().seen()).anySatisfy(line -> assertThat(line).endsWith("/cancel"));
+      JsonNode upstreamList = f.upstream().api().get("/v1/requests").body().path("requests");
       assertThat(upstreamList.get(0).path("status").asString()).isEqualTo("cancelled");
     }
   }
 
   @Test
   void a_request_the_provider_is_already_running_is_not_cancellable_and_completes() {
-    try (TestServer upstream = TestServer.start(1); ForwardingProxy provider = new ForwardingProxy("http://127.0.0.1:" + upstream.port());
-        TestServer kino = kinoRoutedTo(provider, 1)) {
-      Api api = kino.api();
+    try (Federation f = Federation.start(1, 1)) {
+      Api api = f.kino().api();
       String id = api.submitOk(T2V, "{\"prompt\": \"p\", \"duration\": 15}");
-      await().atMost(WAIT).until(() -> upstream.api().get("/v1/requests?status=in_progress").body().path("requests").size() == 1);
+      await().atMost(WAIT).until(() -> f.upstream().api().get("/v1/requests?status=in_progress").body().path("requests").size() == 1);
 
       long asked = System.nanoTime();
       Api.Answer cancel = api.cancel(id);
