@@ -151,13 +151,7 @@ public final class SqliteJobStore implements JobStore {
 
   @Override
   public long queuePosition(Job job) {
-    return db.reads()
-        .withHandle(
-            h ->
-                h.createQuery("SELECT count(*) FROM jobs WHERE status = 'in_queue' AND seq < ?")
-                    .bind(0, job.seq())
-                    .mapTo(Long.class)
-                    .one());
+    return scalar(Long.class, "SELECT count(*) FROM jobs WHERE status = 'in_queue' AND seq < ?", job.seq());
   }
 
   @Override
@@ -167,17 +161,7 @@ public final class SqliteJobStore implements JobStore {
     String among = scope.isEmpty() ? "" : " AND model_id IN (" + String.join(", ", Collections.nCopies(scope.size(), "?")) + ")";
     // A read first: a wake-up reaches every idle worker of every engine, and most find nothing for them; they
     // should not queue for the one writer connection ahead of the worker that will claim the job.
-    boolean anyQueued =
-        db.reads()
-            .withHandle(
-                h -> {
-                  var query = h.createQuery("SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'in_queue'" + among + ")");
-                  for (int i = 0; i < scope.size(); i++) {
-                    query.bind(i, scope.get(i));
-                  }
-                  return query.mapTo(Boolean.class).one();
-                });
-    if (!anyQueued) {
+    if (!scalar(Boolean.class, "SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'in_queue'" + among + ")", scope.toArray())) {
       return Optional.empty();
     }
     Optional<ClaimedJob> claimed =
@@ -274,15 +258,7 @@ public final class SqliteJobStore implements JobStore {
 
   @Override
   public boolean isCancelRequested(Lease lease) {
-    return db.reads()
-        .withHandle(
-            h ->
-                h.createQuery("SELECT count(*) FROM jobs WHERE id = ? AND lease_token = ? AND cancel_requested_at IS NOT NULL")
-                    .bind(0, lease.jobId())
-                    .bind(1, lease.token())
-                    .mapTo(Integer.class)
-                    .one())
-        > 0;
+    return scalar(Boolean.class, "SELECT EXISTS (SELECT 1 FROM jobs WHERE id = ? AND lease_token = ? AND cancel_requested_at IS NOT NULL)", lease.jobId(), lease.token());
   }
 
   @Override
@@ -359,6 +335,19 @@ public final class SqliteJobStore implements JobStore {
    * Runs one state-changing UPDATE and appends a status event for every job it changed, in one transaction;
    * tells the hub after the commit. Returns how many jobs changed.
    */
+  /** One value read on a reader connection. */
+  private <T> T scalar(Class<T> type, String sql, Object... args) {
+    return db.reads()
+        .withHandle(
+            h -> {
+              var query = h.createQuery(sql);
+              for (int i = 0; i < args.length; i++) {
+                query.bind(i, args[i]);
+              }
+              return query.mapTo(type).one();
+            });
+  }
+
   /** One UPDATE that appends no event; how many rows it changed. */
   private int update(String sql, Object... args) {
     return db.writes()
