@@ -137,7 +137,7 @@ public final class KinoNode implements AutoCloseable {
       workers.start();
       LOG.info(
           "Kino is listening on http://{}:{} (data dir {}, {} models, {} workers)",
-          settings.host(), api.port(), settings.dataDir(), catalog.all().size(), settings.workers());
+          settings.host(), api.port(), settings.dataDir(), catalog.all().size(), workers.size());
       return new KinoNode(lock, db, workers, engines, api, inputs, housekeeping, webhooks, hub);
     } catch (MediaException e) {
       lock.close();

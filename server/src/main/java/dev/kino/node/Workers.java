@@ -7,6 +7,7 @@ import dev.kino.jobs.JobStore;
 import dev.kino.models.Model;
 import dev.kino.models.ModelCatalog;
 import dev.kino.storage.FileStore;
+import dev.kino.workers.LeaseReaper;
 import dev.kino.workers.Wakeup;
 import dev.kino.workers.WorkerPool;
 import java.nio.file.Path;
@@ -24,8 +25,10 @@ import java.util.TreeSet;
  */
 final class Workers implements AutoCloseable {
   private final List<WorkerPool> pools = new ArrayList<>();
+  private final LeaseReaper reaper;
 
   Workers(JobStore store, ModelCatalog catalog, Engines engines, FileStore files, Path workRoot, Wakeup wakeup, Clock clock, Settings settings, String nodeId) {
+    reaper = new LeaseReaper(store, wakeup, clock, settings.lease());
     if (settings.workers() == 0) {
       return; // accept and queue only
     }
@@ -41,11 +44,18 @@ final class Workers implements AutoCloseable {
   }
 
   void start() {
+    reaper.start();
     pools.forEach(WorkerPool::start);
+  }
+
+  /** How many jobs this node runs at once, all pools together. */
+  int size() {
+    return pools.stream().mapToInt(WorkerPool::size).sum();
   }
 
   @Override
   public void close() {
     pools.forEach(WorkerPool::close);
+    reaper.close();
   }
 }

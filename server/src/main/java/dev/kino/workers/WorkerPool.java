@@ -15,14 +15,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * This node's workers: each claims the oldest queued job, runs it and records the outcome, then claims again;
- * idle workers sleep until a {@link Wakeup} or the next poll. A reaper returns jobs whose lease expired to the
- * queue. A pool serves the models of one engine ({@code scope}); when the engine has {@link Slots} (servers),
+ * idle workers sleep until a {@link Wakeup} or the next poll. Jobs whose lease expired are the
+ * {@link LeaseReaper}'s. A pool serves the models of one engine ({@code scope}); when the engine has {@link Slots} (servers),
  * a worker holds a free one before it claims a job.
  */
 public final class WorkerPool implements AutoCloseable {
@@ -71,9 +70,12 @@ public final class WorkerPool implements AutoCloseable {
     this.runner = new JobRunner(store, models, engines, files, workRoot, clock, lease, scheduler, () -> running);
   }
 
+  /** How many jobs this pool runs at once. */
+  public int size() {
+    return size;
+  }
+
   public void start() {
-    long reapEvery = Math.max(250, lease.toMillis() / 4);
-    scheduler.scheduleWithFixedDelay(this::reap, reapEvery, reapEvery, TimeUnit.MILLISECONDS);
     for (int i = 0; i < size; i++) {
       String workerId = nodeId + "/" + name + "-" + i;
       Thread thread = Thread.ofPlatform().name("kino-" + name + "-" + i).start(() -> loop(workerId));
@@ -110,18 +112,6 @@ public final class WorkerPool implements AutoCloseable {
         LOG.error("worker {} could not claim or record a job; retrying in a second", workerId, e);
         sleepQuietly();
       }
-    }
-  }
-
-  private void reap() {
-    try {
-      int reaped = store.reapExpired(clock.instant());
-      if (reaped > 0) {
-        LOG.warn("{} job(s) had an expired lease and went back to the queue (or failed on their last attempt)", reaped);
-        wakeup.signal();
-      }
-    } catch (RuntimeException e) {
-      LOG.error("lease reaper failed; it runs again shortly", e);
     }
   }
 
