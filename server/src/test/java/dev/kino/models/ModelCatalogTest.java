@@ -56,6 +56,36 @@ class ModelCatalogTest {
   }
 
   @Test
+  void a_definition_based_on_a_built_in_model_takes_its_schemas_and_keeps_what_it_says_itself() throws Exception {
+    Path dir = Files.createTempDirectory("kino-models-");
+    Files.createDirectories(dir.resolve("acme"));
+    Files.writeString(dir.resolve("acme/pro-elsewhere.json"), """
+        {"id": "acme/pro-elsewhere", "based_on": "kling/kling-3.0/pro/text-to-video", "title": "Pro, elsewhere",
+         "engine": {"type": "sandbox", "settings": {"tier": "pro"}}}""");
+
+    ModelDefinition d = ModelCatalog.load(Optional.of(dir)).find("acme/pro-elsewhere").orElseThrow().definition();
+
+    ModelDefinition pro = ModelCatalog.load(Optional.empty()).find("kling/kling-3.0/pro/text-to-video").orElseThrow().definition();
+    assertThat(d.title()).isEqualTo("Pro, elsewhere");
+    assertThat(d.description()).isEqualTo(pro.description());
+    assertThat(d.inputSchema()).isEqualTo(pro.inputSchema());
+    assertThat(d.outputSchema()).isEqualTo(pro.outputSchema());
+  }
+
+  @Test
+  void a_definition_based_on_a_model_that_is_not_built_in_stops_start_up_naming_its_file() throws Exception {
+    Path dir = Files.createTempDirectory("kino-models-");
+    Files.createDirectories(dir.resolve("acme"));
+    Files.writeString(dir.resolve("acme/typo.json"), """
+        {"id": "acme/typo", "based_on": "kling/kling-3.0/pro/text-to-vidoe", "engine": {"type": "sandbox"}}""");
+
+    assertThatThrownBy(() -> ModelCatalog.load(Optional.of(dir)))
+        .isInstanceOf(ModelDefinitionException.class)
+        .hasMessageContaining("acme/typo.json")
+        .hasMessageContaining("based_on names \"kling/kling-3.0/pro/text-to-vidoe\", which is not a built-in model");
+  }
+
+  @Test
   void an_operator_definition_adds_a_model_and_its_defaults_override_the_schema() throws Exception {
     Path dir = Files.createTempDirectory("kino-models-");
     write(dir, "acme/tiny-video", """
