@@ -118,8 +118,8 @@ public final class SeedApiEngine implements Engine, AutoCloseable {
           }
           case "failed" -> {
             JsonNode error = client.result(model, requestId).path("error");
-            throw new EngineException("provider_failed", "the provider failed the request: "
-                + error.path("message").asString(error.path("code").asString("no reason given")));
+            String why = error.isString() ? error.asString() : error.path("message").asString(error.path("code").asString("no reason given"));
+            throw new EngineException("provider_failed", "the provider failed the request: " + why);
           }
           case "cancelled" -> throw new EngineException("provider_cancelled", "the request was cancelled at the provider");
           case "in_queue" -> {
