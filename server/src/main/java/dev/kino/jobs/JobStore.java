@@ -78,6 +78,12 @@ public interface JobStore {
 
   boolean fail(Lease lease, JobError error, Instant now, LastReport last);
 
+  /**
+   * Gives a job back to the queue without counting the attempt, to be claimed no sooner than {@code until} (its
+   * provider was at its limit).
+   */
+  boolean snooze(Lease lease, Instant until, Instant now, LastReport last);
+
   /** Gives a job back to the queue without counting the attempt (orderly shutdown). */
   boolean release(Lease lease, Instant now, LastReport last);
 

@@ -159,9 +159,10 @@ public final class SqliteJobStore implements JobStore {
     String token = UUID.randomUUID().toString();
     List<String> scope = List.copyOf(modelIds);
     String among = scope.isEmpty() ? "" : " AND model_id IN (" + String.join(", ", Collections.nCopies(scope.size(), "?")) + ")";
+    String due = " AND (run_after IS NULL OR run_after <= " + now.toEpochMilli() + ")"; // a number, never text
     // A read first: a wake-up reaches every idle worker of every engine, and most find nothing for them; they
     // should not queue for the one writer connection ahead of the worker that will claim the job.
-    if (!scalar(Boolean.class, "SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'in_queue'" + among + ")", scope.toArray())) {
+    if (!scalar(Boolean.class, "SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'in_queue'" + among + due + ")", scope.toArray())) {
       return Optional.empty();
     }
     Optional<ClaimedJob> claimed =
@@ -173,8 +174,8 @@ public final class SqliteJobStore implements JobStore {
                   var query =
                       h.createQuery(
                               "UPDATE jobs SET status = 'in_progress', attempt = attempt + 1, lease_token = ?,"
-                                  + " lease_owner = ?, lease_expires_at = ?, started_at = max(?, created_at), progress = NULL"
-                                  + " WHERE seq = (SELECT seq FROM jobs WHERE status = 'in_queue'" + among + " ORDER BY seq LIMIT 1)"
+                                  + " lease_owner = ?, lease_expires_at = ?, started_at = max(?, created_at), progress = NULL, run_after = NULL"
+                                  + " WHERE seq = (SELECT seq FROM jobs WHERE status = 'in_queue'" + among + due + " ORDER BY seq LIMIT 1)"
                                   + " RETURNING "
                                   + COLUMNS)
                           .bind(0, token)
@@ -281,6 +282,12 @@ public final class SqliteJobStore implements JobStore {
   @Override
   public boolean fail(Lease lease, JobError error, Instant now, LastReport last) {
     return endRun(lease, last, now, "status = 'failed', error = ?, finished_at = ?", JSON.writeValueAsString(error), now.toEpochMilli());
+  }
+
+  @Override
+  public boolean snooze(Lease lease, Instant until, Instant now, LastReport last) {
+    return endRun(
+        lease, last, now, "status = 'in_queue', attempt = attempt - 1, progress = NULL, started_at = NULL, run_after = ?", until.toEpochMilli());
   }
 
   @Override

@@ -152,7 +152,11 @@ final class JobRunner {
               flags.cancelRequested()::get);
       return new Outcome.Succeeded(engine.run(task, progress));
     } catch (EngineException e) {
-      return e.isRetryable() ? new Outcome.Retry(new JobError(e.code(), e.getMessage())) : new Outcome.Failed(new JobError(e.code(), e.getMessage()));
+      JobError error = new JobError(e.code(), e.getMessage());
+      if (e.retryAfter().isPresent()) {
+        return new Outcome.Snoozed(error, clock.instant().plus(e.retryAfter().get()));
+      }
+      return e.isRetryable() ? new Outcome.Retry(error) : new Outcome.Failed(error);
     } catch (InterruptedException e) {
       return flags.cancelRequested().get() ? new Outcome.Cancelled() : new Outcome.Interrupted();
     } catch (RuntimeException | Error e) {
@@ -177,6 +181,10 @@ final class JobRunner {
           case Outcome.Retry r -> {
             LOG.warn("job {}: {} ({}); back to the queue for another attempt", job.id(), r.error().code(), r.error().message());
             yield store.retry(jobLease, r.error(), clock.instant(), last);
+          }
+          case Outcome.Snoozed z -> {
+            LOG.info("job {}: {} ({}); back to the queue until {}", job.id(), z.reason().code(), z.reason().message(), z.until());
+            yield store.snooze(jobLease, z.until(), clock.instant(), last);
           }
           case Outcome.Cancelled c -> {
             LOG.info("job {} cancelled while running", job.id());

@@ -176,6 +176,22 @@ class SqliteJobStoreTest {
   }
 
   @Test
+  void a_snoozed_job_waits_in_the_queue_until_its_time_and_keeps_its_attempts() {
+    Job job = submit("p");
+    ClaimedJob first = claim();
+
+    assertThat(store.snooze(first.lease(), T0.plusSeconds(10), T0.plusSeconds(1), new LastReport(null, List.of("provider busy")))).isTrue();
+
+    Job queued = store.find(job.id()).orElseThrow();
+    assertThat(queued.state()).isEqualTo(JobState.IN_QUEUE);
+    assertThat(queued.attempt()).as("a snooze uses no attempt").isZero();
+    assertThat(store.claim("w", T0.plusSeconds(9), LEASE, Set.of())).as("not before its time").isEmpty();
+    ClaimedJob again = store.claim("w", T0.plusSeconds(10), LEASE, Set.of()).orElseThrow();
+    assertThat(again.job().attempt()).isEqualTo(1);
+    assertThat(store.snooze(first.lease(), T0.plusSeconds(20), T0.plusSeconds(11), LastReport.NONE)).as("the old lease is gone").isFalse();
+  }
+
+  @Test
   void every_change_is_an_event_in_commit_order_and_a_stale_worker_adds_none() {
     Job job = submit("p");
     ClaimedJob stale = claim();

@@ -24,7 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
  * the job id), record the provider's request id in the job, poll its status (queue position and progress become
  * log lines and progress), then keep the outputs in Kino's storage. A job claimed again after a crash polls the
  * request it recorded instead of paying for a second run. At most {@code concurrency} jobs run at once; a 429
- * waits as the provider asks; an unreachable provider is waited for, then the job goes back to the queue.
+ * on submit puts the job back in the queue for as long as the provider asks (on a poll, the poll waits); an
+ * unreachable provider is waited for, then the job goes back to the queue.
  */
 public final class SeedApiEngine implements Engine, AutoCloseable {
   private static final Duration FIRST_POLL = Duration.ofMillis(200);
@@ -92,7 +93,9 @@ public final class SeedApiEngine implements Engine, AutoCloseable {
       } catch (SeedApiClient.Refused e) {
         throw new EngineException("provider_refused", "the provider refused the request (" + e.status + "): " + e.getMessage());
       } catch (SeedApiClient.Busy e) {
-        retries.busy(e);
+        // Nothing was started: the job waits in Kino's queue, not in a worker, and keeps its attempts.
+        reporter.log("the provider is busy (" + e.getMessage() + "); back in the queue for " + e.retryAfter.toSeconds() + " s");
+        throw EngineException.later("provider_busy", "the provider is at its limit: " + e.getMessage(), e.retryAfter);
       } catch (IOException e) {
         retries.unreachable(e);
       }

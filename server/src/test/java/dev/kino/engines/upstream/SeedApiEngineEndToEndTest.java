@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.kino.config.Credentials;
 import dev.kino.media.MediaProbe;
 import dev.kino.testing.Api;
+import dev.kino.testing.EventStream;
 import dev.kino.testing.ForwardingProxy;
 import dev.kino.testing.Images;
 import dev.kino.testing.KinoProcess;
@@ -15,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -139,7 +141,14 @@ class SeedApiEngineEndToEndTest {
 
       JsonNode status = api.status(id).body();
       assertThat(status.path("status").asString()).as(status.toString()).isEqualTo("completed");
-      assertThat(status.path("logs").toString()).contains("the provider is busy (too many concurrent requests for this account)");
+      assertThat(status.path("logs").toString()).contains("the provider is busy (too many concurrent requests for this account); back in the queue");
+      assertThat(status.path("attempt").asInt()).as("waiting for the provider used no attempt").isEqualTo(1);
+      List<String> statuses;
+      try (EventStream events = EventStream.open(status.path("events_url").asString(), api.key(), null)) {
+        statuses = events.readToEnd().stream().filter(e -> e.type().equals("status")).map(EventStream.Event::status).toList();
+      }
+      assertThat(statuses).as("back in Kino's queue while the provider was busy")
+          .containsExactly("in_queue", "in_progress", "in_queue", "in_progress", "in_queue", "in_progress", "completed");
       assertThat(submits(f.provider())).as("two refused, one taken").isEqualTo(3);
       assertThat(f.upstream().api().get("/v1/requests").body().path("requests").size()).as("one task at the provider").isEqualTo(1);
     }
