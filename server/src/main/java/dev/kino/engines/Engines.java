@@ -1,5 +1,6 @@
 package dev.kino.engines;
 
+import dev.kino.models.ModelDefinition;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -14,6 +15,11 @@ public final class Engines implements AutoCloseable {
 
   public Optional<Engine> find(String name) {
     return Optional.ofNullable(byName.get(name));
+  }
+
+  /** The engine a model's definition names, if this node has it. */
+  public Optional<Engine> serving(ModelDefinition definition) {
+    return find(definition.engine());
   }
 
   public Set<String> names() {

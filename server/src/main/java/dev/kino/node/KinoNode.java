@@ -127,7 +127,7 @@ public final class KinoNode implements AutoCloseable {
       ApiServer.Parts parts =
           new ApiServer.Parts(
               catalog, store, hub, keys, files, signer, inputs, uploads, idempotency, webhookStore, webhookSigner,
-              modelId -> catalog.find(modelId).flatMap(m -> engines.find(m.definition().engine())).map(Engine::cancelsRunningJobs).orElse(false),
+              modelId -> catalog.find(modelId).flatMap(m -> engines.serving(m.definition())).map(Engine::cancelsRunningJobs).orElse(false),
               wakeup::signal);
       ApiServer api = new ApiServer(settings, parts, clock).start();
       Housekeeping housekeeping =

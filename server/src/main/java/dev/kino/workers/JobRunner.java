@@ -83,7 +83,8 @@ final class JobRunner {
     Job job = claimed.job();
     Lease jobLease = claimed.lease();
     LOG.info("job {} ({}) started, attempt {}, on {}", job.id(), job.modelId(), job.attempt(), slot.name());
-    Optional<Engine> engine = models.find(job.modelId()).flatMap(m -> engines.find(m.definition().engine()));
+    Optional<Model> model = models.find(job.modelId());
+    Optional<Engine> engine = model.flatMap(m -> engines.serving(m.definition()));
     RunFlags flags = new RunFlags(new AtomicBoolean(), new AtomicBoolean(), engine.map(Engine::cancelsRunningJobs).orElse(false));
     RunReport report =
         new RunReport(
@@ -111,7 +112,7 @@ final class JobRunner {
     Outcome outcome;
     try {
       workDir = Files.createDirectories(workRoot.resolve(job.id() + "-" + job.attempt()));
-      outcome = execute(job, workDir, report, slot, flags);
+      outcome = execute(job, model, engine, workDir, report, slot, flags);
     } catch (IOException e) {
       outcome = new Outcome.Failed(new JobError("internal_error", "could not prepare the job's work directory: " + e.getMessage()));
     } finally {
@@ -138,14 +139,13 @@ final class JobRunner {
   }
 
   /** The one catch-all: whatever the engine throws ends as an outcome, never as a job stuck in progress. */
-  private Outcome execute(Job job, Path workDir, Reporter progress, Slots.Slot slot, RunFlags flags) {
+  private Outcome execute(
+      Job job, Optional<Model> served, Optional<Engine> engineFound, Path workDir, Reporter progress, Slots.Slot slot, RunFlags flags) {
     try {
       Model model =
-          models.find(job.modelId())
-              .orElseThrow(() -> new EngineException("model_unavailable", "the model " + job.modelId() + " is no longer served by this node"));
+          served.orElseThrow(() -> new EngineException("model_unavailable", "the model " + job.modelId() + " is no longer served by this node"));
       Engine engine =
-          engines.find(model.definition().engine())
-              .orElseThrow(() -> new EngineException("engine_unavailable", "the engine " + model.definition().engine() + " is not available on this node"));
+          engineFound.orElseThrow(() -> new EngineException("engine_unavailable", "the engine " + model.definition().engine() + " is not available on this node"));
       EngineTask task =
           new EngineTask(
               job.id(), job.modelId(), job.input(), model.definition().engineSettings(), job.attempt(), workDir, job.engineState(), slot,

@@ -81,9 +81,9 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
     ComfyPool.Hold hold = (ComfyPool.Hold) task.slot();
     // First take the server an earlier attempt used (a local decision, before any other job can start a prompt
     // there), then see whether its prompt is still there.
-    Optional<ComfyPool.Server> earlierServer = task.state().flatMap(s -> pool.find(s.path("server").asString(""))).filter(pool::looksHealthy);
-    boolean held = earlierServer.map(hold::moveTo).orElse(false);
-    Optional<Earlier> earlier = task.state().flatMap(this::earlierRun);
+    Optional<ComfyPool.Server> earlierServer = task.state().flatMap(s -> pool.find(s.path("server").asString("")));
+    boolean held = earlierServer.filter(pool::looksHealthy).map(hold::moveTo).orElse(false);
+    Optional<Earlier> earlier = earlierServer.flatMap(s -> earlierRun(s, task.state().orElseThrow()));
     if (earlier.isPresent() && !held) {
       reporter.log("the ComfyUI server " + earlier.get().server().client.url() + " is running another job too; following this job's prompt there anyway");
     }
@@ -133,10 +133,10 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
 
   private record Earlier(ComfyPool.Server server, String promptId, String clientId) {}
 
-  /** The prompt an earlier attempt started, if its server is one of ours and still answers. */
-  private Optional<Earlier> earlierRun(ObjectNode state) {
+  /** The prompt an earlier attempt started on {@code server}, if the server still answers and knows it. */
+  private Optional<Earlier> earlierRun(ComfyPool.Server server, ObjectNode state) {
     String promptId = state.path("prompt_id").asString("");
-    return pool.find(state.path("server").asString(""))
+    return Optional.of(server)
         .filter(s -> !promptId.isEmpty() && s.client.healthy(Duration.ofSeconds(5)))
         .filter(s -> {
           try {
