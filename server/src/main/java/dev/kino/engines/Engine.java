@@ -1,5 +1,7 @@
 package dev.kino.engines;
 
+import dev.kino.models.InputRule;
+import dev.kino.models.ModelDefinition;
 import java.util.Optional;
 
 /**
@@ -28,5 +30,13 @@ public interface Engine {
    */
   default boolean cancelsRunningJobs() {
     return false;
+  }
+
+  /**
+   * What this engine cannot take of a model's input although the model's schema allows it (a provider's lower
+   * limit), checked at submit. Empty: everything the schema accepts.
+   */
+  default Optional<InputRule> inputRule(ModelDefinition model) {
+    return Optional.empty();
   }
 }

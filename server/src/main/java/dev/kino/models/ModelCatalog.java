@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,13 @@ public final class ModelCatalog {
       }
     });
     return new ModelCatalog(Collections.unmodifiableMap(kept));
+  }
+
+  /** This catalog with each model also checked by its engine's rule, where {@code rules} gives one. */
+  public ModelCatalog withEngineRules(Function<ModelDefinition, Optional<InputRule>> rules) {
+    Map<String, Model> ruled = new LinkedHashMap<>();
+    models.forEach((id, model) -> ruled.put(id, rules.apply(model.definition()).map(model::withEngineRule).orElse(model)));
+    return new ModelCatalog(Collections.unmodifiableMap(ruled));
   }
 
   public Optional<Model> find(String id) {

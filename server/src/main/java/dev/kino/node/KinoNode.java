@@ -8,8 +8,7 @@ import dev.kino.engines.Engine;
 import dev.kino.engines.Engines;
 import dev.kino.engines.comfyui.ComfyUiEngine;
 import dev.kino.engines.sandbox.SandboxEngine;
-import dev.kino.engines.upstream.SeedApiEngine;
-import dev.kino.engines.upstream.UpstreamModel;
+import dev.kino.engines.upstream.Upstreams;
 import dev.kino.idempotency.IdempotencyKeys;
 import dev.kino.inputs.AddressPolicy;
 import dev.kino.inputs.HostResolver;
@@ -44,6 +43,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -92,7 +92,7 @@ public final class KinoNode implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     DataDirLock lock = DataDirLock.acquire(settings.dataDir());
     try {
-      ModelCatalog catalog = withCredentials(ModelCatalog.load(settings.modelsDir()), settings);
+      ModelCatalog loaded = withCredentials(ModelCatalog.load(settings.modelsDir()), settings);
       AddressPolicy policy = addressPolicy(settings);
       if (settings.workers() > 0) {
         FfmpegCodecs.requireEncoders();
@@ -102,8 +102,9 @@ public final class KinoNode implements AutoCloseable {
       Uploads uploads = new Uploads(db, files, clock, settings.uploadTtl());
       UrlFetcher fetcher = new UrlFetcher(policy);
       InputFiles inputs = new InputFiles(fetcher, uploads, settings.dataDir().resolve("cache").resolve("inputs"), clock);
-      Engines engines = engines(settings, catalog, inputs, fetcher);
-      requireEngines(catalog, engines);
+      Engines engines = engines(settings, loaded, inputs, fetcher);
+      requireEngines(loaded, engines);
+      ModelCatalog catalog = loaded.withEngineRules(d -> engines.serving(d).flatMap(engine -> engine.inputRule(d)));
       KeyStore keys = new KeyStore(db);
       ensureAdminKey(settings, keys, clock, out);
       EventHub hub = new EventHub();
@@ -167,26 +168,18 @@ public final class KinoNode implements AutoCloseable {
   private static ModelCatalog withCredentials(ModelCatalog catalog, Settings settings) {
     return catalog.retain(model -> {
       ModelDefinition d = model.definition();
-      if (!d.engine().equals(RUNCOMFY) || UpstreamModel.from(d, settings.credentials()).isPresent()) {
-        return true;
-      }
-      LOG.warn("model {} is not served: its engine {} needs the API key in {} ({})", d.id(), d.engine(), UpstreamModel.keyVariable(d), d.source());
-      return false;
+      Optional<List<String>> missing = Upstreams.missingKeys(d, settings.credentials());
+      missing.ifPresent(variables -> LOG.warn(
+          "model {} is not served: its engine {} needs its keys in {} ({})", d.id(), d.engine(), String.join(" and ", variables), d.source()));
+      return missing.isEmpty();
     });
   }
-
-  private static final String RUNCOMFY = "runcomfy";
 
   /** The sandbox always; ComfyUI when servers are configured (its definitions are checked now); upstreams in use. */
   private static Engines engines(Settings settings, ModelCatalog catalog, InputFiles inputs, UrlFetcher fetcher) {
     Map<String, Engine> engines = new HashMap<>();
     engines.put("sandbox", new SandboxEngine(inputs));
-    List<UpstreamModel> upstream =
-        catalog.all().stream().map(Model::definition).filter(d -> d.engine().equals(RUNCOMFY))
-            .map(d -> UpstreamModel.from(d, settings.credentials()).orElseThrow()).toList();
-    if (!upstream.isEmpty()) {
-      engines.put(RUNCOMFY, new SeedApiEngine(upstream, fetcher));
-    }
+    engines.putAll(Upstreams.engines(catalog.all().stream().map(Model::definition).toList(), settings.credentials(), fetcher));
     List<ModelDefinition> comfy = catalog.all().stream().map(Model::definition).filter(d -> d.engine().equals("comfyui")).toList();
     if (!settings.comfyuiServers().isEmpty()) {
       engines.put("comfyui", new ComfyUiEngine(settings.comfyuiServers(), comfy, inputs, COMFYUI_HEALTH_CHECKS));

@@ -4,29 +4,49 @@ import dev.kino.config.Credentials;
 import dev.kino.models.ModelDefinition;
 import dev.kino.models.ModelDefinitionException;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Where one Kino model runs upstream, from its definition's {@code engine.settings}: the provider's base URL,
- * the provider's id for the model, the API key (read from the environment variable the definition names, never
- * from the file), whether Kino's {@code seed} is passed on, and how many of the account's tasks may run at once.
+ * the provider's id for the model, the keys (read from the environment variables the definition names, never
+ * from the file), whether Kino's {@code seed} is passed on, how many of the account's tasks may run at once, and
+ * the settings themselves for what only one provider reads.
  */
-public record UpstreamModel(String id, URI baseUrl, String providerModel, String apiKey, boolean sendSeed, int concurrency) {
-  static final String RUNCOMFY_BASE = "https://model-api.runcomfy.net";
+public record UpstreamModel(
+    String id, URI baseUrl, String providerModel, List<String> keys, boolean sendSeed, int concurrency, JsonNode settings) {
   static final int DEFAULT_CONCURRENCY = 4;
 
-  /** The model's upstream, or empty when its key is not set (the model is then not served). */
-  public static Optional<UpstreamModel> from(ModelDefinition definition, Credentials credentials) {
+  /**
+   * What a provider needs from a definition: its default base URL, the settings naming the variables of its keys
+   * (in the order the provider reads them), and the provider's model when the definition names none (empty: the
+   * definition must name it).
+   */
+  record Account(String defaultBase, List<String> keySettings, Function<ModelDefinition, Optional<String>> defaultModel) {}
+
+  /** The model's upstream, or empty when one of its keys is not set (the model is then not served). */
+  static Optional<UpstreamModel> from(ModelDefinition definition, Account account, Credentials credentials) {
     JsonNode settings = definition.engineSettings();
     String where = definition.source() + ": engine.settings";
-    String keyEnv = settings.path("api_key_env").asString("");
-    if (keyEnv.isBlank()) {
-      throw new ModelDefinitionException(where + " needs \"api_key_env\": the name of the environment variable holding the provider's API key");
+    List<String> keys = new ArrayList<>();
+    for (String keySetting : account.keySettings()) {
+      String variable = settings.path(keySetting).asString("");
+      if (variable.isBlank()) {
+        throw new ModelDefinitionException(
+            where + " needs \"" + keySetting + "\": the name of the environment variable holding the provider's key");
+      }
+      Optional<String> key = credentials.find(variable);
+      if (key.isEmpty()) {
+        return Optional.empty();
+      }
+      keys.add(key.get());
     }
     URI base;
     try {
-      base = URI.create(settings.path("base_url").asString(RUNCOMFY_BASE).replaceAll("/+$", ""));
+      base = URI.create(settings.path("base_url").asString(account.defaultBase()).replaceAll("/+$", ""));
     } catch (IllegalArgumentException e) {
       throw new ModelDefinitionException(where + ".base_url is not a URL: " + e.getMessage());
     }
@@ -37,18 +57,25 @@ public record UpstreamModel(String id, URI baseUrl, String providerModel, String
     if (concurrency < 1) {
       throw new ModelDefinitionException(where + ".concurrency must be at least 1, got " + concurrency);
     }
-    String providerModel = settings.path("model").asString(definition.id());
+    String providerModel = settings.path("model").asString(account.defaultModel().apply(definition).orElse(""));
+    if (providerModel.isBlank()) {
+      throw new ModelDefinitionException(where + " needs \"model\": the provider's id for this model");
+    }
     boolean sendSeed = settings.path("send_seed").asBoolean(false);
-    return credentials.find(keyEnv).map(key -> new UpstreamModel(definition.id(), base, providerModel, key, sendSeed, concurrency));
+    return Optional.of(new UpstreamModel(definition.id(), base, providerModel, List.copyOf(keys), sendSeed, concurrency, settings));
   }
 
-  /** The environment variable a definition takes its key from (for the message when it is not set). */
-  public static String keyVariable(ModelDefinition definition) {
-    return definition.engineSettings().path("api_key_env").asString("");
+  /** The environment variables a definition takes its keys from (for the message when one is not set). */
+  static List<String> keyVariables(ModelDefinition definition, Account account) {
+    return account.keySettings().stream().map(s -> definition.engineSettings().path(s).asString("")).toList();
+  }
+
+  String key() {
+    return keys.getFirst();
   }
 
   @Override
   public String toString() {
-    return "UpstreamModel[" + id + " -> " + baseUrl + " " + providerModel + "]"; // never the key
+    return "UpstreamModel[" + id + " -> " + baseUrl + " " + providerModel + "]"; // never the keys
   }
 }

@@ -10,9 +10,8 @@ import dev.kino.testing.EventStream;
 import dev.kino.testing.ForwardingProxy;
 import dev.kino.testing.Images;
 import dev.kino.testing.KinoProcess;
+import dev.kino.testing.RoutedModels;
 import dev.kino.testing.TestServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +20,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The {@code runcomfy} engine end to end: a Kino whose seed models are routed to a provider that serves the seed
@@ -38,20 +36,8 @@ class SeedApiEngineEndToEndTest {
 
   /** The two standard models, routed to the provider at {@code base} (schemas from the built-ins: based_on). */
   static Path routedTo(String base) {
-    try {
-      Path dir = Files.createTempDirectory("kino-upstream-models-");
-      for (String id : new String[] {T2V, I2V}) {
-        ObjectNode definition = JsonMapper.shared().createObjectNode().put("id", id).put("based_on", id);
-        definition.putObject("engine").put("type", "runcomfy").putObject("settings")
-            .put("base_url", base).put("api_key_env", KEY_VARIABLE).put("send_seed", true).put("concurrency", 2);
-        Path file = dir.resolve(id + ".json");
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, JsonMapper.shared().writeValueAsString(definition));
-      }
-      return dir;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return RoutedModels.to("runcomfy", id -> JsonMapper.shared().createObjectNode()
+        .put("base_url", base).put("api_key_env", KEY_VARIABLE).put("send_seed", true).put("concurrency", 2), T2V, I2V);
   }
 
   static TestServer kinoRoutedTo(ForwardingProxy provider, int workers) {

@@ -1,0 +1,230 @@
+package dev.kino.engines.upstream;
+
+import dev.kino.engines.Engine;
+import dev.kino.engines.EngineException;
+import dev.kino.engines.EngineResult;
+import dev.kino.engines.EngineTask;
+import dev.kino.engines.Reporter;
+import dev.kino.engines.Slots;
+import dev.kino.inputs.UrlFetcher;
+import dev.kino.models.InputRule;
+import dev.kino.models.ModelDefinition;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Runs models on an upstream provider ({@link Provider}: the seed API at RunComfy or another Kino, Kling's own
+ * API, fal's queue). Per job: start the provider's task, with what finds it again recorded in the job first;
+ * follow it (queue position, progress and the provider's log lines reach the client); keep its outputs in Kino's
+ * storage. A job claimed again after a crash follows the task it recorded instead of paying for a second run.
+ *
+ * <p>At most {@code concurrency} jobs run at once. A provider at the account's limit when a task is started puts
+ * the job back in Kino's queue (no attempt used) for as long as it asks, or with a backoff that grows with each
+ * refusal; an unreachable provider is waited for, then the job goes back to the queue for another attempt.
+ */
+public final class UpstreamEngine implements Engine, AutoCloseable {
+  private static final Duration FIRST_POLL = Duration.ofMillis(200);
+  private static final Duration MAX_POLL = Duration.ofSeconds(2);
+  /** How long a provider may stay unreachable (restarting, say) before the attempt gives up. */
+  private static final Duration UNREACHABLE_FOR = Duration.ofMinutes(2);
+  /** Back in the queue after a refusal that names no time: 1 s, doubling per refusal, at most a minute. */
+  private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+  private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+  private static final String REFUSALS = "busy_refusals";
+
+  private final Provider provider;
+  private final Map<String, UpstreamModel> models;
+  private final ProviderOutputs outputs;
+  private final Slots permits;
+
+  UpstreamEngine(Provider provider, List<UpstreamModel> models, UrlFetcher fetcher) {
+    this.provider = provider;
+    models.forEach(provider::check);
+    this.models = models.stream().collect(Collectors.toMap(UpstreamModel::id, Function.identity()));
+    this.outputs = new ProviderOutputs(fetcher);
+    this.permits = Slots.permits(models.stream().mapToInt(UpstreamModel::concurrency).max().orElse(UpstreamModel.DEFAULT_CONCURRENCY));
+  }
+
+  @Override
+  public Optional<Slots> slots() {
+    return Optional.of(permits);
+  }
+
+  @Override
+  public boolean cancelsRunningJobs() {
+    return provider.cancels();
+  }
+
+  @Override
+  public Optional<InputRule> inputRule(ModelDefinition model) {
+    return Optional.ofNullable(models.get(model.id())).flatMap(provider::inputRule);
+  }
+
+  @Override
+  public EngineResult run(EngineTask task, Reporter reporter) throws EngineException, InterruptedException {
+    UpstreamModel model = models.get(task.modelId());
+    if (model == null) {
+      throw new EngineException("model_unavailable", "no upstream for " + task.modelId() + " on this node");
+    }
+    RunState run = new RunState(task.state(), reporter);
+    Optional<ObjectNode> recorded = task.state().flatMap(provider::ticket);
+    ObjectNode ticket;
+    if (recorded.isPresent()) {
+      ticket = recorded.get();
+      reporter.log("resuming upstream request " + provider.taskId(ticket) + " at " + model.baseUrl());
+    } else {
+      ticket = start(model, task, run);
+    }
+    ObjectNode output = follow(model, ticket, task, reporter);
+    ObjectNode metadata = JsonMapper.shared().createObjectNode();
+    metadata.put("engine", provider.engine());
+    metadata.put("provider", model.baseUrl().toString());
+    metadata.put("provider_model", model.providerModel());
+    metadata.put("provider_request_id", provider.taskId(ticket));
+    return new EngineResult(outputs.download(output, task.workDir()), metadata);
+  }
+
+  private ObjectNode start(UpstreamModel model, EngineTask task, RunState run) throws EngineException, InterruptedException {
+    Retries retries = new Retries(run::log);
+    while (true) {
+      try {
+        ObjectNode ticket = provider.start(model, task, run);
+        run.log("submitted to " + model.baseUrl() + " as " + model.providerModel() + ", request " + provider.taskId(ticket));
+        return ticket;
+      } catch (ProviderHttp.Refused e) {
+        throw new EngineException("provider_refused", "the provider refused the request (" + e.status + "): " + e.getMessage());
+      } catch (ProviderHttp.Busy e) {
+        // Nothing was started: the job waits in Kino's queue, not in a worker, and keeps its attempts.
+        int refusals = run.current().path(REFUSALS).asInt(0) + 1;
+        Duration after = e.retryAfter.orElseGet(() -> backoff(refusals));
+        run.record(JsonMapper.shared().createObjectNode().put(REFUSALS, refusals));
+        run.log("the provider is busy (" + e.getMessage() + "); back in the queue for " + after.toSeconds() + " s");
+        throw EngineException.later("provider_busy", "the provider is at its limit: " + e.getMessage(), after);
+      } catch (IOException e) {
+        retries.unreachable(e);
+      }
+    }
+  }
+
+  private static Duration backoff(int refusals) {
+    Duration wait = FIRST_BACKOFF.multipliedBy(1L << Math.min(refusals - 1, 10));
+    return wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait;
+  }
+
+  /**
+   * Polls until the task ends; returns its output, or throws with the provider's message. A client's cancel is
+   * forwarded: cancelled there, the job ends cancelled; refused (the provider had started it), the job carries on
+   * and the client hears {@code not_cancellable}.
+   */
+  private ObjectNode follow(UpstreamModel model, ObjectNode ticket, EngineTask task, Reporter reporter)
+      throws EngineException, InterruptedException {
+    Retries retries = new Retries(reporter::log);
+    Duration wait = FIRST_POLL;
+    long shownPosition = -1;
+    int shownLines = 0;
+    String id = provider.taskId(ticket);
+    while (true) {
+      try {
+        Provider.Poll poll = provider.poll(model, ticket);
+        retries.reset();
+        switch (poll) {
+          case Provider.Poll.Done done -> {
+            return done.output() instanceof ObjectNode output ? output : JsonMapper.shared().createObjectNode();
+          }
+          case Provider.Poll.Failed failed -> throw new EngineException("provider_failed", "the provider failed the request: " + failed.message());
+          case Provider.Poll.Cancelled cancelled -> throw new EngineException("provider_cancelled", "the request was cancelled at the provider");
+          case Provider.Poll.Queued queued -> {
+            if (queued.position() >= 0 && queued.position() != shownPosition) {
+              reporter.log("waiting at the provider, queue position " + queued.position());
+              shownPosition = queued.position();
+            }
+          }
+          case Provider.Poll.Running running -> {
+            if (running.progress() >= 0) {
+              reporter.progress(Math.min(0.99, running.progress()));
+            }
+            for (; shownLines < running.lines().size(); shownLines++) {
+              reporter.log("provider: " + running.lines().get(shownLines));
+            }
+          }
+        }
+        Thread.sleep(wait);
+        wait = wait.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : wait.multipliedBy(2);
+      } catch (ProviderHttp.Refused e) {
+        throw new EngineException("provider_lost", "the provider no longer answers for request " + id + " (" + e.status + "): " + e.getMessage());
+      } catch (ProviderHttp.Busy e) {
+        retries.busy(e);
+      } catch (IOException e) {
+        retries.unreachable(e);
+      } catch (InterruptedException e) {
+        if (!task.cancelRequested().getAsBoolean() || cancel(model, ticket, reporter)) {
+          throw e;
+        }
+        reporter.cancelRefused("the provider is already running request " + id);
+      }
+    }
+  }
+
+  /** Forwards a client's cancel; true when the provider cancelled. */
+  private boolean cancel(UpstreamModel model, ObjectNode ticket, Reporter reporter) {
+    try {
+      boolean cancelled = provider.cancel(model, ticket);
+      reporter.log("the provider answered the cancel: " + (cancelled ? "cancelled" : "not_cancellable"));
+      return cancelled;
+    } catch (IOException | ProviderHttp.Busy | ProviderHttp.Refused e) {
+      reporter.log("the provider did not take the cancel: " + e.getMessage());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Waits between failed calls: as long as a busy provider asks, or growing while it is unreachable. */
+  private static final class Retries {
+    private final Consumer<String> log;
+    private long unreachableSince = -1;
+    private Duration backoff = Duration.ofMillis(500);
+
+    Retries(Consumer<String> log) {
+      this.log = log;
+    }
+
+    void reset() {
+      unreachableSince = -1;
+      backoff = Duration.ofMillis(500);
+    }
+
+    void busy(ProviderHttp.Busy e) throws InterruptedException {
+      Duration wait = e.retryAfter.orElse(Duration.ofSeconds(2));
+      log.accept("the provider is busy (" + e.getMessage() + "); trying again in " + wait.toSeconds() + " s");
+      Thread.sleep(wait);
+    }
+
+    void unreachable(IOException e) throws EngineException, InterruptedException {
+      long now = System.nanoTime();
+      if (unreachableSince < 0) {
+        unreachableSince = now;
+        log.accept("the provider cannot be reached (" + e.getMessage() + "); trying again");
+      } else if (now - unreachableSince > UNREACHABLE_FOR.toNanos()) {
+        throw EngineException.retryable(
+            "provider_unavailable", "the provider could not be reached for " + UNREACHABLE_FOR.toMinutes() + " minutes: " + e.getMessage(), e);
+      }
+      Thread.sleep(backoff);
+      backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10) : backoff.multipliedBy(2);
+    }
+  }
+
+  @Override
+  public void close() {
+    provider.close();
+  }
+}

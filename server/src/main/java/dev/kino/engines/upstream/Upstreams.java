@@ -1,0 +1,54 @@
+package dev.kino.engines.upstream;
+
+import dev.kino.config.Credentials;
+import dev.kino.engines.Engine;
+import dev.kino.inputs.UrlFetcher;
+import dev.kino.models.ModelDefinition;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** The upstream engines a node can run, by engine type, and which models they can serve with the keys it has. */
+public final class Upstreams {
+  private record Kind(UpstreamModel.Account account, Supplier<Provider> provider) {}
+
+  private static final Map<String, Kind> KINDS =
+      Map.of(
+          "runcomfy", new Kind(SeedApiProvider.ACCOUNT, SeedApiProvider::new),
+          "kling", new Kind(KlingProvider.ACCOUNT, KlingProvider::new),
+          "fal", new Kind(FalProvider.ACCOUNT, FalProvider::new));
+
+  private Upstreams() {}
+
+  public static boolean isUpstream(String engine) {
+    return KINDS.containsKey(engine);
+  }
+
+  /**
+   * The environment variables a definition's keys come from, when one of them is not set (the model is then not
+   * served); empty when the model can be served. Throws when the definition's settings are wrong.
+   */
+  public static Optional<List<String>> missingKeys(ModelDefinition definition, Credentials credentials) {
+    Kind kind = KINDS.get(definition.engine());
+    if (kind == null || UpstreamModel.from(definition, kind.account(), credentials).isPresent()) {
+      return Optional.empty();
+    }
+    return Optional.of(UpstreamModel.keyVariables(definition, kind.account()));
+  }
+
+  /** One engine per upstream type in use among {@code definitions} (whose keys are all set). */
+  public static Map<String, Engine> engines(Collection<ModelDefinition> definitions, Credentials credentials, UrlFetcher fetcher) {
+    Map<String, Engine> engines = new HashMap<>();
+    KINDS.forEach((type, kind) -> {
+      List<UpstreamModel> models = definitions.stream().filter(d -> d.engine().equals(type))
+          .map(d -> UpstreamModel.from(d, kind.account(), credentials).orElseThrow()).toList();
+      if (!models.isEmpty()) {
+        engines.put(type, new UpstreamEngine(kind.provider().get(), models, fetcher));
+      }
+    });
+    return engines;
+  }
+}

@@ -1,0 +1,188 @@
+package dev.kino.testing;
+
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What the fakes of hosted video providers share: an HTTP server on loopback that can be restarted on the same
+ * port with its tasks kept (a provider's API restarting while its tasks carry on), tasks that are queued, then run,
+ * then succeed or fail as time passes, the MP4 each success serves at its own URL, and the requests received.
+ * Subclasses speak one provider's documented protocol on top.
+ */
+public abstract class FakeProvider implements AutoCloseable {
+  protected static final JsonMapper JSON = JsonMapper.shared();
+  private static final byte[] VIDEO = video();
+
+  protected final Map<String, Task> tasks = new ConcurrentHashMap<>();
+  private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final AtomicInteger refuseNext = new AtomicInteger();
+  private final AtomicReference<String> failNext = new AtomicReference<>();
+  private volatile Duration queuedFor = Duration.ofMillis(300);
+  private volatile Duration runFor = Duration.ofMillis(600);
+  private volatile Javalin app;
+  private volatile boolean closed;
+  private int port;
+
+  /** One request as it arrived: method, path, and JSON body (missing when none). */
+  public record Received(String method, String path, JsonNode body) {}
+
+  /** A task's life: queued until {@code runsAt}, running until {@code endsAt}, then done (failed with a message). */
+  protected static final class Task {
+    public final String id;
+    public final JsonNode input;
+    public final long createdAt = System.currentTimeMillis();
+    final long runsAt;
+    final long endsAt;
+    public final String failure;
+    public volatile boolean cancelled;
+
+    Task(String id, JsonNode input, Duration queued, Duration run, String failure) {
+      this.id = id;
+      this.input = input;
+      this.runsAt = createdAt + queued.toMillis();
+      this.endsAt = runsAt + run.toMillis();
+      this.failure = failure;
+    }
+
+    public boolean queued() {
+      return System.currentTimeMillis() < runsAt;
+    }
+
+    public boolean running() {
+      return !cancelled && !queued() && System.currentTimeMillis() < endsAt;
+    }
+
+    public boolean finished() {
+      return cancelled || System.currentTimeMillis() >= endsAt;
+    }
+
+    public double progress() {
+      return Math.min(1.0, (System.currentTimeMillis() - runsAt) / (double) Math.max(1, endsAt - runsAt));
+    }
+  }
+
+  protected FakeProvider() {
+    app = serve(0);
+    port = app.port();
+  }
+
+  /** The provider's routes, added to each incarnation of the server. */
+  protected abstract void routes(JavalinConfig config);
+
+  private Javalin serve(int onPort) {
+    return Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      config.startup.showOldJavalinVersionWarning = false;
+      config.jetty.host = "127.0.0.1";
+      config.jetty.port = onPort;
+      config.routes.get("/outputs/{name}", ctx -> ctx.contentType("video/mp4").result(VIDEO));
+      routes(config);
+    }).start();
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  // --- what tests set -------------------------------------------------------------------------------------------
+
+  /** Tasks wait this long in the provider's queue, then run this long. */
+  public FakeProvider timing(Duration queued, Duration running) {
+    queuedFor = queued;
+    runFor = running;
+    return this;
+  }
+
+  /** The next n task creations are refused as over the account's concurrency limit. */
+  public FakeProvider refuseNext(int n) {
+    refuseNext.set(n);
+    return this;
+  }
+
+  /** The next task created fails with this message once it has run. */
+  public FakeProvider failNext(String message) {
+    failNext.set(message);
+    return this;
+  }
+
+  /** The API goes away (connections refused) for {@code down}, then comes back on the same port; tasks go on. */
+  public void restart(Duration down) {
+    app.stop();
+    Thread.ofVirtual().start(() -> {
+      try {
+        Thread.sleep(down);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (!closed) {
+        app = serve(port);
+      }
+    });
+  }
+
+  // --- what tests read ------------------------------------------------------------------------------------------
+
+  public List<Received> received() {
+    return List.copyOf(received);
+  }
+
+  /** The bodies of the requests received on paths starting with {@code prefix} by {@code method}. */
+  public List<JsonNode> bodies(String method, String prefix) {
+    return received.stream().filter(r -> r.method().equals(method) && r.path().startsWith(prefix)).map(Received::body).toList();
+  }
+
+  public int tasksCreated() {
+    return tasks.size();
+  }
+
+  // --- for the protocols ----------------------------------------------------------------------------------------
+
+  protected final JsonNode record(Context ctx) {
+    JsonNode body = ctx.body().isBlank() ? JSON.missingNode() : JSON.readTree(ctx.body());
+    received.add(new Received(ctx.method().name(), ctx.path(), body));
+    return body;
+  }
+
+  /** True (once per refusal asked for) when this creation must be refused as over the limit. */
+  protected final boolean refuseThisOne() {
+    return refuseNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+  }
+
+  protected final Task newTask(String id, JsonNode input) {
+    Task task = new Task(id, input, queuedFor, runFor, failNext.getAndSet(null));
+    tasks.put(id, task);
+    return task;
+  }
+
+  protected static void json(Context ctx, int status, JsonNode body) {
+    ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(body));
+  }
+
+  protected final String outputUrl(Task task) {
+    return url() + "/outputs/" + task.id + ".mp4";
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    app.stop();
+  }
+
+  private static byte[] video() {
+    try {
+      return Images.twoSecondVideo();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot make the fake's output video", e);
+    }
+  }
+}
