@@ -18,7 +18,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A provider's output URLs expire, so Kino keeps the files: each URL of the seed output shape ({@code video},
- * {@code videos}, {@code image}, {@code images}) is fetched under the same address policy, size limits and
+ * {@code videos}, {@code image}, {@code images}; a URL or an object with {@code url}) is fetched under the same address policy, size limits and
  * content checks as an input URL, once even when listed twice, into the run's work directory.
  */
 final class ProviderOutputs {
@@ -45,7 +45,9 @@ final class ProviderOutputs {
     return files;
   }
 
-  private static void collect(JsonNode url, String field, Map<String, String> urls) {
+  /** A URL, or a file object carrying one ({@code {"url", "content_type", ...}}, as fal answers). */
+  private static void collect(JsonNode item, String field, Map<String, String> urls) {
+    JsonNode url = item.isObject() ? item.path("url") : item;
     if (url.isString() && !url.asString().isBlank()) {
       urls.putIfAbsent(url.asString(), field);
     }

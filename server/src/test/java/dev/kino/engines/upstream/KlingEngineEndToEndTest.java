@@ -1,6 +1,7 @@
 package dev.kino.engines.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -58,6 +59,19 @@ class KlingEngineEndToEndTest {
         assertThat(served.toString()).doesNotContain(SECRET).doesNotContain(ACCESS);
         assertThat(accessOnly.api().get("/v1/models/" + model).status()).as("not served without the secret key").isEqualTo(404);
       }
+    }
+  }
+
+  @Test
+  void a_wrong_tier_or_a_secret_too_short_to_sign_stops_start_up_naming_the_model() {
+    try (FakeKling kling = new FakeKling(ACCESS, SECRET)) {
+      Path wrongMode = RoutedModels.to("kling", id -> JsonMapper.shared().createObjectNode().put("base_url", kling.url()).put("mode", "master")
+          .put("access_key_env", "KINO_TEST_KLING_ACCESS").put("secret_key_env", "KINO_TEST_KLING_SECRET"), T2V);
+      assertThatThrownBy(() -> TestServer.start(s -> s.withWorkers(0).withModelsDir(wrongMode).withCredentials(Credentials.of(KEYS))))
+          .hasMessageContaining(T2V).hasMessageContaining("mode must be \"std\" or \"pro\"");
+      Map<String, String> shortSecret = Map.of("KINO_TEST_KLING_ACCESS", ACCESS, "KINO_TEST_KLING_SECRET", "short");
+      assertThatThrownBy(() -> TestServer.start(s -> s.withWorkers(0).withModelsDir(routedTo(kling)).withCredentials(Credentials.of(shortSecret))))
+          .hasMessageContaining("shorter than 32 bytes").hasMessageNotContaining("short\"");
     }
   }
 
