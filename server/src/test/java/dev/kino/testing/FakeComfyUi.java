@@ -42,7 +42,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class FakeComfyUi implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.shared();
-  private static final byte[] VIDEO = video();
+  private static final byte[] VIDEO = Images.twoSecondVideo();
 
   private final Path root;
   private final Javalin app;
@@ -496,11 +496,4 @@ public final class FakeComfyUi implements AutoCloseable {
     app.stop();
   }
 
-  private static byte[] video() {
-    try {
-      return Images.twoSecondVideo();
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot make the fake's output video", e);
-    }
-  }
 }

@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public abstract class FakeProvider implements AutoCloseable {
   protected static final JsonMapper JSON = JsonMapper.shared();
-  private static final byte[] VIDEO = video();
+  private static final byte[] VIDEO = Images.twoSecondVideo();
 
   protected final Map<String, Task> tasks = new ConcurrentHashMap<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
@@ -176,13 +176,5 @@ public abstract class FakeProvider implements AutoCloseable {
   public void close() {
     closed = true;
     app.stop();
-  }
-
-  private static byte[] video() {
-    try {
-      return Images.twoSecondVideo();
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot make the fake's output video", e);
-    }
   }
 }

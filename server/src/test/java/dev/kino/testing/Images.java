@@ -1,6 +1,7 @@
 package dev.kino.testing;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.kino.media.MediaException;
 import dev.kino.media.Mp4Writer;
 import dev.kino.media.VideoFormat;
 import java.awt.Color;
@@ -137,18 +138,24 @@ public final class Images implements AutoCloseable {
   }
 
   /** Two seconds of black 320x240 H.264 at 24 fps, no audio: a motion-reference video. */
-  public static byte[] twoSecondVideo() throws Exception {
-    Path file = Files.createTempFile("kino-motion-", ".mp4");
-    try (Mp4Writer writer = Mp4Writer.open(file, new VideoFormat(320, 240, 24, 0, 48_000))) {
-      BufferedImage frame = new BufferedImage(320, 240, BufferedImage.TYPE_3BYTE_BGR);
-      for (int i = 0; i < 48; i++) {
-        writer.writeFrame(frame);
-      }
-    }
+  public static byte[] twoSecondVideo() {
     try {
-      return Files.readAllBytes(file);
-    } finally {
-      Files.delete(file);
+      Path file = Files.createTempFile("kino-motion-", ".mp4");
+      try (Mp4Writer writer = Mp4Writer.open(file, new VideoFormat(320, 240, 24, 0, 48_000))) {
+        BufferedImage frame = new BufferedImage(320, 240, BufferedImage.TYPE_3BYTE_BGR);
+        for (int i = 0; i < 48; i++) {
+          writer.writeFrame(frame);
+        }
+      }
+      try {
+        return Files.readAllBytes(file);
+      } finally {
+        Files.delete(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (MediaException e) {
+      throw new IllegalStateException("cannot encode the test video", e);
     }
   }
 

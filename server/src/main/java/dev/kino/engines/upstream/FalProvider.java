@@ -46,7 +46,7 @@ final class FalProvider implements Provider {
 
   @Override
   public Optional<ObjectNode> ticket(ObjectNode state) {
-    return state.path("request_id").asString("").isBlank() ? Optional.empty() : Optional.of(state);
+    return Provider.ticketWith(state, "request_id");
   }
 
   @Override

@@ -77,7 +77,7 @@ final class KlingProvider implements Provider {
 
   @Override
   public Optional<ObjectNode> ticket(ObjectNode state) {
-    return state.path("task_id").asString("").isBlank() ? Optional.empty() : Optional.of(state);
+    return Provider.ticketWith(state, "task_id");
   }
 
   @Override

@@ -41,6 +41,11 @@ interface Provider extends AutoCloseable {
   /** The ticket in a job's recorded state, when an earlier attempt started the task. */
   Optional<ObjectNode> ticket(ObjectNode state);
 
+  /** The recorded state as the ticket, when it has the field naming the provider's task. */
+  static Optional<ObjectNode> ticketWith(ObjectNode state, String idField) {
+    return state.path(idField).asString("").isBlank() ? Optional.empty() : Optional.of(state);
+  }
+
   /**
    * Starts the job's task and returns its ticket. Whatever lets a later attempt find a task this call may have
    * started is recorded with {@code run.record} before the call that starts it.

@@ -9,10 +9,8 @@ import dev.kino.config.Credentials;
 import dev.kino.testing.Api;
 import dev.kino.testing.FakeKling;
 import dev.kino.testing.Images;
-import dev.kino.testing.KinoProcess;
 import dev.kino.testing.RoutedModels;
 import dev.kino.testing.TestServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -229,23 +227,10 @@ class KlingEngineEndToEndTest {
   void kino_killed_mid_job_polls_its_kling_task_and_never_creates_a_second() throws Exception {
     try (FakeKling kling = new FakeKling(ACCESS, SECRET)) {
       kling.timing(Duration.ofMillis(200), Duration.ofSeconds(6));
-      Path dataDir = Files.createTempDirectory("kino-kling-crash-");
-      int port = KinoProcess.freePort();
-      String[] flags = {"--models-dir", routedTo(kling).toString(), "--fetch-allow", "127.0.0.1"};
-      Api api = new Api("http://127.0.0.1:" + port, TestServer.ADMIN_KEY);
-      String id;
-      try (KinoProcess first = KinoProcess.serveWith(KEYS, dataDir, port, flags)) {
-        id = api.submitOk(T2V, "{\"prompt\": \"p\"}");
-        await().atMost(WAIT).until(() -> api.status(id).body().path("logs").toString().contains("submitted to"));
-        first.kill9();
-      }
+      JsonNode done = KilledMidJob.run(KEYS, routedTo(kling), T2V, "{\"prompt\": \"p\"}");
 
-      try (KinoProcess second = KinoProcess.serveWith(KEYS, dataDir, port, flags)) {
-        JsonNode done = api.awaitState(id, WAIT, "completed", "failed");
-        assertThat(done.path("status").asString()).as(second.output()).isEqualTo("completed");
-        assertThat(api.status(id).body().path("logs").toString()).contains("resuming upstream request " + kling.videoTaskIds().getFirst());
-        assertThat(kling.videoTasks()).as("exactly one task created at Kling").isEqualTo(1);
-      }
+      assertThat(done.path("logs").toString()).contains("resuming upstream request " + kling.videoTaskIds().getFirst());
+      assertThat(kling.videoTasks()).as("exactly one task created at Kling").isEqualTo(1);
     }
   }
 

@@ -9,10 +9,8 @@ import dev.kino.testing.Api;
 import dev.kino.testing.EventStream;
 import dev.kino.testing.ForwardingProxy;
 import dev.kino.testing.Images;
-import dev.kino.testing.KinoProcess;
 import dev.kino.testing.RoutedModels;
 import dev.kino.testing.TestServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -160,25 +158,10 @@ class SeedApiEngineEndToEndTest {
   @Test
   void kino_killed_mid_job_polls_the_recorded_request_and_never_pays_twice() throws Exception {
     try (TestServer upstream = TestServer.start(1); ForwardingProxy provider = new ForwardingProxy("http://127.0.0.1:" + upstream.port())) {
-      Path dataDir = Files.createTempDirectory("kino-upstream-crash-");
-      int port = KinoProcess.freePort();
-      Map<String, String> env = Map.of(KEY_VARIABLE, TestServer.ADMIN_KEY);
-      String[] flags = {"--models-dir", routedTo(provider.url()).toString(), "--fetch-allow", "127.0.0.1"};
-      Api api = new Api("http://127.0.0.1:" + port, TestServer.ADMIN_KEY);
-      String id;
-      try (KinoProcess first = KinoProcess.serveWith(env, dataDir, port, flags)) {
-        id = api.submitOk(T2V, "{\"prompt\": \"p\", \"duration\": 15}");
-        await().atMost(WAIT).until(() -> submits(provider) == 1 && api.status(id).body().path("logs").toString().contains("submitted to"));
-        first.kill9();
-      }
+      JsonNode done = KilledMidJob.run(Map.of(KEY_VARIABLE, TestServer.ADMIN_KEY), routedTo(provider.url()), T2V, "{\"prompt\": \"p\", \"duration\": 15}");
 
-      try (KinoProcess second = KinoProcess.serveWith(env, dataDir, port, flags)) {
-        api.awaitState(id, WAIT, "completed", "failed");
-        JsonNode done = api.status(id).body();
-        assertThat(done.path("status").asString()).as(second.output()).isEqualTo("completed");
-        assertThat(done.path("logs").toString()).contains("resuming upstream request");
-        assertThat(submits(provider)).as("exactly one task created at the provider").isEqualTo(1);
-      }
+      assertThat(done.path("logs").toString()).contains("resuming upstream request");
+      assertThat(submits(provider)).as("exactly one task created at the provider").isEqualTo(1);
     }
   }
 
