@@ -1,5 +1,7 @@
 package dev.kino.cli;
 
+import dev.kino.database.Database;
+import dev.kino.database.PostgresDatabase;
 import dev.kino.database.SqliteDatabase;
 import dev.kino.keys.ApiKey;
 import dev.kino.keys.CreatedKey;
@@ -20,12 +22,19 @@ import picocli.CommandLine.Parameters;
     subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
 public final class KeysCommand {
 
-  /** The data directory option shared by the subcommands. */
+  /** Where the keys are: the data directory's SQLite, or the cluster's PostgreSQL. */
   static final class DataDir {
     @Option(names = "--data-dir", defaultValue = "${env:KINO_DATA_DIR:-./kino-data}", description = "Data directory (env KINO_DATA_DIR; default ${DEFAULT-VALUE}).")
     Path path;
 
-    SqliteDatabase open() {
+    @Option(names = "--database", defaultValue = "${env:KINO_DATABASE_URL}", paramLabel = "URL",
+        description = "The cluster's PostgreSQL database, as given to serve (env KINO_DATABASE_URL).")
+    String database;
+
+    Database open() {
+      if (database != null && !database.isBlank()) {
+        return PostgresDatabase.open(database, 2);
+      }
       return SqliteDatabase.open(path.toAbsolutePath().normalize());
     }
   }
@@ -42,7 +51,7 @@ public final class KeysCommand {
 
     @Override
     public Integer call() {
-      try (SqliteDatabase db = dataDir.open()) {
+      try (Database db = dataDir.open()) {
         CreatedKey created = new KeyStore(db).create(name, admin, Instant.now());
         System.out.println(created.plaintext());
         System.err.println("Created " + created.key().id() + " (\"" + name + "\"). The key above is shown this once; store it now.");
@@ -57,7 +66,7 @@ public final class KeysCommand {
 
     @Override
     public Integer call() {
-      try (SqliteDatabase db = dataDir.open()) {
+      try (Database db = dataDir.open()) {
         List<ApiKey> keys = new KeyStore(db).list();
         System.out.printf("%-18s %-20s %-11s %-6s %-25s %s%n", "ID", "NAME", "PREFIX", "ADMIN", "CREATED", "REVOKED");
         for (ApiKey k : keys) {
@@ -79,7 +88,7 @@ public final class KeysCommand {
 
     @Override
     public Integer call() {
-      try (SqliteDatabase db = dataDir.open()) {
+      try (Database db = dataDir.open()) {
         if (new KeyStore(db).revoke(id, Instant.now())) {
           System.out.println("Revoked " + id + ".");
           return 0;

@@ -53,6 +53,10 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--upload-ttl", defaultValue = "${env:KINO_UPLOAD_TTL:-P7D}", description = "How long uploaded input files are kept, ISO-8601 (env KINO_UPLOAD_TTL; default ${DEFAULT-VALUE}).")
   Duration uploadTtl;
 
+  @Option(names = "--database", defaultValue = "${env:KINO_DATABASE_URL}", paramLabel = "URL",
+      description = "A PostgreSQL database shared by several nodes (postgresql://user:password@host:5432/kino; env KINO_DATABASE_URL). Default: SQLite in the data directory.")
+  String database;
+
   @Option(names = "--comfyui", split = ",", defaultValue = "${env:KINO_COMFYUI}", paramLabel = "URL", description = "A ComfyUI server (e.g. http://gpu1:8188) for models whose engine is comfyui; repeatable (env KINO_COMFYUI, comma-separated).")
   List<URI> comfyui;
 
@@ -77,7 +81,8 @@ public final class ServeCommand implements Callable<Integer> {
             uploadTtl,
             webhookDelays(),
             comfyui == null ? List.of() : comfyui,
-            Credentials.fromEnvironment());
+            Credentials.fromEnvironment(),
+            Optional.ofNullable(database).filter(url -> !url.isBlank()));
     KinoNode node = KinoNode.start(settings, System.out);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

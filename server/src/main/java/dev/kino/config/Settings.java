@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param webhookRetries the wait before each webhook attempt (the first is usually zero)
  * @param comfyuiServers the ComfyUI servers that run models whose engine is {@code comfyui}
  * @param credentials where upstream engines read the API keys their definitions name
+ * @param database a PostgreSQL URL ({@code postgresql://...}) shared by a cluster's nodes; empty: SQLite in the data
+ *     directory
  */
 public record Settings(
     String host,
@@ -41,7 +43,8 @@ public record Settings(
     Duration uploadTtl,
     List<Duration> webhookRetries,
     List<URI> comfyuiServers,
-    Credentials credentials) {
+    Credentials credentials,
+    Optional<String> database) {
 
   public Settings {
     Objects.requireNonNull(credentials, "credentials");
@@ -75,6 +78,11 @@ public record Settings(
             throw new ConfigException("KINO_ADMIN_KEY must be at least 16 characters long");
           }
         });
+    database.ifPresent(url -> {
+      if (!url.startsWith("postgresql://") && !url.startsWith("postgres://")) {
+        throw new ConfigException("--database takes a PostgreSQL URL (postgresql://user:password@host:5432/kino), got a URL of another kind");
+      }
+    });
     if (webhookRetries.isEmpty() || webhookRetries.stream().anyMatch(Duration::isNegative)) {
       throw new ConfigException("--webhook-retries needs at least one delay, none negative");
     }
@@ -109,7 +117,8 @@ public record Settings(
         Duration.ofDays(7),
         STANDARD_WEBHOOK_RETRIES,
         List.of(),
-        Credentials.of(Map.of()));
+        Credentials.of(Map.of()),
+        Optional.empty());
   }
 
   /** Standard Webhooks' suggestion: at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
@@ -124,43 +133,47 @@ public record Settings(
           Duration.ofHours(10),
           Duration.ofHours(10));
 
+  public Settings withDatabase(String url) {
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, Optional.of(url));
+  }
+
   public Settings withPort(int p) {
-    return new Settings(host, p, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials);
+    return new Settings(host, p, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database);
   }
 
   public Settings withWorkers(int n) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, n, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, n, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database);
   }
 
   public Settings withFetchAllow(List<String> allow) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, allow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, allow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database);
   }
 
   public Settings withAdminKey(String key) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, Optional.of(key), lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, Optional.of(key), lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database);
   }
 
   public Settings withWebhookRetries(List<Duration> delays) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, delays, comfyuiServers, credentials);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, delays, comfyuiServers, credentials, database);
   }
 
   public Settings withComfyui(List<URI> servers) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, servers, credentials);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, servers, credentials, database);
   }
 
   public Settings withCredentials(Credentials c) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, c);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, c, database);
   }
 
   public Settings withModelsDir(Path dir) {
-    return new Settings(host, port, dataDir, Optional.of(dir), publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials);
+    return new Settings(host, port, dataDir, Optional.of(dir), publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database);
   }
 
   public Settings withMaxAttempts(int n) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, n, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, n, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database);
   }
 
   public Settings withPublicUrl(URI url) {
-    return new Settings(host, port, dataDir, modelsDir, Optional.of(url), workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials);
+    return new Settings(host, port, dataDir, modelsDir, Optional.of(url), workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database);
   }
 }

@@ -19,7 +19,7 @@ import org.sqlite.SQLiteDataSource;
  * never fight over SQLite's single write lock; reads use a small pool of their own and see committed data
  * thanks to WAL. Other processes on the same file (the {@code keys} command) wait on the busy timeout.
  */
-public final class SqliteDatabase implements AutoCloseable {
+public final class SqliteDatabase implements Database {
   private final HikariDataSource writer;
   private final HikariDataSource reader;
   private final Jdbi writes;
@@ -49,13 +49,20 @@ public final class SqliteDatabase implements AutoCloseable {
   }
 
   /** For statements that change data; callers are serialised. */
+  @Override
   public Jdbi writes() {
     return writes;
   }
 
   /** For queries. */
+  @Override
   public Jdbi reads() {
     return reads;
+  }
+
+  @Override
+  public Dialect dialect() {
+    return Dialect.SQLITE;
   }
 
   private static HikariDataSource pool(Path file, String name, int size) {

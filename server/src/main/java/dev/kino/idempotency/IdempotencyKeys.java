@@ -1,6 +1,6 @@
 package dev.kino.idempotency;
 
-import dev.kino.database.SqliteDatabase;
+import dev.kino.database.Database;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,10 +21,10 @@ public final class IdempotencyKeys {
   public static final Duration KEPT_FOR = Duration.ofHours(24);
   static final Duration ABANDONED_AFTER = Duration.ofSeconds(60);
 
-  private final SqliteDatabase db;
+  private final Database db;
   private final Clock clock;
 
-  public IdempotencyKeys(SqliteDatabase db, Clock clock) {
+  public IdempotencyKeys(Database db, Clock clock) {
     this.db = db;
     this.clock = clock;
   }

@@ -1,7 +1,7 @@
 package dev.kino.keys;
 
 import dev.kino.database.Columns;
-import dev.kino.database.SqliteDatabase;
+import dev.kino.database.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -12,9 +12,9 @@ import org.jdbi.v3.core.statement.StatementContext;
 /** API keys in the database. Only hashes are stored; see {@link KeySecrets}. */
 public final class KeyStore {
   private static final String COLUMNS = "id, name, prefix, admin, created_at, revoked_at";
-  private final SqliteDatabase db;
+  private final Database db;
 
-  public KeyStore(SqliteDatabase db) {
+  public KeyStore(Database db) {
     this.db = db;
   }
 

@@ -3,6 +3,8 @@ package dev.kino.node;
 import dev.kino.api.ApiServer;
 import dev.kino.config.ConfigException;
 import dev.kino.config.Settings;
+import dev.kino.database.Database;
+import dev.kino.database.PostgresDatabase;
 import dev.kino.database.SqliteDatabase;
 import dev.kino.engines.Engine;
 import dev.kino.engines.Engines;
@@ -15,7 +17,7 @@ import dev.kino.inputs.HostResolver;
 import dev.kino.inputs.InputFiles;
 import dev.kino.inputs.UrlFetcher;
 import dev.kino.jobs.EventHub;
-import dev.kino.jobs.SqliteJobStore;
+import dev.kino.jobs.SqlJobStore;
 import dev.kino.keys.CreatedKey;
 import dev.kino.keys.KeyStore;
 import dev.kino.media.FfmpegCodecs;
@@ -57,7 +59,7 @@ public final class KinoNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KinoNode.class);
 
   private final DataDirLock lock;
-  private final SqliteDatabase db;
+  private final Database db;
   private final Workers workers;
   private final Engines engines;
   private final ApiServer api;
@@ -68,7 +70,7 @@ public final class KinoNode implements AutoCloseable {
 
   private KinoNode(
       DataDirLock lock,
-      SqliteDatabase db,
+      Database db,
       Workers workers,
       Engines engines,
       ApiServer api,
@@ -97,7 +99,7 @@ public final class KinoNode implements AutoCloseable {
       if (settings.workers() > 0) {
         FfmpegCodecs.requireEncoders();
       }
-      SqliteDatabase db = SqliteDatabase.open(settings.dataDir());
+      Database db = openDatabase(settings);
       LocalFileStore files = new LocalFileStore(settings.dataDir());
       Uploads uploads = new Uploads(db, files, clock, settings.uploadTtl());
       UrlFetcher fetcher = new UrlFetcher(policy);
@@ -108,10 +110,14 @@ public final class KinoNode implements AutoCloseable {
       KeyStore keys = new KeyStore(db);
       ensureAdminKey(settings, keys, clock, out);
       EventHub hub = new EventHub();
-      SqliteJobStore store = new SqliteJobStore(db, hub);
-      int recovered = store.recoverAbandoned(clock.instant());
-      if (recovered > 0) {
-        LOG.warn("{} job(s) were running when the server last stopped; they are back in the queue", recovered);
+      SqlJobStore store = new SqlJobStore(db, hub);
+      if (db.dialect() == Database.Dialect.SQLITE) {
+        // Alone on its database, this node ran every job marked running. In a cluster others may still be
+        // running theirs: their leases tell, and the lease reaper requeues only the expired ones.
+        int recovered = store.recoverAbandoned(clock.instant());
+        if (recovered > 0) {
+          LOG.warn("{} job(s) were running when the server last stopped; they are back in the queue", recovered);
+        }
       }
       Path workRoot = cleanWorkRoot(settings.dataDir());
       UrlSigner signer = UrlSigner.forDataDir(settings.dataDir());
@@ -151,6 +157,31 @@ public final class KinoNode implements AutoCloseable {
 
   public int port() {
     return api.port();
+  }
+
+  /** SQLite in the data directory, or the cluster's PostgreSQL. */
+  private static Database openDatabase(Settings settings) {
+    if (settings.database().isEmpty()) {
+      return SqliteDatabase.open(settings.dataDir());
+    }
+    try {
+      return PostgresDatabase.open(settings.database().get(), POSTGRES_POOL);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("--database: " + e.getMessage());
+    } catch (RuntimeException e) {
+      throw new ConfigException("cannot open the PostgreSQL database given with --database: " + rootMessage(e));
+    }
+  }
+
+  /** Connections per node: workers, API handlers and sweepers share them; PostgreSQL's default limit is 100. */
+  private static final int POSTGRES_POOL = 16;
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getMessage();
   }
 
   private static AddressPolicy addressPolicy(Settings settings) {

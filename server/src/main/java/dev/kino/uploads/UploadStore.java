@@ -1,6 +1,6 @@
 package dev.kino.uploads;
 
-import dev.kino.database.SqliteDatabase;
+import dev.kino.database.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -11,9 +11,9 @@ import org.jdbi.v3.core.statement.StatementContext;
 /** The uploads table. */
 final class UploadStore {
   private static final String COLUMNS = "id, owner, storage_key, filename, content_type, bytes, sha256, created_at, expires_at";
-  private final SqliteDatabase db;
+  private final Database db;
 
-  UploadStore(SqliteDatabase db) {
+  UploadStore(Database db) {
     this.db = db;
   }
 

@@ -1,6 +1,6 @@
 package dev.kino.uploads;
 
-import dev.kino.database.SqliteDatabase;
+import dev.kino.database.Database;
 import dev.kino.inputs.InputException;
 import dev.kino.inputs.MediaCheck;
 import dev.kino.inputs.UploadedFiles;
@@ -40,7 +40,7 @@ public final class Uploads implements UploadedFiles {
   private final Clock clock;
   private final Duration ttl;
 
-  public Uploads(SqliteDatabase db, FileStore files, Clock clock, Duration ttl) {
+  public Uploads(Database db, FileStore files, Clock clock, Duration ttl) {
     this.store = new UploadStore(db);
     this.files = files;
     this.clock = clock;

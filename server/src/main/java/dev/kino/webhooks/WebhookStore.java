@@ -1,7 +1,7 @@
 package dev.kino.webhooks;
 
 import dev.kino.database.Columns;
-import dev.kino.database.SqliteDatabase;
+import dev.kino.database.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -14,9 +14,9 @@ import org.jdbi.v3.core.statement.StatementContext;
 public final class WebhookStore {
   private static final String COLUMNS =
       "id, job_id, owner, url, type, payload, state, attempts, next_attempt_at, created_at, finished_at";
-  private final SqliteDatabase db;
+  private final Database db;
 
-  public WebhookStore(SqliteDatabase db) {
+  public WebhookStore(Database db) {
     this.db = db;
   }
 

@@ -6,7 +6,7 @@ import dev.kino.database.SqliteDatabase;
 import dev.kino.idempotency.IdempotencyKeys.Claim;
 import dev.kino.jobs.EventHub;
 import dev.kino.jobs.NewJob;
-import dev.kino.jobs.SqliteJobStore;
+import dev.kino.jobs.SqlJobStore;
 import dev.kino.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +22,7 @@ class IdempotencyKeysTest {
     MutableClock clock = new MutableClock();
     try (SqliteDatabase db = SqliteDatabase.open(dataDir)) {
       IdempotencyKeys keys = new IdempotencyKeys(db, clock);
-      SqliteJobStore jobs = new SqliteJobStore(db, new EventHub());
+      SqlJobStore jobs = new SqlJobStore(db, new EventHub());
       assertThat(keys.claim("alice", "k", "fp1", "id-1")).isEqualTo(new Claim.Fresh("id-1"));
       jobs.submit(new NewJob("id-1", "alice", "m", JsonMapper.shared().createObjectNode(), 3, java.util.Optional.empty(), ""), clock.instant());
 

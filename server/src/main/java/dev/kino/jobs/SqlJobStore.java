@@ -1,14 +1,13 @@
 package dev.kino.jobs;
 
 import dev.kino.database.Columns;
-import dev.kino.database.SqliteDatabase;
+import dev.kino.database.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -20,12 +19,13 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The job queue on SQLite. Claims are one {@code UPDATE ... WHERE seq = (SELECT ...) RETURNING} statement, and
- * every write after a claim carries {@code lease_token = ?} in its WHERE clause, so a worker that lost its lease
- * changes nothing. Each state change appends its {@link JobEvent} in the same transaction (the single writer
- * connection makes commit order and event order the same).
+ * The job queue on SQLite or PostgreSQL (the same SQL but for the claim). Claims are one statement
+ * ({@code UPDATE ... RETURNING} of the oldest queued job; on PostgreSQL locked {@code FOR UPDATE SKIP LOCKED} in a
+ * CTE), and every write after a claim carries {@code lease_token = ?} in its WHERE clause, so a worker that lost
+ * its lease changes nothing. Each state change appends its {@link JobEvent} in the same transaction, and events
+ * commit in their sequence order ({@link Database.Dialect#orderEvents}).
  */
-public final class SqliteJobStore implements JobStore {
+public final class SqlJobStore implements JobStore {
   private static final JsonMapper JSON = JsonMapper.shared();
   private static final String COLUMNS =
       "seq, id, owner, model_id, input, status, attempt, max_attempts, progress, output, error, metadata,"
@@ -37,10 +37,10 @@ public final class SqliteJobStore implements JobStore {
   /** A job leaving in_progress gives up its lease in the same statement (the CHECK constraints insist). */
   private static final String NO_LEASE = " lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL, cancel_requested_at = NULL";
 
-  private final SqliteDatabase db;
+  private final Database db;
   private final EventHub hub;
 
-  public SqliteJobStore(SqliteDatabase db, EventHub hub) {
+  public SqlJobStore(Database db, EventHub hub) {
     this.db = db;
     this.hub = hub;
   }
@@ -66,7 +66,7 @@ public final class SqliteJobStore implements JobStore {
                           .bind(6, job.callback().map(Callback::url).orElse(null))
                           .bind(7, job.callback().map(c -> c.onStart() ? 1 : 0).orElse(0))
                           .bind(8, job.baseUrl())
-                          .map(SqliteJobStore::toJob)
+                          .map(SqlJobStore::toJob)
                           .one();
                   appendStatus(h, inserted.id(), inserted.state().wire(), 0, null, now);
                   return inserted;
@@ -82,7 +82,7 @@ public final class SqliteJobStore implements JobStore {
             h ->
                 h.createQuery("SELECT " + COLUMNS + " FROM jobs WHERE id = ?")
                     .bind(0, id)
-                    .map(SqliteJobStore::toJob)
+                    .map(SqlJobStore::toJob)
                     .findOne());
   }
 
@@ -100,7 +100,7 @@ public final class SqliteJobStore implements JobStore {
               query.state().ifPresent(s -> q.bind("status", s.wire()));
               query.modelId().ifPresent(m -> q.bind("model", m));
               query.beforeSeq().ifPresent(b -> q.bind("before", b));
-              return q.map(SqliteJobStore::toJob).list();
+              return q.map(SqlJobStore::toJob).list();
             });
   }
 
@@ -136,7 +136,7 @@ public final class SqliteJobStore implements JobStore {
               for (int i = 0; i < args.length; i++) {
                 q.bind(i, args[i]);
               }
-              return q.map(SqliteJobStore::toEvent).list();
+              return q.map(SqlJobStore::toEvent).list();
             });
   }
 
@@ -158,39 +158,55 @@ public final class SqliteJobStore implements JobStore {
   public Optional<ClaimedJob> claim(String workerId, Instant now, Duration lease, Set<String> modelIds) {
     String token = UUID.randomUUID().toString();
     List<String> scope = List.copyOf(modelIds);
-    String among = scope.isEmpty() ? "" : " AND model_id IN (" + String.join(", ", Collections.nCopies(scope.size(), "?")) + ")";
-    String due = " AND (run_after IS NULL OR run_after <= " + now.toEpochMilli() + ")"; // a number, never text
+    String where = " AND (run_after IS NULL OR run_after <= :now)" + (scope.isEmpty() ? "" : " AND model_id IN (<models>)");
     // A read first: a wake-up reaches every idle worker of every engine, and most find nothing for them; they
-    // should not queue for the one writer connection ahead of the worker that will claim the job.
-    if (!scalar(Boolean.class, "SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'in_queue'" + among + due + ")", scope.toArray())) {
+    // should not queue for the writer ahead of the worker that will claim the job.
+    boolean any = db.reads().withHandle(h -> {
+      var q = h.createQuery("SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'in_queue'" + where + ")").bind("now", now.toEpochMilli());
+      if (!scope.isEmpty()) {
+        q.bindList("models", scope);
+      }
+      return q.mapTo(Boolean.class).one();
+    });
+    if (!any) {
       return Optional.empty();
     }
     Optional<ClaimedJob> claimed =
         db.writes()
             .inTransaction(
                 h -> {
-                  // started_at never precedes created_at: the worker read the clock before waiting for the
-                  // writer connection, which a submit may have held with a later time.
-                  var query =
-                      h.createQuery(
-                              "UPDATE jobs SET status = 'in_progress', attempt = attempt + 1, lease_token = ?,"
-                                  + " lease_owner = ?, lease_expires_at = ?, started_at = max(?, created_at), progress = NULL, run_after = NULL"
-                                  + " WHERE seq = (SELECT seq FROM jobs WHERE status = 'in_queue'" + among + due + " ORDER BY seq LIMIT 1)"
-                                  + " RETURNING "
-                                  + COLUMNS)
-                          .bind(0, token)
-                          .bind(1, workerId)
-                          .bind(2, now.plus(lease).toEpochMilli())
-                          .bind(3, now.toEpochMilli());
-                  for (int i = 0; i < scope.size(); i++) {
-                    query.bind(4 + i, scope.get(i));
+                  var query = h.createQuery(claimStatement(where))
+                      .bind("token", token)
+                      .bind("worker", workerId)
+                      .bind("expires", now.plus(lease).toEpochMilli())
+                      .bind("now", now.toEpochMilli());
+                  if (!scope.isEmpty()) {
+                    query.bindList("models", scope);
                   }
-                  Optional<Job> job = query.map(SqliteJobStore::toJob).findOne();
+                  Optional<Job> job = query.map(SqlJobStore::toJob).findOne();
                   job.ifPresent(j -> appendStatus(h, j.id(), j.state().wire(), j.attempt(), null, now));
                   return job.map(j -> new ClaimedJob(j, new Lease(j.id(), token, j.attempt())));
                 });
     claimed.ifPresent(c -> hub.published(c.job().id()));
     return claimed;
+  }
+
+  /**
+   * Takes the oldest queued job matching {@code where}. On PostgreSQL the candidate is locked with SKIP LOCKED in
+   * a CTE, so workers of several nodes claiming at once take different jobs instead of queueing behind one row;
+   * SQLite's single writer needs no lock.
+   */
+  private String claimStatement(String where) {
+    // started_at never precedes created_at: the worker read the clock before waiting for the writer, which a
+    // submit may have held with a later time.
+    String set = "UPDATE jobs SET status = 'in_progress', attempt = attempt + 1, lease_token = :token, lease_owner = :worker,"
+        + " lease_expires_at = :expires, started_at = " + db.dialect().larger(":now", "created_at") + ", progress = NULL, run_after = NULL";
+    String oldest = " FROM jobs WHERE status = 'in_queue'" + where + " ORDER BY seq LIMIT 1";
+    return switch (db.dialect()) {
+      case SQLITE -> set + " WHERE seq = (SELECT seq" + oldest + ") RETURNING " + COLUMNS;
+      case POSTGRESQL -> "WITH next AS (SELECT seq AS next_seq" + oldest + " FOR UPDATE SKIP LOCKED) "
+          + set + " FROM next WHERE jobs.seq = next.next_seq RETURNING " + COLUMNS.replace("seq, id,", "jobs.seq, id,");
+    };
   }
 
   @Override
@@ -338,10 +354,6 @@ public final class SqliteJobStore implements JobStore {
         argument);
   }
 
-  /**
-   * Runs one state-changing UPDATE and appends a status event for every job it changed, in one transaction;
-   * tells the hub after the commit. Returns how many jobs changed.
-   */
   /** One value read on a reader connection. */
   private <T> T scalar(Class<T> type, String sql, Object... args) {
     return db.reads()
@@ -409,7 +421,7 @@ public final class SqliteJobStore implements JobStore {
     return changed.size();
   }
 
-  private static void appendReport(Handle h, String jobId, LastReport report, Instant now) {
+  private void appendReport(Handle h, String jobId, LastReport report, Instant now) {
     for (String line : report.lines()) {
       ObjectNode data = JSON.createObjectNode();
       data.put("message", line);
@@ -424,7 +436,7 @@ public final class SqliteJobStore implements JobStore {
 
   private record Changed(String id, String status, int attempt, String error) {}
 
-  private static void appendStatus(Handle h, String jobId, String status, int attempt, String errorJson, Instant now) {
+  private void appendStatus(Handle h, String jobId, String status, int attempt, String errorJson, Instant now) {
     ObjectNode data = JSON.createObjectNode();
     data.put("status", status);
     data.put("attempt", attempt);
@@ -434,7 +446,8 @@ public final class SqliteJobStore implements JobStore {
     appendEvent(h, jobId, JobEvent.Kind.STATUS, data, now);
   }
 
-  private static void appendEvent(Handle h, String jobId, JobEvent.Kind kind, ObjectNode data, Instant now) {
+  private void appendEvent(Handle h, String jobId, JobEvent.Kind kind, ObjectNode data, Instant now) {
+    db.dialect().orderEvents(h);
     h.createUpdate("INSERT INTO job_events (job_id, kind, data, created_at) VALUES (?, ?, ?, ?)")
         .bind(0, jobId)
         .bind(1, kind.wire())

@@ -1,0 +1,335 @@
+package dev.kino.jobs;
+
+import static dev.kino.jobs.LastReport.NONE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kino.database.Database;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The queue's guarantees, the same on every database Kino runs on (real ones: {@link SqliteJobStoreTest},
+ * {@link PostgresJobStoreTest}): FIFO claims, one owner per job, every write after a claim fenced by the lease
+ * token, expired leases re-queued or failed after the last attempt. Time is passed in, so no test sleeps.
+ */
+abstract class JobStoreContract {
+  static final Instant T0 = Instant.parse("2026-11-21T12:00:00Z");
+  static final Duration LEASE = Duration.ofSeconds(30);
+
+  Database db;
+  SqlJobStore store;
+
+  /** Opens this test's database: empty the first time, the same records after a close. */
+  abstract Database openDatabase();
+
+  @BeforeEach
+  void open() {
+    db = openDatabase();
+    store = new SqlJobStore(db, new EventHub());
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  @Test
+  void a_submitted_job_is_queued_with_its_input() {
+    Job job = submit("first");
+
+    Job stored = store.find(job.id()).orElseThrow();
+    assertThat(stored.state()).isEqualTo(JobState.IN_QUEUE);
+    assertThat(stored.input().path("prompt").asString()).isEqualTo("first");
+    assertThat(stored.attempt()).isZero();
+    assertThat(stored.createdAt()).isEqualTo(T0);
+  }
+
+  @Test
+  void claims_take_the_oldest_queued_job_first() {
+    Job first = submit("first");
+    Job second = submit("second");
+
+    assertThat(claim().job().id()).isEqualTo(first.id());
+    assertThat(claim().job().id()).isEqualTo(second.id());
+    assertThat(store.claim("w", T0, LEASE, Set.of())).isEmpty();
+  }
+
+  @Test
+  void a_claim_starts_an_attempt_under_a_lease() {
+    submit("p");
+
+    ClaimedJob claimed = claim();
+
+    assertThat(claimed.job().state()).isEqualTo(JobState.IN_PROGRESS);
+    assertThat(claimed.job().attempt()).isEqualTo(1);
+    assertThat(claimed.lease().attempt()).isEqualTo(1);
+    assertThat(claimed.job().startedAt()).contains(T0);
+  }
+
+  @Test
+  void concurrent_claims_never_hand_one_job_to_two_workers() throws Exception {
+    for (int i = 0; i < 200; i++) {
+      submit("job " + i);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<List<String>>> workers = new ArrayList<>();
+    for (int w = 0; w < 8; w++) {
+      String worker = "w" + w;
+      workers.add(
+          pool.submit(
+              () -> {
+                List<String> mine = new ArrayList<>();
+                Optional<ClaimedJob> claimed;
+                while ((claimed = store.claim(worker, T0, LEASE, Set.of())).isPresent()) {
+                  mine.add(claimed.get().job().id());
+                }
+                return mine;
+              }));
+    }
+    Set<String> all = new HashSet<>();
+    int total = 0;
+    for (Future<List<String>> worker : workers) {
+      List<String> ids = worker.get();
+      total += ids.size();
+      all.addAll(ids);
+    }
+    pool.shutdown();
+
+    assertThat(total).isEqualTo(200);
+    assertThat(all).hasSize(200);
+  }
+
+  @Test
+  void queue_position_counts_the_queued_jobs_ahead() {
+    Job first = submit("a");
+    Job second = submit("b");
+    Job third = submit("c");
+    claim();
+
+    assertThat(store.queuePosition(store.find(second.id()).orElseThrow())).isZero();
+    assertThat(store.queuePosition(store.find(third.id()).orElseThrow())).isEqualTo(1);
+    assertThat(first.id()).isNotNull();
+  }
+
+  @Test
+  void completion_records_outputs_and_finishes_the_job() {
+    submit("p");
+    ClaimedJob claimed = claim();
+
+    assertThat(store.complete(claimed.lease(), completion("jobs/x/1/video.mp4"), T0.plusSeconds(5), NONE)).isTrue();
+
+    Job done = store.find(claimed.job().id()).orElseThrow();
+    assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+    assertThat(done.output().orElseThrow().path("video").asString()).isEqualTo("jobs/x/1/video.mp4");
+    assertThat(done.finishedAt()).contains(T0.plusSeconds(5));
+    assertThat(done.progress()).contains(1.0);
+  }
+
+  @Test
+  void a_worker_whose_lease_expired_can_write_nothing_after_another_worker_claimed_the_job() {
+    submit("p");
+    ClaimedJob stale = claim();
+    assertThat(store.reapExpired(T0.plus(LEASE).plusSeconds(1))).isEqualTo(1);
+    ClaimedJob fresh = store.claim("w2", T0.plus(LEASE).plusSeconds(2), LEASE, Set.of()).orElseThrow();
+
+    assertThat(store.heartbeat(stale.lease(), T0.plusSeconds(40), LEASE, 0.5, List.of())).isFalse();
+    assertThat(store.complete(stale.lease(), completion("stale"), T0.plusSeconds(40), NONE)).isFalse();
+    assertThat(store.fail(stale.lease(), new JobError("x", "stale"), T0.plusSeconds(40), NONE)).isFalse();
+    assertThat(store.release(stale.lease(), T0, NONE)).isFalse();
+
+    assertThat(store.complete(fresh.lease(), completion("fresh"), T0.plusSeconds(41), NONE)).isTrue();
+    Job done = store.find(fresh.job().id()).orElseThrow();
+    assertThat(done.output().orElseThrow().path("video").asString()).isEqualTo("fresh");
+    assertThat(done.attempt()).isEqualTo(2);
+  }
+
+  @Test
+  void the_runs_last_report_is_written_with_its_outcome_before_the_status_event() {
+    Job job = submit("p");
+    ClaimedJob claimed = claim();
+    store.heartbeat(claimed.lease(), T0.plusSeconds(1), LEASE, 0.5, List.of("halfway"));
+
+    store.complete(claimed.lease(), completion("v"), T0.plusSeconds(2), new LastReport(0.75, List.of("encoding", "done")));
+    boolean lateWrite = store.fail(claimed.lease(), new JobError("x", "late"), T0.plusSeconds(3), new LastReport(0.9, List.of("too late")));
+
+    assertThat(lateWrite).as("the lease ended with the outcome").isFalse();
+    assertThat(store.events(job.id(), 0, 100)).extracting(e -> e.kind() + " " + (e.kind() == JobEvent.Kind.STATUS ? e.data().path("status").asString()
+            : e.kind() == JobEvent.Kind.LOG ? e.data().path("message").asString() : e.data().path("progress").asString()))
+        .containsExactly(
+            "STATUS in_queue", "STATUS in_progress", "LOG halfway", "PROGRESS 0.5", "LOG encoding", "LOG done", "PROGRESS 0.75",
+            "STATUS completed");
+  }
+
+  @Test
+  void a_snoozed_job_waits_in_the_queue_until_its_time_and_keeps_its_attempts() {
+    Job job = submit("p");
+    ClaimedJob first = claim();
+
+    assertThat(store.snooze(first.lease(), T0.plusSeconds(10), T0.plusSeconds(1), new LastReport(null, List.of("provider busy")))).isTrue();
+
+    Job queued = store.find(job.id()).orElseThrow();
+    assertThat(queued.state()).isEqualTo(JobState.IN_QUEUE);
+    assertThat(queued.attempt()).as("a snooze uses no attempt").isZero();
+    assertThat(store.claim("w", T0.plusSeconds(9), LEASE, Set.of())).as("not before its time").isEmpty();
+    ClaimedJob again = store.claim("w", T0.plusSeconds(10), LEASE, Set.of()).orElseThrow();
+    assertThat(again.job().attempt()).isEqualTo(1);
+    assertThat(store.snooze(first.lease(), T0.plusSeconds(20), T0.plusSeconds(11), LastReport.NONE)).as("the old lease is gone").isFalse();
+  }
+
+  @Test
+  void every_change_is_an_event_in_commit_order_and_a_stale_worker_adds_none() {
+    Job job = submit("p");
+    ClaimedJob stale = claim();
+    store.heartbeat(stale.lease(), T0.plusSeconds(1), LEASE, 0.25, List.of("rendering"));
+    store.reapExpired(T0.plus(LEASE).plusSeconds(5));
+    ClaimedJob fresh = store.claim("w2", T0.plus(LEASE).plusSeconds(6), LEASE, Set.of()).orElseThrow();
+    store.heartbeat(stale.lease(), T0.plus(LEASE).plusSeconds(7), LEASE, 0.9, List.of("from the stale worker"));
+    store.heartbeat(fresh.lease(), T0.plus(LEASE).plusSeconds(7), LEASE, null, List.of("second try"));
+    store.fail(fresh.lease(), new JobError("render_failed", "no"), T0.plus(LEASE).plusSeconds(8), NONE);
+
+    List<JobEvent> events = store.events(job.id(), 0, 100);
+    assertThat(events).extracting(e -> e.kind() + " " + (e.kind() == JobEvent.Kind.STATUS ? e.data().path("status").asString() + "#" + e.data().path("attempt").asInt()
+            : e.kind() == JobEvent.Kind.LOG ? e.data().path("message").asString() : e.data().path("progress").asString()))
+        .containsExactly(
+            "STATUS in_queue#0", "STATUS in_progress#1", "LOG rendering", "PROGRESS 0.25", "STATUS in_queue#1",
+            "STATUS in_progress#2", "LOG second try", "STATUS failed#2");
+    assertThat(events.getLast().data().path("error").path("code").asString()).isEqualTo("render_failed");
+    assertThat(events.getLast().isFinal()).isTrue();
+    assertThat(events).extracting(JobEvent::seq).isSorted();
+    assertThat(store.events(job.id(), events.get(5).seq(), 100)).containsExactlyElementsOf(events.subList(6, 8));
+    assertThat(store.recentLogs(job.id(), 1)).extracting(e -> e.data().path("message").asString()).containsExactly("second try");
+  }
+
+  @Test
+  void the_hub_is_told_after_each_commit_for_the_job_that_changed() throws Exception {
+    EventHub hub = new EventHub();
+    SqlJobStore told = new SqlJobStore(db, hub);
+    Job job = told.submit(NewJob.of("owner", "m", input("p"), 2), T0);
+    try (EventHub.Watch watch = hub.watch(job.id())) {
+      assertThat(watch.await(Duration.ofMillis(10))).as("nothing new yet").isFalse();
+      told.cancel(job.id(), T0.plusSeconds(1));
+      assertThat(watch.await(Duration.ofSeconds(5))).isTrue();
+    }
+    assertThat(hub.watchedJobs()).isZero();
+  }
+
+  @Test
+  void a_heartbeat_extends_the_lease_so_the_reaper_leaves_the_job_alone() {
+    submit("p");
+    ClaimedJob claimed = claim();
+
+    assertThat(store.heartbeat(claimed.lease(), T0.plusSeconds(25), LEASE, 0.4, List.of())).isTrue();
+
+    assertThat(store.reapExpired(T0.plusSeconds(40))).isZero();
+    assertThat(store.find(claimed.job().id()).orElseThrow().progress()).contains(0.4);
+    assertThat(store.reapExpired(T0.plusSeconds(56))).isEqualTo(1);
+  }
+
+  @Test
+  void an_expired_lease_on_the_last_attempt_fails_the_job() {
+    Job job = store.submit(NewJob.of("owner", "m", input("p"), 2), T0);
+    claim();
+    store.reapExpired(T0.plusSeconds(31));
+    store.claim("w", T0.plusSeconds(32), LEASE, Set.of()).orElseThrow();
+
+    store.reapExpired(T0.plusSeconds(63));
+
+    Job failed = store.find(job.id()).orElseThrow();
+    assertThat(failed.state()).isEqualTo(JobState.FAILED);
+    assertThat(failed.error().orElseThrow().code()).isEqualTo("lease_lost");
+    assertThat(failed.finishedAt()).isPresent();
+  }
+
+  @Test
+  void recovery_after_a_crash_requeues_every_running_job_at_once() {
+    submit("a");
+    submit("b");
+    claim();
+    claim();
+
+    assertThat(store.recoverAbandoned(T0.plusSeconds(1))).isEqualTo(2);
+
+    assertThat(store.claim("w", T0.plusSeconds(2), LEASE, Set.of())).isPresent();
+  }
+
+  @Test
+  void release_gives_the_job_back_without_spending_an_attempt() {
+    Job job = submit("p");
+    store.release(claim().lease(), T0, NONE);
+
+    Job back = store.find(job.id()).orElseThrow();
+    assertThat(back.state()).isEqualTo(JobState.IN_QUEUE);
+    assertThat(back.attempt()).isZero();
+  }
+
+  @Test
+  void only_a_queued_job_can_be_cancelled() {
+    Job queued = submit("a");
+    Job running = submit("b");
+    store.cancel(queued.id(), T0); // out of the way, so the claim below takes "b"
+    ClaimedJob claimed = claim();
+
+    assertThat(store.find(queued.id()).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+    assertThat(store.cancel(queued.id(), T0)).isEqualTo(CancelOutcome.NOT_CANCELLABLE);
+    assertThat(store.cancel(running.id(), T0)).isEqualTo(CancelOutcome.NOT_CANCELLABLE);
+    store.complete(claimed.lease(), completion("v"), T0, NONE);
+    assertThat(store.cancel(running.id(), T0)).isEqualTo(CancelOutcome.NOT_CANCELLABLE);
+    assertThat(store.find(running.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+  }
+
+  @Test
+  void the_database_itself_refuses_a_completed_job_without_output() {
+    Job job = submit("p");
+
+    assertThatThrownBy(
+            () ->
+                db.writes()
+                    .useHandle(h -> h.execute("UPDATE jobs SET status = 'completed', finished_at = 1 WHERE id = ?", job.id())))
+        .satisfies(e -> assertThat(e.getMessage()).containsIgnoringCase("check"));
+  }
+
+  @Test
+  void jobs_survive_closing_and_reopening_the_database() {
+    Job job = submit("durable");
+    db.close();
+
+    db = openDatabase();
+    store = new SqlJobStore(db, new EventHub());
+
+    assertThat(store.find(job.id()).orElseThrow().input().path("prompt").asString()).isEqualTo("durable");
+  }
+
+  private Job submit(String prompt) {
+    return store.submit(NewJob.of("owner", "kling/kling-3.0/pro/text-to-video", input(prompt), 3), T0);
+  }
+
+  private ClaimedJob claim() {
+    return store.claim("w", T0, LEASE, Set.of()).orElseThrow();
+  }
+
+  private static ObjectNode input(String prompt) {
+    ObjectNode input = JsonMapper.shared().createObjectNode();
+    input.put("prompt", prompt);
+    return input;
+  }
+
+  private static Completion completion(String key) {
+    ObjectNode output = JsonMapper.shared().createObjectNode();
+    output.put("video", key);
+    return new Completion(output, JsonMapper.shared().createObjectNode());
+  }
+}
