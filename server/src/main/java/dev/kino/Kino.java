@@ -2,6 +2,7 @@ package dev.kino;
 
 import dev.kino.cli.KeysCommand;
 import dev.kino.cli.ServeCommand;
+import dev.kino.cli.WorkerCommand;
 import dev.kino.client.FieldError;
 import dev.kino.client.KinoApiException;
 import dev.kino.client.KinoConnectionException;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Command;
     version = "Kino 0.1.0",
     subcommands = {
       ServeCommand.class,
+      WorkerCommand.class,
       KeysCommand.class,
       RunCommand.class,
       UserCommands.Status.class,

@@ -2,6 +2,7 @@ package dev.kino.cli;
 
 import dev.kino.config.ConfigException;
 import dev.kino.config.Credentials;
+import dev.kino.config.Role;
 import dev.kino.config.Settings;
 import dev.kino.node.KinoNode;
 import dev.kino.webhooks.RetrySchedule;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
 
 /** {@code kino serve}: the API and this node's workers, until Ctrl-C or SIGTERM. */
 @Command(name = "serve", description = "Start the Kino server (API and workers).", mixinStandardHelpOptions = true)
-public final class ServeCommand implements Callable<Integer> {
+public class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--host", defaultValue = "${env:KINO_HOST:-127.0.0.1}", description = "Address to listen on (env KINO_HOST; default ${DEFAULT-VALUE}).")
   String host;
@@ -53,6 +54,9 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--upload-ttl", defaultValue = "${env:KINO_UPLOAD_TTL:-P7D}", description = "How long uploaded input files are kept, ISO-8601 (env KINO_UPLOAD_TTL; default ${DEFAULT-VALUE}).")
   Duration uploadTtl;
 
+  @Option(names = "--no-workers", description = "Serve the API only: jobs are accepted and queued here and run by other nodes (kino worker) of the cluster.")
+  boolean noWorkers;
+
   @Option(names = "--database", defaultValue = "${env:KINO_DATABASE_URL}", paramLabel = "URL",
       description = "A PostgreSQL database shared by several nodes (postgresql://user:password@host:5432/kino; env KINO_DATABASE_URL). Default: SQLite in the data directory.")
   String database;
@@ -82,7 +86,8 @@ public final class ServeCommand implements Callable<Integer> {
             webhookDelays(),
             comfyui == null ? List.of() : comfyui,
             Credentials.fromEnvironment(),
-            Optional.ofNullable(database).filter(url -> !url.isBlank()));
+            Optional.ofNullable(database).filter(url -> !url.isBlank()),
+            role());
     KinoNode node = KinoNode.start(settings, System.out);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -95,6 +100,11 @@ public final class ServeCommand implements Callable<Integer> {
                 "kino-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /** What this node does. */
+  Role role() {
+    return noWorkers ? Role.API : Role.API_AND_WORKERS;
   }
 
   private List<Duration> webhookDelays() {

@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param credentials where upstream engines read the API keys their definitions name
  * @param database a PostgreSQL URL ({@code postgresql://...}) shared by a cluster's nodes; empty: SQLite in the data
  *     directory
+ * @param role what this node does: API and workers, only the API, or only workers
  */
 public record Settings(
     String host,
@@ -44,7 +45,8 @@ public record Settings(
     List<Duration> webhookRetries,
     List<URI> comfyuiServers,
     Credentials credentials,
-    Optional<String> database) {
+    Optional<String> database,
+    Role role) {
 
   public Settings {
     Objects.requireNonNull(credentials, "credentials");
@@ -83,6 +85,9 @@ public record Settings(
         throw new ConfigException("--database takes a PostgreSQL URL (postgresql://user:password@host:5432/kino), got a URL of another kind");
       }
     });
+    if (role == Role.WORKERS && database.isEmpty()) {
+      throw new ConfigException("kino worker needs the cluster's database (--database postgresql://...): on its own a node runs its jobs with kino serve");
+    }
     if (webhookRetries.isEmpty() || webhookRetries.stream().anyMatch(Duration::isNegative)) {
       throw new ConfigException("--webhook-retries needs at least one delay, none negative");
     }
@@ -118,7 +123,8 @@ public record Settings(
         STANDARD_WEBHOOK_RETRIES,
         List.of(),
         Credentials.of(Map.of()),
-        Optional.empty());
+        Optional.empty(),
+        Role.API_AND_WORKERS);
   }
 
   /** Standard Webhooks' suggestion: at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
@@ -134,46 +140,50 @@ public record Settings(
           Duration.ofHours(10));
 
   public Settings withDatabase(String url) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, Optional.of(url));
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, Optional.of(url), role);
+  }
+
+  public Settings withRole(Role r) {
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database, r);
   }
 
   public Settings withPort(int p) {
-    return new Settings(host, p, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database);
+    return new Settings(host, p, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database, role);
   }
 
   public Settings withWorkers(int n) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, n, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, n, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database, role);
   }
 
   public Settings withFetchAllow(List<String> allow) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, allow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, allow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database, role);
   }
 
   public Settings withAdminKey(String key) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, Optional.of(key), lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, Optional.of(key), lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database, role);
   }
 
   public Settings withWebhookRetries(List<Duration> delays) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, delays, comfyuiServers, credentials, database);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, delays, comfyuiServers, credentials, database, role);
   }
 
   public Settings withComfyui(List<URI> servers) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, servers, credentials, database);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, servers, credentials, database, role);
   }
 
   public Settings withCredentials(Credentials c) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, c, database);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, c, database, role);
   }
 
   public Settings withModelsDir(Path dir) {
-    return new Settings(host, port, dataDir, Optional.of(dir), publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database);
+    return new Settings(host, port, dataDir, Optional.of(dir), publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database, role);
   }
 
   public Settings withMaxAttempts(int n) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, n, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database);
+    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, n, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database, role);
   }
 
   public Settings withPublicUrl(URI url) {
-    return new Settings(host, port, dataDir, modelsDir, Optional.of(url), workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database);
+    return new Settings(host, port, dataDir, modelsDir, Optional.of(url), workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database, role);
   }
 }

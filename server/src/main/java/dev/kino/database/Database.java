@@ -43,6 +43,19 @@ public interface Database extends AutoCloseable {
       }
     }
 
+    /**
+     * Tells the other nodes of a cluster, when this transaction commits, that a job changed ({@code payload}:
+     * see {@link #CHANGES}); nothing on SQLite, where there are no other nodes.
+     */
+    public void announce(Handle h, String payload) {
+      if (this == POSTGRESQL) {
+        h.createQuery("SELECT pg_notify('" + CHANGES + "', :payload)::text").bind("payload", payload).mapTo(String.class).one();
+      }
+    }
+
+    /** The PostgreSQL channel of job changes: payload {@code q:<job id>} (queued) or {@code e:<job id>} (other events). */
+    public static final String CHANGES = "kino_job_changes";
+
     private static final long EVENT_LOG_LOCK = 0x4b696e6fL; // "Kino"
   }
 }

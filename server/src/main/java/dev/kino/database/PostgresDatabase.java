@@ -5,6 +5,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 
@@ -46,6 +49,12 @@ public final class PostgresDatabase implements Database {
       throw e;
     }
     return new PostgresDatabase(pool);
+  }
+
+  /** One connection outside the pool (for LISTEN, which holds its connection). */
+  public static Connection connect(String url) throws SQLException {
+    Target target = Target.parse(url);
+    return DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password());
   }
 
   /** A {@code postgresql://} URL taken apart; the password never reaches a log line. */

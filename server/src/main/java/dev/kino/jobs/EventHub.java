@@ -28,6 +28,12 @@ public final class EventHub implements AutoCloseable {
     listeners.forEach(Runnable::run);
   }
 
+  /** Wakes every watcher and listener once: changes may have been missed (another node's, during an outage). */
+  public void publishedEverywhere() {
+    watched.values().forEach(Signal::fire);
+    listeners.forEach(Runnable::run);
+  }
+
   /** Runs the listener (briefly, on the publishing thread) after every commit that added events. */
   public void onAnyEvent(Runnable listener) {
     listeners.add(listener);

@@ -448,6 +448,8 @@ public final class SqlJobStore implements JobStore {
 
   private void appendEvent(Handle h, String jobId, JobEvent.Kind kind, ObjectNode data, Instant now) {
     db.dialect().orderEvents(h);
+    boolean queued = kind == JobEvent.Kind.STATUS && JobState.IN_QUEUE.wire().equals(data.path("status").asString(""));
+    db.dialect().announce(h, (queued ? "q:" : "e:") + jobId);
     h.createUpdate("INSERT INTO job_events (job_id, kind, data, created_at) VALUES (?, ?, ?, ?)")
         .bind(0, jobId)
         .bind(1, kind.wire())

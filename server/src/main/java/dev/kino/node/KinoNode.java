@@ -1,10 +1,12 @@
 package dev.kino.node;
 
 import dev.kino.api.ApiServer;
+import dev.kino.cluster.ClusterChanges;
 import dev.kino.config.ConfigException;
 import dev.kino.config.Settings;
 import dev.kino.database.Database;
 import dev.kino.database.PostgresDatabase;
+import dev.kino.database.SharedSecrets;
 import dev.kino.database.SqliteDatabase;
 import dev.kino.engines.Engine;
 import dev.kino.engines.Engines;
@@ -62,7 +64,8 @@ public final class KinoNode implements AutoCloseable {
   private final Database db;
   private final Workers workers;
   private final Engines engines;
-  private final ApiServer api;
+  private final Optional<ApiServer> api;
+  private final Optional<ClusterChanges> cluster;
   private final InputFiles inputs;
   private final Housekeeping housekeeping;
   private final WebhookDispatcher webhooks;
@@ -73,12 +76,14 @@ public final class KinoNode implements AutoCloseable {
       Database db,
       Workers workers,
       Engines engines,
-      ApiServer api,
+      Optional<ApiServer> api,
       InputFiles inputs,
       Housekeeping housekeeping,
       WebhookDispatcher webhooks,
-      EventHub hub) {
+      EventHub hub,
+      Optional<ClusterChanges> cluster) {
     this.hub = hub;
+    this.cluster = cluster;
     this.engines = engines;
     this.inputs = inputs;
     this.housekeeping = housekeeping;
@@ -108,7 +113,9 @@ public final class KinoNode implements AutoCloseable {
       requireEngines(loaded, engines);
       ModelCatalog catalog = loaded.withEngineRules(d -> engines.serving(d).flatMap(engine -> engine.inputRule(d)));
       KeyStore keys = new KeyStore(db);
-      ensureAdminKey(settings, keys, clock, out);
+      if (settings.role().servesApi()) {
+        ensureAdminKey(settings, keys, clock, out);
+      }
       EventHub hub = new EventHub();
       SqlJobStore store = new SqlJobStore(db, hub);
       if (db.dialect() == Database.Dialect.SQLITE) {
@@ -120,12 +127,12 @@ public final class KinoNode implements AutoCloseable {
         }
       }
       Path workRoot = cleanWorkRoot(settings.dataDir());
-      UrlSigner signer = UrlSigner.forDataDir(settings.dataDir());
+      UrlSigner signer = new UrlSigner(secret(db, settings, "url-signing.key"));
       Wakeup wakeup = new Wakeup();
       Workers workers = new Workers(store, catalog, engines, files, workRoot, wakeup, clock, settings, "node-" + UUID.randomUUID());
       IdempotencyKeys idempotency = new IdempotencyKeys(db, clock);
       WebhookStore webhookStore = new WebhookStore(db);
-      WebhookSigner webhookSigner = new WebhookSigner(SecretFile.loadOrCreate(settings.dataDir(), "webhook-signing.key"));
+      WebhookSigner webhookSigner = new WebhookSigner(secret(db, settings, "webhook-signing.key"));
       WebhookDispatcher webhooks =
           new WebhookDispatcher(
                   webhookStore, store, hub, ApiServer.resultDocuments(settings, store, signer, clock), webhookSigner, policy,
@@ -136,16 +143,21 @@ public final class KinoNode implements AutoCloseable {
               catalog, store, hub, keys, files, signer, inputs, uploads, idempotency, webhookStore, webhookSigner,
               modelId -> catalog.find(modelId).flatMap(m -> engines.serving(m.definition())).map(Engine::cancelsRunningJobs).orElse(false),
               wakeup::signal);
-      ApiServer api = new ApiServer(settings, parts, clock).start();
+      Optional<ApiServer> api = settings.role().servesApi() ? Optional.of(new ApiServer(settings, parts, clock).start()) : Optional.empty();
+      Optional<ClusterChanges> cluster = settings.database().map(url -> ClusterChanges.start(url, hub, wakeup::signal));
       Housekeeping housekeeping =
           new Housekeeping(
               Map.of("expired upload(s)", uploads::sweepExpired, "idempotency key(s) older than 24 h", idempotency::sweep),
               Duration.ofMinutes(1));
-      workers.start();
-      LOG.info(
-          "Kino is listening on http://{}:{} (data dir {}, {} models, {} workers)",
-          settings.host(), api.port(), settings.dataDir(), catalog.all().size(), workers.size());
-      return new KinoNode(lock, db, workers, engines, api, inputs, housekeeping, webhooks, hub);
+      if (settings.role().runsJobs()) {
+        workers.start();
+      }
+      String where = db.dialect() == Database.Dialect.SQLITE ? "data dir " + settings.dataDir() : "cluster database, " + settings.role();
+      api.ifPresentOrElse(
+          a -> LOG.info("Kino is listening on http://{}:{} ({}, {} models, {} workers)",
+              settings.host(), a.port(), where, catalog.all().size(), settings.role().runsJobs() ? workers.size() : 0),
+          () -> LOG.info("Kino worker started ({}, {} models, {} workers)", where, catalog.all().size(), workers.size()));
+      return new KinoNode(lock, db, workers, engines, api, inputs, housekeeping, webhooks, hub, cluster);
     } catch (MediaException e) {
       lock.close();
       throw new ConfigException(e.getMessage());
@@ -155,8 +167,14 @@ public final class KinoNode implements AutoCloseable {
     }
   }
 
+  /** The API's port; -1 on a worker node. */
   public int port() {
-    return api.port();
+    return api.map(ApiServer::port).orElse(-1);
+  }
+
+  /** A signing key: in the data directory alone, in the database in a cluster (all nodes must agree on it). */
+  private static byte[] secret(Database db, Settings settings, String name) {
+    return db.dialect() == Database.Dialect.SQLITE ? SecretFile.loadOrCreate(settings.dataDir(), name) : SharedSecrets.loadOrCreate(db, name);
   }
 
   /** SQLite in the data directory, or the cluster's PostgreSQL. */
@@ -267,7 +285,8 @@ public final class KinoNode implements AutoCloseable {
   @Override
   public void close() {
     hub.close(); // open event streams end, so the server can stop at once
-    api.close();
+    api.ifPresent(ApiServer::close);
+    cluster.ifPresent(ClusterChanges::close);
     housekeeping.close();
     workers.close();
     engines.close();

@@ -16,7 +16,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class UrlSigner {
   private final byte[] secret;
 
-  private UrlSigner(byte[] secret) {
+  public UrlSigner(byte[] secret) {
     this.secret = secret;
   }
 

@@ -28,7 +28,11 @@ public final class WebhookStore {
   void moveCursor(long seq) {
     db.writes()
         .useHandle(
-            h -> h.execute("INSERT INTO outbox_cursor (name, seq) VALUES ('webhooks', ?) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq", seq));
+            h -> h.execute(
+                "INSERT INTO outbox_cursor (name, seq) VALUES ('webhooks', ?) ON CONFLICT (name) DO UPDATE SET seq = "
+                    // nodes of a cluster move it together: never back
+                    + db.dialect().larger("outbox_cursor.seq", "excluded.seq"),
+                seq));
   }
 
   /** Adds a message for an event unless one exists for it already (the outbox may read an event twice). */
@@ -51,12 +55,14 @@ public final class WebhookStore {
         .withHandle(
             h ->
                 h.createQuery(
-                        "UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id IN (SELECT id FROM webhook_deliveries"
-                            + " WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?) RETURNING "
+                        "UPDATE webhook_deliveries SET next_attempt_at = :hold WHERE id IN (SELECT id FROM webhook_deliveries"
+                            + " WHERE state = 'pending' AND next_attempt_at <= :now ORDER BY next_attempt_at LIMIT :limit)"
+                            // checked again on the row itself: another node that took it first moved it ahead
+                            + " AND state = 'pending' AND next_attempt_at <= :now RETURNING "
                             + COLUMNS)
-                    .bind(0, now.plus(hold).toEpochMilli())
-                    .bind(1, now.toEpochMilli())
-                    .bind(2, limit)
+                    .bind("hold", now.plus(hold).toEpochMilli())
+                    .bind("now", now.toEpochMilli())
+                    .bind("limit", limit)
                     .map(WebhookStore::toDelivery)
                     .list());
   }

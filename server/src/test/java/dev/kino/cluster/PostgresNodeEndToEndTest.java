@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.kino.config.Role;
 import dev.kino.testing.Api;
 import dev.kino.testing.EventStream;
 import dev.kino.testing.Images;
@@ -67,5 +68,27 @@ class PostgresNodeEndToEndTest {
             () -> TestServer.start(s -> s.withWorkers(0).withDatabase("postgresql://kino:secret-pw@127.0.0.1:" + closedPort + "/kino")))
         .hasMessageContaining("cannot open the PostgreSQL database given with --database")
         .hasMessageNotContaining("secret-pw");
+  }
+
+  @Test
+  void an_api_node_takes_the_request_and_a_worker_node_runs_it_while_the_client_watches_the_api_node() {
+    String database = PostgresServer.shared().newDatabase();
+    try (TestServer api = TestServer.start(s -> s.withDatabase(database).withRole(Role.API));
+        TestServer worker = TestServer.start(s -> s.withDatabase(database).withRole(Role.WORKERS).withWorkers(1))) {
+      assertThat(worker.port()).as("a worker opens no port").isEqualTo(-1);
+      Api client = api.api();
+      String id = client.submitOk(T2V, "{\"prompt\": \"a kite\", \"duration\": 3}");
+
+      List<String> statuses;
+      long started = System.nanoTime();
+      try (EventStream events = EventStream.open(client.status(id).body().path("events_url").asString(), client.key(), null)) {
+        statuses = events.readToEnd().stream().filter(e -> e.type().equals("status")).map(EventStream.Event::status).toList();
+      }
+
+      assertThat(statuses).as("the worker's changes reach the API node's stream").containsExactly("in_queue", "in_progress", "completed");
+      // Without the worker node's notifications the stream would hear of the job only at its 15 s re-read.
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).as("woken by the other node's notifications")
+          .isLessThan(Duration.ofSeconds(12));
+    }
   }
 }
