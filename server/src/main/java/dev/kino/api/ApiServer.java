@@ -61,7 +61,7 @@ public final class ApiServer implements AutoCloseable {
   public ApiServer(Settings settings, Parts parts, Clock clock) {
     JobStore store = parts.store();
     Authenticator auth = new Authenticator(parts.keys(), settings.adminKey(), new EventTokens(parts.signer()), clock);
-    Links links = new Links(settings.publicUrl(), parts.signer(), settings.fileUrlTtl(), clock);
+    Links links = new Links(settings.publicUrl(), parts.signer(), parts.files(), settings.fileUrlTtl(), clock);
     JobViews views = new JobViews(links, store);
     Submissions submissions =
         new Submissions(store, parts.inputs(), parts.idempotency(), views, links, parts.onSubmit(), clock, settings.maxAttempts());
@@ -121,8 +121,8 @@ public final class ApiServer implements AutoCloseable {
    * The body the result route would give for a job, with links on the base its client used (or the public
    * URL): what a webhook message carries as {@code data}.
    */
-  public static Function<Job, ObjectNode> resultDocuments(Settings settings, JobStore store, UrlSigner signer, Clock clock) {
-    Links links = new Links(settings.publicUrl(), signer, settings.fileUrlTtl(), clock);
+  public static Function<Job, ObjectNode> resultDocuments(Settings settings, JobStore store, UrlSigner signer, FileStore files, Clock clock) {
+    Links links = new Links(settings.publicUrl(), signer, files, settings.fileUrlTtl(), clock);
     JobViews views = new JobViews(links, store);
     return job -> views.result(links.base(job.baseUrl()), job);
   }

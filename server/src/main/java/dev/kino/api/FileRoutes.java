@@ -4,12 +4,15 @@ import dev.kino.storage.FileStore;
 import dev.kino.storage.StoredFile;
 import dev.kino.storage.UrlSigner;
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -27,9 +30,19 @@ final class FileRoutes {
     this.clock = clock;
   }
 
+  /** The file, or where the store serves it itself (S3: a short-lived presigned URL; the bytes skip Kino). */
   void get(Context ctx) {
-    serve(ctx, authorised(ctx));
+    String key = signedKey(ctx);
+    Optional<URI> direct = files.directUrl(key, REDIRECT_TTL);
+    if (direct.isPresent()) {
+      ctx.header("Cache-Control", "no-store");
+      ctx.redirect(direct.get().toString(), HttpStatus.FOUND);
+      return;
+    }
+    serve(ctx, stored(key));
   }
+
+  private static final Duration REDIRECT_TTL = Duration.ofMinutes(10);
 
   /** Sends a stored file, whole or the byte range asked for. */
   static void serve(Context ctx, StoredFile file) {
@@ -103,10 +116,18 @@ final class FileRoutes {
   }
 
   private StoredFile authorised(Context ctx) {
+    return stored(signedKey(ctx));
+  }
+
+  private String signedKey(Context ctx) {
     String key = ctx.pathParam("key");
     if (!signer.isValid(key, ctx.queryParam("expires"), ctx.queryParam("signature"), clock.instant())) {
       throw new ApiException(403, 403001, "invalid_signature", "this file link is invalid or has expired; fetch the result again for a fresh link");
     }
+    return key;
+  }
+
+  private StoredFile stored(String key) {
     return files.find(key).orElseThrow(() -> ApiException.notFound("file_not_found", "the file is no longer stored"));
   }
 }

@@ -1,5 +1,6 @@
 package dev.kino.api;
 
+import dev.kino.storage.FileStore;
 import dev.kino.storage.UrlSigner;
 import io.javalin.http.Context;
 import java.net.URI;
@@ -14,11 +15,13 @@ import java.util.Optional;
 final class Links {
   private final Optional<URI> publicUrl;
   private final UrlSigner signer;
+  private final FileStore files;
   private final Duration fileUrlTtl;
   private final Clock clock;
   private final EventTokens tokens;
 
-  Links(Optional<URI> publicUrl, UrlSigner signer, Duration fileUrlTtl, Clock clock) {
+  Links(Optional<URI> publicUrl, UrlSigner signer, FileStore files, Duration fileUrlTtl, Clock clock) {
+    this.files = files;
     this.tokens = new EventTokens(signer);
     this.publicUrl = publicUrl;
     this.signer = signer;
@@ -54,9 +57,13 @@ final class Links {
     return base + "/v1/requests/" + requestId + "/" + action;
   }
 
-  /** A URL for a stored file that works without the Bearer header until it expires. */
+  /**
+   * A URL for a stored file that works without the Bearer header until it expires: the store's own (S3's
+   * presigned URL, so the bytes never pass through Kino) or Kino's signed {@code /files} URL.
+   */
   String file(String base, String key) {
-    return base + "/files/" + key + "?" + signer.query(key, clock.instant().plus(fileUrlTtl));
+    return files.directUrl(key, fileUrlTtl).map(URI::toString)
+        .orElseGet(() -> base + "/files/" + key + "?" + signer.query(key, clock.instant().plus(fileUrlTtl)));
   }
 
   /** The request's events stream with a token, so it opens without the Bearer header (EventSource). */

@@ -61,6 +61,10 @@ public class ServeCommand implements Callable<Integer> {
       description = "A PostgreSQL database shared by several nodes (postgresql://user:password@host:5432/kino; env KINO_DATABASE_URL). Default: SQLite in the data directory.")
   String database;
 
+  @Option(names = "--storage", defaultValue = "${env:KINO_STORAGE}", paramLabel = "s3://BUCKET/PREFIX",
+      description = "Keep outputs and uploads in an S3-compatible bucket shared by a cluster's nodes (env KINO_STORAGE; endpoint, region and keys from AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY). Default: the data directory.")
+  URI storage;
+
   @Option(names = "--comfyui", split = ",", defaultValue = "${env:KINO_COMFYUI}", paramLabel = "URL", description = "A ComfyUI server (e.g. http://gpu1:8188) for models whose engine is comfyui; repeatable (env KINO_COMFYUI, comma-separated).")
   List<URI> comfyui;
 
@@ -87,6 +91,7 @@ public class ServeCommand implements Callable<Integer> {
             comfyui == null ? List.of() : comfyui,
             Credentials.fromEnvironment(),
             Optional.ofNullable(database).filter(url -> !url.isBlank()),
+            Optional.ofNullable(storage),
             role());
     KinoNode node = KinoNode.start(settings, System.out);
     CountDownLatch stopped = new CountDownLatch(1);

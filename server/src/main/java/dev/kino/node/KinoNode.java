@@ -27,7 +27,9 @@ import dev.kino.media.MediaException;
 import dev.kino.models.Model;
 import dev.kino.models.ModelCatalog;
 import dev.kino.models.ModelDefinition;
+import dev.kino.storage.FileStore;
 import dev.kino.storage.LocalFileStore;
+import dev.kino.storage.S3FileStore;
 import dev.kino.storage.SecretFile;
 import dev.kino.storage.UrlSigner;
 import dev.kino.uploads.Uploads;
@@ -62,6 +64,7 @@ public final class KinoNode implements AutoCloseable {
 
   private final DataDirLock lock;
   private final Database db;
+  private final FileStore files;
   private final Workers workers;
   private final Engines engines;
   private final Optional<ApiServer> api;
@@ -74,6 +77,7 @@ public final class KinoNode implements AutoCloseable {
   private KinoNode(
       DataDirLock lock,
       Database db,
+      FileStore files,
       Workers workers,
       Engines engines,
       Optional<ApiServer> api,
@@ -90,6 +94,7 @@ public final class KinoNode implements AutoCloseable {
     this.webhooks = webhooks;
     this.lock = lock;
     this.db = db;
+    this.files = files;
     this.workers = workers;
     this.api = api;
   }
@@ -105,7 +110,7 @@ public final class KinoNode implements AutoCloseable {
         FfmpegCodecs.requireEncoders();
       }
       Database db = openDatabase(settings);
-      LocalFileStore files = new LocalFileStore(settings.dataDir());
+      FileStore files = openFiles(settings);
       Uploads uploads = new Uploads(db, files, clock, settings.uploadTtl());
       UrlFetcher fetcher = new UrlFetcher(policy);
       InputFiles inputs = new InputFiles(fetcher, uploads, settings.dataDir().resolve("cache").resolve("inputs"), clock);
@@ -135,7 +140,7 @@ public final class KinoNode implements AutoCloseable {
       WebhookSigner webhookSigner = new WebhookSigner(secret(db, settings, "webhook-signing.key"));
       WebhookDispatcher webhooks =
           new WebhookDispatcher(
-                  webhookStore, store, hub, ApiServer.resultDocuments(settings, store, signer, clock), webhookSigner, policy,
+                  webhookStore, store, hub, ApiServer.resultDocuments(settings, store, signer, files, clock), webhookSigner, policy,
                   HostResolver.system(), new RetrySchedule(settings.webhookRetries()), clock)
               .start();
       ApiServer.Parts parts =
@@ -157,7 +162,7 @@ public final class KinoNode implements AutoCloseable {
           a -> LOG.info("Kino is listening on http://{}:{} ({}, {} models, {} workers)",
               settings.host(), a.port(), where, catalog.all().size(), settings.role().runsJobs() ? workers.size() : 0),
           () -> LOG.info("Kino worker started ({}, {} models, {} workers)", where, catalog.all().size(), workers.size()));
-      return new KinoNode(lock, db, workers, engines, api, inputs, housekeeping, webhooks, hub, cluster);
+      return new KinoNode(lock, db, files, workers, engines, api, inputs, housekeeping, webhooks, hub, cluster);
     } catch (MediaException e) {
       lock.close();
       throw new ConfigException(e.getMessage());
@@ -172,9 +177,29 @@ public final class KinoNode implements AutoCloseable {
     return api.map(ApiServer::port).orElse(-1);
   }
 
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      LOG.warn("closing {} failed: {}", closeable, e.getMessage());
+    }
+  }
+
   /** A signing key: in the data directory alone, in the database in a cluster (all nodes must agree on it). */
   private static byte[] secret(Database db, Settings settings, String name) {
     return db.dialect() == Database.Dialect.SQLITE ? SecretFile.loadOrCreate(settings.dataDir(), name) : SharedSecrets.loadOrCreate(db, name);
+  }
+
+  /** The data directory's files, or the cluster's bucket. */
+  private static FileStore openFiles(Settings settings) {
+    if (settings.storage().isEmpty()) {
+      return new LocalFileStore(settings.dataDir());
+    }
+    try {
+      return S3FileStore.open(settings.storage().get(), settings.credentials(), settings.dataDir().resolve("cache").resolve("store"));
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new ConfigException("--storage: " + e.getMessage());
+    }
   }
 
   /** SQLite in the data directory, or the cluster's PostgreSQL. */
@@ -292,6 +317,9 @@ public final class KinoNode implements AutoCloseable {
     engines.close();
     webhooks.close();
     inputs.close();
+    if (files instanceof AutoCloseable closeable) {
+      closeQuietly(closeable);
+    }
     db.close();
     lock.close();
   }

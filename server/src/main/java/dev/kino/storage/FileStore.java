@@ -1,15 +1,16 @@
 package dev.kino.storage;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Where job outputs live, addressed by keys such as {@code jobs/<id>/1/video.mp4}. The local directory is the
- * embedded default; an object store can follow behind the same interface.
+ * Where job outputs and uploads live, addressed by keys such as {@code jobs/<id>/1/video.mp4}: the local
+ * directory (the embedded default) or an S3 bucket (a cluster's nodes share it).
  */
 public interface FileStore {
-
   /** Stores the file under the key (moving it when it can), replacing what was there. */
   void put(String key, Path source) throws IOException;
 
@@ -18,6 +19,11 @@ public interface FileStore {
 
   /** The stored file, if the key exists. */
   Optional<StoredFile> find(String key);
+
+  /** Optional: a URL that fetches the file straight from the store until {@code ttl} passes (S3's presigned GET). */
+  default Optional<URI> directUrl(String key, Duration ttl) {
+    return Optional.empty();
+  }
 
   /** A key is a relative path of safe characters; anything else is refused before it reaches a file system. */
   static boolean isValidKey(String key) {

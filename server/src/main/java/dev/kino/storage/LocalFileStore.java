@@ -5,21 +5,10 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Map;
 import java.util.Optional;
 
 /** Files under {@code <data-dir>/files}. A stored file appears whole or not at all (write, then rename). */
 public final class LocalFileStore implements FileStore {
-  private static final Map<String, String> TYPES =
-      Map.of(
-          "mp4", "video/mp4",
-          "jpg", "image/jpeg",
-          "jpeg", "image/jpeg",
-          "png", "image/png",
-          "webp", "image/webp",
-          "bmp", "image/bmp",
-          "json", "application/json");
-
   private final Path root;
 
   public LocalFileStore(Path dataDir) {
@@ -72,7 +61,7 @@ public final class LocalFileStore implements FileStore {
       return Optional.empty();
     }
     try {
-      return Optional.of(new StoredFile(file, Files.size(file), contentType(key)));
+      return Optional.of(new StoredFile(file, Files.size(file), ContentTypes.of(key)));
     } catch (IOException e) {
       return Optional.empty();
     }
@@ -87,11 +76,5 @@ public final class LocalFileStore implements FileStore {
       throw new IllegalArgumentException("storage key escapes the store: " + key);
     }
     return file;
-  }
-
-  static String contentType(String key) {
-    int dot = key.lastIndexOf('.');
-    String extension = dot < 0 ? "" : key.substring(dot + 1).toLowerCase(java.util.Locale.ROOT);
-    return TYPES.getOrDefault(extension, "application/octet-stream");
   }
 }

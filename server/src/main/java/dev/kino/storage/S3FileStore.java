@@ -1,0 +1,223 @@
+package dev.kino.storage;
+
+import dev.kino.config.Credentials;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * Files in an S3-compatible bucket ({@code s3://bucket/prefix}), shared by a cluster's nodes: whichever node
+ * stored an output, any node can serve it, and clients fetch it straight from the store with a presigned URL.
+ * Endpoint, region and keys come from the usual AWS variables ({@code AWS_ENDPOINT_URL}, {@code AWS_REGION},
+ * {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}; without keys, the SDK's default chain). Files go up
+ * from disk, large ones in parts, so a video is never held in memory; a file a node needs on disk (an uploaded
+ * input for an engine) is downloaded once into its cache.
+ */
+public final class S3FileStore implements FileStore, AutoCloseable {
+  /** Above this size a file goes up as a multipart upload, one part at a time. */
+  static final long PART_BYTES = 16L * 1024 * 1024;
+
+  private final S3Client s3;
+  private final S3Presigner presigner;
+  private final String bucket;
+  private final String prefix;
+  private final Path cache;
+
+  private S3FileStore(S3Client s3, S3Presigner presigner, String bucket, String prefix, Path cache) {
+    this.s3 = s3;
+    this.presigner = presigner;
+    this.bucket = bucket;
+    this.prefix = prefix;
+    this.cache = cache;
+  }
+
+  /** Opens {@code s3://bucket/prefix} and checks the bucket answers; {@code cache} holds local copies. */
+  public static S3FileStore open(URI location, Credentials env, Path cache) {
+    if (!"s3".equals(location.getScheme()) || location.getHost() == null) {
+      throw new IllegalArgumentException("--storage takes s3://bucket/prefix, got " + location);
+    }
+    String prefix = location.getPath() == null ? "" : location.getPath().replaceAll("^/+|/+$", "");
+    Region region = Region.of(env.find("AWS_REGION").or(() -> env.find("AWS_DEFAULT_REGION")).orElse("us-east-1"));
+    Optional<URI> endpoint = env.find("AWS_ENDPOINT_URL_S3").or(() -> env.find("AWS_ENDPOINT_URL")).map(URI::create);
+    AwsCredentialsProvider keys = env.find("AWS_ACCESS_KEY_ID")
+        .<AwsCredentialsProvider>flatMap(id -> env.find("AWS_SECRET_ACCESS_KEY").map(secret -> StaticCredentialsProvider.create(AwsBasicCredentials.create(id, secret))))
+        .orElseGet(() -> DefaultCredentialsProvider.builder().build());
+    // Path-style addressing: what S3-compatible servers (MinIO, Ceph, s3proxy) expect, and what AWS still takes.
+    S3Configuration pathStyle = S3Configuration.builder().pathStyleAccessEnabled(true).build();
+    var client = S3Client.builder().region(region).credentialsProvider(keys).serviceConfiguration(pathStyle);
+    var presign = S3Presigner.builder().region(region).credentialsProvider(keys).serviceConfiguration(pathStyle);
+    endpoint.ifPresent(uri -> {
+      client.endpointOverride(uri);
+      presign.endpointOverride(uri);
+    });
+    S3FileStore store = new S3FileStore(client.build(), presign.build(), location.getHost(), prefix, cache);
+    try {
+      store.s3.headBucket(b -> b.bucket(store.bucket));
+    } catch (SdkException e) {
+      store.close();
+      throw new IllegalStateException("the bucket " + store.bucket + " cannot be reached" + endpoint.map(u -> " at " + u).orElse("") + ": " + e.getMessage(), e);
+    }
+    return store;
+  }
+
+  @Override
+  public void put(String key, Path source) throws IOException {
+    String object = object(key);
+    long size = Files.size(source);
+    try {
+      if (size <= PART_BYTES) {
+        s3.putObject(p -> p.bucket(bucket).key(object).contentType(ContentTypes.of(key)), RequestBody.fromFile(source));
+      } else {
+        putInParts(object, key, source, size);
+      }
+    } catch (SdkException e) {
+      throw new IOException("cannot store " + key + " in s3://" + bucket + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A multipart upload read from disk one part at a time; abandoned parts are aborted. */
+  private void putInParts(String object, String key, Path source, long size) throws IOException {
+    String upload = s3.createMultipartUpload(c -> c.bucket(bucket).key(object).contentType(ContentTypes.of(key))).uploadId();
+    try (InputStream in = Files.newInputStream(source)) {
+      List<CompletedPart> parts = new ArrayList<>();
+      long left = size;
+      for (int number = 1; left > 0; number++) {
+        long length = Math.min(PART_BYTES, left);
+        int n = number;
+        String etag = s3.uploadPart(u -> u.bucket(bucket).key(object).uploadId(upload).partNumber(n).contentLength(length),
+            RequestBody.fromInputStream(new BoundedStream(in, length), length)).eTag();
+        parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+        left -= length;
+      }
+      s3.completeMultipartUpload(c -> c.bucket(bucket).key(object).uploadId(upload).multipartUpload(m -> m.parts(parts)));
+    } catch (IOException | SdkException e) {
+      s3.abortMultipartUpload(a -> a.bucket(bucket).key(object).uploadId(upload));
+      throw e;
+    }
+  }
+
+  @Override
+  public void delete(String key) throws IOException {
+    try {
+      s3.deleteObject(d -> d.bucket(bucket).key(object(key)));
+      Files.deleteIfExists(cached(key));
+    } catch (SdkException e) {
+      throw new IOException("cannot delete " + key + " from s3://" + bucket + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The file on this node's disk, downloaded from the bucket on first use. */
+  @Override
+  public Optional<StoredFile> find(String key) {
+    if (!FileStore.isValidKey(key)) {
+      return Optional.empty();
+    }
+    try {
+      HeadObjectResponse head = s3.headObject(h -> h.bucket(bucket).key(object(key)));
+      Path local = cached(key);
+      if (!Files.isRegularFile(local) || Files.size(local) != head.contentLength()) {
+        Files.createDirectories(local.getParent());
+        Path partial = local.resolveSibling(".download-" + UUID.randomUUID() + ".partial"); // the SDK creates it
+        s3.getObject(g -> g.bucket(bucket).key(object(key)), ResponseTransformer.toFile(partial));
+        Files.move(partial, local, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      }
+      return Optional.of(new StoredFile(local, head.contentLength(), ContentTypes.of(key)));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public Optional<URI> directUrl(String key, Duration ttl) {
+    return Optional.of(URI.create(presigner.presignGetObject(p -> p.signatureDuration(ttl).getObjectRequest(g -> g.bucket(bucket).key(object(key))))
+        .url().toString()));
+  }
+
+  private String object(String key) {
+    if (!FileStore.isValidKey(key)) {
+      throw new IllegalArgumentException("not a storage key: " + key);
+    }
+    return prefix.isEmpty() ? key : prefix + "/" + key;
+  }
+
+  private Path cached(String key) {
+    return cache.resolve(key).normalize();
+  }
+
+  @Override
+  public void close() {
+    presigner.close();
+    s3.close();
+  }
+
+  /** At most {@code left} bytes of the stream, leaving it open for the next part. */
+  private static final class BoundedStream extends InputStream {
+    private final InputStream in;
+    private long left;
+
+    BoundedStream(InputStream in, long left) {
+      this.in = in;
+      this.left = left;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int b = in.read();
+      if (b >= 0) {
+        left--;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int n = in.read(buffer, offset, (int) Math.min(length, left));
+      if (n > 0) {
+        left -= n;
+      }
+      return n;
+    }
+
+    @Override
+    public void close() {
+      // the whole file's stream is closed by the caller
+    }
+  }
+}
