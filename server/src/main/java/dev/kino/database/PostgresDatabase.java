@@ -17,6 +17,7 @@ import org.jdbi.v3.core.Jdbi;
  * lock, so nodes starting together migrate once).
  */
 public final class PostgresDatabase implements Database {
+  static final int IDLE_IN_TRANSACTION_MILLIS = 5_000;
   private final HikariDataSource pool;
   private final Jdbi jdbi;
 
@@ -40,6 +41,10 @@ public final class PostgresDatabase implements Database {
     config.setMinimumIdle(1);
     // A database restarting: calls wait for a connection (and fail after this long) instead of failing at once.
     config.setConnectionTimeout(10_000);
+    // A node frozen in the middle of a transaction (SIGSTOP, a VM paused, a long GC) must not hold its row locks
+    // and the event-log lock over the whole cluster: the server ends such a session, and its transaction rolls
+    // back, after this long. Kino's own transactions last milliseconds.
+    config.setConnectionInitSql("SET idle_in_transaction_session_timeout = '" + IDLE_IN_TRANSACTION_MILLIS + "ms'");
     config.setInitializationFailTimeout(10_000);
     HikariDataSource pool = new HikariDataSource(config);
     try {

@@ -134,7 +134,7 @@ public final class KinoNode implements AutoCloseable {
       Path workRoot = cleanWorkRoot(settings.dataDir());
       UrlSigner signer = new UrlSigner(secret(db, settings, "url-signing.key"));
       Wakeup wakeup = new Wakeup();
-      Workers workers = new Workers(store, catalog, engines, files, workRoot, wakeup, clock, settings, "node-" + UUID.randomUUID());
+      Workers workers = new Workers(store, catalog, engines, files, workRoot, wakeup, clock, settings, nodeId());
       IdempotencyKeys idempotency = new IdempotencyKeys(db, clock);
       WebhookStore webhookStore = new WebhookStore(db);
       WebhookSigner webhookSigner = new WebhookSigner(secret(db, settings, "webhook-signing.key"));
@@ -183,6 +183,15 @@ public final class KinoNode implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("closing {} failed: {}", closeable, e.getMessage());
     }
+  }
+
+  /**
+   * This node in lease owners: host, process id and a random part (process ids repeat across machines and
+   * restarts), so an operator reading the jobs table sees which process holds a job.
+   */
+  private static String nodeId() {
+    String host = Optional.ofNullable(System.getenv("HOSTNAME")).filter(h -> !h.isBlank()).orElse("localhost");
+    return host + ":" + ProcessHandle.current().pid() + ":" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   /** A signing key: in the data directory alone, in the database in a cluster (all nodes must agree on it). */

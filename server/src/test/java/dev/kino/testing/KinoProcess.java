@@ -141,6 +141,34 @@ public final class KinoProcess implements AutoCloseable {
     }
   }
 
+  /** SIGSTOP: the process freezes as a hung machine would (its leases run out); {@link #thaw} resumes it. */
+  public void freeze() {
+    signal("-STOP");
+  }
+
+  /** SIGCONT after {@link #freeze}. */
+  public void thaw() {
+    signal("-CONT");
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  private void signal(String which) {
+    try {
+      Process kill = new ProcessBuilder("kill", which, Long.toString(process.pid())).inheritIO().start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill " + which + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** SIGKILL: no shutdown hook, no chance to tidy up. */
   public void kill9() throws InterruptedException {
     process.destroyForcibly();

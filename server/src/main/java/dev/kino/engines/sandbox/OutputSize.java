@@ -2,13 +2,20 @@ package dev.kino.engines.sandbox;
 
 /**
  * The frame size for a tier and aspect ratio: {@code pro} renders 1080p-class frames, {@code standard}
- * 720p-class, in 16:9, 9:16 or 1:1.
+ * 720p-class, in 16:9, 9:16 or 1:1. A definition may set the short side itself ({@code short_side}: a preview
+ * model, or tests and benchmarks that want many short jobs).
  */
 record OutputSize(int width, int height) {
 
-  static OutputSize of(String tier, String aspectRatio) {
-    int shortSide = "pro".equals(tier) ? 1080 : 720;
-    int longSide = shortSide * 16 / 9;
+  static int shortSide(String tier, int requested) {
+    if (requested > 0) {
+      return Math.clamp(requested - requested % 8, 16, 2160); // H.264 macroblocks: whole multiples of 8 stay even at 16:9
+    }
+    return "pro".equals(tier) ? 1080 : 720;
+  }
+
+  static OutputSize of(int shortSide, String aspectRatio) {
+    int longSide = (shortSide * 16 / 9) & ~1;
     return switch (aspectRatio) {
       case "9:16" -> new OutputSize(shortSide, longSide);
       case "1:1" -> new OutputSize(shortSide, shortSide);

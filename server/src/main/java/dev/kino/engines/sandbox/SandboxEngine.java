@@ -53,7 +53,7 @@ public final class SandboxEngine implements Engine {
       aspect = OutputSize.nearestAspect(startImage.getWidth(), startImage.getHeight());
       progress.log("start image " + startImage.getWidth() + "x" + startImage.getHeight() + ": output aspect " + aspect);
     }
-    OutputSize size = OutputSize.of(request.tier(), aspect);
+    OutputSize size = OutputSize.of(request.shortSide(), aspect);
     Elements elements = Elements.load(request.elements(), images, videos, Math.min(size.width(), size.height()) / 5);
     ShotPlan plan = ShotPlan.of(request);
     List<Look> looks = plan.shots().stream().map(s -> Look.of(s.prompt(), request.seed(), request.cfgScale())).toList();

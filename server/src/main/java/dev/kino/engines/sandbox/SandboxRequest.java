@@ -12,6 +12,7 @@ import tools.jackson.databind.node.ObjectNode;
 record SandboxRequest(
     String modelId,
     String tier,
+    int shortSide,
     String prompt,
     String negativePrompt,
     int durationSeconds,
@@ -45,6 +46,7 @@ record SandboxRequest(
     return new SandboxRequest(
         modelId,
         settings.path("tier").asString("standard"),
+        OutputSize.shortSide(settings.path("tier").asString("standard"), settings.path("short_side").asInt(0)),
         input.path("prompt").asString(""),
         text(input, "negative_prompt"),
         input.path("duration").asInt(5),

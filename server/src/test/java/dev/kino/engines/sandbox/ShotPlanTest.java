@@ -119,6 +119,6 @@ class ShotPlanTest {
   }
 
   private static SandboxRequest request(String shotType, int duration, List<SandboxRequest.Segment> segments, String prompt) {
-    return new SandboxRequest("m", "standard", prompt, null, duration, "16:9", false, 0.5, 1, shotType, segments, null, List.of());
+    return new SandboxRequest("m", "standard", 720, prompt, null, duration, "16:9", false, 0.5, 1, shotType, segments, null, List.of());
   }
 }
