@@ -1,6 +1,7 @@
 package dev.kino.api;
 
 import dev.kino.config.Settings;
+import dev.kino.database.Outages;
 import dev.kino.idempotency.IdempotencyKeys;
 import dev.kino.inputs.InputFiles;
 import dev.kino.jobs.EventHub;
@@ -111,6 +112,15 @@ public final class ApiServer implements AutoCloseable {
               config.routes.exception(
                   Exception.class,
                   (e, ctx) -> {
+                    if (Outages.isOutage(e)) {
+                      // The database is restarting or unreachable; asking again shortly works.
+                      LOG.warn("database unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                      ctx.header("Retry-After", "5");
+                      ErrorBodies.write(ctx, new ApiException(503, 503001, "database_unavailable",
+                          "the server cannot reach its database right now; try again shortly (with the same Idempotency-Key, if the"
+                              + " request should happen once: a connection lost mid-way may still have stored it)"));
+                      return;
+                    }
                     LOG.error("unexpected error on {} {}; answered 500", ctx.method(), ctx.path(), e);
                     ErrorBodies.write(ctx, new ApiException(500, 500001, "internal_error", "the server failed unexpectedly; the error is logged"));
                   });

@@ -1,5 +1,6 @@
 package dev.kino.jobs;
 
+import dev.kino.database.Outages;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -94,11 +95,21 @@ public interface JobStore {
    * Puts back every running job whose lease expired before {@code now}, or fails it when it used its last
    * attempt. Safe to run on every node at once. Returns how many jobs it touched.
    */
-  int reapExpired(Instant now);
+  default int reapExpired(Instant now) {
+    return reapExpired(now, now);
+  }
+
+  /** As {@link #reapExpired(Instant)}, for leases that expired before {@code expiredBefore} only. */
+  int reapExpired(Instant expiredBefore, Instant now);
 
   /**
    * Treats every running job as abandoned, as {@link #reapExpired} would once their leases ran out. Only for a
    * node that knows it is the sole user of the store (the embedded default, after taking the data dir lock).
    */
   int recoverAbandoned(Instant now);
+
+  /** True when a store call failed because the database could not be reached (worth trying again), not on its own. */
+  static boolean isOutage(RuntimeException e) {
+    return Outages.isOutage(e);
+  }
 }

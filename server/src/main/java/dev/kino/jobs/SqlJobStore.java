@@ -323,8 +323,8 @@ public final class SqlJobStore implements JobStore {
   }
 
   @Override
-  public int reapExpired(Instant now) {
-    return requeueRunning("lease_expires_at < ?", now.toEpochMilli(), now);
+  public int reapExpired(Instant expiredBefore, Instant now) {
+    return requeueRunning("lease_expires_at < ?", expiredBefore.toEpochMilli(), now);
   }
 
   @Override

@@ -165,30 +165,55 @@ final class JobRunner {
     }
   }
 
+  /**
+   * A store write that ends a run, tried again while the database cannot be reached: the write is fenced by the
+   * lease, so a late one changes nothing if the job moved on meanwhile. Gives up (the lease decides) after
+   * {@link #RECORD_PATIENCE}.
+   */
+  private boolean patiently(String jobId, BooleanSupplier write) throws InterruptedException {
+    long giveUpAt = System.nanoTime() + RECORD_PATIENCE.toNanos();
+    Duration pause = Duration.ofMillis(250);
+    while (true) {
+      try {
+        return write.getAsBoolean();
+      } catch (RuntimeException e) {
+        if (!JobStore.isOutage(e) || System.nanoTime() > giveUpAt) {
+          throw e;
+        }
+        LOG.warn("job {}: the database cannot be reached to record the run's outcome ({}); trying again", jobId, e.getMessage());
+        Thread.sleep(pause);
+        pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : pause.multipliedBy(2);
+      }
+    }
+  }
+
+  /** How long a finished run waits for the database to record its outcome. */
+  private static final Duration RECORD_PATIENCE = Duration.ofMinutes(5);
+
   /** Writes the outcome with the run's last report, in one commit. */
-  private void record(Job job, Lease jobLease, Outcome outcome, LastReport last) {
+  private void record(Job job, Lease jobLease, Outcome outcome, LastReport last) throws InterruptedException {
     boolean recorded =
         switch (outcome) {
           case Outcome.Succeeded s -> complete(job, jobLease, s.result(), last);
           case Outcome.Failed f -> {
             LOG.info("job {} failed: {} ({})", job.id(), f.error().code(), f.error().message());
-            yield store.fail(jobLease, f.error(), clock.instant(), last);
+            yield patiently(job.id(), () -> store.fail(jobLease, f.error(), clock.instant(), last));
           }
           case Outcome.Interrupted i -> {
             LOG.info("job {} interrupted; back to the queue", job.id());
-            yield store.release(jobLease, clock.instant(), last);
+            yield patiently(job.id(), () -> store.release(jobLease, clock.instant(), last));
           }
           case Outcome.Retry r -> {
             LOG.warn("job {}: {} ({}); back to the queue for another attempt", job.id(), r.error().code(), r.error().message());
-            yield store.retry(jobLease, r.error(), clock.instant(), last);
+            yield patiently(job.id(), () -> store.retry(jobLease, r.error(), clock.instant(), last));
           }
           case Outcome.Snoozed z -> {
             LOG.info("job {}: {} ({}); back to the queue until {}", job.id(), z.reason().code(), z.reason().message(), z.until());
-            yield store.snooze(jobLease, z.until(), clock.instant(), last);
+            yield patiently(job.id(), () -> store.snooze(jobLease, z.until(), clock.instant(), last));
           }
           case Outcome.Cancelled c -> {
             LOG.info("job {} cancelled while running", job.id());
-            yield store.cancelRunning(jobLease, clock.instant(), last);
+            yield patiently(job.id(), () -> store.cancelRunning(jobLease, clock.instant(), last));
           }
         };
     if (!recorded) {
@@ -197,7 +222,7 @@ final class JobRunner {
   }
 
   /** Stores the files under attempt-specific keys, so a stale run can never overwrite the winner's outputs. */
-  private boolean complete(Job job, Lease jobLease, EngineResult result, LastReport last) {
+  private boolean complete(Job job, Lease jobLease, EngineResult result, LastReport last) throws InterruptedException {
     ObjectNode output = JsonMapper.shared().createObjectNode();
     try {
       for (OutputFile file : result.files()) {
@@ -211,9 +236,9 @@ final class JobRunner {
       }
     } catch (IOException e) {
       LOG.error("job {}: cannot store its outputs; the job is marked failed", job.id(), e);
-      return store.fail(jobLease, new JobError("storage_failed", "the outputs could not be stored: " + e.getMessage()), clock.instant(), last);
+      return patiently(job.id(), () -> store.fail(jobLease, new JobError("storage_failed", "the outputs could not be stored: " + e.getMessage()), clock.instant(), last));
     }
-    boolean done = store.complete(jobLease, new Completion(output, result.metadata()), clock.instant(), last);
+    boolean done = patiently(job.id(), () -> store.complete(jobLease, new Completion(output, result.metadata()), clock.instant(), last));
     if (done) {
       LOG.info("job {} completed", job.id());
     }

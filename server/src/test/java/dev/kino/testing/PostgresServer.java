@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * (CI) the server runs as the {@code postgres} user, since PostgreSQL refuses to run as root. No PostgreSQL
  * installed is an error that says what to install, not a skipped test.
  */
-public final class PostgresServer {
+public final class PostgresServer implements AutoCloseable {
   private static final String USER = "kino";
   private static final AtomicInteger DATABASES = new AtomicInteger();
   private static PostgresServer shared;
@@ -43,6 +43,16 @@ public final class PostgresServer {
       Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
     }
     return shared;
+  }
+
+  /** A server of the caller's own, for a test that stops and starts it; close it when done. */
+  public static PostgresServer startOwn() {
+    return start();
+  }
+
+  @Override
+  public void close() {
+    stop();
   }
 
   /** A new, empty database; its URL in the form Kino's {@code --database} takes. */
