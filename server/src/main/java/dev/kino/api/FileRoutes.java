@@ -1,11 +1,11 @@
 package dev.kino.api;
 
+import dev.kino.storage.BoundedInputStream;
 import dev.kino.storage.FileStore;
 import dev.kino.storage.StoredFile;
 import dev.kino.storage.UrlSigner;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -71,40 +71,6 @@ final class FileRoutes {
       ctx.status(206).result(new BoundedInputStream(in, r.length()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Reads at most {@code limit} bytes of the stream beneath. */
-  private static final class BoundedInputStream extends FilterInputStream {
-    private long left;
-
-    BoundedInputStream(InputStream in, long limit) {
-      super(in);
-      this.left = limit;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (left <= 0) {
-        return -1;
-      }
-      int b = super.read();
-      if (b >= 0) {
-        left--;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      if (left <= 0) {
-        return -1;
-      }
-      int n = super.read(buffer, offset, (int) Math.min(length, left));
-      if (n > 0) {
-        left -= n;
-      }
-      return n;
     }
   }
 

@@ -17,9 +17,30 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class EventHub implements AutoCloseable {
   private final ConcurrentHashMap<String, Signal> watched = new ConcurrentHashMap<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final List<Outbound> outbound = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
-  /** Called by the store after a commit that added events for the job. */
+  /**
+   * Called by the store after its own commit that added events for the job ({@code queued}: the job is waiting
+   * for a worker now): wakes this node's readers and tells the other nodes, if there are any.
+   */
+  public void committed(String jobId, boolean queued) {
+    published(jobId);
+    outbound.forEach(o -> o.changed(jobId, queued));
+  }
+
+  /** Where this node's commits go beyond it (another node's {@code ClusterChanges}); for a cluster only. */
+  public void onCommitted(Outbound listener) {
+    outbound.add(listener);
+  }
+
+  /** Someone beyond this node to tell of a commit. */
+  @FunctionalInterface
+  public interface Outbound {
+    void changed(String jobId, boolean queued);
+  }
+
+  /** Wakes this node's readers of the job: its own commits, or another node's heard of. */
   public void published(String jobId) {
     Signal signal = watched.get(jobId);
     if (signal != null) {

@@ -32,6 +32,9 @@ public interface JobStore {
   /** The job's last {@code limit} log lines, oldest first. */
   List<JobEvent> recentLogs(String jobId, int limit);
 
+  /** The events with these numbers that exist (committed), in order: numbers a reader saw missing before. */
+  List<JobEvent> eventsNumbered(List<Long> seqs);
+
   /** Everyone's events after {@code afterSeq}, oldest first (for readers that follow all jobs). */
   List<JobEvent> eventsAfter(long afterSeq, int limit);
 

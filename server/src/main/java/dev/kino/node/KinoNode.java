@@ -11,6 +11,7 @@ import dev.kino.database.SqliteDatabase;
 import dev.kino.engines.Engine;
 import dev.kino.engines.Engines;
 import dev.kino.engines.comfyui.ComfyUiEngine;
+import dev.kino.engines.noop.NoopEngine;
 import dev.kino.engines.sandbox.SandboxEngine;
 import dev.kino.engines.upstream.Upstreams;
 import dev.kino.idempotency.IdempotencyKeys;
@@ -149,7 +150,7 @@ public final class KinoNode implements AutoCloseable {
               modelId -> catalog.find(modelId).flatMap(m -> engines.serving(m.definition())).map(Engine::cancelsRunningJobs).orElse(false),
               wakeup::signal);
       Optional<ApiServer> api = settings.role().servesApi() ? Optional.of(new ApiServer(settings, parts, clock).start()) : Optional.empty();
-      Optional<ClusterChanges> cluster = settings.database().map(url -> ClusterChanges.start(url, hub, wakeup::signal));
+      Optional<ClusterChanges> cluster = settings.database().map(url -> ClusterChanges.start(url, hub, wakeup::signal, wakeup::signalAll));
       Housekeeping housekeeping =
           new Housekeeping(
               Map.of("expired upload(s)", uploads::sweepExpired, "idempotency key(s) older than 24 h", idempotency::sweep),
@@ -262,6 +263,7 @@ public final class KinoNode implements AutoCloseable {
   private static Engines engines(Settings settings, ModelCatalog catalog, InputFiles inputs, UrlFetcher fetcher) {
     Map<String, Engine> engines = new HashMap<>();
     engines.put("sandbox", new SandboxEngine(inputs));
+    engines.put("noop", new NoopEngine());
     engines.putAll(Upstreams.engines(catalog.all().stream().map(Model::definition).toList(), settings.credentials(), fetcher));
     List<ModelDefinition> comfy = catalog.all().stream().map(Model::definition).filter(d -> d.engine().equals("comfyui")).toList();
     if (!settings.comfyuiServers().isEmpty()) {

@@ -109,7 +109,7 @@ public final class S3FileStore implements FileStore, AutoCloseable {
         long length = Math.min(PART_BYTES, left);
         int n = number;
         String etag = s3.uploadPart(u -> u.bucket(bucket).key(object).uploadId(upload).partNumber(n).contentLength(length),
-            RequestBody.fromInputStream(new BoundedStream(in, length), length)).eTag();
+            RequestBody.fromInputStream(BoundedInputStream.part(in, length), length)).eTag();
         parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
         left -= length;
       }
@@ -179,45 +179,5 @@ public final class S3FileStore implements FileStore, AutoCloseable {
   public void close() {
     presigner.close();
     s3.close();
-  }
-
-  /** At most {@code left} bytes of the stream, leaving it open for the next part. */
-  private static final class BoundedStream extends InputStream {
-    private final InputStream in;
-    private long left;
-
-    BoundedStream(InputStream in, long left) {
-      this.in = in;
-      this.left = left;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (left <= 0) {
-        return -1;
-      }
-      int b = in.read();
-      if (b >= 0) {
-        left--;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      if (left <= 0) {
-        return -1;
-      }
-      int n = in.read(buffer, offset, (int) Math.min(length, left));
-      if (n > 0) {
-        left -= n;
-      }
-      return n;
-    }
-
-    @Override
-    public void close() {
-      // the whole file's stream is closed by the caller
-    }
   }
 }

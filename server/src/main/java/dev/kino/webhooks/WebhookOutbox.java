@@ -7,9 +7,12 @@ import dev.kino.jobs.JobState;
 import dev.kino.jobs.JobStore;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import tools.jackson.databind.json.JsonMapper;
@@ -20,9 +23,16 @@ import tools.jackson.databind.node.ObjectNode;
  * status change a job's callback asked for, adds a message. Reading the log (rather than being called by the
  * code that changes jobs) means a message exists for every change that committed, even if the node died right
  * after, and the job store knows nothing about webhooks. A message per event at most: re-reading is harmless.
+ *
+ * <p>Event numbers are drawn when a transaction writes, not when it commits, so on a database with concurrent
+ * writers (PostgreSQL) an event can become visible after one with a higher number; a rolled-back transaction
+ * leaves a number unused. The durable cursor therefore only moves past a missing number once it has appeared or
+ * stayed missing for {@link #GAP_SETTLE} (far longer than Kino's transactions, which the database ends after 5 s
+ * idle); meanwhile each drain asks for the missing numbers only, and reads on from where it got to.
  */
 final class WebhookOutbox {
   private static final int BATCH = 200;
+  static final Duration GAP_SETTLE = Duration.ofSeconds(15);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final JobStore jobs;
@@ -38,23 +48,48 @@ final class WebhookOutbox {
     this.clock = clock;
   }
 
-  /** Reads everything new in the event log; returns how many messages it added. */
-  int drain() {
+  /** How far this node has read (may run ahead of the durable cursor), and since when each missing number is missing. */
+  private long read = -1;
+  private final Map<Long, Long> missingSince = new HashMap<>();
+
+  /** Reads everything new in the event log, and numbers that were missing; returns how many messages it added. */
+  synchronized int drain() {
     int added = 0;
-    long cursor = store.cursor();
+    long durable = store.cursor();
+    if (read < durable) {
+      read = durable; // first drain, or another node went further
+      missingSince.keySet().removeIf(seq -> seq <= durable);
+    }
+    long now = System.nanoTime();
+    if (!missingSince.isEmpty()) {
+      for (JobEvent late : jobs.eventsNumbered(List.copyOf(missingSince.keySet()))) {
+        missingSince.remove(late.seq());
+        added += handle(late);
+      }
+    }
     while (true) {
-      List<JobEvent> events = jobs.eventsAfter(cursor, BATCH);
+      List<JobEvent> events = jobs.eventsAfter(read, BATCH);
       if (events.isEmpty()) {
-        return added;
+        break;
       }
       for (JobEvent event : events) {
-        if (event.kind() == JobEvent.Kind.STATUS && enqueue(event)) {
-          added++;
+        for (long gap = read + 1; gap < event.seq(); gap++) {
+          missingSince.put(gap, now);
         }
+        added += handle(event);
+        read = event.seq();
       }
-      cursor = events.getLast().seq();
-      store.moveCursor(cursor);
     }
+    missingSince.values().removeIf(since -> now - since > GAP_SETTLE.toNanos()); // rolled back: never coming
+    long settled = missingSince.keySet().stream().mapToLong(seq -> seq - 1).min().orElse(read);
+    if (settled > durable) {
+      store.moveCursor(settled);
+    }
+    return added;
+  }
+
+  private int handle(JobEvent event) {
+    return event.kind() == JobEvent.Kind.STATUS && enqueue(event) ? 1 : 0;
   }
 
   private boolean enqueue(JobEvent event) {

@@ -56,7 +56,7 @@ public final class LeaseReaper implements AutoCloseable {
       }
       if (reaped > 0) {
         LOG.warn("{} job(s) had an expired lease and went back to the queue (or failed on their last attempt)", reaped);
-        wakeup.signal();
+        wakeup.signalAll();
       }
     } catch (RuntimeException e) {
       if (!failing) {

@@ -1,31 +1,89 @@
 package dev.kino.workers;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 /**
  * Tells idle workers that a job may be waiting, so a submit starts at once instead of at the next poll. Only a
  * hint: workers also poll, which is what guarantees progress.
+ *
+ * <p>One signal is one job: it wakes one idle worker of each pool (a {@link Lane}), not all of them, so a node
+ * with many workers (or a cluster of them) does not answer every submit with a read per worker. A worker that
+ * was busy when a signal came (between its last claim and its next wait) sees that it missed one and looks
+ * again at once. Many jobs at once (the reaper put several back) wake everyone.
  */
 public final class Wakeup {
-  private long generation;
+  private final List<Lane> lanes = new CopyOnWriteArrayList<>();
 
-  public synchronized void signal() {
-    generation++;
-    notifyAll();
+  /** One job may be waiting: one more idle worker of each pool looks. */
+  public void signal() {
+    lanes.forEach(Lane::release);
   }
 
-  /** Waits until a signal newer than {@code seen} or the timeout; returns the generation to wait past next. */
-  synchronized long await(long seen, long timeoutMillis) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMillis;
-    while (generation == seen) {
-      long left = deadline - System.currentTimeMillis();
-      if (left <= 0) {
-        break;
+  /** Any number of jobs may be waiting: every idle worker looks. */
+  public void signalAll() {
+    lanes.forEach(Lane::releaseAll);
+  }
+
+  /** The wake-ups of one pool's workers. */
+  Lane lane() {
+    Lane lane = new Lane();
+    lanes.add(lane);
+    return lane;
+  }
+
+  static final class Lane {
+    private long generation;
+    private int waiting;
+    private int tickets;
+
+    synchronized void release() {
+      generation++;
+      if (tickets < waiting) {
+        tickets++;
+        notify();
       }
-      wait(left);
     }
-    return generation;
-  }
 
-  synchronized long current() {
-    return generation;
+    synchronized void releaseAll() {
+      generation++;
+      tickets = waiting;
+      notifyAll();
+    }
+
+    /** How many workers wait on this lane now (tests). */
+    synchronized int waitingForTest() {
+      return waiting;
+    }
+
+    synchronized long current() {
+      return generation;
+    }
+
+    /**
+     * Waits for a ticket or the timeout, unless a signal came since {@code seen} while this worker was not
+     * waiting; returns the generation to wait past next.
+     */
+    synchronized long await(long seen, long timeoutMillis) throws InterruptedException {
+      if (generation != seen) {
+        return generation;
+      }
+      long deadline = System.currentTimeMillis() + timeoutMillis;
+      waiting++;
+      try {
+        while (tickets == 0) {
+          long left = deadline - System.currentTimeMillis();
+          if (left <= 0) {
+            return generation;
+          }
+          wait(left);
+        }
+        tickets--;
+        return generation;
+      } finally {
+        waiting--;
+        tickets = Math.min(tickets, waiting);
+      }
+    }
   }
 }

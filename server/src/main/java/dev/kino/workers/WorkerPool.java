@@ -30,7 +30,7 @@ public final class WorkerPool implements AutoCloseable {
 
   private final JobStore store;
   private final JobRunner runner;
-  private final Wakeup wakeup;
+  private final Wakeup.Lane lane;
   private final Clock clock;
   private final Duration lease;
   private final int size;
@@ -60,7 +60,7 @@ public final class WorkerPool implements AutoCloseable {
     this.scope = Set.copyOf(scope);
     this.slots = slots;
     this.store = store;
-    this.wakeup = wakeup;
+    this.lane = wakeup.lane();
     this.clock = clock;
     this.lease = lease;
     this.size = size;
@@ -85,7 +85,7 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   private void loop(String workerId) {
-    long seen = wakeup.current();
+    long seen = lane.current();
     while (running) {
       try {
         // A place to run first (a free, healthy server), then a job: jobs wait in the queue, not on a server.
@@ -102,7 +102,7 @@ public final class WorkerPool implements AutoCloseable {
         } finally {
           slot.close();
         }
-        seen = wakeup.await(seen, POLL_MILLIS);
+        seen = lane.await(seen, POLL_MILLIS);
       } catch (InterruptedException e) {
         if (!running) {
           return;
