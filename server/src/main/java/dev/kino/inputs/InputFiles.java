@@ -55,7 +55,7 @@ public final class InputFiles implements AutoCloseable {
       }
       return;
     }
-    Optional<UploadedFiles.Found> upload = uploads.find(url);
+    Optional<UploadedFiles.Named> upload = uploads.named(url);
     if (upload.isPresent()) {
       if (!upload.get().owner().equals(owner)) {
         throw new InputException("file_not_found", field, url, "no uploaded file " + upload.get().id() + " for this API key");

@@ -17,8 +17,13 @@ public interface FileStore {
   /** Removes the file under the key, if there is one. */
   void delete(String key) throws IOException;
 
-  /** The stored file, if the key exists. */
+  /** The stored file, if the key exists (on this node's disk: an object store copies it into a cache). */
   Optional<StoredFile> find(String key);
+
+  /** Whether the key exists, without reading the file. */
+  default boolean exists(String key) {
+    return find(key).isPresent();
+  }
 
   /** Optional: a URL that fetches the file straight from the store until {@code ttl} passes (S3's presigned GET). */
   default Optional<URI> directUrl(String key, Duration ttl) {

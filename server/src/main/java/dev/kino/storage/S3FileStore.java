@@ -130,6 +130,24 @@ public final class S3FileStore implements FileStore, AutoCloseable {
     }
   }
 
+  @Override
+  public boolean exists(String key) {
+    if (!FileStore.isValidKey(key)) {
+      return false;
+    }
+    try {
+      s3.headObject(h -> h.bucket(bucket).key(object(key)));
+      return true;
+    } catch (NoSuchKeyException e) {
+      return false;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
   /** The file on this node's disk, downloaded from the bucket on first use. */
   @Override
   public Optional<StoredFile> find(String key) {

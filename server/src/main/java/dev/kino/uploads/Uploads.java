@@ -6,6 +6,7 @@ import dev.kino.inputs.MediaCheck;
 import dev.kino.inputs.UploadedFiles;
 import dev.kino.inputs.VideoInputs;
 import dev.kino.storage.FileStore;
+import dev.kino.storage.StoredFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -102,12 +103,21 @@ public final class Uploads implements UploadedFiles {
   }
 
   /** The stored bytes of an upload. */
-  public Optional<dev.kino.storage.StoredFile> content(Upload upload) {
+  public Optional<StoredFile> content(Upload upload) {
     return files.find(upload.storageKey());
   }
 
   @Override
   public Optional<UploadedFiles.Found> find(String url) {
+    return uploadNamedBy(url).flatMap(u -> files.find(u.storageKey()).map(f -> new UploadedFiles.Found(u.id(), u.owner(), f.path(), u.bytes())));
+  }
+
+  @Override
+  public Optional<UploadedFiles.Named> named(String url) {
+    return uploadNamedBy(url).filter(u -> files.exists(u.storageKey())).map(u -> new UploadedFiles.Named(u.id(), u.owner()));
+  }
+
+  private Optional<Upload> uploadNamedBy(String url) {
     Matcher m;
     try {
       String path = URI.create(url).getPath();
@@ -118,7 +128,7 @@ public final class Uploads implements UploadedFiles {
     if (!m.matches()) {
       return Optional.empty();
     }
-    return live(m.group(1)).flatMap(u -> files.find(u.storageKey()).map(f -> new UploadedFiles.Found(u.id(), u.owner(), f.path(), u.bytes())));
+    return live(m.group(1));
   }
 
   private Optional<Upload> live(String id) {

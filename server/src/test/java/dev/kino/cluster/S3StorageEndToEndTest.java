@@ -49,6 +49,8 @@ class S3StorageEndToEndTest {
       JsonNode done = client.awaitState(id, WAIT, "completed", "failed");
 
       assertThat(done.path("status").asString()).as(done.toString()).isEqualTo("completed");
+      assertThat(api.dataDir().resolve("cache/store/uploads")).as("the API node checked the upload without copying it").doesNotExist();
+      assertThat(worker.dataDir().resolve("cache/store/uploads")).as("the worker's engine read it from its cache").isDirectory();
       String video = client.result(id).body().at("/output/video").asString();
       assertThat(video).as("a presigned URL of the store").startsWith(s3.endpoint() + "/").contains("X-Amz-Signature");
       assertThat(MediaProbe.probe(Api.downloadToFile(video)).durationSeconds()).isCloseTo(3.0, offset(0.1));
