@@ -152,9 +152,7 @@ public final class KinoNode implements AutoCloseable {
       Optional<ApiServer> api = settings.role().servesApi() ? Optional.of(new ApiServer(settings, parts, clock).start()) : Optional.empty();
       Optional<ClusterChanges> cluster = settings.database().map(url -> ClusterChanges.start(url, hub, wakeup::signal, wakeup::signalAll));
       Housekeeping housekeeping =
-          new Housekeeping(
-              Map.of("expired upload(s)", uploads::sweepExpired, "idempotency key(s) older than 24 h", idempotency::sweep),
-              Duration.ofMinutes(1));
+          new Housekeeping(sweeps(uploads, idempotency, files), Duration.ofMinutes(1));
       if (settings.role().runsJobs()) {
         workers.start();
       }
@@ -199,6 +197,20 @@ public final class KinoNode implements AutoCloseable {
   private static byte[] secret(Database db, Settings settings, String name) {
     return db.dialect() == Database.Dialect.SQLITE ? SecretFile.loadOrCreate(settings.dataDir(), name) : SharedSecrets.loadOrCreate(db, name);
   }
+
+  /** What housekeeping removes every minute. */
+  private static Map<String, Housekeeping.Sweep> sweeps(Uploads uploads, IdempotencyKeys idempotency, FileStore files) {
+    Map<String, Housekeeping.Sweep> sweeps = new HashMap<>();
+    sweeps.put("expired upload(s)", uploads::sweepExpired);
+    sweeps.put("idempotency key(s) older than 24 h", idempotency::sweep);
+    if (files instanceof S3FileStore bucket) {
+      sweeps.put("cached copies of stored files unused for an hour", () -> bucket.sweepCache(STORE_CACHE_KEPT));
+    }
+    return sweeps;
+  }
+
+  /** How long a node keeps an unused local copy of a file in the bucket. */
+  private static final Duration STORE_CACHE_KEPT = Duration.ofHours(1);
 
   /** The data directory's files, or the cluster's bucket. */
   private static FileStore openFiles(Settings settings) {

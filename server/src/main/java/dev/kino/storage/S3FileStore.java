@@ -8,11 +8,14 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -35,7 +38,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * Endpoint, region and keys come from the usual AWS variables ({@code AWS_ENDPOINT_URL}, {@code AWS_REGION},
  * {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}; without keys, the SDK's default chain). Files go up
  * from disk, large ones in parts, so a video is never held in memory; a file a node needs on disk (an uploaded
- * input for an engine) is downloaded once into its cache.
+ * input for an engine) is downloaded once into its cache, and swept from there when unused for a while.
  */
 public final class S3FileStore implements FileStore, AutoCloseable {
   /** Above this size a file goes up as a multipart upload, one part at a time. */
@@ -157,7 +160,9 @@ public final class S3FileStore implements FileStore, AutoCloseable {
     try {
       HeadObjectResponse head = s3.headObject(h -> h.bucket(bucket).key(object(key)));
       Path local = cached(key);
-      if (!Files.isRegularFile(local) || Files.size(local) != head.contentLength()) {
+      if (Files.isRegularFile(local) && Files.size(local) == head.contentLength()) {
+        Files.setLastModifiedTime(local, FileTime.from(Instant.now())); // in use: the cache sweep keeps it
+      } else {
         Files.createDirectories(local.getParent());
         Path partial = local.resolveSibling(".download-" + UUID.randomUUID() + ".partial"); // the SDK creates it
         s3.getObject(g -> g.bucket(bucket).key(object(key)), ResponseTransformer.toFile(partial));
@@ -174,6 +179,26 @@ public final class S3FileStore implements FileStore, AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Removes cached copies not used for {@code unused} (the bucket keeps the files; a later use downloads again);
+   * returns how many it removed.
+   */
+  public int sweepCache(Duration unused) throws IOException {
+    if (!Files.isDirectory(cache)) {
+      return 0;
+    }
+    Instant before = Instant.now().minus(unused);
+    int removed = 0;
+    try (Stream<Path> files = Files.walk(cache)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        if (Files.getLastModifiedTime(file).toInstant().isBefore(before) && Files.deleteIfExists(file)) {
+          removed++;
+        }
+      }
+    }
+    return removed;
   }
 
   @Override

@@ -44,9 +44,15 @@ class S3FileStoreTest {
       String presigned = store.directUrl("jobs/x/1/video.mp4", Duration.ofMinutes(1)).orElseThrow().toString();
       assertThat(sha256(Api.downloadToFile(presigned))).as("a presigned GET serves the same bytes").isEqualTo(sha);
 
+      assertThat(store.sweepCache(Duration.ofHours(1))).as("a copy just used stays").isZero();
+      assertThat(store.sweepCache(Duration.ZERO.minusSeconds(1))).as("unused copies go; the bucket keeps the file").isEqualTo(1);
+      assertThat(store.exists("jobs/x/1/video.mp4")).isTrue();
+      assertThat(sha256(store.find("jobs/x/1/video.mp4").orElseThrow().path())).as("downloaded again").isEqualTo(sha);
+
       store.delete("jobs/x/1/video.mp4");
       assertThat(store.find("jobs/x/1/video.mp4")).isEmpty();
       assertThat(store.find("jobs/never/stored.mp4")).isEmpty();
+      assertThat(store.exists("jobs/x/1/video.mp4")).isFalse();
     }
   }
 
