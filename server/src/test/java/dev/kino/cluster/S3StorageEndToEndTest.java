@@ -6,7 +6,6 @@ import static org.assertj.core.data.Offset.offset;
 import dev.kino.config.Credentials;
 import dev.kino.config.Role;
 import dev.kino.media.MediaProbe;
-import dev.kino.storage.SecretFile;
 import dev.kino.storage.UrlSigner;
 import dev.kino.testing.Api;
 import dev.kino.testing.Images;
@@ -81,6 +80,6 @@ class S3StorageEndToEndTest {
 
   /** A /files link as Kino signs them (the data directory's key: this node is on SQLite). */
   private static String signedQuery(TestServer node, String key) {
-    return new UrlSigner(SecretFile.loadOrCreate(node.dataDir(), "url-signing.key")).query(key, Instant.now().plusSeconds(60));
+    return UrlSigner.forDataDir(node.dataDir()).query(key, Instant.now().plusSeconds(60));
   }
 }
