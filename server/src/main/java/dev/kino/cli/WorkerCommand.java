@@ -1,5 +1,6 @@
 package dev.kino.cli;
 
+import dev.kino.config.ConfigException;
 import dev.kino.config.Role;
 import picocli.CommandLine.Command;
 
@@ -12,6 +13,9 @@ public final class WorkerCommand extends ServeCommand {
 
   @Override
   Role role() {
+    if (noWorkers) {
+      throw new ConfigException("kino worker --no-workers would run nothing: an API-only node is kino serve --no-workers");
+    }
     return Role.WORKERS;
   }
 }
