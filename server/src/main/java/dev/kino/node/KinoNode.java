@@ -107,8 +107,8 @@ public final class KinoNode implements AutoCloseable {
     try {
       ModelCatalog loaded = withCredentials(ModelCatalog.load(settings.modelsDir()), settings);
       AddressPolicy policy = addressPolicy(settings);
-      if (settings.workers() > 0) {
-        FfmpegCodecs.requireEncoders();
+      if (settings.role().runsJobs() && settings.workers() > 0) {
+        FfmpegCodecs.requireEncoders(); // the sandbox renders here; an API-only node never does
       }
       Database db = openDatabase(settings);
       FileStore files = openFiles(settings);

@@ -135,32 +135,20 @@ public final class S3FileStore implements FileStore, AutoCloseable {
 
   @Override
   public boolean exists(String key) {
-    if (!FileStore.isValidKey(key)) {
-      return false;
-    }
-    try {
-      s3.headObject(h -> h.bucket(bucket).key(object(key)));
-      return true;
-    } catch (NoSuchKeyException e) {
-      return false;
-    } catch (S3Exception e) {
-      if (e.statusCode() == 404) {
-        return false;
-      }
-      throw e;
-    }
+    return head(key).isPresent();
   }
 
   /** The file on this node's disk, downloaded from the bucket on first use. */
   @Override
   public Optional<StoredFile> find(String key) {
-    if (!FileStore.isValidKey(key)) {
+    Optional<HeadObjectResponse> head = head(key);
+    if (head.isEmpty()) {
       return Optional.empty();
     }
+    long size = head.get().contentLength();
     try {
-      HeadObjectResponse head = s3.headObject(h -> h.bucket(bucket).key(object(key)));
       Path local = cached(key);
-      if (Files.isRegularFile(local) && Files.size(local) == head.contentLength()) {
+      if (Files.isRegularFile(local) && Files.size(local) == size) {
         Files.setLastModifiedTime(local, FileTime.from(Instant.now())); // in use: the cache sweep keeps it
       } else {
         Files.createDirectories(local.getParent());
@@ -168,7 +156,19 @@ public final class S3FileStore implements FileStore, AutoCloseable {
         s3.getObject(g -> g.bucket(bucket).key(object(key)), ResponseTransformer.toFile(partial));
         Files.move(partial, local, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       }
-      return Optional.of(new StoredFile(local, head.contentLength(), ContentTypes.of(key)));
+      return Optional.of(new StoredFile(local, size, ContentTypes.of(key)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The object's metadata, when the key is valid and the object exists. */
+  private Optional<HeadObjectResponse> head(String key) {
+    if (!FileStore.isValidKey(key)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(s3.headObject(h -> h.bucket(bucket).key(object(key))));
     } catch (NoSuchKeyException e) {
       return Optional.empty();
     } catch (S3Exception e) {
@@ -176,8 +176,6 @@ public final class S3FileStore implements FileStore, AutoCloseable {
         return Optional.empty();
       }
       throw e;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

@@ -94,8 +94,7 @@ final class KlingProvider implements Provider {
       run.log("found Kling task " + created.path("task_id").asString() + " made by an earlier attempt");
     } else {
       run.record(JSON.createObjectNode().put("external_task_id", external).put("endpoint", endpoint));
-      created = data(http.send(call(model, endpoint).header("Content-Type", "application/json")
-          .POST(ProviderHttp.json(KlingRequest.body(model, task.input(), elementIds, external)))));
+      created = create(model, endpoint, KlingRequest.body(model, task.input(), elementIds, external));
     }
     String taskId = created.path("task_id").asString("");
     if (taskId.isBlank()) {
@@ -116,18 +115,16 @@ final class KlingProvider implements Provider {
         ids.add(made.asLong());
         continue;
       }
-      String external = "kino-" + task.jobId() + "-element-" + (i + 1);
-      String recordedTask = run.current().path("element_tasks").path(i).asString("");
-      String elementTask = recordedTask.isBlank()
-          ? find(model, ELEMENTS, external).map(d -> d.path("task_id").asString("")).orElse("")
-          : recordedTask;
+      String elementTask = run.current().path("element_tasks").path(i).asString("");
       if (elementTask.isBlank()) {
-        recordElement(run, "element_tasks", i, external);
-        elementTask = data(http.send(call(model, ELEMENTS).header("Content-Type", "application/json")
-            .POST(ProviderHttp.json(KlingRequest.element(wanted.get(i), i, task.jobId(), external))))).path("task_id").asString("");
+        // An attempt that died between Kling's answer and its record left a task under this external id.
+        String external = "kino-" + task.jobId() + "-element-" + (i + 1);
+        Optional<JsonNode> earlier = find(model, ELEMENTS, external);
+        JsonNode answer = earlier.isPresent() ? earlier.get() : create(model, ELEMENTS, KlingRequest.element(wanted.get(i), i, task.jobId(), external));
+        elementTask = answer.path("task_id").asString("");
         run.log("making Kling element " + (i + 1) + " of " + wanted.size() + " (task " + elementTask + ")");
+        recordElement(run, "element_tasks", i, elementTask);
       }
-      recordElement(run, "element_tasks", i, elementTask);
       long id = awaitElement(model, elementTask, i);
       ids.add(id);
       recordElement(run, "element_ids", i, id);
@@ -167,6 +164,12 @@ final class KlingProvider implements Provider {
     ObjectNode fields = JSON.createObjectNode();
     fields.set(field, list);
     run.record(fields);
+  }
+
+  /** Creates a task (video or element); its {@code data}. */
+  private JsonNode create(UpstreamModel model, String route, ObjectNode body)
+      throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused, EngineException {
+    return data(http.send(call(model, route).header("Content-Type", "application/json").POST(ProviderHttp.json(body))));
   }
 
   /** A task (video or element) by its external id, when Kling has one. */
