@@ -22,8 +22,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code kino} command: one jar, several subcommands. Operators: serve, keys. Users (through the Java
- * client, against any Kino): run, status, result, cancel, models, requests, completion.
+ * The {@code kino} command: one jar, several subcommands. Operators: serve, keys. Users (through
+ * the Java client, against any Kino): run, status, result, cancel, models, requests, completion.
  */
 @Command(
     name = "kino",
@@ -42,8 +42,11 @@ import picocli.CommandLine.Command;
       UserCommands.Requests.class,
       CompletionCommand.class
     },
-    footer = {"", "Exit codes of the user commands: 0 done, 2 invalid input, 3 failed, 4 cancelled, 5 not found, 6 bad key,",
-        "7 server unreachable, 8 timed out waiting, 9 not finished yet, 10 not cancellable, 1 anything else."})
+    footer = {
+      "",
+      "Exit codes of the user commands: 0 done, 2 invalid input, 3 failed, 4 cancelled, 5 not found, 6 bad key,",
+      "7 server unreachable, 8 timed out waiting, 9 not finished yet, 10 not cancellable, 1 anything else."
+    })
 public final class Kino {
 
   public static void main(String[] args) {
@@ -57,7 +60,8 @@ public final class Kino {
   /** The whole command line, with errors mapped to one clear line and an exit code. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Kino());
-    // kino run MODEL_ID --prompt ...: the field flags are only known once the model's schema is fetched.
+    // kino run MODEL_ID --prompt ...: the field flags are only known once the model's schema is
+    // fetched.
     cli.getSubcommands().get("run").setStopAtUnmatched(true);
     // A bad flag: the reason and where to look, not the whole usage text.
     cli.setParameterExceptionHandler(

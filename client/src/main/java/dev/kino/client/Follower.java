@@ -19,9 +19,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Follows one request to its end. On Kino it reads the events stream (reconnecting with Last-Event-ID when the
- * connection drops) and, while the request waits in the queue, asks for its queue position now and then; on a
- * server without an events route it polls the status with backoff and reports what changed.
+ * Follows one request to its end. On Kino it reads the events stream (reconnecting with
+ * Last-Event-ID when the connection drops) and, while the request waits in the queue, asks for its
+ * queue position now and then; on a server without an events route it polls the status with backoff
+ * and reports what changed.
  */
 final class Follower {
   private static final Duration QUEUE_CHECK = Duration.ofSeconds(2);
@@ -34,7 +35,10 @@ final class Follower {
     this.transport = transport;
   }
 
-  /** Blocks until the request is final, telling the listener everything on the way; returns the final state. */
+  /**
+   * Blocks until the request is final, telling the listener everything on the way; returns the
+   * final state.
+   */
   RequestState follow(String requestId, Consumer<RequestEvent> listener) {
     try {
       return followStream(requestId, listener);
@@ -66,7 +70,10 @@ final class Follower {
     while (true) {
       BlockingQueue<Line> lines = new LinkedBlockingQueue<>();
       HttpResponse<InputStream> response = open(requestId, seen.lastEventId);
-      Thread reader = Thread.ofVirtual().name("kino-events-" + requestId).start(() -> read(response.body(), lines));
+      Thread reader =
+          Thread.ofVirtual()
+              .name("kino-events-" + requestId)
+              .start(() -> read(response.body(), lines));
       try {
         while (true) {
           Line line = take(lines);
@@ -77,7 +84,8 @@ final class Follower {
             continue;
           }
           if (line.end()) {
-            break; // the connection ended without the final event: reconnect after the last event seen
+            break; // the connection ended without the final event: reconnect after the last event
+            // seen
           }
           seen.lastEventId = line.id();
           RequestEvent event = toEvent(requestId, line, seen);
@@ -103,7 +111,9 @@ final class Follower {
     try {
       return transport.stream("/v1/requests/" + requestId + "/events", headers);
     } catch (KinoApiException e) {
-      if (e.httpStatus() == 405 || (e.httpStatus() == 404 && e.reason().equals("route_not_found")) || e.httpStatus() == 501) {
+      if (e.httpStatus() == 405
+          || (e.httpStatus() == 404 && e.reason().equals("route_not_found"))
+          || e.httpStatus() == 501) {
         throw new NoEventsRoute();
       }
       if (e.httpStatus() == 404 && !e.reason().equals("request_not_found")) {
@@ -124,7 +134,8 @@ final class Follower {
 
   /** Parses the SSE wire format into events; a final {@code end} line when the stream closes. */
   private static void read(InputStream body, BlockingQueue<Line> out) {
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+    try (BufferedReader reader =
+        new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
       String event = "message";
       long id = 0;
       StringBuilder data = null;
@@ -146,7 +157,8 @@ final class Follower {
         switch (field) {
           case "event" -> event = value;
           case "id" -> id = parseId(value, id);
-          case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+          case "data" ->
+              data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
           default -> {}
         }
       }
@@ -171,44 +183,85 @@ final class Follower {
       seen.state = RequestState.fromWire(data.path("status").asString());
     }
     RequestState state = seen.state == null ? RequestState.IN_PROGRESS : seen.state;
-    Optional<Double> progress = data.has("progress") ? Optional.of(data.path("progress").asDouble()) : Optional.empty();
-    Optional<String> message = data.has("message") ? Optional.of(data.path("message").asString()) : Optional.empty();
-    return new RequestEvent(requestId, line.event(), state, progress, OptionalLong.empty(), message);
+    Optional<Double> progress =
+        data.has("progress") ? Optional.of(data.path("progress").asDouble()) : Optional.empty();
+    Optional<String> message =
+        data.has("message") ? Optional.of(data.path("message").asString()) : Optional.empty();
+    return new RequestEvent(
+        requestId, line.event(), state, progress, OptionalLong.empty(), message);
   }
 
-  private void reportQueuePosition(String requestId, RequestStateTracker seen, Consumer<RequestEvent> listener) {
-    RequestStatus status = RequestStatus.from(transport.get("/v1/requests/" + requestId + "/status"));
-    if (status.state() == RequestState.IN_QUEUE && !status.queuePosition().equals(seen.queuePosition)) {
+  private void reportQueuePosition(
+      String requestId, RequestStateTracker seen, Consumer<RequestEvent> listener) {
+    RequestStatus status =
+        RequestStatus.from(transport.get("/v1/requests/" + requestId + "/status"));
+    if (status.state() == RequestState.IN_QUEUE
+        && !status.queuePosition().equals(seen.queuePosition)) {
       seen.queuePosition = status.queuePosition();
-      listener.accept(new RequestEvent(requestId, "queue", RequestState.IN_QUEUE, Optional.empty(), status.queuePosition(), Optional.empty()));
+      listener.accept(
+          new RequestEvent(
+              requestId,
+              "queue",
+              RequestState.IN_QUEUE,
+              Optional.empty(),
+              status.queuePosition(),
+              Optional.empty()));
     }
   }
 
-  /** For servers that only speak the seed API: poll the status, report changes, back off while nothing moves. */
-  private RequestState poll(String requestId, Consumer<RequestEvent> listener, RequestStateTracker seen) {
+  /**
+   * For servers that only speak the seed API: poll the status, report changes, back off while
+   * nothing moves.
+   */
+  private RequestState poll(
+      String requestId, Consumer<RequestEvent> listener, RequestStateTracker seen) {
     Duration wait = POLL_FIRST;
     while (true) {
-      RequestStatus status = RequestStatus.from(transport.get("/v1/requests/" + requestId + "/status"));
+      RequestStatus status =
+          RequestStatus.from(transport.get("/v1/requests/" + requestId + "/status"));
       boolean changed = false;
       if (status.state() != seen.state) {
         seen.state = status.state();
-        listener.accept(new RequestEvent(requestId, "status", status.state(), Optional.empty(), OptionalLong.empty(), Optional.empty()));
+        listener.accept(
+            new RequestEvent(
+                requestId,
+                "status",
+                status.state(),
+                Optional.empty(),
+                OptionalLong.empty(),
+                Optional.empty()));
         changed = true;
       }
       if (status.state().isFinal()) {
         return status.state();
       }
-      if (status.state() == RequestState.IN_QUEUE && !status.queuePosition().equals(seen.queuePosition)) {
+      if (status.state() == RequestState.IN_QUEUE
+          && !status.queuePosition().equals(seen.queuePosition)) {
         seen.queuePosition = status.queuePosition();
-        listener.accept(new RequestEvent(requestId, "queue", status.state(), Optional.empty(), status.queuePosition(), Optional.empty()));
+        listener.accept(
+            new RequestEvent(
+                requestId,
+                "queue",
+                status.state(),
+                Optional.empty(),
+                status.queuePosition(),
+                Optional.empty()));
         changed = true;
       }
       if (status.progress().isPresent() && !status.progress().equals(seen.progress)) {
         seen.progress = status.progress();
-        listener.accept(new RequestEvent(requestId, "progress", status.state(), status.progress(), OptionalLong.empty(), Optional.empty()));
+        listener.accept(
+            new RequestEvent(
+                requestId,
+                "progress",
+                status.state(),
+                status.progress(),
+                OptionalLong.empty(),
+                Optional.empty()));
         changed = true;
       }
-      wait = changed ? POLL_FIRST : min(POLL_MAX, Duration.ofMillis((long) (wait.toMillis() * 1.5)));
+      wait =
+          changed ? POLL_FIRST : min(POLL_MAX, Duration.ofMillis((long) (wait.toMillis() * 1.5)));
       pause(wait);
     }
   }

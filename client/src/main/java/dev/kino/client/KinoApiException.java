@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * The server answered with an error: its HTTP status, its six-digit {@code error_code}, the stable
- * {@code reason} (e.g. {@code invalid_input}, {@code request_not_found}) and, for invalid input, every field it
- * refused.
+ * {@code reason} (e.g. {@code invalid_input}, {@code request_not_found}) and, for invalid input,
+ * every field it refused.
  */
 public class KinoApiException extends KinoException {
   private static final long serialVersionUID = 1L;
@@ -14,7 +14,8 @@ public class KinoApiException extends KinoException {
   private final String reason;
   private final List<FieldError> fieldErrors;
 
-  public KinoApiException(int httpStatus, int errorCode, String reason, String message, List<FieldError> fieldErrors) {
+  public KinoApiException(
+      int httpStatus, int errorCode, String reason, String message, List<FieldError> fieldErrors) {
     super(message);
     this.httpStatus = httpStatus;
     this.errorCode = errorCode;

@@ -19,8 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A client for Kino's API (and the seed API it extends): submit a request to a model, follow it, fetch its
- * result, download its outputs.
+ * A client for Kino's API (and the seed API it extends): submit a request to a model, follow it,
+ * fetch its result, download its outputs.
  *
  * <pre>{@code
  * try (KinoClient kino = KinoClient.fromEnvironment()) {            // KINO_URL, KINO_API_KEY
@@ -30,11 +30,11 @@ import tools.jackson.databind.node.ObjectNode;
  * }
  * }</pre>
  *
- * <p>Calls are blocking and thread-safe. Connection failures and 429/502/503/504 answers are retried with
- * backoff (honouring Retry-After); submits carry an {@code Idempotency-Key}, so a retried submit never makes a
- * second request. Errors are {@link KinoApiException} (with the API's code and field paths),
- * {@link KinoConnectionException}, and from {@link #run}, {@link RequestFailedException} and
- * {@link RequestCancelledException}.
+ * <p>Calls are blocking and thread-safe. Connection failures and 429/502/503/504 answers are
+ * retried with backoff (honouring Retry-After); submits carry an {@code Idempotency-Key}, so a
+ * retried submit never makes a second request. Errors are {@link KinoApiException} (with the API's
+ * code and field paths), {@link KinoConnectionException}, and from {@link #run}, {@link
+ * RequestFailedException} and {@link RequestCancelledException}.
  */
 public final class KinoClient implements AutoCloseable {
   /** Where a client built {@link #fromEnvironment()} connects when {@code KINO_URL} is unset. */
@@ -45,12 +45,20 @@ public final class KinoClient implements AutoCloseable {
   private final Follower follower;
 
   private KinoClient(Builder b) {
-    this.http = HttpClient.newBuilder().connectTimeout(b.connectTimeout).followRedirects(HttpClient.Redirect.NORMAL).build();
-    this.transport = new Transport(http, b.baseUrl, b.apiKey, b.requestTimeout, b.maxRetries, b.maxBackoff);
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(b.connectTimeout)
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+    this.transport =
+        new Transport(http, b.baseUrl, b.apiKey, b.requestTimeout, b.maxRetries, b.maxBackoff);
     this.follower = new Follower(transport);
   }
 
-  /** A client for {@code KINO_URL} (default {@link #DEFAULT_URL}) with the key in {@code KINO_API_KEY}. */
+  /**
+   * A client for {@code KINO_URL} (default {@link #DEFAULT_URL}) with the key in {@code
+   * KINO_API_KEY}.
+   */
   public static KinoClient fromEnvironment() {
     return builder().build();
   }
@@ -61,7 +69,10 @@ public final class KinoClient implements AutoCloseable {
 
   /** Settings of a client; unset values come from the environment, then the defaults. */
   public static final class Builder {
-    private String baseUrl = Optional.ofNullable(System.getenv("KINO_URL")).filter(s -> !s.isBlank()).orElse(DEFAULT_URL);
+    private String baseUrl =
+        Optional.ofNullable(System.getenv("KINO_URL"))
+            .filter(s -> !s.isBlank())
+            .orElse(DEFAULT_URL);
     private String apiKey = System.getenv("KINO_API_KEY");
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration requestTimeout = Duration.ofSeconds(60);
@@ -128,7 +139,10 @@ public final class KinoClient implements AutoCloseable {
     return submit(modelId, JsonMapper.shared().valueToTree(input), SubmitOptions.none());
   }
 
-  /** Queues a request given as a JSON object, with Kino's extras (webhook, your own idempotency key). */
+  /**
+   * Queues a request given as a JSON object, with Kino's extras (webhook, your own idempotency
+   * key).
+   */
   public Submission submit(String modelId, JsonNode input, SubmitOptions options) {
     if (!input.isObject()) {
       throw new IllegalArgumentException("the input must be a JSON object of the model's fields");
@@ -139,14 +153,18 @@ public final class KinoClient implements AutoCloseable {
       body.put("webhook_on_start", true);
     }
     Map<String, String> headers = new HashMap<>();
-    headers.put("Idempotency-Key", options.idempotencyKey().orElseGet(() -> "kino-java-" + UUID.randomUUID()));
+    headers.put(
+        "Idempotency-Key",
+        options.idempotencyKey().orElseGet(() -> "kino-java-" + UUID.randomUUID()));
     JsonNode answer = transport.post("/v1/models/" + modelId, body, headers);
     return new Submission(
         answer.path("request_id").asString(),
         answer.path("status_url").asString(),
         answer.path("result_url").asString(),
         answer.path("cancel_url").asString(),
-        answer.hasNonNull("events_url") ? Optional.of(answer.path("events_url").asString()) : Optional.empty());
+        answer.hasNonNull("events_url")
+            ? Optional.of(answer.path("events_url").asString())
+            : Optional.empty());
   }
 
   public RequestStatus status(String requestId) {
@@ -157,16 +175,25 @@ public final class KinoClient implements AutoCloseable {
     return RequestResult.from(transport.get("/v1/requests/" + requestId + "/result"));
   }
 
-  /** Cancels a queued request; true when it was cancelled, false when it had already started or ended. */
+  /**
+   * Cancels a queued request; true when it was cancelled, false when it had already started or
+   * ended.
+   */
   public boolean cancel(String requestId) {
-    return transport.post("/v1/requests/" + requestId + "/cancel", JsonMapper.shared().createObjectNode(), Map.of())
-        .path("outcome").asString().equals("cancelled");
+    return transport
+        .post(
+            "/v1/requests/" + requestId + "/cancel",
+            JsonMapper.shared().createObjectNode(),
+            Map.of())
+        .path("outcome")
+        .asString()
+        .equals("cancelled");
   }
 
   /**
-   * Follows a request until it ends, calling the listener on this thread for every event (status changes,
-   * progress, engine log lines, queue positions); returns its final state. Uses Kino's events stream, or polls
-   * a server that has none.
+   * Follows a request until it ends, calling the listener on this thread for every event (status
+   * changes, progress, engine log lines, queue positions); returns its final state. Uses Kino's
+   * events stream, or polls a server that has none.
    */
   public RequestState follow(String requestId, Consumer<RequestEvent> listener) {
     return follower.follow(requestId, listener);
@@ -179,7 +206,12 @@ public final class KinoClient implements AutoCloseable {
 
   /** Submits and waits for the result. */
   public RequestResult run(String modelId, Map<String, ?> input) {
-    return run(modelId, JsonMapper.shared().valueToTree(input), SubmitOptions.none(), event -> {}, Optional.empty());
+    return run(
+        modelId,
+        JsonMapper.shared().valueToTree(input),
+        SubmitOptions.none(),
+        event -> {},
+        Optional.empty());
   }
 
   /**
@@ -189,13 +221,19 @@ public final class KinoClient implements AutoCloseable {
    * @throws RequestFailedException if it failed
    * @throws RequestCancelledException if it was cancelled
    */
-  public RequestResult run(String modelId, JsonNode input, SubmitOptions options, Consumer<RequestEvent> listener, Optional<Duration> timeout) {
+  public RequestResult run(
+      String modelId,
+      JsonNode input,
+      SubmitOptions options,
+      Consumer<RequestEvent> listener,
+      Optional<Duration> timeout) {
     Submission submission = submit(modelId, input, options);
     return await(submission.requestId(), listener, timeout);
   }
 
   /** Waits for a submitted request to end and returns its completed result (see {@link #run}). */
-  public RequestResult await(String requestId, Consumer<RequestEvent> listener, Optional<Duration> timeout) {
+  public RequestResult await(
+      String requestId, Consumer<RequestEvent> listener, Optional<Duration> timeout) {
     RequestState end;
     if (timeout.isEmpty()) {
       end = follow(requestId, listener);
@@ -211,7 +249,8 @@ public final class KinoClient implements AutoCloseable {
     };
   }
 
-  private RequestState followWithin(String requestId, Consumer<RequestEvent> listener, Duration timeout) {
+  private RequestState followWithin(
+      String requestId, Consumer<RequestEvent> listener, Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
     try (Subscription subscription = subscribe(requestId, listener)) {
       Optional<RequestState> end = subscription.awaitUntil(deadline);
@@ -219,7 +258,9 @@ public final class KinoClient implements AutoCloseable {
     }
   }
 
-  /** Saves an output (or any URL this server gave out) to a file, replacing it; returns the file. */
+  /**
+   * Saves an output (or any URL this server gave out) to a file, replacing it; returns the file.
+   */
   public Path download(String url, Path target) {
     return transport.download(url, target);
   }
@@ -251,12 +292,18 @@ public final class KinoClient implements AutoCloseable {
     List<RequestStatus> requests = new ArrayList<>();
     page.path("requests").forEach(r -> requests.add(RequestStatus.from(r)));
     JsonNode next = page.get("next_cursor");
-    return new RequestPage(List.copyOf(requests), next == null || next.isNull() ? Optional.empty() : Optional.of(next.asString()));
+    return new RequestPage(
+        List.copyOf(requests),
+        next == null || next.isNull() ? Optional.empty() : Optional.of(next.asString()));
   }
 
   private static void append(StringBuilder query, String name, String value) {
     if (value != null && !value.isBlank()) {
-      query.append('&').append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+      query
+          .append('&')
+          .append(name)
+          .append('=')
+          .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
     }
   }
 

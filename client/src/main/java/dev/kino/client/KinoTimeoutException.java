@@ -8,7 +8,12 @@ public class KinoTimeoutException extends KinoException {
   private final String requestId;
 
   public KinoTimeoutException(String requestId, Duration waited) {
-    super("request " + requestId + " did not finish within " + waited.toSeconds() + " s (it carries on; cancel it if need be)");
+    super(
+        "request "
+            + requestId
+            + " did not finish within "
+            + waited.toSeconds()
+            + " s (it carries on; cancel it if need be)");
     this.requestId = requestId;
   }
 

@@ -8,8 +8,8 @@ import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A completed request's output files as URLs, by field ({@code video}, {@code image}, ...). Kino's URLs are
- * signed and open without the key until they expire.
+ * A completed request's output files as URLs, by field ({@code video}, {@code image}, ...). Kino's
+ * URLs are signed and open without the key until they expire.
  */
 public final class Outputs {
   private final Map<String, List<String>> byField;

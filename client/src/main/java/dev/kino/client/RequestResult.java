@@ -6,11 +6,18 @@ import tools.jackson.databind.JsonNode;
 /**
  * A request's result: outputs once completed, the error once failed.
  *
- * @param metadata what the server says about the run (model, input as applied, timings, engine details)
+ * @param metadata what the server says about the run (model, input as applied, timings, engine
+ *     details)
  * @param raw the whole answer
  */
 public record RequestResult(
-    String requestId, RequestState state, Outputs outputs, Optional<String> errorCode, Optional<String> errorMessage, JsonNode metadata, JsonNode raw) {
+    String requestId,
+    RequestState state,
+    Outputs outputs,
+    Optional<String> errorCode,
+    Optional<String> errorMessage,
+    JsonNode metadata,
+    JsonNode raw) {
 
   static RequestResult from(JsonNode body) {
     JsonNode error = body.path("error");

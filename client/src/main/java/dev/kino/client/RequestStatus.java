@@ -30,8 +30,12 @@ public record RequestStatus(
     return new RequestStatus(
         body.path("request_id").asString(),
         RequestState.fromWire(body.path("status").asString()),
-        position != null && position.isNumber() ? OptionalLong.of(position.asLong()) : OptionalLong.empty(),
-        progress != null && progress.isNumber() ? Optional.of(progress.asDouble()) : Optional.empty(),
+        position != null && position.isNumber()
+            ? OptionalLong.of(position.asLong())
+            : OptionalLong.empty(),
+        progress != null && progress.isNumber()
+            ? Optional.of(progress.asDouble())
+            : Optional.empty(),
         body.path("attempt").asInt(0),
         List.copyOf(logs),
         body);

@@ -9,7 +9,8 @@ import java.util.Optional;
  * @param webhookOnStart call back when it starts too
  * @param idempotencyKey makes retrying the submit safe; the client makes one per submit when absent
  */
-public record SubmitOptions(Optional<String> webhookUrl, boolean webhookOnStart, Optional<String> idempotencyKey) {
+public record SubmitOptions(
+    Optional<String> webhookUrl, boolean webhookOnStart, Optional<String> idempotencyKey) {
   public static SubmitOptions none() {
     return new SubmitOptions(Optional.empty(), false, Optional.empty());
   }

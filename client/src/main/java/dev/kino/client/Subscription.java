@@ -9,7 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
-/** A request being followed in the background (a virtual thread); closing it stops the following. */
+/**
+ * A request being followed in the background (a virtual thread); closing it stops the following.
+ */
 public final class Subscription implements AutoCloseable {
   private final Thread thread;
   private final CompletableFuture<RequestState> end;
@@ -22,13 +24,16 @@ public final class Subscription implements AutoCloseable {
   static Subscription start(Supplier<RequestState> follow) {
     CompletableFuture<RequestState> end = new CompletableFuture<>();
     Thread thread =
-        Thread.ofVirtual().name("kino-subscription").start(() -> {
-          try {
-            end.complete(follow.get());
-          } catch (RuntimeException e) {
-            end.completeExceptionally(e);
-          }
-        });
+        Thread.ofVirtual()
+            .name("kino-subscription")
+            .start(
+                () -> {
+                  try {
+                    end.complete(follow.get());
+                  } catch (RuntimeException e) {
+                    end.completeExceptionally(e);
+                  }
+                });
     return new Subscription(thread, end);
   }
 

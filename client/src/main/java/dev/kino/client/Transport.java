@@ -23,10 +23,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * HTTP with the key, retries and error mapping. Connection failures and 429/502/503/504 answers are retried
- * with exponential backoff and jitter, waiting at least what {@code Retry-After} asks (up to a minute); other
- * errors become a {@link KinoApiException} at once. Only safe calls are retried: reads, cancel, and submits,
- * which always carry an Idempotency-Key.
+ * HTTP with the key, retries and error mapping. Connection failures and 429/502/503/504 answers are
+ * retried with exponential backoff and jitter, waiting at least what {@code Retry-After} asks (up
+ * to a minute); other errors become a {@link KinoApiException} at once. Only safe calls are
+ * retried: reads, cancel, and submits, which always carry an Idempotency-Key.
  */
 final class Transport {
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
@@ -38,7 +38,13 @@ final class Transport {
   private final int maxRetries;
   private final Duration maxBackoff;
 
-  Transport(HttpClient http, String base, String apiKey, Duration requestTimeout, int maxRetries, Duration maxBackoff) {
+  Transport(
+      HttpClient http,
+      String base,
+      String apiKey,
+      Duration requestTimeout,
+      int maxRetries,
+      Duration maxBackoff) {
     this.http = http;
     this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     this.apiKey = apiKey;
@@ -57,7 +63,10 @@ final class Transport {
 
   JsonNode post(String path, JsonNode body, Map<String, String> headers) {
     HttpRequest.Builder builder =
-        request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JsonMapper.shared().writeValueAsString(body)));
+        request(path)
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(JsonMapper.shared().writeValueAsString(body)));
     headers.forEach(builder::header);
     return json(send(builder, requestTimeout));
   }
@@ -66,44 +75,60 @@ final class Transport {
     return json(send(request(path).DELETE(), requestTimeout));
   }
 
-  /** A long-lived streamed GET (events); no request timeout, errors mapped like any other answer. */
+  /**
+   * A long-lived streamed GET (events); no request timeout, errors mapped like any other answer.
+   */
   HttpResponse<InputStream> stream(String path, Map<String, String> headers) {
     HttpRequest.Builder builder = request(path).GET();
     headers.forEach(builder::header);
     return sendWith(builder, null, HttpResponse.BodyHandlers.ofInputStream(), true);
   }
 
-  /** Saves a URL to a file (written beside it, then moved into place). The key goes only to this server. */
+  /**
+   * Saves a URL to a file (written beside it, then moved into place). The key goes only to this
+   * server.
+   */
   Path download(String url, Path target) {
     HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).GET();
     if (url.startsWith(base + "/")) {
       builder.header("Authorization", "Bearer " + apiKey);
     }
-    HttpResponse<InputStream> response = sendWith(builder, null, HttpResponse.BodyHandlers.ofInputStream(), false);
+    HttpResponse<InputStream> response =
+        sendWith(builder, null, HttpResponse.BodyHandlers.ofInputStream(), false);
     try (InputStream body = response.body()) {
       Path absolute = target.toAbsolutePath();
       Files.createDirectories(absolute.getParent());
-      Path partial = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".part");
+      Path partial =
+          Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".part");
       try {
         Files.copy(body, partial, StandardCopyOption.REPLACE_EXISTING);
-        return Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return Files.move(
+            partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } finally {
         Files.deleteIfExists(partial);
       }
     } catch (IOException e) {
-      throw new KinoConnectionException("could not download " + url + " to " + target + ": " + e.getMessage(), e);
+      throw new KinoConnectionException(
+          "could not download " + url + " to " + target + ": " + e.getMessage(), e);
     }
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + apiKey).header("Accept", "application/json");
+    return HttpRequest.newBuilder(URI.create(base + path))
+        .header("Authorization", "Bearer " + apiKey)
+        .header("Accept", "application/json");
   }
 
   private HttpResponse<String> send(HttpRequest.Builder builder, Duration timeout) {
-    return sendWith(builder, timeout, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), true);
+    return sendWith(
+        builder, timeout, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), true);
   }
 
-  private <T> HttpResponse<T> sendWith(HttpRequest.Builder builder, Duration timeout, HttpResponse.BodyHandler<T> handler, boolean apiErrors) {
+  private <T> HttpResponse<T> sendWith(
+      HttpRequest.Builder builder,
+      Duration timeout,
+      HttpResponse.BodyHandler<T> handler,
+      boolean apiErrors) {
     if (timeout != null) {
       builder.timeout(timeout);
     }
@@ -114,7 +139,8 @@ final class Transport {
         response = http.send(request, handler);
       } catch (HttpTimeoutException e) {
         if (attempt >= maxRetries) {
-          throw new KinoConnectionException("no answer from " + request.uri() + " within the timeout", e);
+          throw new KinoConnectionException(
+              "no answer from " + request.uri() + " within the timeout", e);
         }
         pause(backoff(attempt));
         continue;
@@ -140,7 +166,12 @@ final class Transport {
         continue;
       }
       if (!apiErrors) {
-        throw new KinoApiException(status, status * 1000, "http_" + status, "GET " + request.uri() + " answered " + status, List.of());
+        throw new KinoApiException(
+            status,
+            status * 1000,
+            "http_" + status,
+            "GET " + request.uri() + " answered " + status,
+            List.of());
       }
       throw apiError(status, text);
     }
@@ -151,7 +182,8 @@ final class Transport {
   }
 
   private Duration backoff(int attempt) {
-    long millis = Math.min(maxBackoff.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(attempt, 16));
+    long millis =
+        Math.min(maxBackoff.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(attempt, 16));
     return Duration.ofMillis(millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
   }
 
@@ -165,7 +197,11 @@ final class Transport {
       asked = Duration.ofSeconds(Long.parseLong(value.strip()));
     } catch (NumberFormatException notSeconds) {
       try {
-        asked = Duration.between(java.time.Instant.now(), ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+        asked =
+            Duration.between(
+                java.time.Instant.now(),
+                ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant());
       } catch (java.time.format.DateTimeParseException unreadable) {
         return Duration.ZERO;
       }
@@ -199,12 +235,23 @@ final class Transport {
     return "";
   }
 
-  /** The seed error shape: error_code, error_message, detail.reason, detail.errors[{path, code, message}]. */
+  /**
+   * The seed error shape: error_code, error_message, detail.reason, detail.errors[{path, code,
+   * message}].
+   */
   static KinoApiException apiError(int status, String text) {
     try {
       JsonNode body = JsonMapper.shared().readTree(text);
       List<FieldError> fields = new ArrayList<>();
-      body.path("detail").path("errors").forEach(e -> fields.add(new FieldError(e.path("path").asString(), e.path("code").asString(), e.path("message").asString())));
+      body.path("detail")
+          .path("errors")
+          .forEach(
+              e ->
+                  fields.add(
+                      new FieldError(
+                          e.path("path").asString(),
+                          e.path("code").asString(),
+                          e.path("message").asString())));
       return new KinoApiException(
           status,
           body.path("error_code").asInt(status * 1000),
@@ -213,7 +260,12 @@ final class Transport {
           fields);
     } catch (JacksonException notJson) {
       String snippet = text.length() > 200 ? text.substring(0, 200) + "..." : text;
-      return new KinoApiException(status, status * 1000, "http_" + status, "HTTP " + status + (snippet.isBlank() ? "" : ": " + snippet), List.of());
+      return new KinoApiException(
+          status,
+          status * 1000,
+          "http_" + status,
+          "HTTP " + status + (snippet.isBlank() ? "" : ": " + snippet),
+          List.of());
     }
   }
 
@@ -225,7 +277,11 @@ final class Transport {
     try {
       return JsonMapper.shared().readTree(body);
     } catch (JacksonException e) {
-      throw new KinoException("the server answered " + response.statusCode() + " with something that is not JSON: " + e.getOriginalMessage());
+      throw new KinoException(
+          "the server answered "
+              + response.statusCode()
+              + " with something that is not JSON: "
+              + e.getOriginalMessage());
     }
   }
 }

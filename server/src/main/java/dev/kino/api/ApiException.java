@@ -4,8 +4,9 @@ import dev.kino.models.FieldProblem;
 import java.util.List;
 
 /**
- * A request the API refuses, with everything the error body needs: the HTTP status, the seed platform's
- * six-digit {@code error_code}, a stable {@code reason} and a sentence. Handlers throw it; one mapper writes it.
+ * A request the API refuses, with everything the error body needs: the HTTP status, the seed
+ * platform's six-digit {@code error_code}, a stable {@code reason} and a sentence. Handlers throw
+ * it; one mapper writes it.
  */
 final class ApiException extends RuntimeException {
   final int status;
@@ -13,7 +14,8 @@ final class ApiException extends RuntimeException {
   final String reason;
   final List<FieldProblem> problems;
 
-  ApiException(int status, int errorCode, String reason, String message, List<FieldProblem> problems) {
+  ApiException(
+      int status, int errorCode, String reason, String message, List<FieldProblem> problems) {
     super(message);
     this.status = status;
     this.errorCode = errorCode;
@@ -26,11 +28,13 @@ final class ApiException extends RuntimeException {
   }
 
   static ApiException badIdentifier(String what, String value) {
-    return new ApiException(400, 400001, "invalid_resource_identifier", "\"" + value + "\" is not a valid " + what);
+    return new ApiException(
+        400, 400001, "invalid_resource_identifier", "\"" + value + "\" is not a valid " + what);
   }
 
   static ApiException malformedJson(String detail) {
-    return new ApiException(400, 400003, "malformed_json", "the request body is not valid JSON: " + detail);
+    return new ApiException(
+        400, 400003, "malformed_json", "the request body is not valid JSON: " + detail);
   }
 
   static ApiException unauthorized(String message) {

@@ -30,19 +30,23 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The HTTP API: the seed routes, the catalogue and signed file downloads, on Javalin with virtual threads.
- * Handlers are thin; every refusal is an {@link ApiException} written by one mapper, and anything unexpected
- * becomes a logged 500 with the same shape.
+ * The HTTP API: the seed routes, the catalogue and signed file downloads, on Javalin with virtual
+ * threads. Handlers are thin; every refusal is an {@link ApiException} written by one mapper, and
+ * anything unexpected becomes a logged 500 with the same shape.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
-  /** JSON request bodies: room for a few inline data: URIs; larger files go through POST /v1/files. */
+
+  /**
+   * JSON request bodies: room for a few inline data: URIs; larger files go through POST /v1/files.
+   */
   static final int MAX_JSON_BODY = 8_000_000;
+
   private final Javalin app;
 
   /**
-   * What the API serves from; {@code onSubmit} wakes idle workers; {@code cancelsRunningJobs} says, by model id,
-   * whether its engine can stop a running job.
+   * What the API serves from; {@code onSubmit} wakes idle workers; {@code cancelsRunningJobs} says,
+   * by model id, whether its engine can stop a running job.
    */
   public record Parts(
       ModelCatalog catalog,
@@ -61,13 +65,27 @@ public final class ApiServer implements AutoCloseable {
 
   public ApiServer(Settings settings, Parts parts, Clock clock) {
     JobStore store = parts.store();
-    Authenticator auth = new Authenticator(parts.keys(), settings.adminKey(), new EventTokens(parts.signer()), clock);
-    Links links = new Links(settings.publicUrl(), parts.signer(), parts.files(), settings.fileUrlTtl(), clock);
+    Authenticator auth =
+        new Authenticator(
+            parts.keys(), settings.adminKey(), new EventTokens(parts.signer()), clock);
+    Links links =
+        new Links(
+            settings.publicUrl(), parts.signer(), parts.files(), settings.fileUrlTtl(), clock);
     JobViews views = new JobViews(links, store);
     Submissions submissions =
-        new Submissions(store, parts.inputs(), parts.idempotency(), views, links, parts.onSubmit(), clock, settings.maxAttempts());
+        new Submissions(
+            store,
+            parts.inputs(),
+            parts.idempotency(),
+            views,
+            links,
+            parts.onSubmit(),
+            clock,
+            settings.maxAttempts());
     ModelRoutes models = new ModelRoutes(parts.catalog(), submissions);
-    RequestRoutes requests = new RequestRoutes(store, views, links, parts.files(), parts.hub(), parts.cancelsRunningJobs(), clock);
+    RequestRoutes requests =
+        new RequestRoutes(
+            store, views, links, parts.files(), parts.hub(), parts.cancelsRunningJobs(), clock);
     EventStreams events = new EventStreams(store, parts.hub());
     WebhookRoutes webhooks = new WebhookRoutes(parts.webhookSigner(), parts.webhooks(), store);
     FileRoutes downloads = new FileRoutes(parts.files(), parts.signer(), clock);
@@ -82,7 +100,8 @@ public final class ApiServer implements AutoCloseable {
               config.http.maxRequestSize = MAX_JSON_BODY;
               config.jetty.multipartConfig.cacheDirectory(uploadSpool.toString());
               config.jetty.multipartConfig.maxFileSize(Uploads.MAX_BYTES, SizeUnit.BYTES);
-              config.jetty.multipartConfig.maxTotalRequestSize(Uploads.MAX_BYTES + 1_000_000, SizeUnit.BYTES);
+              config.jetty.multipartConfig.maxTotalRequestSize(
+                  Uploads.MAX_BYTES + 1_000_000, SizeUnit.BYTES);
               config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
               config.http.prefer405over404 = true;
               config.jetty.host = settings.host();
@@ -108,30 +127,48 @@ public final class ApiServer implements AutoCloseable {
               config.routes.get("/files/<key>", downloads::get);
               config.routes.head("/files/<key>", downloads::head);
               config.routes.exception(ApiException.class, (e, ctx) -> ErrorBodies.write(ctx, e));
-              config.routes.exception(HttpResponseException.class, (e, ctx) -> ErrorBodies.write(ctx, fromJavalin(e)));
+              config.routes.exception(
+                  HttpResponseException.class, (e, ctx) -> ErrorBodies.write(ctx, fromJavalin(e)));
               config.routes.exception(
                   Exception.class,
                   (e, ctx) -> {
                     if (Outages.isOutage(e)) {
                       // The database is restarting or unreachable; asking again shortly works.
-                      LOG.warn("database unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                      LOG.warn(
+                          "database unavailable on {} {}: {}",
+                          ctx.method(),
+                          ctx.path(),
+                          e.getMessage());
                       ctx.header("Retry-After", "5");
-                      ErrorBodies.write(ctx, new ApiException(503, 503001, "database_unavailable",
-                          "the server cannot reach its database right now; try again shortly (with the same Idempotency-Key, if the"
-                              + " request should happen once: a connection lost mid-way may still have stored it)"));
+                      ErrorBodies.write(
+                          ctx,
+                          new ApiException(
+                              503,
+                              503001,
+                              "database_unavailable",
+                              "the server cannot reach its database right now; try again shortly (with the same Idempotency-Key, if the"
+                                  + " request should happen once: a connection lost mid-way may still have stored it)"));
                       return;
                     }
-                    LOG.error("unexpected error on {} {}; answered 500", ctx.method(), ctx.path(), e);
-                    ErrorBodies.write(ctx, new ApiException(500, 500001, "internal_error", "the server failed unexpectedly; the error is logged"));
+                    LOG.error(
+                        "unexpected error on {} {}; answered 500", ctx.method(), ctx.path(), e);
+                    ErrorBodies.write(
+                        ctx,
+                        new ApiException(
+                            500,
+                            500001,
+                            "internal_error",
+                            "the server failed unexpectedly; the error is logged"));
                   });
             });
   }
 
   /**
-   * The body the result route would give for a job, with links on the base its client used (or the public
-   * URL): what a webhook message carries as {@code data}.
+   * The body the result route would give for a job, with links on the base its client used (or the
+   * public URL): what a webhook message carries as {@code data}.
    */
-  public static Function<Job, ObjectNode> resultDocuments(Settings settings, JobStore store, UrlSigner signer, FileStore files, Clock clock) {
+  public static Function<Job, ObjectNode> resultDocuments(
+      Settings settings, JobStore store, UrlSigner signer, FileStore files, Clock clock) {
     Links links = new Links(settings.publicUrl(), signer, files, settings.fileUrlTtl(), clock);
     JobViews views = new JobViews(links, store);
     return job -> views.result(links.base(job.baseUrl()), job);
@@ -177,9 +214,23 @@ public final class ApiServer implements AutoCloseable {
   private static ApiException fromJavalin(HttpResponseException e) {
     int status = e.getStatus();
     return switch (status) {
-      case 404 -> new ApiException(404, 404001, "route_not_found", "no such route; the API lives under /v1 (see the README)");
-      case 405 -> new ApiException(405, 405001, "method_not_allowed", "this route does not accept that HTTP method");
-      case 413 -> new ApiException(413, 413001, "body_too_large", "the request body is larger than " + MAX_JSON_BODY / 1_000_000 + " MB; upload files with POST /v1/files");
+      case 404 ->
+          new ApiException(
+              404,
+              404001,
+              "route_not_found",
+              "no such route; the API lives under /v1 (see the README)");
+      case 405 ->
+          new ApiException(
+              405, 405001, "method_not_allowed", "this route does not accept that HTTP method");
+      case 413 ->
+          new ApiException(
+              413,
+              413001,
+              "body_too_large",
+              "the request body is larger than "
+                  + MAX_JSON_BODY / 1_000_000
+                  + " MB; upload files with POST /v1/files");
       default -> new ApiException(status, status * 1000 + 1, "http_" + status, e.getMessage());
     };
   }

@@ -11,15 +11,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Checks {@code Authorization: Bearer <key>} on every {@code /v1} route. The operator's {@code KINO_ADMIN_KEY}
- * is compared by hash in constant time; other keys are looked up by hash. A key is never logged. The one
- * exception to the header is an events stream opened with its signed {@code ?token=} ({@link EventTokens}).
+ * Checks {@code Authorization: Bearer <key>} on every {@code /v1} route. The operator's {@code
+ * KINO_ADMIN_KEY} is compared by hash in constant time; other keys are looked up by hash. A key is
+ * never logged. The one exception to the header is an events stream opened with its signed {@code
+ * ?token=} ({@link EventTokens}).
  */
 final class Authenticator {
   static final String ENV_ADMIN_OWNER = "admin-env";
   private static final String ATTRIBUTE = "kino.caller";
+
   /** The one route a query token opens (an events stream, for EventSource). */
   private static final Pattern EVENTS_PATH = Pattern.compile("/v1/requests/([^/]+)/events");
+
   private final KeyStore keys;
   private final Optional<byte[]> adminKeyHash;
   private final EventTokens tokens;
@@ -40,7 +43,8 @@ final class Authenticator {
       return;
     }
     if (header == null || header.isBlank()) {
-      throw ApiException.unauthorized("missing Authorization header; send \"Authorization: Bearer <your API key>\"");
+      throw ApiException.unauthorized(
+          "missing Authorization header; send \"Authorization: Bearer <your API key>\"");
     }
     if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
       throw ApiException.unauthorized("the Authorization header must be \"Bearer <your API key>\"");
@@ -54,18 +58,23 @@ final class Authenticator {
     Caller caller =
         keys.authenticate(secret)
             .map(key -> new Caller(key.id(), key.admin()))
-            .orElseThrow(() -> ApiException.unauthorized("the API key is not valid (unknown or revoked)"));
+            .orElseThrow(
+                () -> ApiException.unauthorized("the API key is not valid (unknown or revoked)"));
     ctx.attribute(ATTRIBUTE, caller);
   }
 
   private String tokenOwner(String path, String token) {
     Matcher events = EVENTS_PATH.matcher(path);
     if (!events.matches()) {
-      throw ApiException.unauthorized("a token opens only the events stream it was issued for; send \"Authorization: Bearer <your API key>\"");
+      throw ApiException.unauthorized(
+          "a token opens only the events stream it was issued for; send \"Authorization: Bearer <your API key>\"");
     }
     return tokens
         .verify(events.group(1), token, clock.instant())
-        .orElseThrow(() -> ApiException.unauthorized("the token is not valid for this events stream, or it expired; get a fresh events_url from the status route"));
+        .orElseThrow(
+            () ->
+                ApiException.unauthorized(
+                    "the token is not valid for this events stream, or it expired; get a fresh events_url from the status route"));
   }
 
   static Caller caller(Context ctx) {

@@ -3,9 +3,10 @@ package dev.kino.api;
 import java.util.Optional;
 
 /**
- * One byte range of an HTTP {@code Range: bytes=...} header, resolved against a file's length: {@code a-b},
- * {@code a-} (to the end) and {@code -n} (the last n bytes). Several ranges in one header are answered with the
- * first one only, which RFC 9110 allows; a header that is not a bytes range is ignored (the whole file is sent).
+ * One byte range of an HTTP {@code Range: bytes=...} header, resolved against a file's length:
+ * {@code a-b}, {@code a-} (to the end) and {@code -n} (the last n bytes). Several ranges in one
+ * header are answered with the first one only, which RFC 9110 allows; a header that is not a bytes
+ * range is ignored (the whole file is sent).
  */
 record ByteRange(long first, long last) {
 
@@ -48,7 +49,9 @@ record ByteRange(long first, long last) {
     }
   }
 
-  /** The range starts past the end of the file: 416 with {@code Content-Range: bytes *&#47;size}. */
+  /**
+   * The range starts past the end of the file: 416 with {@code Content-Range: bytes *&#47;size}.
+   */
   static final class Unsatisfiable extends RuntimeException {
     Unsatisfiable() {
       super(null, null, false, false);

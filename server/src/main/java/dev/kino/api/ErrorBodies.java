@@ -7,9 +7,9 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The one error shape, compatible with the seed platform's: {@code error_code} (six digits: the HTTP status
- * and a serial), {@code error_message}, and {@code detail} with a stable {@code reason} and, for invalid input,
- * every offending field with its own message.
+ * The one error shape, compatible with the seed platform's: {@code error_code} (six digits: the
+ * HTTP status and a serial), {@code error_message}, and {@code detail} with a stable {@code reason}
+ * and, for invalid input, every offending field with its own message.
  */
 final class ErrorBodies {
   private ErrorBodies() {}

@@ -16,10 +16,11 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code GET /v1/requests/{id}/events}: Server-Sent Events of every status change, progress figure and log
- * line of one request, from the start or after {@code Last-Event-ID}, ending with the final status. Each
- * stream is a virtual thread that sleeps on the {@link EventHub} between events, so thousands of open streams
- * cost little; it re-reads the store at every keep-alive as well, which is what guarantees nothing is missed.
+ * {@code GET /v1/requests/{id}/events}: Server-Sent Events of every status change, progress figure
+ * and log line of one request, from the start or after {@code Last-Event-ID}, ending with the final
+ * status. Each stream is a virtual thread that sleeps on the {@link EventHub} between events, so
+ * thousands of open streams cost little; it re-reads the store at every keep-alive as well, which
+ * is what guarantees nothing is missed.
  */
 final class EventStreams {
   static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
@@ -43,8 +44,10 @@ final class EventStreams {
     response.setContentType("text/event-stream");
     response.setCharacterEncoding("UTF-8");
     response.setHeader("Cache-Control", "no-cache");
-    response.setHeader("X-Accel-Buffering", "no"); // tell nginx-style proxies not to buffer the stream
-    // A web page on another origin opens the stream with its token (no cookies), which CORS must allow.
+    response.setHeader(
+        "X-Accel-Buffering", "no"); // tell nginx-style proxies not to buffer the stream
+    // A web page on another origin opens the stream with its token (no cookies), which CORS must
+    // allow.
     response.setHeader("Access-Control-Allow-Origin", "*");
     try (EventHub.Watch watch = hub.watch(job.id())) {
       ServletOutputStream out = response.getOutputStream();
@@ -86,14 +89,23 @@ final class EventStreams {
     data.put("request_id", event.jobId());
     data.put("timestamp", event.at().toString());
     data.setAll(event.data());
-    return "id: " + event.seq() + "\nevent: " + event.kind().wire() + "\ndata: " + JsonMapper.shared().writeValueAsString(data) + "\n\n";
+    return "id: "
+        + event.seq()
+        + "\nevent: "
+        + event.kind().wire()
+        + "\ndata: "
+        + JsonMapper.shared().writeValueAsString(data)
+        + "\n\n";
   }
 
   private static void write(ServletOutputStream out, String text) throws IOException {
     out.write(text.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** {@code Last-Event-ID} (what EventSource sends on reconnect) or {@code ?last_event_id=}; 0 means from the start. */
+  /**
+   * {@code Last-Event-ID} (what EventSource sends on reconnect) or {@code ?last_event_id=}; 0 means
+   * from the start.
+   */
   private static long lastEventId(Context ctx) {
     String raw = ctx.header("Last-Event-ID");
     if (raw == null || raw.isBlank()) {
@@ -111,7 +123,14 @@ final class EventStreams {
       // refused below
     }
     throw new ApiException(
-        400, 400002, "invalid_parameter", "Last-Event-ID must be an event id from this stream, got \"" + raw + "\"",
-        List.of(new FieldProblem("Last-Event-ID", "format", "must be a whole number (the id of the last event received)")));
+        400,
+        400002,
+        "invalid_parameter",
+        "Last-Event-ID must be an event id from this stream, got \"" + raw + "\"",
+        List.of(
+            new FieldProblem(
+                "Last-Event-ID",
+                "format",
+                "must be a whole number (the id of the last event received)")));
   }
 }

@@ -7,9 +7,9 @@ import java.util.Base64;
 import java.util.Optional;
 
 /**
- * Query tokens for one request's events stream, for browsers' EventSource, which cannot send an Authorization
- * header. A token names the key that owns the request and expires; it opens that stream and nothing else.
- * Format: {@code base64url(owner).<expires>.<signature>}.
+ * Query tokens for one request's events stream, for browsers' EventSource, which cannot send an
+ * Authorization header. A token names the key that owns the request and expires; it opens that
+ * stream and nothing else. Format: {@code base64url(owner).<expires>.<signature>}.
  */
 final class EventTokens {
   private final UrlSigner signer;
@@ -19,7 +19,10 @@ final class EventTokens {
   }
 
   String issue(String requestId, String owner, Instant expires) {
-    String encodedOwner = Base64.getUrlEncoder().withoutPadding().encodeToString(owner.getBytes(StandardCharsets.UTF_8));
+    String encodedOwner =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(owner.getBytes(StandardCharsets.UTF_8));
     return encodedOwner + "." + signer.token(scope(requestId, owner), expires);
   }
 
@@ -31,11 +34,15 @@ final class EventTokens {
     }
     String owner;
     try {
-      owner = new String(Base64.getUrlDecoder().decode(token.substring(0, dot)), StandardCharsets.UTF_8);
+      owner =
+          new String(
+              Base64.getUrlDecoder().decode(token.substring(0, dot)), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
-    return signer.isValidToken(scope(requestId, owner), token.substring(dot + 1), now) ? Optional.of(owner) : Optional.empty();
+    return signer.isValidToken(scope(requestId, owner), token.substring(dot + 1), now)
+        ? Optional.of(owner)
+        : Optional.empty();
   }
 
   private static String scope(String requestId, String owner) {

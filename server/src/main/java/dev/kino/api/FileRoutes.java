@@ -16,8 +16,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Serves stored files at signed, expiring URLs (no Bearer header, like presigned URLs), with HTTP Range
- * support so players can seek.
+ * Serves stored files at signed, expiring URLs (no Bearer header, like presigned URLs), with HTTP
+ * Range support so players can seek.
  */
 final class FileRoutes {
   private final FileStore files;
@@ -30,7 +30,10 @@ final class FileRoutes {
     this.clock = clock;
   }
 
-  /** The file, or where the store serves it itself (S3: a short-lived presigned URL; the bytes skip Kino). */
+  /**
+   * The file, or where the store serves it itself (S3: a short-lived presigned URL; the bytes skip
+   * Kino).
+   */
   void get(Context ctx) {
     String key = signedKey(ctx);
     Optional<URI> direct = files.directUrl(key, REDIRECT_TTL);
@@ -87,13 +90,20 @@ final class FileRoutes {
 
   private String signedKey(Context ctx) {
     String key = ctx.pathParam("key");
-    if (!signer.isValid(key, ctx.queryParam("expires"), ctx.queryParam("signature"), clock.instant())) {
-      throw new ApiException(403, 403001, "invalid_signature", "this file link is invalid or has expired; fetch the result again for a fresh link");
+    if (!signer.isValid(
+        key, ctx.queryParam("expires"), ctx.queryParam("signature"), clock.instant())) {
+      throw new ApiException(
+          403,
+          403001,
+          "invalid_signature",
+          "this file link is invalid or has expired; fetch the result again for a fresh link");
     }
     return key;
   }
 
   private StoredFile stored(String key) {
-    return files.find(key).orElseThrow(() -> ApiException.notFound("file_not_found", "the file is no longer stored"));
+    return files
+        .find(key)
+        .orElseThrow(() -> ApiException.notFound("file_not_found", "the file is no longer stored"));
   }
 }

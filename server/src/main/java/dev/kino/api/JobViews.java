@@ -14,12 +14,15 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The JSON bodies that describe a job: the seed shapes, plus additive fields (progress, logs, timestamps,
- * metadata, the events stream). {@code base} is the API base the links are built on.
+ * The JSON bodies that describe a job: the seed shapes, plus additive fields (progress, logs,
+ * timestamps, metadata, the events stream). {@code base} is the API base the links are built on.
  */
 final class JobViews {
-  /** How many of the latest engine log lines a status body shows (the events stream has them all). */
+  /**
+   * How many of the latest engine log lines a status body shows (the events stream has them all).
+   */
   static final int STATUS_LOG_LINES = 50;
+
   private final Links links;
   private final JobStore store;
 
@@ -127,9 +130,11 @@ final class JobViews {
     metadata.set("input", job.input());
     metadata.put("attempt", job.attempt());
     ObjectNode timings = metadata.putObject("timings");
-    job.startedAt().ifPresent(s -> timings.put("queued_ms", Duration.between(job.createdAt(), s).toMillis()));
+    job.startedAt()
+        .ifPresent(s -> timings.put("queued_ms", Duration.between(job.createdAt(), s).toMillis()));
     if (job.startedAt().isPresent() && job.finishedAt().isPresent()) {
-      timings.put("run_ms", Duration.between(job.startedAt().get(), job.finishedAt().get()).toMillis());
+      timings.put(
+          "run_ms", Duration.between(job.startedAt().get(), job.finishedAt().get()).toMillis());
     }
     job.metadata().ifPresent(engine -> metadata.set("engine", engine));
     return metadata;

@@ -9,8 +9,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Builds the absolute URLs the API returns: from {@code --public-url} when set (behind a proxy), otherwise from
- * the request's own scheme and Host, so a client that reached the server gets links that reach it too.
+ * Builds the absolute URLs the API returns: from {@code --public-url} when set (behind a proxy),
+ * otherwise from the request's own scheme and Host, so a client that reached the server gets links
+ * that reach it too.
  */
 final class Links {
   private final Optional<URI> publicUrl;
@@ -20,7 +21,12 @@ final class Links {
   private final Clock clock;
   private final EventTokens tokens;
 
-  Links(Optional<URI> publicUrl, UrlSigner signer, FileStore files, Duration fileUrlTtl, Clock clock) {
+  Links(
+      Optional<URI> publicUrl,
+      UrlSigner signer,
+      FileStore files,
+      Duration fileUrlTtl,
+      Clock clock) {
     this.files = files;
     this.tokens = new EventTokens(signer);
     this.publicUrl = publicUrl;
@@ -34,7 +40,9 @@ final class Links {
   }
 
   private Optional<String> publicBase() {
-    return publicUrl.map(URI::toString).map(url -> url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+    return publicUrl
+        .map(URI::toString)
+        .map(url -> url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
   }
 
   private static String requestBase(Context ctx) {
@@ -46,8 +54,8 @@ final class Links {
   }
 
   /**
-   * The base for links in something sent later (a webhook): {@code --public-url} when set, else the base the
-   * client used when it submitted.
+   * The base for links in something sent later (a webhook): {@code --public-url} when set, else the
+   * base the client used when it submitted.
    */
   String base(String submittedFrom) {
     return publicBase().orElse(submittedFrom);
@@ -58,16 +66,24 @@ final class Links {
   }
 
   /**
-   * A URL for a stored file that works without the Bearer header until it expires: the store's own (S3's
-   * presigned URL, so the bytes never pass through Kino) or Kino's signed {@code /files} URL.
+   * A URL for a stored file that works without the Bearer header until it expires: the store's own
+   * (S3's presigned URL, so the bytes never pass through Kino) or Kino's signed {@code /files} URL.
    */
   String file(String base, String key) {
-    return files.directUrl(key, fileUrlTtl).map(URI::toString)
-        .orElseGet(() -> base + "/files/" + key + "?" + signer.query(key, clock.instant().plus(fileUrlTtl)));
+    return files
+        .directUrl(key, fileUrlTtl)
+        .map(URI::toString)
+        .orElseGet(
+            () ->
+                base + "/files/" + key + "?" + signer.query(key, clock.instant().plus(fileUrlTtl)));
   }
 
-  /** The request's events stream with a token, so it opens without the Bearer header (EventSource). */
+  /**
+   * The request's events stream with a token, so it opens without the Bearer header (EventSource).
+   */
   String events(String base, String requestId, String owner) {
-    return request(base, requestId, "events") + "?token=" + tokens.issue(requestId, owner, clock.instant().plus(fileUrlTtl));
+    return request(base, requestId, "events")
+        + "?token="
+        + tokens.issue(requestId, owner, clock.instant().plus(fileUrlTtl));
   }
 }

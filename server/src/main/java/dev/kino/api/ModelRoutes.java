@@ -26,10 +26,15 @@ final class ModelRoutes {
     int limit = Paging.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     int offset = Paging.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
     boolean includeSchema = boolParam(ctx, "include_schema");
-    List<Model> found = catalog.search(ctx.queryParam("search"), ctx.queryParam("category"), ctx.queryParam("kind"));
+    List<Model> found =
+        catalog.search(
+            ctx.queryParam("search"), ctx.queryParam("category"), ctx.queryParam("kind"));
     ObjectNode body = JsonMapper.shared().createObjectNode();
     ArrayNode models = body.putArray("models");
-    found.stream().skip(offset).limit(limit).forEach(m -> models.add(describe(m.definition(), includeSchema)));
+    found.stream()
+        .skip(offset)
+        .limit(limit)
+        .forEach(m -> models.add(describe(m.definition(), includeSchema)));
     body.put("total", found.size());
     body.put("limit", limit);
     body.put("offset", offset);
@@ -49,7 +54,10 @@ final class ModelRoutes {
     return catalog
         .find(id)
         .orElseThrow(
-            () -> ApiException.notFound("model_not_found", "no model \"" + id + "\" on this server; GET /v1/models lists the catalogue"));
+            () ->
+                ApiException.notFound(
+                    "model_not_found",
+                    "no model \"" + id + "\" on this server; GET /v1/models lists the catalogue"));
   }
 
   private static ObjectNode describe(ModelDefinition d, boolean includeSchema) {
@@ -69,6 +77,7 @@ final class ModelRoutes {
 
   private static boolean boolParam(Context ctx, String name) {
     String raw = ctx.queryParam(name);
-    return raw != null && (raw.equalsIgnoreCase("true") || raw.equals("1") || raw.equalsIgnoreCase("yes"));
+    return raw != null
+        && (raw.equalsIgnoreCase("true") || raw.equals("1") || raw.equalsIgnoreCase("yes"));
   }
 }

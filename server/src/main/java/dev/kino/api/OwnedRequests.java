@@ -5,7 +5,9 @@ import dev.kino.jobs.JobStore;
 import io.javalin.http.Context;
 import java.util.UUID;
 
-/** The job named by {@code {request_id}}, if the caller's key owns it; others' ids are simply 404. */
+/**
+ * The job named by {@code {request_id}}, if the caller's key owns it; others' ids are simply 404.
+ */
 final class OwnedRequests {
   private final JobStore store;
 
@@ -23,6 +25,9 @@ final class OwnedRequests {
     return store
         .find(id)
         .filter(job -> job.owner().equals(Authenticator.caller(ctx).ownerId()))
-        .orElseThrow(() -> ApiException.notFound("request_not_found", "no request " + id + " for this API key"));
+        .orElseThrow(
+            () ->
+                ApiException.notFound(
+                    "request_not_found", "no request " + id + " for this API key"));
   }
 }

@@ -4,7 +4,10 @@ import dev.kino.models.FieldProblem;
 import io.javalin.http.Context;
 import java.util.List;
 
-/** Query parameters of list routes ({@code limit}, {@code offset}), refused with 400 when out of range. */
+/**
+ * Query parameters of list routes ({@code limit}, {@code offset}), refused with 400 when out of
+ * range.
+ */
 final class Paging {
   private Paging() {}
 
@@ -21,8 +24,13 @@ final class Paging {
       return value;
     } catch (NumberFormatException e) {
       throw new ApiException(
-          400, 400002, "invalid_parameter", name + " must be a whole number from " + min + " to " + max + ", got \"" + raw + "\"",
-          List.of(new FieldProblem(name, "range", "must be a whole number from " + min + " to " + max)));
+          400,
+          400002,
+          "invalid_parameter",
+          name + " must be a whole number from " + min + " to " + max + ", got \"" + raw + "\"",
+          List.of(
+              new FieldProblem(
+                  name, "range", "must be a whole number from " + min + " to " + max)));
     }
   }
 }

@@ -42,7 +42,14 @@ final class RequestRoutes {
   private final Predicate<String> cancelsRunningJobs;
   private final Clock clock;
 
-  RequestRoutes(JobStore store, JobViews views, Links links, FileStore files, EventHub hub, Predicate<String> cancelsRunningJobs, Clock clock) {
+  RequestRoutes(
+      JobStore store,
+      JobViews views,
+      Links links,
+      FileStore files,
+      EventHub hub,
+      Predicate<String> cancelsRunningJobs,
+      Clock clock) {
     this.hub = hub;
     this.cancelsRunningJobs = cancelsRunningJobs;
     this.store = store;
@@ -62,10 +69,10 @@ final class RequestRoutes {
   }
 
   /**
-   * A queued job is cancelled at once (the seed API's rule). A running one is stopped too when its engine can
-   * stop it (ComfyUI, upstream providers): the worker is asked, and the answer waits for the job to end, up to
-   * {@link #RUNNING_CANCEL_WAIT}; it says {@code cancelled} only if it did, {@code not_cancellable} as soon as the
-   * engine withdraws the request.
+   * A queued job is cancelled at once (the seed API's rule). A running one is stopped too when its
+   * engine can stop it (ComfyUI, upstream providers): the worker is asked, and the answer waits for
+   * the job to end, up to {@link #RUNNING_CANCEL_WAIT}; it says {@code cancelled} only if it did,
+   * {@code not_cancellable} as soon as the engine withdraws the request.
    */
   void cancel(Context ctx) throws InterruptedException {
     Job job = owned.find(ctx);
@@ -88,10 +95,14 @@ final class RequestRoutes {
       while (System.nanoTime() < deadline) {
         Optional<Job> job = store.find(id);
         if (job.isEmpty() || job.get().state().isFinal()) {
-          return job.isPresent() && job.get().state() == JobState.CANCELLED ? CancelOutcome.CANCELLED : CancelOutcome.NOT_CANCELLABLE;
+          return job.isPresent() && job.get().state() == JobState.CANCELLED
+              ? CancelOutcome.CANCELLED
+              : CancelOutcome.NOT_CANCELLABLE;
         }
         if (!job.get().cancelRequested()) {
-          return CancelOutcome.NOT_CANCELLABLE; // its engine could not stop it (an upstream provider had started it)
+          return CancelOutcome
+              .NOT_CANCELLABLE; // its engine could not stop it (an upstream provider had started
+          // it)
         }
         watch.await(Duration.ofMillis(500));
       }
@@ -99,12 +110,20 @@ final class RequestRoutes {
     }
   }
 
-  /** {@code GET /v1/requests?status=&model=&limit=&cursor=}: the caller's requests, newest first. */
+  /**
+   * {@code GET /v1/requests?status=&model=&limit=&cursor=}: the caller's requests, newest first.
+   */
   void list(Context ctx) {
     int limit = Paging.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-    Optional<JobState> state = Optional.ofNullable(ctx.queryParam("status")).filter(s -> !s.isBlank()).map(RequestRoutes::state);
+    Optional<JobState> state =
+        Optional.ofNullable(ctx.queryParam("status"))
+            .filter(s -> !s.isBlank())
+            .map(RequestRoutes::state);
     Optional<String> model = Optional.ofNullable(ctx.queryParam("model")).filter(m -> !m.isBlank());
-    Optional<Long> before = Optional.ofNullable(ctx.queryParam("cursor")).filter(c -> !c.isBlank()).map(RequestRoutes::cursor);
+    Optional<Long> before =
+        Optional.ofNullable(ctx.queryParam("cursor"))
+            .filter(c -> !c.isBlank())
+            .map(RequestRoutes::cursor);
     String owner = Authenticator.caller(ctx).ownerId();
     // One more than asked tells whether another page exists.
     List<Job> page = store.list(new JobQuery(owner, state, model, before, limit + 1));
@@ -122,15 +141,22 @@ final class RequestRoutes {
   }
 
   /**
-   * {@code DELETE /v1/requests/{id}}: removes a finished request's stored outputs (the record stays, so its
-   * status still says how it ended). Queued and running requests are refused: cancel them first.
+   * {@code DELETE /v1/requests/{id}}: removes a finished request's stored outputs (the record
+   * stays, so its status still says how it ended). Queued and running requests are refused: cancel
+   * them first.
    */
   void delete(Context ctx) {
     Job job = owned.find(ctx);
     if (!job.state().isFinal()) {
       throw new ApiException(
-          409, 409001, "request_not_finished",
-          "request " + job.id() + " is " + job.state().wire() + "; only a finished request's outputs can be deleted (cancel it first)");
+          409,
+          409001,
+          "request_not_finished",
+          "request "
+              + job.id()
+              + " is "
+              + job.state().wire()
+              + "; only a finished request's outputs can be deleted (cancel it first)");
     }
     int deleted = 0;
     for (String key : outputKeys(job)) {
@@ -139,7 +165,8 @@ final class RequestRoutes {
         deleted++;
       } catch (IOException e) {
         LOG.warn("could not delete output {} of request {}: {}", key, job.id(), e.getMessage());
-        throw new ApiException(500, 500002, "delete_failed", "some outputs could not be deleted; try again");
+        throw new ApiException(
+            500, 500002, "delete_failed", "some outputs could not be deleted; try again");
       }
     }
     store.markOutputsDeleted(job.id(), clock.instant());
@@ -172,15 +199,21 @@ final class RequestRoutes {
     try {
       return JobState.fromWire(word);
     } catch (IllegalArgumentException e) {
-      String allowed = String.join(", ", Arrays.stream(JobState.values()).map(JobState::wire).toList());
+      String allowed =
+          String.join(", ", Arrays.stream(JobState.values()).map(JobState::wire).toList());
       throw new ApiException(
-          400, 400002, "invalid_parameter", "status must be one of " + allowed + ", got \"" + word + "\"",
+          400,
+          400002,
+          "invalid_parameter",
+          "status must be one of " + allowed + ", got \"" + word + "\"",
           List.of(new FieldProblem("status", "enum", "must be one of " + allowed)));
     }
   }
 
   private static String encodeCursor(long seq) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(("seq:" + seq).getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(("seq:" + seq).getBytes(StandardCharsets.UTF_8));
   }
 
   private static long cursor(String text) {
@@ -193,7 +226,12 @@ final class RequestRoutes {
       // falls through to the refusal
     }
     throw new ApiException(
-        400, 400002, "invalid_parameter", "cursor is not one this server gave out; use next_cursor from the previous page",
-        List.of(new FieldProblem("cursor", "format", "must be a next_cursor value from a previous page")));
+        400,
+        400002,
+        "invalid_parameter",
+        "cursor is not one this server gave out; use next_cursor from the previous page",
+        List.of(
+            new FieldProblem(
+                "cursor", "format", "must be a next_cursor value from a previous page")));
   }
 }

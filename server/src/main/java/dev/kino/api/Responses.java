@@ -9,6 +9,8 @@ final class Responses {
   private Responses() {}
 
   static void json(Context ctx, int status, JsonNode body) {
-    ctx.status(status).contentType("application/json").result(JsonMapper.shared().writeValueAsBytes(body));
+    ctx.status(status)
+        .contentType("application/json")
+        .result(JsonMapper.shared().writeValueAsBytes(body));
   }
 }

@@ -29,9 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code POST /v1/models/{model_id}}: parse, validate against the model, check input URLs, take the webhook
- * fields (additive: {@code webhook_url}, {@code webhook_on_start}) out of the body, honour an
- * {@code Idempotency-Key}, and queue the job durably before answering.
+ * {@code POST /v1/models/{model_id}}: parse, validate against the model, check input URLs, take the
+ * webhook fields (additive: {@code webhook_url}, {@code webhook_on_start}) out of the body, honour
+ * an {@code Idempotency-Key}, and queue the job durably before answering.
  */
 final class Submissions {
   static final String WEBHOOK_URL = "webhook_url";
@@ -48,7 +48,14 @@ final class Submissions {
   private final int maxAttempts;
 
   Submissions(
-      JobStore store, InputFiles inputs, IdempotencyKeys idempotency, JobViews views, Links links, Runnable onSubmit, Clock clock, int maxAttempts) {
+      JobStore store,
+      InputFiles inputs,
+      IdempotencyKeys idempotency,
+      JobViews views,
+      Links links,
+      Runnable onSubmit,
+      Clock clock,
+      int maxAttempts) {
     this.store = store;
     this.inputs = inputs;
     this.idempotency = idempotency;
@@ -85,18 +92,29 @@ final class Submissions {
         }
         case IdempotencyKeys.Claim.Mismatch mismatch ->
             throw new ApiException(
-                422, 422003, "idempotency_key_reused",
-                "the Idempotency-Key was used for request " + mismatch.requestId() + " with a different body; use a new key for a new request",
-                List.of(new FieldProblem("Idempotency-Key", "reused", "already used with a different body")));
+                422,
+                422003,
+                "idempotency_key_reused",
+                "the Idempotency-Key was used for request "
+                    + mismatch.requestId()
+                    + " with a different body; use a new key for a new request",
+                List.of(
+                    new FieldProblem(
+                        "Idempotency-Key", "reused", "already used with a different body")));
         case IdempotencyKeys.Claim.InProgress busy ->
             throw new ApiException(
-                409, 409002, "idempotency_in_progress",
+                409,
+                409002,
+                "idempotency_in_progress",
                 "a request with this Idempotency-Key is still being accepted; retry in a moment to get its answer");
       }
     }
     Job job;
     try {
-      job = store.submit(new NewJob(id, owner, model.id(), input, maxAttempts, callback, base), clock.instant());
+      job =
+          store.submit(
+              new NewJob(id, owner, model.id(), input, maxAttempts, callback, base),
+              clock.instant());
     } catch (RuntimeException e) {
       key.ifPresent(k -> idempotency.release(owner, k, id));
       throw e;
@@ -110,16 +128,28 @@ final class Submissions {
     if (key == null) {
       return Optional.empty();
     }
-    if (key.isBlank() || key.length() > MAX_KEY_LENGTH || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+    if (key.isBlank()
+        || key.length() > MAX_KEY_LENGTH
+        || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
       throw new ApiException(
-          400, 400006, "invalid_idempotency_key",
-          "the Idempotency-Key header must be 1 to " + MAX_KEY_LENGTH + " visible ASCII characters (a UUID is a good choice)",
-          List.of(new FieldProblem("Idempotency-Key", "format", "must be 1 to " + MAX_KEY_LENGTH + " visible ASCII characters")));
+          400,
+          400006,
+          "invalid_idempotency_key",
+          "the Idempotency-Key header must be 1 to "
+              + MAX_KEY_LENGTH
+              + " visible ASCII characters (a UUID is a good choice)",
+          List.of(
+              new FieldProblem(
+                  "Idempotency-Key",
+                  "format",
+                  "must be 1 to " + MAX_KEY_LENGTH + " visible ASCII characters")));
     }
     return Optional.of(key);
   }
 
-  /** The webhook fields, checked here: they are not the model's, so its schema does not know them. */
+  /**
+   * The webhook fields, checked here: they are not the model's, so its schema does not know them.
+   */
   private Optional<Callback> callback(ObjectNode body) {
     JsonNode url = body.get(WEBHOOK_URL);
     JsonNode onStart = body.get(WEBHOOK_ON_START);
@@ -135,12 +165,15 @@ final class Submissions {
       return Optional.empty();
     }
     if (!url.isString() || url.asString().length() > 2048) {
-      problems.add(new FieldProblem(WEBHOOK_URL, "type", "must be an http(s) URL of at most 2048 characters"));
+      problems.add(
+          new FieldProblem(
+              WEBHOOK_URL, "type", "must be an http(s) URL of at most 2048 characters"));
     } else {
       try {
         inputs.checkCallTarget(WEBHOOK_URL, url.asString());
       } catch (InputException e) {
-        problems.add(new FieldProblem(WEBHOOK_URL, e.code(), e.getMessage() + " (" + e.url() + ")"));
+        problems.add(
+            new FieldProblem(WEBHOOK_URL, e.code(), e.getMessage() + " (" + e.url() + ")"));
       }
     }
     throwIfAny(problems);
@@ -163,7 +196,9 @@ final class Submissions {
     }
   }
 
-  /** What was asked, independent of key order and spacing: the model and the body as canonical JSON. */
+  /**
+   * What was asked, independent of key order and spacing: the model and the body as canonical JSON.
+   */
   private static String fingerprint(String modelId, JsonNode body, Optional<Callback> callback) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -201,11 +236,16 @@ final class Submissions {
         && !type.contains("+json")
         && !type.startsWith("text/plain")
         && !type.startsWith("application/x-www-form-urlencoded")) {
-      throw new ApiException(415, 415001, "unsupported_media_type", "send the input as JSON (Content-Type: application/json), not " + ctx.contentType());
+      throw new ApiException(
+          415,
+          415001,
+          "unsupported_media_type",
+          "send the input as JSON (Content-Type: application/json), not " + ctx.contentType());
     }
     byte[] bytes = ctx.bodyAsBytes();
     if (bytes.length == 0) {
-      throw ApiException.malformedJson("the body is empty; send a JSON object with the model's input fields");
+      throw ApiException.malformedJson(
+          "the body is empty; send a JSON object with the model's input fields");
     }
     try {
       return JsonMapper.shared().readTree(bytes);
@@ -215,9 +255,10 @@ final class Submissions {
   }
 
   /**
-   * Refuses, at submit, input URLs that could never be used (wrong scheme, internal addresses including names
-   * that resolve inside, others' uploads, bad inline data), so the client hears at once rather than from a
-   * failed job. Fetching itself happens when the job runs, which checks everything again.
+   * Refuses, at submit, input URLs that could never be used (wrong scheme, internal addresses
+   * including names that resolve inside, others' uploads, bad inline data), so the client hears at
+   * once rather than from a failed job. Fetching itself happens when the job runs, which checks
+   * everything again.
    */
   private void checkUrls(ObjectNode input, String owner) {
     List<FieldProblem> problems = new ArrayList<>();
@@ -225,7 +266,8 @@ final class Submissions {
     throwIfAny(problems);
   }
 
-  private void collectUrlProblems(JsonNode node, String path, String owner, List<FieldProblem> problems) {
+  private void collectUrlProblems(
+      JsonNode node, String path, String owner, List<FieldProblem> problems) {
     if (node.isObject()) {
       for (Map.Entry<String, JsonNode> field : node.properties()) {
         String name = field.getKey();

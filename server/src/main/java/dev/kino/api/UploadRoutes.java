@@ -17,8 +17,9 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code /v1/files}: upload an input file (multipart field {@code file}, or the raw body), look it up, list,
- * download and delete it. An upload's {@code url} works in any {@code *_url} field of the same key's requests.
+ * {@code /v1/files}: upload an input file (multipart field {@code file}, or the raw body), look it
+ * up, list, download and delete it. An upload's {@code url} works in any {@code *_url} field of the
+ * same key's requests.
  */
 final class UploadRoutes {
   private final Uploads uploads;
@@ -36,7 +37,11 @@ final class UploadRoutes {
       if (ctx.isMultipartFormData()) {
         UploadedFile file = multipartFile(ctx);
         if (file == null) {
-          throw new ApiException(400, 400004, "missing_file", "send the file in a multipart field named \"file\", or as the raw request body");
+          throw new ApiException(
+              400,
+              400004,
+              "missing_file",
+              "send the file in a multipart field named \"file\", or as the raw request body");
         }
         try (InputStream in = file.content()) {
           upload = uploads.accept(owner, file.filename(), in);
@@ -52,20 +57,32 @@ final class UploadRoutes {
     }
   }
 
-  /** The multipart field {@code file}; Jetty's refusals of the multipart body become client errors. */
+  /**
+   * The multipart field {@code file}; Jetty's refusals of the multipart body become client errors.
+   */
   private static UploadedFile multipartFile(Context ctx) {
     try {
       return ctx.uploadedFile("file");
     } catch (Exception e) { // Javalin passes on Jetty's checked ServletException undeclared
       for (Throwable t = e; t != null; t = t.getCause()) {
-        if (t instanceof IllegalStateException && String.valueOf(t.getMessage()).startsWith("max ")) {
+        if (t instanceof IllegalStateException
+            && String.valueOf(t.getMessage()).startsWith("max ")) {
           String limit = "uploads may be at most " + Uploads.MAX_BYTES / (1024 * 1024) + " MB";
-          throw new ApiException(413, 413002, "too_large", limit, List.of(new FieldProblem("file", "too_large", limit)));
+          throw new ApiException(
+              413,
+              413002,
+              "too_large",
+              limit,
+              List.of(new FieldProblem("file", "too_large", limit)));
         }
       }
       for (Throwable t = e; t != null; t = t.getCause()) {
         if (t instanceof org.eclipse.jetty.http.BadMessageException) {
-          throw new ApiException(400, 400005, "malformed_multipart", "the multipart body cannot be read: " + t.getMessage());
+          throw new ApiException(
+              400,
+              400005,
+              "malformed_multipart",
+              "the multipart body cannot be read: " + t.getMessage());
         }
       }
       throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
@@ -90,7 +107,11 @@ final class UploadRoutes {
 
   void content(Context ctx) {
     Upload upload = owned(ctx);
-    StoredFile stored = uploads.content(upload).orElseThrow(() -> ApiException.notFound("file_not_found", "the file is no longer stored"));
+    StoredFile stored =
+        uploads
+            .content(upload)
+            .orElseThrow(
+                () -> ApiException.notFound("file_not_found", "the file is no longer stored"));
     FileRoutes.serve(ctx, new StoredFile(stored.path(), stored.size(), upload.contentType()));
   }
 
@@ -114,8 +135,12 @@ final class UploadRoutes {
     } catch (IllegalArgumentException e) {
       throw ApiException.badIdentifier("file id", id);
     }
-    return uploads.find(id, Authenticator.caller(ctx).ownerId())
-        .orElseThrow(() -> ApiException.notFound("file_not_found", "no file " + id + " for this API key (it may have expired)"));
+    return uploads
+        .find(id, Authenticator.caller(ctx).ownerId())
+        .orElseThrow(
+            () ->
+                ApiException.notFound(
+                    "file_not_found", "no file " + id + " for this API key (it may have expired)"));
   }
 
   private ObjectNode view(Context ctx, Upload u) {
@@ -131,12 +156,16 @@ final class UploadRoutes {
     return body;
   }
 
-  /** An upload refused for its content: 413 when too large, 415 when not a supported format, else 422. */
+  /**
+   * An upload refused for its content: 413 when too large, 415 when not a supported format, else
+   * 422.
+   */
   private static ApiException refused(InputException e) {
     List<FieldProblem> problem = List.of(new FieldProblem("file", e.code(), e.getMessage()));
     return switch (e.code()) {
       case "too_large" -> new ApiException(413, 413002, "too_large", e.getMessage(), problem);
-      case "unsupported_format" -> new ApiException(415, 415002, "unsupported_format", e.getMessage(), problem);
+      case "unsupported_format" ->
+          new ApiException(415, 415002, "unsupported_format", e.getMessage(), problem);
       default -> new ApiException(422, 422002, e.code(), e.getMessage(), problem);
     };
   }

@@ -30,7 +30,10 @@ final class WebhookRoutes {
     Responses.json(ctx, 200, body);
   }
 
-  /** {@code GET /v1/requests/{id}/webhooks}: every message for the request and each attempt to deliver it. */
+  /**
+   * {@code GET /v1/requests/{id}/webhooks}: every message for the request and each attempt to
+   * deliver it.
+   */
   void list(Context ctx) {
     Job job = owned.find(ctx);
     ObjectNode body = JsonMapper.shared().createObjectNode();

@@ -24,11 +24,18 @@ public final class KeysCommand {
 
   /** Where the keys are: the data directory's SQLite, or the cluster's PostgreSQL. */
   static final class DataDir {
-    @Option(names = "--data-dir", defaultValue = "${env:KINO_DATA_DIR:-./kino-data}", description = "Data directory (env KINO_DATA_DIR; default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--data-dir",
+        defaultValue = "${env:KINO_DATA_DIR:-./kino-data}",
+        description = "Data directory (env KINO_DATA_DIR; default ${DEFAULT-VALUE}).")
     Path path;
 
-    @Option(names = "--database", defaultValue = "${env:KINO_DATABASE_URL}", paramLabel = "URL",
-        description = "The cluster's PostgreSQL database, as given to serve (env KINO_DATABASE_URL).")
+    @Option(
+        names = "--database",
+        defaultValue = "${env:KINO_DATABASE_URL}",
+        paramLabel = "URL",
+        description =
+            "The cluster's PostgreSQL database, as given to serve (env KINO_DATABASE_URL).")
     String database;
 
     Database open() {
@@ -39,7 +46,10 @@ public final class KeysCommand {
     }
   }
 
-  @Command(name = "create", description = "Create a key and print it once.", mixinStandardHelpOptions = true)
+  @Command(
+      name = "create",
+      description = "Create a key and print it once.",
+      mixinStandardHelpOptions = true)
   static final class Create implements Callable<Integer> {
     @picocli.CommandLine.Mixin DataDir dataDir;
 
@@ -54,13 +64,21 @@ public final class KeysCommand {
       try (Database db = dataDir.open()) {
         CreatedKey created = new KeyStore(db).create(name, admin, Instant.now());
         System.out.println(created.plaintext());
-        System.err.println("Created " + created.key().id() + " (\"" + name + "\"). The key above is shown this once; store it now.");
+        System.err.println(
+            "Created "
+                + created.key().id()
+                + " (\""
+                + name
+                + "\"). The key above is shown this once; store it now.");
         return 0;
       }
     }
   }
 
-  @Command(name = "list", description = "List keys (never their secrets).", mixinStandardHelpOptions = true)
+  @Command(
+      name = "list",
+      description = "List keys (never their secrets).",
+      mixinStandardHelpOptions = true)
   static final class ListKeys implements Callable<Integer> {
     @picocli.CommandLine.Mixin DataDir dataDir;
 
@@ -68,18 +86,28 @@ public final class KeysCommand {
     public Integer call() {
       try (Database db = dataDir.open()) {
         List<ApiKey> keys = new KeyStore(db).list();
-        System.out.printf("%-18s %-20s %-11s %-6s %-25s %s%n", "ID", "NAME", "PREFIX", "ADMIN", "CREATED", "REVOKED");
+        System.out.printf(
+            "%-18s %-20s %-11s %-6s %-25s %s%n",
+            "ID", "NAME", "PREFIX", "ADMIN", "CREATED", "REVOKED");
         for (ApiKey k : keys) {
           System.out.printf(
               "%-18s %-20s %-11s %-6s %-25s %s%n",
-              k.id(), k.name(), k.prefix() + "…", k.admin() ? "yes" : "no", k.createdAt(), k.revokedAt().map(Instant::toString).orElse("-"));
+              k.id(),
+              k.name(),
+              k.prefix() + "…",
+              k.admin() ? "yes" : "no",
+              k.createdAt(),
+              k.revokedAt().map(Instant::toString).orElse("-"));
         }
         return 0;
       }
     }
   }
 
-  @Command(name = "revoke", description = "Revoke a key by id; it stops working at once.", mixinStandardHelpOptions = true)
+  @Command(
+      name = "revoke",
+      description = "Revoke a key by id; it stops working at once.",
+      mixinStandardHelpOptions = true)
   static final class Revoke implements Callable<Integer> {
     @picocli.CommandLine.Mixin DataDir dataDir;
 

@@ -18,57 +18,122 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code kino serve}: the API and this node's workers, until Ctrl-C or SIGTERM. */
-@Command(name = "serve", description = "Start the Kino server (API and workers).", mixinStandardHelpOptions = true)
+@Command(
+    name = "serve",
+    description = "Start the Kino server (API and workers).",
+    mixinStandardHelpOptions = true)
 public class ServeCommand implements Callable<Integer> {
 
-  @Option(names = "--host", defaultValue = "${env:KINO_HOST:-127.0.0.1}", description = "Address to listen on (env KINO_HOST; default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--host",
+      defaultValue = "${env:KINO_HOST:-127.0.0.1}",
+      description = "Address to listen on (env KINO_HOST; default ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--port", defaultValue = "${env:KINO_PORT:-8080}", description = "HTTP port (env KINO_PORT; default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      defaultValue = "${env:KINO_PORT:-8080}",
+      description = "HTTP port (env KINO_PORT; default ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--data-dir", defaultValue = "${env:KINO_DATA_DIR:-./kino-data}", description = "Database, files and secrets (env KINO_DATA_DIR; default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data-dir",
+      defaultValue = "${env:KINO_DATA_DIR:-./kino-data}",
+      description = "Database, files and secrets (env KINO_DATA_DIR; default ${DEFAULT-VALUE}).")
   Path dataDir;
 
-  @Option(names = "--models-dir", defaultValue = "${env:KINO_MODELS_DIR}", description = "Extra model definitions (env KINO_MODELS_DIR).")
+  @Option(
+      names = "--models-dir",
+      defaultValue = "${env:KINO_MODELS_DIR}",
+      description = "Extra model definitions (env KINO_MODELS_DIR).")
   Path modelsDir;
 
-  @Option(names = "--public-url", defaultValue = "${env:KINO_PUBLIC_URL}", description = "Base of returned URLs, e.g. https://kino.example.com (env KINO_PUBLIC_URL; default: from each request).")
+  @Option(
+      names = "--public-url",
+      defaultValue = "${env:KINO_PUBLIC_URL}",
+      description =
+          "Base of returned URLs, e.g. https://kino.example.com (env KINO_PUBLIC_URL; default: from each request).")
   URI publicUrl;
 
-  @Option(names = "--workers", defaultValue = "${env:KINO_WORKERS:-2}", description = "Sandbox jobs run at once on this node; ComfyUI models run one job per server (env KINO_WORKERS; default ${DEFAULT-VALUE}; 0: accept and queue only).")
+  @Option(
+      names = "--workers",
+      defaultValue = "${env:KINO_WORKERS:-2}",
+      description =
+          "Sandbox jobs run at once on this node; ComfyUI models run one job per server (env KINO_WORKERS; default ${DEFAULT-VALUE}; 0: accept and queue only).")
   int workers;
 
-  @Option(names = "--fetch-allow", split = ",", defaultValue = "${env:KINO_FETCH_ALLOW}", description = "Host or CIDR input URLs may reach although private or loopback, over plain http too; repeatable (env KINO_FETCH_ALLOW, comma-separated).")
+  @Option(
+      names = "--fetch-allow",
+      split = ",",
+      defaultValue = "${env:KINO_FETCH_ALLOW}",
+      description =
+          "Host or CIDR input URLs may reach although private or loopback, over plain http too; repeatable (env KINO_FETCH_ALLOW, comma-separated).")
   List<String> fetchAllow = new ArrayList<>();
 
-  @Option(names = "--lease-seconds", defaultValue = "${env:KINO_LEASE_SECONDS:-30}", description = "How long a running job stays owned without a heartbeat (env KINO_LEASE_SECONDS; default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--lease-seconds",
+      defaultValue = "${env:KINO_LEASE_SECONDS:-30}",
+      description =
+          "How long a running job stays owned without a heartbeat (env KINO_LEASE_SECONDS; default ${DEFAULT-VALUE}).")
   int leaseSeconds;
 
-  @Option(names = "--max-attempts", defaultValue = "${env:KINO_MAX_ATTEMPTS:-3}", description = "Runs of a job before a lost worker fails it (env KINO_MAX_ATTEMPTS; default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-attempts",
+      defaultValue = "${env:KINO_MAX_ATTEMPTS:-3}",
+      description =
+          "Runs of a job before a lost worker fails it (env KINO_MAX_ATTEMPTS; default ${DEFAULT-VALUE}).")
   int maxAttempts;
 
-  @Option(names = "--file-url-ttl", defaultValue = "${env:KINO_FILE_URL_TTL:-PT24H}", description = "Validity of signed file URLs, ISO-8601 (env KINO_FILE_URL_TTL; default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--file-url-ttl",
+      defaultValue = "${env:KINO_FILE_URL_TTL:-PT24H}",
+      description =
+          "Validity of signed file URLs, ISO-8601 (env KINO_FILE_URL_TTL; default ${DEFAULT-VALUE}).")
   Duration fileUrlTtl;
 
-  @Option(names = "--upload-ttl", defaultValue = "${env:KINO_UPLOAD_TTL:-P7D}", description = "How long uploaded input files are kept, ISO-8601 (env KINO_UPLOAD_TTL; default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--upload-ttl",
+      defaultValue = "${env:KINO_UPLOAD_TTL:-P7D}",
+      description =
+          "How long uploaded input files are kept, ISO-8601 (env KINO_UPLOAD_TTL; default ${DEFAULT-VALUE}).")
   Duration uploadTtl;
 
-  @Option(names = "--no-workers", description = "Serve the API only: jobs are accepted and queued here and run by other nodes (kino worker) of the cluster.")
+  @Option(
+      names = "--no-workers",
+      description =
+          "Serve the API only: jobs are accepted and queued here and run by other nodes (kino worker) of the cluster.")
   boolean noWorkers;
 
-  @Option(names = "--database", defaultValue = "${env:KINO_DATABASE_URL}", paramLabel = "URL",
-      description = "A PostgreSQL database shared by several nodes (postgresql://user:password@host:5432/kino; env KINO_DATABASE_URL). Default: SQLite in the data directory.")
+  @Option(
+      names = "--database",
+      defaultValue = "${env:KINO_DATABASE_URL}",
+      paramLabel = "URL",
+      description =
+          "A PostgreSQL database shared by several nodes (postgresql://user:password@host:5432/kino; env KINO_DATABASE_URL). Default: SQLite in the data directory.")
   String database;
 
-  @Option(names = "--storage", defaultValue = "${env:KINO_STORAGE}", paramLabel = "s3://BUCKET/PREFIX",
-      description = "Keep outputs and uploads in an S3-compatible bucket shared by a cluster's nodes (env KINO_STORAGE; endpoint, region and keys from AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY). Default: the data directory.")
+  @Option(
+      names = "--storage",
+      defaultValue = "${env:KINO_STORAGE}",
+      paramLabel = "s3://BUCKET/PREFIX",
+      description =
+          "Keep outputs and uploads in an S3-compatible bucket shared by a cluster's nodes (env KINO_STORAGE; endpoint, region and keys from AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY). Default: the data directory.")
   URI storage;
 
-  @Option(names = "--comfyui", split = ",", defaultValue = "${env:KINO_COMFYUI}", paramLabel = "URL", description = "A ComfyUI server (e.g. http://gpu1:8188) for models whose engine is comfyui; repeatable (env KINO_COMFYUI, comma-separated).")
+  @Option(
+      names = "--comfyui",
+      split = ",",
+      defaultValue = "${env:KINO_COMFYUI}",
+      paramLabel = "URL",
+      description =
+          "A ComfyUI server (e.g. http://gpu1:8188) for models whose engine is comfyui; repeatable (env KINO_COMFYUI, comma-separated).")
   List<URI> comfyui;
 
-  @Option(names = "--webhook-retries", defaultValue = "${env:KINO_WEBHOOK_RETRIES:-0s,5s,5m,30m,2h,5h,10h,10h}", description = "Wait before each webhook attempt, comma-separated (units ms, s, m, h, d; env KINO_WEBHOOK_RETRIES; default ${DEFAULT-VALUE}, as Standard Webhooks suggests).")
+  @Option(
+      names = "--webhook-retries",
+      defaultValue = "${env:KINO_WEBHOOK_RETRIES:-0s,5s,5m,30m,2h,5h,10h,10h}",
+      description =
+          "Wait before each webhook attempt, comma-separated (units ms, s, m, h, d; env KINO_WEBHOOK_RETRIES; default ${DEFAULT-VALUE}, as Standard Webhooks suggests).")
   String webhookRetries;
 
   @Override

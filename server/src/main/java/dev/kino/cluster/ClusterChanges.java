@@ -17,21 +17,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Job changes between the nodes of a cluster, over PostgreSQL's LISTEN/NOTIFY. Outbound: after this node commits
- * a change, the job's id is sent on {@link #CHANNEL}, several ids per NOTIFY, from a connection of its own and
- * never inside the write's transaction (a NOTIFY takes a database-wide lock until its transaction ends, which
- * would line every commit up behind the one before). Inbound: each id heard wakes this node's readers of that
- * job (event streams, status waits, the webhook outbox) and, for a job waiting in the queue, its idle workers.
- * Only a hint, as the in-process wake-ups are: readers and workers also poll, so a lost notification or an outage
+ * Job changes between the nodes of a cluster, over PostgreSQL's LISTEN/NOTIFY. Outbound: after this
+ * node commits a change, the job's id is sent on {@link #CHANNEL}, several ids per NOTIFY, from a
+ * connection of its own and never inside the write's transaction (a NOTIFY takes a database-wide
+ * lock until its transaction ends, which would line every commit up behind the one before).
+ * Inbound: each id heard wakes this node's readers of that job (event streams, status waits, the
+ * webhook outbox) and, for a job waiting in the queue, its idle workers. Only a hint, as the
+ * in-process wake-ups are: readers and workers also poll, so a lost notification or an outage
  * delays, never loses. After a reconnect everyone is woken once, for what was missed meanwhile.
  */
 public final class ClusterChanges implements AutoCloseable {
-  /** Payload: ids separated by spaces, each {@code q:<job id>} (queued) or {@code e:<job id>} (other events). */
+  /**
+   * Payload: ids separated by spaces, each {@code q:<job id>} (queued) or {@code e:<job id>} (other
+   * events).
+   */
   static final String CHANNEL = "kino_job_changes";
+
   private static final Logger LOG = LoggerFactory.getLogger(ClusterChanges.class);
   private static final Duration RECONNECT = Duration.ofSeconds(1);
   private static final int WAIT_MILLIS = 250;
-  /** PostgreSQL's payload limit is 8000 bytes; ids are 38 characters with their prefix and separator. */
+
+  /**
+   * PostgreSQL's payload limit is 8000 bytes; ids are 38 characters with their prefix and
+   * separator.
+   */
   private static final int IDS_PER_NOTIFY = 150;
 
   private final String url;
@@ -48,15 +57,19 @@ public final class ClusterChanges implements AutoCloseable {
     this.hub = hub;
     this.jobQueued = jobQueued;
     this.jobsQueued = jobsQueued;
-    this.listener = Thread.ofPlatform().name("kino-cluster-listen").daemon().unstarted(this::listen);
-    this.announcer = Thread.ofPlatform().name("kino-cluster-announce").daemon().unstarted(this::announce);
+    this.listener =
+        Thread.ofPlatform().name("kino-cluster-listen").daemon().unstarted(this::listen);
+    this.announcer =
+        Thread.ofPlatform().name("kino-cluster-announce").daemon().unstarted(this::announce);
   }
 
   /**
-   * Starts listening on the cluster's database, and telling it of this node's commits; {@code jobQueued} is run
-   * once per job another node queued, {@code jobsQueued} when any number may have been (after a reconnect).
+   * Starts listening on the cluster's database, and telling it of this node's commits; {@code
+   * jobQueued} is run once per job another node queued, {@code jobsQueued} when any number may have
+   * been (after a reconnect).
    */
-  public static ClusterChanges start(String databaseUrl, EventHub hub, Runnable jobQueued, Runnable jobsQueued) {
+  public static ClusterChanges start(
+      String databaseUrl, EventHub hub, Runnable jobQueued, Runnable jobsQueued) {
     ClusterChanges changes = new ClusterChanges(databaseUrl, hub, jobQueued, jobsQueued);
     hub.onCommitted(changes::committed);
     changes.listener.start();
@@ -75,11 +88,15 @@ public final class ClusterChanges implements AutoCloseable {
   private void announce() {
     while (!closed) {
       try (Connection connection = PostgresDatabase.connect(url);
-          PreparedStatement notify = connection.prepareStatement("SELECT pg_notify('" + CHANNEL + "', ?)")) {
+          PreparedStatement notify =
+              connection.prepareStatement("SELECT pg_notify('" + CHANNEL + "', ?)")) {
         while (!closed) {
           List<String> batch = next();
           for (int from = 0; from < batch.size(); from += IDS_PER_NOTIFY) {
-            notify.setString(1, String.join(" ", batch.subList(from, Math.min(batch.size(), from + IDS_PER_NOTIFY))));
+            notify.setString(
+                1,
+                String.join(
+                    " ", batch.subList(from, Math.min(batch.size(), from + IDS_PER_NOTIFY))));
             notify.execute();
           }
         }
@@ -126,7 +143,9 @@ public final class ClusterChanges implements AutoCloseable {
         }
       } catch (SQLException e) {
         if (!closed && !warned) {
-          LOG.warn("cannot hear other nodes' job changes ({}); polling until the database answers", e.getMessage());
+          LOG.warn(
+              "cannot hear other nodes' job changes ({}); polling until the database answers",
+              e.getMessage());
           warned = true;
         }
         sleep();

@@ -1,20 +1,26 @@
 package dev.kino.commands;
 
 import dev.kino.client.KinoClient;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Where the user commands connect, with which key, and whether they print JSON. */
 final class ClientOptions {
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
 
-  @Option(names = "--url", defaultValue = "${env:KINO_URL:-" + KinoClient.DEFAULT_URL + "}", description = "Kino's base URL (env KINO_URL; default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--url",
+      defaultValue = "${env:KINO_URL:-" + KinoClient.DEFAULT_URL + "}",
+      description = "Kino's base URL (env KINO_URL; default ${DEFAULT-VALUE}).")
   String url;
 
-  @Option(names = "--key", defaultValue = "${env:KINO_API_KEY}", description = "API key (env KINO_API_KEY).")
+  @Option(
+      names = "--key",
+      defaultValue = "${env:KINO_API_KEY}",
+      description = "API key (env KINO_API_KEY).")
   String key;
 
   @Option(names = "--json", description = "Print JSON documents (for scripts) instead of text.")
@@ -22,7 +28,8 @@ final class ClientOptions {
 
   KinoClient client() {
     if (key == null || key.isBlank()) {
-      throw new ParameterException(spec.commandLine(), "no API key: pass --key or set KINO_API_KEY");
+      throw new ParameterException(
+          spec.commandLine(), "no API key: pass --key or set KINO_API_KEY");
     }
     return KinoClient.builder().baseUrl(url).apiKey(key).build();
   }

@@ -3,14 +3,17 @@ package dev.kino.commands;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code kino completion}: a bash/zsh completion script for every command and fixed option. A model's field
- * flags depend on the server, so they are not in it ({@code kino run MODEL_ID --help} lists them).
+ * {@code kino completion}: a bash/zsh completion script for every command and fixed option. A
+ * model's field flags depend on the server, so they are not in it ({@code kino run MODEL_ID --help}
+ * lists them).
  */
-@Command(name = "completion", description = "Print a bash/zsh completion script: source <(./kino completion)")
+@Command(
+    name = "completion",
+    description = "Print a bash/zsh completion script: source <(./kino completion)")
 public final class CompletionCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

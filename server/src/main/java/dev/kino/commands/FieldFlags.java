@@ -16,9 +16,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One command-line flag per field of a model's input schema, so a new model needs no CLI code:
- * {@code aspect_ratio} becomes {@code --aspect-ratio}. Strings (enums list their values), whole numbers and
- * numbers take a value; booleans take none or {@code true}/{@code false}; lists of strings repeat the flag; other
- * lists and objects take JSON. The server validates the values against the schema and its messages are shown.
+ * {@code aspect_ratio} becomes {@code --aspect-ratio}. Strings (enums list their values), whole
+ * numbers and numbers take a value; booleans take none or {@code true}/{@code false}; lists of
+ * strings repeat the flag; other lists and objects take JSON. The server validates the values
+ * against the schema and its messages are shown.
  */
 final class FieldFlags {
   private final Map<String, String> fieldByFlag = new LinkedHashMap<>();
@@ -39,11 +40,13 @@ final class FieldFlags {
       String kind = kind(schema);
       fieldByFlag.put(flag, field);
       kindByField.put(field, kind);
-      OptionSpec.Builder option = OptionSpec.builder(flag).description(describe(schema, mandatory.contains(field)));
+      OptionSpec.Builder option =
+          OptionSpec.builder(flag).description(describe(schema, mandatory.contains(field)));
       switch (kind) {
         case "integer" -> option.type(Long.class).paramLabel("N");
         case "number" -> option.type(Double.class).paramLabel("X");
-        case "boolean" -> option.type(Boolean.class).arity("0..1").fallbackValue("true").paramLabel("true|false");
+        case "boolean" ->
+            option.type(Boolean.class).arity("0..1").fallbackValue("true").paramLabel("true|false");
         case "strings" -> option.type(List.class).auxiliaryTypes(String.class).paramLabel("TEXT");
         case "json" -> option.type(String.class).paramLabel("JSON");
         default -> {
@@ -89,7 +92,8 @@ final class FieldFlags {
     return switch (type) {
       case "integer", "number", "boolean" -> type;
       case "float" -> "number";
-      case "array" -> schema.path("items").path("type").asString("").equals("string") ? "strings" : "json";
+      case "array" ->
+          schema.path("items").path("type").asString("").equals("string") ? "strings" : "json";
       case "object" -> "json";
       default -> "string";
     };
@@ -103,11 +107,21 @@ final class FieldFlags {
       text.append(" One of: ").append(String.join(", ", values)).append('.');
     }
     if (schema.has("minimum") || schema.has("maximum")) {
-      text.append(String.format(Locale.ROOT, " Range %s..%s.", schema.path("minimum").asString("-"), schema.path("maximum").asString("-")));
+      text.append(
+          String.format(
+              Locale.ROOT,
+              " Range %s..%s.",
+              schema.path("minimum").asString("-"),
+              schema.path("maximum").asString("-")));
     }
     if (schema.has("default")) {
-      String value = schema.get("default").isString() ? schema.get("default").asString() : schema.get("default").toString();
-      text.append(" Default: ").append(value.length() > 60 ? value.substring(0, 57) + "..." : value).append('.');
+      String value =
+          schema.get("default").isString()
+              ? schema.get("default").asString()
+              : schema.get("default").toString();
+      text.append(" Default: ")
+          .append(value.length() > 60 ? value.substring(0, 57) + "..." : value)
+          .append('.');
     }
     if (required) {
       text.append(" Required.");
@@ -120,7 +134,9 @@ final class FieldFlags {
     try {
       return JsonMapper.shared().readTree(text);
     } catch (JacksonException e) {
-      throw new CommandLine.ParameterException(parsed.commandSpec().commandLine(), flag + " takes JSON, and this is not valid JSON: " + e.getOriginalMessage());
+      throw new CommandLine.ParameterException(
+          parsed.commandSpec().commandLine(),
+          flag + " takes JSON, and this is not valid JSON: " + e.getOriginalMessage());
     }
   }
 }

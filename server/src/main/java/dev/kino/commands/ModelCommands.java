@@ -9,15 +9,21 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 
-/** {@code kino models} (the catalogue) and {@code kino models show ID} (one model's fields as a table). */
-@Command(name = "models", description = "List the server's models.", subcommands = ModelCommands.Show.class)
+/**
+ * {@code kino models} (the catalogue) and {@code kino models show ID} (one model's fields as a
+ * table).
+ */
+@Command(
+    name = "models",
+    description = "List the server's models.",
+    subcommands = ModelCommands.Show.class)
 public final class ModelCommands implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ClientOptions options;
@@ -28,22 +34,34 @@ public final class ModelCommands implements Callable<Integer> {
       List<ModelInfo> models = client.models();
       if (options.json) {
         ArrayNode items = JsonMapper.shared().createArrayNode();
-        models.forEach(m -> items.addObject().put("id", m.id()).put("title", m.title()).put("kind", m.kind()).put("engine", m.engine()));
+        models.forEach(
+            m ->
+                items
+                    .addObject()
+                    .put("id", m.id())
+                    .put("title", m.title())
+                    .put("kind", m.kind())
+                    .put("engine", m.engine()));
         Printing.json(spec.commandLine().getOut(), items);
         return ExitCodes.OK;
       }
       List<List<String>> rows = new ArrayList<>();
       models.forEach(m -> rows.add(List.of(m.id(), m.kind(), m.engine(), m.title())));
-      Printing.table(spec.commandLine().getOut(), List.of("MODEL", "KIND", "ENGINE", "TITLE"), rows);
+      Printing.table(
+          spec.commandLine().getOut(), List.of("MODEL", "KIND", "ENGINE", "TITLE"), rows);
       return ExitCodes.OK;
     }
   }
 
-  @Command(name = "show", description = "Show one model and its input fields: type, default, allowed values, limits.")
+  @Command(
+      name = "show",
+      description = "Show one model and its input fields: type, default, allowed values, limits.")
   public static final class Show implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ClientOptions options;
-    @Parameters(paramLabel = "MODEL_ID") String id;
+
+    @Parameters(paramLabel = "MODEL_ID")
+    String id;
 
     @Override
     public Integer call() {
@@ -60,9 +78,17 @@ public final class ModelCommands implements Callable<Integer> {
           out.println(model.description());
         }
         out.println();
-        Printing.table(out, List.of("FLAG", "TYPE", "REQUIRED", "DEFAULT", "ALLOWED", "DESCRIPTION"), fieldRows(model.inputSchema()));
+        Printing.table(
+            out,
+            List.of("FLAG", "TYPE", "REQUIRED", "DEFAULT", "ALLOWED", "DESCRIPTION"),
+            fieldRows(model.inputSchema()));
         out.println();
-        out.println("Run it: kino run " + model.id() + " --prompt \"...\" --wait   (kino run " + model.id() + " --help for every flag)");
+        out.println(
+            "Run it: kino run "
+                + model.id()
+                + " --prompt \"...\" --wait   (kino run "
+                + model.id()
+                + " --help for every flag)");
         return ExitCodes.OK;
       }
     }
@@ -73,13 +99,20 @@ public final class ModelCommands implements Callable<Integer> {
       List<List<String>> rows = new ArrayList<>();
       for (Map.Entry<String, JsonNode> p : schema.path("properties").properties()) {
         JsonNode f = p.getValue();
-        rows.add(List.of(
-            "--" + p.getKey().replace('_', '-'),
-            type(f),
-            required.contains(p.getKey()) ? "yes" : "",
-            f.has("default") ? shorten(f.get("default").isString() ? f.get("default").asString() : f.get("default").toString(), 24) : "",
-            allowed(f),
-            shorten(f.path("description").asString(""), 80)));
+        rows.add(
+            List.of(
+                "--" + p.getKey().replace('_', '-'),
+                type(f),
+                required.contains(p.getKey()) ? "yes" : "",
+                f.has("default")
+                    ? shorten(
+                        f.get("default").isString()
+                            ? f.get("default").asString()
+                            : f.get("default").toString(),
+                        24)
+                    : "",
+                allowed(f),
+                shorten(f.path("description").asString(""), 80)));
       }
       return rows;
     }
@@ -99,7 +132,14 @@ public final class ModelCommands implements Callable<Integer> {
         return String.join(" | ", values);
       }
       List<String> limits = new ArrayList<>();
-      for (String[] k : new String[][] {{"minimum", ">= "}, {"maximum", "<= "}, {"minLength", "length >= "}, {"maxLength", "length <= "}, {"maxItems", "items <= "}}) {
+      for (String[] k :
+          new String[][] {
+            {"minimum", ">= "},
+            {"maximum", "<= "},
+            {"minLength", "length >= "},
+            {"maxLength", "length <= "},
+            {"maxItems", "items <= "}
+          }) {
         if (f.has(k[0])) {
           limits.add(k[1] + f.get(k[0]).asString());
         }

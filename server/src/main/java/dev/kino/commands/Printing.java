@@ -26,11 +26,17 @@ final class Printing {
     }
     out.println(result.requestId() + "  " + result.state().wire());
     for (Map.Entry<String, List<String>> field : result.outputs().all().entrySet()) {
-      if (!field.getKey().endsWith("s") || !result.outputs().all().containsKey(field.getKey().substring(0, field.getKey().length() - 1))) {
+      if (!field.getKey().endsWith("s")
+          || !result
+              .outputs()
+              .all()
+              .containsKey(field.getKey().substring(0, field.getKey().length() - 1))) {
         field.getValue().forEach(url -> out.println(field.getKey() + ": " + url));
       }
     }
-    result.errorCode().ifPresent(code -> out.println("error: " + code + ": " + result.errorMessage().orElse("")));
+    result
+        .errorCode()
+        .ifPresent(code -> out.println("error: " + code + ": " + result.errorMessage().orElse("")));
     out.flush();
   }
 
@@ -40,7 +46,14 @@ final class Printing {
       return;
     }
     StringBuilder line = new StringBuilder(status.requestId() + "  " + status.state().wire());
-    status.queuePosition().ifPresent(p -> line.append("  (").append(p).append(p == 1 ? " request" : " requests").append(" ahead)"));
+    status
+        .queuePosition()
+        .ifPresent(
+            p ->
+                line.append("  (")
+                    .append(p)
+                    .append(p == 1 ? " request" : " requests")
+                    .append(" ahead)"));
     status.progress().ifPresent(p -> line.append(String.format(Locale.ROOT, "  %.0f%%", p * 100)));
     out.println(line);
     JsonNode raw = status.raw();

@@ -6,9 +6,9 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * Shows a followed request on stderr: on a terminal, one line redrawn in place (the queue position while it
- * waits, then a progress bar); otherwise plain lines a log or CI can keep (status changes, queue positions,
- * progress in 10% steps). Engine log lines are printed in both.
+ * Shows a followed request on stderr: on a terminal, one line redrawn in place (the queue position
+ * while it waits, then a progress bar); otherwise plain lines a log or CI can keep (status changes,
+ * queue positions, progress in 10% steps). Engine log lines are printed in both.
  */
 abstract sealed class ProgressDisplay {
   final PrintStream err;
@@ -68,7 +68,7 @@ abstract sealed class ProgressDisplay {
     }
   }
 
-  /** A line redrawn with carriage returns: "queued, 3 ahead" then "[#######.......]  48%". */
+  /** A line redrawn with carriage returns: "queued, 3 ahead" then "[#######.......] 48%". */
   static final class Bar extends ProgressDisplay {
     private static final int WIDTH = 30;
     private String line = "";
@@ -80,7 +80,11 @@ abstract sealed class ProgressDisplay {
     @Override
     void show(RequestEvent event) {
       switch (event.type()) {
-        case "status" -> draw(event.state() == RequestState.IN_QUEUE ? "queued" : event.state() == RequestState.IN_PROGRESS ? bar(0) : event.state().wire());
+        case "status" ->
+            draw(
+                event.state() == RequestState.IN_QUEUE
+                    ? "queued"
+                    : event.state() == RequestState.IN_PROGRESS ? bar(0) : event.state().wire());
         case "queue" -> draw("queued, " + event.queuePosition().orElse(0) + " ahead");
         case "progress" -> draw(bar(event.progress().orElse(0.0)));
         case "log" -> {
@@ -94,7 +98,11 @@ abstract sealed class ProgressDisplay {
 
     private static String bar(double fraction) {
       int filled = (int) Math.round(fraction * WIDTH);
-      return "[" + "#".repeat(filled) + ".".repeat(WIDTH - filled) + "] " + String.format(Locale.ROOT, "%3d%%", Math.round(fraction * 100));
+      return "["
+          + "#".repeat(filled)
+          + ".".repeat(WIDTH - filled)
+          + "] "
+          + String.format(Locale.ROOT, "%3d%%", Math.round(fraction * 100));
     }
 
     private void draw(String text) {

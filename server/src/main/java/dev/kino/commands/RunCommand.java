@@ -33,12 +33,14 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code kino run MODEL_ID [field flags] [--wait] [-o FILE]}. Parsing happens twice: first far enough to know
- * the model and the server, then, with the model's schema fetched, again with a flag for every field.
+ * {@code kino run MODEL_ID [field flags] [--wait] [-o FILE]}. Parsing happens twice: first far
+ * enough to know the model and the server, then, with the model's schema fetched, again with a flag
+ * for every field.
  */
 @Command(
     name = "run",
-    description = "Run a model: submit a request with the model's fields as flags; with --wait or -o, follow it to the end.",
+    description =
+        "Run a model: submit a request with the model's fields as flags; with --wait or -o, follow it to the end.",
     footer = {"", "Field flags come from the model's schema: kino run MODEL_ID --help lists them."})
 public final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -55,14 +57,17 @@ public final class RunCommand implements Callable<Integer> {
         spec.commandLine().usage(spec.commandLine().getOut());
         return first.help ? ExitCodes.OK : ExitCodes.INVALID_INPUT;
       }
-      throw new ParameterException(spec.commandLine(), "MODEL_ID comes first: kino run MODEL_ID --prompt \"...\"");
+      throw new ParameterException(
+          spec.commandLine(), "MODEL_ID comes first: kino run MODEL_ID --prompt \"...\"");
     }
     PrintWriter out = spec.commandLine().getOut();
     try (KinoClient client = first.client.client()) {
       ModelInfo model = client.model(first.modelId);
       RunOptions options = new RunOptions();
       CommandSpec full = CommandSpec.forAnnotatedObject(options).name("kino run " + model.id());
-      full.usageMessage().description(model.title() + (model.description().isBlank() ? "" : ": " + model.description()));
+      full.usageMessage()
+          .description(
+              model.title() + (model.description().isBlank() ? "" : ": " + model.description()));
       FieldFlags flags = new FieldFlags(model.inputSchema(), full);
       CommandLine line = new CommandLine(full);
       line.setOut(out);
@@ -71,7 +76,9 @@ public final class RunCommand implements Callable<Integer> {
       try {
         parsed = line.parseArgs(runArgs().toArray(String[]::new));
       } catch (ParameterException e) {
-        throw new ParameterException(spec.commandLine(), e.getMessage() + " (kino run " + model.id() + " --help lists the flags)");
+        throw new ParameterException(
+            spec.commandLine(),
+            e.getMessage() + " (kino run " + model.id() + " --help lists the flags)");
       }
       if (options.help) {
         line.usage(out);
@@ -89,7 +96,10 @@ public final class RunCommand implements Callable<Integer> {
         throw e;
       }
       if (!options.wait && options.output == null) {
-        out.println(options.client.json ? JsonMapper.shared().writeValueAsString(submissionJson(submission)) : submission.requestId());
+        out.println(
+            options.client.json
+                ? JsonMapper.shared().writeValueAsString(submissionJson(submission))
+                : submission.requestId());
         return ExitCodes.OK;
       }
       return await(client, submission, options, out);
@@ -101,7 +111,8 @@ public final class RunCommand implements Callable<Integer> {
     if (!options.client.json) {
       System.err.println("request " + submission.requestId());
     }
-    Optional<Duration> timeout = Optional.ofNullable(options.timeoutSeconds).map(Duration::ofSeconds);
+    Optional<Duration> timeout =
+        Optional.ofNullable(options.timeoutSeconds).map(Duration::ofSeconds);
     RequestResult result;
     try {
       result = client.await(submission.requestId(), display::show, timeout);
@@ -120,7 +131,14 @@ public final class RunCommand implements Callable<Integer> {
     }
     display.finish();
     if (options.output != null) {
-      String url = result.outputs().primary().orElseThrow(() -> new dev.kino.client.KinoException("request " + result.requestId() + " completed without an output file"));
+      String url =
+          result
+              .outputs()
+              .primary()
+              .orElseThrow(
+                  () ->
+                      new dev.kino.client.KinoException(
+                          "request " + result.requestId() + " completed without an output file"));
       Path saved = client.download(url, options.output);
       if (!options.client.json) {
         System.err.println("saved " + saved);
@@ -146,7 +164,8 @@ public final class RunCommand implements Callable<Integer> {
     for (String assignment : options.set) {
       int eq = assignment.indexOf('=');
       if (eq <= 0) {
-        throw new ParameterException(spec.commandLine(), "--set takes FIELD=VALUE, got \"" + assignment + "\"");
+        throw new ParameterException(
+            spec.commandLine(), "--set takes FIELD=VALUE, got \"" + assignment + "\"");
       }
       input.set(assignment.substring(0, eq), jsonOrText(assignment.substring(eq + 1)));
     }
@@ -156,16 +175,22 @@ public final class RunCommand implements Callable<Integer> {
 
   private ObjectNode readInputFile(Path file) {
     try {
-      String text = file.toString().equals("-") ? new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8) : Files.readString(file);
+      String text =
+          file.toString().equals("-")
+              ? new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              : Files.readString(file);
       JsonNode node = JsonMapper.shared().readTree(text);
       if (!node.isObject()) {
-        throw new ParameterException(spec.commandLine(), "--input " + file + " must hold a JSON object");
+        throw new ParameterException(
+            spec.commandLine(), "--input " + file + " must hold a JSON object");
       }
       return (ObjectNode) node;
     } catch (IOException e) {
-      throw new ParameterException(spec.commandLine(), "--input " + file + ": cannot read it (" + e.getMessage() + ")");
+      throw new ParameterException(
+          spec.commandLine(), "--input " + file + ": cannot read it (" + e.getMessage() + ")");
     } catch (JacksonException e) {
-      throw new ParameterException(spec.commandLine(), "--input " + file + " is not valid JSON: " + e.getOriginalMessage());
+      throw new ParameterException(
+          spec.commandLine(), "--input " + file + " is not valid JSON: " + e.getOriginalMessage());
     }
   }
 
@@ -182,7 +207,8 @@ public final class RunCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     err.println("kino: " + e.getMessage());
     for (FieldError field : e.fieldErrors()) {
-      err.println("  " + flags.flagFor(field.path()) + ": " + field.message() + " (" + field.code() + ")");
+      err.println(
+          "  " + flags.flagFor(field.path()) + ": " + field.message() + " (" + field.code() + ")");
     }
     err.flush();
   }

@@ -11,22 +11,29 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 
-/** {@code kino status|result|cancel ID} and {@code kino requests}: one request, or the list of them. */
+/**
+ * {@code kino status|result|cancel ID} and {@code kino requests}: one request, or the list of them.
+ */
 public final class UserCommands {
   private UserCommands() {}
 
-  @Command(name = "status", description = "Show a request's status: queue position, progress, timestamps, the engine's latest log lines.")
+  @Command(
+      name = "status",
+      description =
+          "Show a request's status: queue position, progress, timestamps, the engine's latest log lines.")
   public static final class Status implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ClientOptions options;
-    @Parameters(paramLabel = "REQUEST_ID") String id;
+
+    @Parameters(paramLabel = "REQUEST_ID")
+    String id;
 
     @Override
     public Integer call() {
@@ -37,13 +44,21 @@ public final class UserCommands {
     }
   }
 
-  @Command(name = "result", description = "Show a request's result (output URLs or error); exit code by state (0 completed, 3 failed, 4 cancelled, 9 not finished).")
+  @Command(
+      name = "result",
+      description =
+          "Show a request's result (output URLs or error); exit code by state (0 completed, 3 failed, 4 cancelled, 9 not finished).")
   public static final class Result implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ClientOptions options;
-    @Parameters(paramLabel = "REQUEST_ID") String id;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Save the video (or the first output) to FILE.")
+    @Parameters(paramLabel = "REQUEST_ID")
+    String id;
+
+    @Option(
+        names = {"-o", "--output"},
+        paramLabel = "FILE",
+        description = "Save the video (or the first output) to FILE.")
     Path output;
 
     @Override
@@ -64,11 +79,15 @@ public final class UserCommands {
     }
   }
 
-  @Command(name = "cancel", description = "Cancel a queued request (exit code 10 if it had already started or ended).")
+  @Command(
+      name = "cancel",
+      description = "Cancel a queued request (exit code 10 if it had already started or ended).")
   public static final class Cancel implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ClientOptions options;
-    @Parameters(paramLabel = "REQUEST_ID") String id;
+
+    @Parameters(paramLabel = "REQUEST_ID")
+    String id;
 
     @Override
     public Integer call() {
@@ -82,7 +101,12 @@ public final class UserCommands {
           body.put("outcome", cancelled ? "cancelled" : "not_cancellable");
           Printing.json(spec.commandLine().getOut(), body);
         } else {
-          spec.commandLine().getOut().println(cancelled ? id + "  cancelled" : id + "  not cancellable: it is " + now.state().wire());
+          spec.commandLine()
+              .getOut()
+              .println(
+                  cancelled
+                      ? id + "  cancelled"
+                      : id + "  not cancellable: it is " + now.state().wire());
         }
         return cancelled ? ExitCodes.OK : ExitCodes.NOT_CANCELLABLE;
       }
@@ -94,13 +118,23 @@ public final class UserCommands {
     @Spec CommandSpec spec;
     @Mixin ClientOptions options;
 
-    @Option(names = "--status", paramLabel = "STATE", description = "Only requests in this state (in_queue, in_progress, completed, failed, cancelled).")
+    @Option(
+        names = "--status",
+        paramLabel = "STATE",
+        description =
+            "Only requests in this state (in_queue, in_progress, completed, failed, cancelled).")
     String status;
 
-    @Option(names = "--model", paramLabel = "MODEL_ID", description = "Only requests to this model.")
+    @Option(
+        names = "--model",
+        paramLabel = "MODEL_ID",
+        description = "Only requests to this model.")
     String model;
 
-    @Option(names = "--limit", defaultValue = "20", description = "How many (1..100; default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--limit",
+        defaultValue = "20",
+        description = "How many (1..100; default ${DEFAULT-VALUE}).")
     int limit;
 
     @Option(names = "--cursor", description = "Continue from a previous page's next cursor.")
@@ -120,10 +154,18 @@ public final class UserCommands {
         }
         List<List<String>> rows = new ArrayList<>();
         for (RequestStatus r : page.requests()) {
-          rows.add(List.of(r.requestId(), r.state().wire(), r.raw().path("created_at").asString(""), r.raw().path("model_id").asString("")));
+          rows.add(
+              List.of(
+                  r.requestId(),
+                  r.state().wire(),
+                  r.raw().path("created_at").asString(""),
+                  r.raw().path("model_id").asString("")));
         }
-        Printing.table(spec.commandLine().getOut(), List.of("REQUEST", "STATUS", "CREATED", "MODEL"), rows);
-        page.nextCursor().ifPresent(c -> spec.commandLine().getOut().println("more: kino requests --cursor " + c));
+        Printing.table(
+            spec.commandLine().getOut(), List.of("REQUEST", "STATUS", "CREATED", "MODEL"), rows);
+        page.nextCursor()
+            .ifPresent(
+                c -> spec.commandLine().getOut().println("more: kino requests --cursor " + c));
         return ExitCodes.OK;
       }
     }

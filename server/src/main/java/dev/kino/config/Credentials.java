@@ -5,9 +5,9 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * Where engines find the secrets their model definitions name (an upstream provider's API key, say): the
- * process environment, or a map in tests. Definitions hold only the variable's name, never the secret, and this
- * object never shows a value, so settings can be logged safely.
+ * Where engines find the secrets their model definitions name (an upstream provider's API key,
+ * say): the process environment, or a map in tests. Definitions hold only the variable's name,
+ * never the secret, and this object never shows a value, so settings can be logged safely.
  */
 public final class Credentials {
   private final UnaryOperator<String> lookup;

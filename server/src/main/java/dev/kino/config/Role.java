@@ -4,9 +4,14 @@ package dev.kino.config;
 public enum Role {
   /** {@code kino serve}: the HTTP API and workers. */
   API_AND_WORKERS,
-  /** {@code kino serve --no-workers}: the HTTP API; jobs are accepted, queued and served, never run here. */
+  /**
+   * {@code kino serve --no-workers}: the HTTP API; jobs are accepted, queued and served, never run
+   * here.
+   */
   API,
-  /** {@code kino worker}: workers only, no HTTP API; needs the cluster's database to find jobs in. */
+  /**
+   * {@code kino worker}: workers only, no HTTP API; needs the cluster's database to find jobs in.
+   */
   WORKERS;
 
   public boolean servesApi() {

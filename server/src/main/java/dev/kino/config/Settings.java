@@ -14,9 +14,11 @@ import java.util.Optional;
  * @param port HTTP port (0 picks a free one, useful in tests)
  * @param dataDir holds the SQLite database, stored files and the URL-signing secret
  * @param modelsDir optional directory of extra model definitions, loaded after the built-in ones
- * @param publicUrl base of the absolute URLs the API returns; empty means "derive from each request"
+ * @param publicUrl base of the absolute URLs the API returns; empty means "derive from each
+ *     request"
  * @param workers how many jobs this node runs at once (0: accept and queue only)
- * @param fetchAllow hosts or CIDR ranges that input URLs may reach although they are private or loopback
+ * @param fetchAllow hosts or CIDR ranges that input URLs may reach although they are private or
+ *     loopback
  * @param adminKey an admin API key given by the operator (KINO_ADMIN_KEY), never stored
  * @param lease how long a claimed job stays owned without a heartbeat
  * @param maxAttempts how many times a job is started before a lost lease fails it
@@ -25,10 +27,10 @@ import java.util.Optional;
  * @param webhookRetries the wait before each webhook attempt (the first is usually zero)
  * @param comfyuiServers the ComfyUI servers that run models whose engine is {@code comfyui}
  * @param credentials where upstream engines read the API keys their definitions name
- * @param database a PostgreSQL URL ({@code postgresql://...}) shared by a cluster's nodes; empty: SQLite in the data
- *     directory
- * @param storage an S3 location ({@code s3://bucket/prefix}) for outputs and uploads, shared by a cluster's nodes;
- *     empty: the data directory
+ * @param database a PostgreSQL URL ({@code postgresql://...}) shared by a cluster's nodes; empty:
+ *     SQLite in the data directory
+ * @param storage an S3 location ({@code s3://bucket/prefix}) for outputs and uploads, shared by a
+ *     cluster's nodes; empty: the data directory
  * @param role what this node does: API and workers, only the API, or only workers
  */
 public record Settings(
@@ -83,13 +85,16 @@ public record Settings(
             throw new ConfigException("KINO_ADMIN_KEY must be at least 16 characters long");
           }
         });
-    database.ifPresent(url -> {
-      if (!url.startsWith("postgresql://") && !url.startsWith("postgres://")) {
-        throw new ConfigException("--database takes a PostgreSQL URL (postgresql://user:password@host:5432/kino), got a URL of another kind");
-      }
-    });
+    database.ifPresent(
+        url -> {
+          if (!url.startsWith("postgresql://") && !url.startsWith("postgres://")) {
+            throw new ConfigException(
+                "--database takes a PostgreSQL URL (postgresql://user:password@host:5432/kino), got a URL of another kind");
+          }
+        });
     if (role == Role.WORKERS && database.isEmpty()) {
-      throw new ConfigException("kino worker needs the cluster's database (--database postgresql://...): on its own a node runs its jobs with kino serve");
+      throw new ConfigException(
+          "kino worker needs the cluster's database (--database postgresql://...): on its own a node runs its jobs with kino serve");
     }
     if (webhookRetries.isEmpty() || webhookRetries.stream().anyMatch(Duration::isNegative)) {
       throw new ConfigException("--webhook-retries needs at least one delay, none negative");
@@ -104,7 +109,8 @@ public record Settings(
   private static void requireHttpBase(URI uri) {
     String scheme = uri.getScheme();
     if (!("http".equals(scheme) || "https".equals(scheme)) || uri.getHost() == null) {
-      throw new ConfigException("--public-url and --comfyui take absolute http(s) URLs, got " + uri);
+      throw new ConfigException(
+          "--public-url and --comfyui take absolute http(s) URLs, got " + uri);
     }
   }
 
@@ -144,54 +150,288 @@ public record Settings(
           Duration.ofHours(10));
 
   public Settings withDatabase(String url) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, Optional.of(url), storage, role);
+    return new Settings(
+        host,
+        port,
+        dataDir,
+        modelsDir,
+        publicUrl,
+        workers,
+        fetchAllow,
+        adminKey,
+        lease,
+        maxAttempts,
+        fileUrlTtl,
+        uploadTtl,
+        webhookRetries,
+        comfyuiServers,
+        credentials,
+        Optional.of(url),
+        storage,
+        role);
   }
 
   public Settings withStorage(URI location) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database, Optional.of(location), role);
+    return new Settings(
+        host,
+        port,
+        dataDir,
+        modelsDir,
+        publicUrl,
+        workers,
+        fetchAllow,
+        adminKey,
+        lease,
+        maxAttempts,
+        fileUrlTtl,
+        uploadTtl,
+        webhookRetries,
+        comfyuiServers,
+        credentials,
+        database,
+        Optional.of(location),
+        role);
   }
 
   public Settings withRole(Role r) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database, storage, r);
+    return new Settings(
+        host,
+        port,
+        dataDir,
+        modelsDir,
+        publicUrl,
+        workers,
+        fetchAllow,
+        adminKey,
+        lease,
+        maxAttempts,
+        fileUrlTtl,
+        uploadTtl,
+        webhookRetries,
+        comfyuiServers,
+        credentials,
+        database,
+        storage,
+        r);
   }
 
   public Settings withPort(int p) {
-    return new Settings(host, p, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database, storage, role);
+    return new Settings(
+        host,
+        p,
+        dataDir,
+        modelsDir,
+        publicUrl,
+        workers,
+        fetchAllow,
+        adminKey,
+        lease,
+        maxAttempts,
+        fileUrlTtl,
+        uploadTtl,
+        webhookRetries,
+        comfyuiServers,
+        credentials,
+        database,
+        storage,
+        role);
   }
 
   public Settings withWorkers(int n) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, n, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database, storage, role);
+    return new Settings(
+        host,
+        port,
+        dataDir,
+        modelsDir,
+        publicUrl,
+        n,
+        fetchAllow,
+        adminKey,
+        lease,
+        maxAttempts,
+        fileUrlTtl,
+        uploadTtl,
+        webhookRetries,
+        comfyuiServers,
+        credentials,
+        database,
+        storage,
+        role);
   }
 
   public Settings withFetchAllow(List<String> allow) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, allow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database, storage, role);
+    return new Settings(
+        host,
+        port,
+        dataDir,
+        modelsDir,
+        publicUrl,
+        workers,
+        allow,
+        adminKey,
+        lease,
+        maxAttempts,
+        fileUrlTtl,
+        uploadTtl,
+        webhookRetries,
+        comfyuiServers,
+        credentials,
+        database,
+        storage,
+        role);
   }
 
   public Settings withAdminKey(String key) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, Optional.of(key), lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database, storage, role);
+    return new Settings(
+        host,
+        port,
+        dataDir,
+        modelsDir,
+        publicUrl,
+        workers,
+        fetchAllow,
+        Optional.of(key),
+        lease,
+        maxAttempts,
+        fileUrlTtl,
+        uploadTtl,
+        webhookRetries,
+        comfyuiServers,
+        credentials,
+        database,
+        storage,
+        role);
   }
 
   public Settings withWebhookRetries(List<Duration> delays) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, delays, comfyuiServers, credentials, database, storage, role);
+    return new Settings(
+        host,
+        port,
+        dataDir,
+        modelsDir,
+        publicUrl,
+        workers,
+        fetchAllow,
+        adminKey,
+        lease,
+        maxAttempts,
+        fileUrlTtl,
+        uploadTtl,
+        delays,
+        comfyuiServers,
+        credentials,
+        database,
+        storage,
+        role);
   }
 
   public Settings withComfyui(List<URI> servers) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, servers, credentials, database, storage, role);
+    return new Settings(
+        host,
+        port,
+        dataDir,
+        modelsDir,
+        publicUrl,
+        workers,
+        fetchAllow,
+        adminKey,
+        lease,
+        maxAttempts,
+        fileUrlTtl,
+        uploadTtl,
+        webhookRetries,
+        servers,
+        credentials,
+        database,
+        storage,
+        role);
   }
 
   public Settings withCredentials(Credentials c) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, c, database, storage, role);
+    return new Settings(
+        host,
+        port,
+        dataDir,
+        modelsDir,
+        publicUrl,
+        workers,
+        fetchAllow,
+        adminKey,
+        lease,
+        maxAttempts,
+        fileUrlTtl,
+        uploadTtl,
+        webhookRetries,
+        comfyuiServers,
+        c,
+        database,
+        storage,
+        role);
   }
 
   public Settings withModelsDir(Path dir) {
-    return new Settings(host, port, dataDir, Optional.of(dir), publicUrl, workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database, storage, role);
+    return new Settings(
+        host,
+        port,
+        dataDir,
+        Optional.of(dir),
+        publicUrl,
+        workers,
+        fetchAllow,
+        adminKey,
+        lease,
+        maxAttempts,
+        fileUrlTtl,
+        uploadTtl,
+        webhookRetries,
+        comfyuiServers,
+        credentials,
+        database,
+        storage,
+        role);
   }
 
   public Settings withMaxAttempts(int n) {
-    return new Settings(host, port, dataDir, modelsDir, publicUrl, workers, fetchAllow, adminKey, lease, n, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database, storage, role);
+    return new Settings(
+        host,
+        port,
+        dataDir,
+        modelsDir,
+        publicUrl,
+        workers,
+        fetchAllow,
+        adminKey,
+        lease,
+        n,
+        fileUrlTtl,
+        uploadTtl,
+        webhookRetries,
+        comfyuiServers,
+        credentials,
+        database,
+        storage,
+        role);
   }
 
   public Settings withPublicUrl(URI url) {
-    return new Settings(host, port, dataDir, modelsDir, Optional.of(url), workers, fetchAllow, adminKey, lease, maxAttempts, fileUrlTtl, uploadTtl, webhookRetries, comfyuiServers, credentials, database, storage, role);
+    return new Settings(
+        host,
+        port,
+        dataDir,
+        modelsDir,
+        Optional.of(url),
+        workers,
+        fetchAllow,
+        adminKey,
+        lease,
+        maxAttempts,
+        fileUrlTtl,
+        uploadTtl,
+        webhookRetries,
+        comfyuiServers,
+        credentials,
+        database,
+        storage,
+        role);
   }
 }

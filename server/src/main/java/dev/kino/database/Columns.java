@@ -5,7 +5,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
 
-/** Reading Kino's column conventions: times are epoch milliseconds (UTC), NULL where there is none yet. */
+/**
+ * Reading Kino's column conventions: times are epoch milliseconds (UTC), NULL where there is none
+ * yet.
+ */
 public final class Columns {
   private Columns() {}
 

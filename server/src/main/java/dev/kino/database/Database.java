@@ -3,8 +3,9 @@ package dev.kino.database;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Where Kino keeps its records: the embedded SQLite file (one node) or a PostgreSQL server (a cluster of nodes).
- * The stores' SQL is the same on both except where {@link #dialect()} says otherwise.
+ * Where Kino keeps its records: the embedded SQLite file (one node) or a PostgreSQL server (a
+ * cluster of nodes). The stores' SQL is the same on both except where {@link #dialect()} says
+ * otherwise.
  */
 public interface Database extends AutoCloseable {
 
@@ -24,7 +25,10 @@ public interface Database extends AutoCloseable {
     SQLITE,
     POSTGRESQL;
 
-    /** The larger of two values in one row (SQLite's scalar {@code max}, PostgreSQL's {@code greatest}). */
+    /**
+     * The larger of two values in one row (SQLite's scalar {@code max}, PostgreSQL's {@code
+     * greatest}).
+     */
     public String larger(String a, String b) {
       return (this == SQLITE ? "max(" : "greatest(") + a + ", " + b + ")";
     }

@@ -12,9 +12,9 @@ import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * A PostgreSQL server shared by the nodes of a cluster: one connection pool per node for reads and writes
- * (PostgreSQL takes concurrent writers), migrations from {@code db/postgresql} applied on open (Flyway takes a
- * lock, so nodes starting together migrate once).
+ * A PostgreSQL server shared by the nodes of a cluster: one connection pool per node for reads and
+ * writes (PostgreSQL takes concurrent writers), migrations from {@code db/postgresql} applied on
+ * open (Flyway takes a lock, so nodes starting together migrate once).
  */
 public final class PostgresDatabase implements Database {
   static final int IDLE_IN_TRANSACTION_MILLIS = 5_000;
@@ -27,8 +27,8 @@ public final class PostgresDatabase implements Database {
   }
 
   /**
-   * Opens {@code url} ({@code postgresql://user:password@host:port/database?options}, as libpq writes it) and
-   * brings its schema up to date.
+   * Opens {@code url} ({@code postgresql://user:password@host:port/database?options}, as libpq
+   * writes it) and brings its schema up to date.
    */
   public static PostgresDatabase open(String url, int poolSize) {
     HikariConfig config = new HikariConfig();
@@ -39,12 +39,16 @@ public final class PostgresDatabase implements Database {
     config.setPoolName("kino-postgresql");
     config.setMaximumPoolSize(poolSize);
     config.setMinimumIdle(1);
-    // A database restarting: calls wait for a connection (and fail after this long) instead of failing at once.
+    // A database restarting: calls wait for a connection (and fail after this long) instead of
+    // failing at once.
     config.setConnectionTimeout(10_000);
-    // A node frozen in the middle of a transaction (SIGSTOP, a VM paused, a long GC) must not hold its row locks
-    // and the event-log lock over the whole cluster: the server ends such a session, and its transaction rolls
+    // A node frozen in the middle of a transaction (SIGSTOP, a VM paused, a long GC) must not hold
+    // its row locks
+    // and the event-log lock over the whole cluster: the server ends such a session, and its
+    // transaction rolls
     // back, after this long. Kino's own transactions last milliseconds.
-    config.setConnectionInitSql("SET idle_in_transaction_session_timeout = '" + IDLE_IN_TRANSACTION_MILLIS + "ms'");
+    config.setConnectionInitSql(
+        "SET idle_in_transaction_session_timeout = '" + IDLE_IN_TRANSACTION_MILLIS + "ms'");
     config.setInitializationFailTimeout(10_000);
     HikariDataSource pool = new HikariDataSource(config);
     try {
@@ -69,10 +73,15 @@ public final class PostgresDatabase implements Database {
       try {
         uri = URI.create(url.replaceFirst("^postgres://", "postgresql://"));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("the database URL is not a URL (expected postgresql://user:password@host:port/database)");
+        throw new IllegalArgumentException(
+            "the database URL is not a URL (expected postgresql://user:password@host:port/database)");
       }
-      if (!"postgresql".equals(uri.getScheme()) || uri.getHost() == null || uri.getPath() == null || uri.getPath().length() < 2) {
-        throw new IllegalArgumentException("the database URL must look like postgresql://user:password@host:port/database");
+      if (!"postgresql".equals(uri.getScheme())
+          || uri.getHost() == null
+          || uri.getPath() == null
+          || uri.getPath().length() < 2) {
+        throw new IllegalArgumentException(
+            "the database URL must look like postgresql://user:password@host:port/database");
       }
       String user = "";
       String password = "";
@@ -81,8 +90,12 @@ public final class PostgresDatabase implements Database {
         user = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
         password = parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "";
       }
-      String jdbc = "jdbc:postgresql://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + uri.getRawPath()
-          + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+      String jdbc =
+          "jdbc:postgresql://"
+              + uri.getHost()
+              + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
+              + uri.getRawPath()
+              + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
       return new Target(jdbc, user, password);
     }
 

@@ -12,12 +12,14 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * The embedded SQLite database in the data directory: WAL journal, durable commits (synchronous=FULL, so an
- * accepted job survives a power cut, not only a process kill), migrations applied on open.
+ * The embedded SQLite database in the data directory: WAL journal, durable commits
+ * (synchronous=FULL, so an accepted job survives a power cut, not only a process kill), migrations
+ * applied on open.
  *
- * <p>Writes go through a pool of exactly one connection, which serialises writers inside the process so they
- * never fight over SQLite's single write lock; reads use a small pool of their own and see committed data
- * thanks to WAL. Other processes on the same file (the {@code keys} command) wait on the busy timeout.
+ * <p>Writes go through a pool of exactly one connection, which serialises writers inside the
+ * process so they never fight over SQLite's single write lock; reads use a small pool of their own
+ * and see committed data thanks to WAL. Other processes on the same file (the {@code keys} command)
+ * wait on the busy timeout.
  */
 public final class SqliteDatabase implements Database {
   private final HikariDataSource writer;
@@ -32,7 +34,10 @@ public final class SqliteDatabase implements Database {
     this.reads = Jdbi.create(reader);
   }
 
-  /** Opens (creating when absent) {@code kino.db} in the data directory and brings its schema up to date. */
+  /**
+   * Opens (creating when absent) {@code kino.db} in the data directory and brings its schema up to
+   * date.
+   */
   public static SqliteDatabase open(Path dataDir) {
     try {
       Files.createDirectories(dataDir);
@@ -40,11 +45,7 @@ public final class SqliteDatabase implements Database {
       throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
     }
     SqliteDatabase db = new SqliteDatabase(dataDir.resolve("kino.db"));
-    Flyway.configure()
-        .dataSource(db.writer)
-        .locations("classpath:db/sqlite")
-        .load()
-        .migrate();
+    Flyway.configure().dataSource(db.writer).locations("classpath:db/sqlite").load().migrate();
     return db;
   }
 

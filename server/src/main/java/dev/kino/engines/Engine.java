@@ -5,36 +5,38 @@ import dev.kino.models.ModelDefinition;
 import java.util.Optional;
 
 /**
- * Runs one job of a model: reads the validated input and the model's engine settings, writes output files into
- * the task's work directory and says which output field each fills. Engines do not know about the queue or
- * storage: the worker stores the files and records the result under its lease.
+ * Runs one job of a model: reads the validated input and the model's engine settings, writes output
+ * files into the task's work directory and says which output field each fills. Engines do not know
+ * about the queue or storage: the worker stores the files and records the result under its lease.
  *
- * <p>An engine must stop promptly when its thread is interrupted (the job's lease was lost, or the node is
- * shutting down) by throwing {@link InterruptedException}.
+ * <p>An engine must stop promptly when its thread is interrupted (the job's lease was lost, or the
+ * node is shutting down) by throwing {@link InterruptedException}.
  */
 public interface Engine {
 
   EngineResult run(EngineTask task, Reporter progress) throws EngineException, InterruptedException;
 
   /**
-   * Where this engine's jobs can run, when that is limited (a pool of servers, one job each): a worker takes a
-   * slot before it claims a job, so jobs wait in Kino's queue rather than on a busy server. Empty: any worker.
+   * Where this engine's jobs can run, when that is limited (a pool of servers, one job each): a
+   * worker takes a slot before it claims a job, so jobs wait in Kino's queue rather than on a busy
+   * server. Empty: any worker.
    */
   default Optional<Slots> slots() {
     return Optional.empty();
   }
 
   /**
-   * True when a running job can be stopped on a client's request: the worker interrupts {@link #run} with
-   * {@link EngineTask#cancelRequested()} true. Otherwise only queued jobs can be cancelled (the seed API's rule).
+   * True when a running job can be stopped on a client's request: the worker interrupts {@link
+   * #run} with {@link EngineTask#cancelRequested()} true. Otherwise only queued jobs can be
+   * cancelled (the seed API's rule).
    */
   default boolean cancelsRunningJobs() {
     return false;
   }
 
   /**
-   * What this engine cannot take of a model's input although the model's schema allows it (a provider's lower
-   * limit), checked at submit. Empty: everything the schema accepts.
+   * What this engine cannot take of a model's input although the model's schema allows it (a
+   * provider's lower limit), checked at submit. Empty: everything the schema accepts.
    */
   default Optional<InputRule> inputRule(ModelDefinition model) {
     return Optional.empty();

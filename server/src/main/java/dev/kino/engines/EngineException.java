@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A run failed for a reason the user should see: {@code code} is stable and machine-readable (for example
- * {@code url_forbidden} for an input URL), the message a sentence.
+ * A run failed for a reason the user should see: {@code code} is stable and machine-readable (for
+ * example {@code url_forbidden} for an input URL), the message a sentence.
  */
 public final class EngineException extends Exception {
   private final String code;
@@ -20,7 +20,8 @@ public final class EngineException extends Exception {
     this(code, message, cause, false, null);
   }
 
-  private EngineException(String code, String message, Throwable cause, boolean retryable, Duration later) {
+  private EngineException(
+      String code, String message, Throwable cause, boolean retryable, Duration later) {
     super(message, cause);
     this.code = code;
     this.retryable = retryable;
@@ -28,16 +29,16 @@ public final class EngineException extends Exception {
   }
 
   /**
-   * A failure of where the job ran, not of the job (its server died): the job goes back to the queue for
-   * another attempt, and fails with this error only when it was the last.
+   * A failure of where the job ran, not of the job (its server died): the job goes back to the
+   * queue for another attempt, and fails with this error only when it was the last.
    */
   public static EngineException retryable(String code, String message, Throwable cause) {
     return new EngineException(code, message, cause, true, null);
   }
 
   /**
-   * Nothing failed, but the job cannot start now (its provider is at the account's limit): it goes back to the
-   * queue, not before {@code after}, without using up an attempt.
+   * Nothing failed, but the job cannot start now (its provider is at the account's limit): it goes
+   * back to the queue, not before {@code after}, without using up an attempt.
    */
   public static EngineException later(String code, String message, Duration after) {
     return new EngineException(code, message, null, false, after);

@@ -5,7 +5,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** The engines this node can run, by the name model definitions use ({@code "engine": {"type": ...}}). */
+/**
+ * The engines this node can run, by the name model definitions use ({@code "engine": {"type":
+ * ...}}).
+ */
 public final class Engines implements AutoCloseable {
   private final Map<String, Engine> byName;
 

@@ -3,28 +3,30 @@ package dev.kino.engines;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Where an engine tells its job's watchers how it is doing. Both calls are cheap (they only remember the
- * latest figure or queue the line); the worker's heartbeat stores them and clients see them in status and the
- * events stream.
+ * Where an engine tells its job's watchers how it is doing. Both calls are cheap (they only
+ * remember the latest figure or queue the line); the worker's heartbeat stores them and clients see
+ * them in status and the events stream.
  */
 public interface Reporter {
 
   /** How far the run got, 0..1; cheap enough to call on every frame. */
   void progress(double fraction);
 
-  /** One human-readable line about the run (what it is doing, what it decided); long lines are cut. */
+  /**
+   * One human-readable line about the run (what it is doing, what it decided); long lines are cut.
+   */
   void log(String message);
 
   /**
-   * Records the engine's state for this job durably before the engine acts on it (e.g. the prompt id it is
-   * about to submit), so a later attempt finds it in {@link EngineTask#state()}. Throws when the job's lease
-   * was lost: the run must stop.
+   * Records the engine's state for this job durably before the engine acts on it (e.g. the prompt
+   * id it is about to submit), so a later attempt finds it in {@link EngineTask#state()}. Throws
+   * when the job's lease was lost: the run must stop.
    */
   default void checkpoint(ObjectNode state) throws InterruptedException {}
 
   /**
-   * The engine could not stop the run a client asked to cancel (an upstream provider had started it): the job
-   * carries on, and the client's cancel answers {@code not_cancellable}.
+   * The engine could not stop the run a client asked to cancel (an upstream provider had started
+   * it): the job carries on, and the client's cancel answers {@code not_cancellable}.
    */
   default void cancelRefused(String why) {}
 

@@ -20,7 +20,10 @@ public interface Slots {
     void close();
   }
 
-  /** {@code n} interchangeable places: at most {@code n} jobs at once (an upstream account's concurrency). */
+  /**
+   * {@code n} interchangeable places: at most {@code n} jobs at once (an upstream account's
+   * concurrency).
+   */
   static Slots permits(int n) {
     return new Permits(n);
   }

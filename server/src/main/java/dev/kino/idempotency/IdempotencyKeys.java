@@ -8,14 +8,14 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
- * {@code Idempotency-Key} on submit, per API key: the first request with a key reserves it for the request id it
- * is about to create; a repeat with the same body gets that request back, one with a different body is refused,
- * and one that arrives while the first is still being accepted is told to retry. Keys are kept
- * {@link #KEPT_FOR}.
+ * {@code Idempotency-Key} on submit, per API key: the first request with a key reserves it for the
+ * request id it is about to create; a repeat with the same body gets that request back, one with a
+ * different body is refused, and one that arrives while the first is still being accepted is told
+ * to retry. Keys are kept {@link #KEPT_FOR}.
  *
- * <p>The reservation names the request id before the job exists, so no transaction has to span both tables: a
- * key whose job exists is answered from the job; a key whose job never appeared (the node died between the two
- * writes) is taken over by the next request after {@link #ABANDONED_AFTER}.
+ * <p>The reservation names the request id before the job exists, so no transaction has to span both
+ * tables: a key whose job exists is answered from the job; a key whose job never appeared (the node
+ * died between the two writes) is taken over by the next request after {@link #ABANDONED_AFTER}.
  */
 public final class IdempotencyKeys {
   public static final Duration KEPT_FOR = Duration.ofHours(24);
@@ -45,7 +45,8 @@ public final class IdempotencyKeys {
   }
 
   /**
-   * Reserves {@code key} for {@code proposedId}, or says how the earlier use of the key decides this request.
+   * Reserves {@code key} for {@code proposedId}, or says how the earlier use of the key decides
+   * this request.
    *
    * @param fingerprint a digest of what was asked (model and body), compared on repeats
    */
@@ -55,14 +56,19 @@ public final class IdempotencyKeys {
         .inTransaction(
             h -> {
               Optional<Row> existing = find(h, owner, key);
-              if (existing.isPresent() && existing.get().createdAt().isBefore(now.minus(KEPT_FOR))) {
+              if (existing.isPresent()
+                  && existing.get().createdAt().isBefore(now.minus(KEPT_FOR))) {
                 h.execute("DELETE FROM idempotency_keys WHERE owner = ? AND key = ?", owner, key);
                 existing = Optional.empty();
               }
               if (existing.isEmpty()) {
                 h.execute(
                     "INSERT INTO idempotency_keys (owner, key, fingerprint, request_id, created_at) VALUES (?, ?, ?, ?, ?)",
-                    owner, key, fingerprint, proposedId, now.toEpochMilli());
+                    owner,
+                    key,
+                    fingerprint,
+                    proposedId,
+                    now.toEpochMilli());
                 return new Claim.Fresh(proposedId);
               }
               Row row = existing.get();
@@ -70,14 +76,21 @@ public final class IdempotencyKeys {
                 return new Claim.Mismatch(row.requestId());
               }
               boolean jobExists =
-                  h.createQuery("SELECT count(*) FROM jobs WHERE id = ?").bind(0, row.requestId()).mapTo(Integer.class).one() > 0;
+                  h.createQuery("SELECT count(*) FROM jobs WHERE id = ?")
+                          .bind(0, row.requestId())
+                          .mapTo(Integer.class)
+                          .one()
+                      > 0;
               if (jobExists) {
                 return new Claim.Replay(row.requestId());
               }
               if (row.createdAt().isBefore(now.minus(ABANDONED_AFTER))) {
                 h.execute(
                     "UPDATE idempotency_keys SET request_id = ?, created_at = ? WHERE owner = ? AND key = ?",
-                    proposedId, now.toEpochMilli(), owner, key);
+                    proposedId,
+                    now.toEpochMilli(),
+                    owner,
+                    key);
                 return new Claim.Fresh(proposedId);
               }
               return new Claim.InProgress();
@@ -88,22 +101,31 @@ public final class IdempotencyKeys {
   public void release(String owner, String key, String requestId) {
     db.writes()
         .useHandle(
-            h -> h.execute("DELETE FROM idempotency_keys WHERE owner = ? AND key = ? AND request_id = ?", owner, key, requestId));
+            h ->
+                h.execute(
+                    "DELETE FROM idempotency_keys WHERE owner = ? AND key = ? AND request_id = ?",
+                    owner,
+                    key,
+                    requestId));
   }
 
   /** Forgets keys older than {@link #KEPT_FOR}; returns how many. */
   public int sweep() {
     long cutoff = clock.instant().minus(KEPT_FOR).toEpochMilli();
-    return db.writes().withHandle(h -> h.execute("DELETE FROM idempotency_keys WHERE created_at < ?", cutoff));
+    return db.writes()
+        .withHandle(h -> h.execute("DELETE FROM idempotency_keys WHERE created_at < ?", cutoff));
   }
 
   private record Row(String fingerprint, String requestId, Instant createdAt) {}
 
   private static Optional<Row> find(Handle h, String owner, String key) {
-    return h.createQuery("SELECT fingerprint, request_id, created_at FROM idempotency_keys WHERE owner = ? AND key = ?")
+    return h.createQuery(
+            "SELECT fingerprint, request_id, created_at FROM idempotency_keys WHERE owner = ? AND key = ?")
         .bind(0, owner)
         .bind(1, key)
-        .map((rs, ctx) -> new Row(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))))
+        .map(
+            (rs, ctx) ->
+                new Row(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))))
         .findOne();
   }
 }

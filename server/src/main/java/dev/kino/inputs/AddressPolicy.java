@@ -10,15 +10,21 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Which hosts the server may fetch from. A server that fetches URLs chosen by its users must not become a way
- * into the operator's network, so loopback, private, link-local, CGNAT, multicast, unspecified and reserved
- * addresses are refused, including when hidden inside IPv4-mapped, NAT64 or 6to4 IPv6 forms, as are cloud
- * metadata names. The operator's allow-list ({@code --fetch-allow}: host names, addresses or CIDR ranges) lifts
- * the refusal, and also permits plain http for those hosts.
+ * Which hosts the server may fetch from. A server that fetches URLs chosen by its users must not
+ * become a way into the operator's network, so loopback, private, link-local, CGNAT, multicast,
+ * unspecified and reserved addresses are refused, including when hidden inside IPv4-mapped, NAT64
+ * or 6to4 IPv6 forms, as are cloud metadata names. The operator's allow-list ({@code
+ * --fetch-allow}: host names, addresses or CIDR ranges) lifts the refusal, and also permits plain
+ * http for those hosts.
  */
 public final class AddressPolicy {
   private static final Set<String> FORBIDDEN_NAMES =
-      Set.of("localhost", "metadata.google.internal", "metadata", "instance-data", "metadata.azure.internal");
+      Set.of(
+          "localhost",
+          "metadata.google.internal",
+          "metadata",
+          "instance-data",
+          "metadata.azure.internal");
 
   private final Set<String> allowedNames;
   private final List<Cidr> allowedRanges;
@@ -98,14 +104,18 @@ public final class AddressPolicy {
     return false;
   }
 
-  /** The IPv4 address inside IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible, NAT64 (64:ff9b::/96) and 6to4 forms. */
+  /**
+   * The IPv4 address inside IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible, NAT64 (64:ff9b::/96) and
+   * 6to4 forms.
+   */
   private static InetAddress embeddedIpv4(byte[] b) {
     try {
       boolean zeroPrefix = true;
       for (int i = 0; i < 10; i++) {
         zeroPrefix &= b[i] == 0;
       }
-      if (zeroPrefix && ((b[10] == (byte) 0xff && b[11] == (byte) 0xff) || (b[10] == 0 && b[11] == 0))) {
+      if (zeroPrefix
+          && ((b[10] == (byte) 0xff && b[11] == (byte) 0xff) || (b[10] == 0 && b[11] == 0))) {
         return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
       }
       if (b[0] == 0 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b) {
@@ -128,7 +138,8 @@ public final class AddressPolicy {
         return null;
       }
       try {
-        byte[] address = InetAddress.getByName(parts[0].replace("[", "").replace("]", "")).getAddress();
+        byte[] address =
+            InetAddress.getByName(parts[0].replace("[", "").replace("]", "")).getAddress();
         int bits = parts.length == 2 ? Integer.parseInt(parts[1]) : address.length * 8;
         if (bits < 0 || bits > address.length * 8) {
           throw new NumberFormatException("prefix length out of range");
@@ -136,7 +147,9 @@ public final class AddressPolicy {
         return new Cidr(address, bits);
       } catch (UnknownHostException | NumberFormatException e) {
         throw new IllegalArgumentException(
-            "--fetch-allow " + text + " is neither a host name nor an address range such as 10.0.0.0/8 or fd00::/8");
+            "--fetch-allow "
+                + text
+                + " is neither a host name nor an address range such as 10.0.0.0/8 or fd00::/8");
       }
     }
 

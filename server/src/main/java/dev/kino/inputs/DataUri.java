@@ -5,8 +5,8 @@ import java.util.Locale;
 
 /**
  * {@code data:} URIs in {@code *_url} fields, for small inputs sent inline: base64 only, at most
- * {@link #MAX_BYTES} once decoded (bigger files go through {@code POST /v1/files}). The media type written in the
- * URI is ignored; the format comes from the bytes, as for fetched files.
+ * {@link #MAX_BYTES} once decoded (bigger files go through {@code POST /v1/files}). The media type
+ * written in the URI is ignored; the format comes from the bytes, as for fetched files.
  */
 final class DataUri {
   /** Decoded size limit; the JSON body limit leaves room for a few of these. */
@@ -29,12 +29,24 @@ final class DataUri {
     }
     String data = url.substring(comma + 1);
     if ((long) data.length() * 3 / 4 > MAX_BYTES + 3) {
-      throw new InputException("too_large", field, shortened(url), "inline data: URIs may hold at most " + MAX_BYTES / (1024 * 1024) + " MB; upload larger files with POST /v1/files");
+      throw new InputException(
+          "too_large",
+          field,
+          shortened(url),
+          "inline data: URIs may hold at most "
+              + MAX_BYTES / (1024 * 1024)
+              + " MB; upload larger files with POST /v1/files");
     }
     try {
       byte[] bytes = Base64.getMimeDecoder().decode(data);
       if (bytes.length > MAX_BYTES) {
-        throw new InputException("too_large", field, shortened(url), "inline data: URIs may hold at most " + MAX_BYTES / (1024 * 1024) + " MB; upload larger files with POST /v1/files");
+        throw new InputException(
+            "too_large",
+            field,
+            shortened(url),
+            "inline data: URIs may hold at most "
+                + MAX_BYTES / (1024 * 1024)
+                + " MB; upload larger files with POST /v1/files");
       }
       if (bytes.length == 0) {
         throw invalid(field, "the data: URI is empty");

@@ -9,16 +9,21 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
- * A started Jetty HTTP client for calls to addresses a client of Kino chose (input URLs, webhook targets): it
- * connects only to addresses the {@link AddressPolicy} permits, checked when it connects ({@link
- * GuardedResolver}); it follows no redirects and decodes no content by itself; its threads are daemons, so a
- * client nobody closed does not keep a finished process alive.
+ * A started Jetty HTTP client for calls to addresses a client of Kino chose (input URLs, webhook
+ * targets): it connects only to addresses the {@link AddressPolicy} permits, checked when it
+ * connects ({@link GuardedResolver}); it follows no redirects and decodes no content by itself; its
+ * threads are daemons, so a client nobody closed does not keep a finished process alive.
  */
 public final class GuardedHttpClient {
   private GuardedHttpClient() {}
 
   public static HttpClient start(
-      String name, AddressPolicy policy, HostResolver resolver, Duration connectTimeout, Duration idleTimeout, String userAgent) {
+      String name,
+      AddressPolicy policy,
+      HostResolver resolver,
+      Duration connectTimeout,
+      Duration idleTimeout,
+      String userAgent) {
     HttpClient client = new HttpClient();
     client.setName(name);
     QueuedThreadPool threads = new QueuedThreadPool();
@@ -30,10 +35,12 @@ public final class GuardedHttpClient {
     client.setConnectTimeout(connectTimeout.toMillis());
     client.setIdleTimeout(idleTimeout.toMillis());
     client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, userAgent));
-    client.setSocketAddressResolver(new GuardedResolver(policy, resolver, Executors.newVirtualThreadPerTaskExecutor()));
+    client.setSocketAddressResolver(
+        new GuardedResolver(policy, resolver, Executors.newVirtualThreadPerTaskExecutor()));
     try {
       client.start();
-      // The body is what the server sends: no gzip inflation, so no compression bombs and sizes mean bytes.
+      // The body is what the server sends: no gzip inflation, so no compression bombs and sizes
+      // mean bytes.
       // (Cleared after start: starting installs the default decoders into an empty list.)
       client.getContentDecoderFactories().clear();
     } catch (Exception e) {

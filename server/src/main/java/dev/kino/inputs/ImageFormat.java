@@ -2,7 +2,9 @@ package dev.kino.inputs;
 
 import java.util.Optional;
 
-/** The image formats the seed schemas accept, recognised by their first bytes, never by a file name. */
+/**
+ * The image formats the seed schemas accept, recognised by their first bytes, never by a file name.
+ */
 public enum ImageFormat {
   JPEG("image/jpeg"),
   PNG("image/png"),
@@ -29,7 +31,12 @@ public enum ImageFormat {
     if (startsWith(head, 'B', 'M') && head.length >= 26) {
       return Optional.of(BMP);
     }
-    if (startsWith(head, 'R', 'I', 'F', 'F') && head.length >= 12 && head[8] == 'W' && head[9] == 'E' && head[10] == 'B' && head[11] == 'P') {
+    if (startsWith(head, 'R', 'I', 'F', 'F')
+        && head.length >= 12
+        && head[8] == 'W'
+        && head[9] == 'E'
+        && head[10] == 'B'
+        && head[11] == 'P') {
       return Optional.of(WEBP);
     }
     return Optional.empty();

@@ -2,7 +2,6 @@ package dev.kino.inputs;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Iterator;
 import javax.imageio.ImageIO;
@@ -10,13 +9,14 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Image inputs: fetched under the address policy, recognised from their bytes (JPEG, PNG, BMP, WebP), size
- * checked from the header before a single pixel is decoded, so a small file that claims a huge canvas (a
- * decompression bomb) is refused cheaply.
+ * Image inputs: fetched under the address policy, recognised from their bytes (JPEG, PNG, BMP,
+ * WebP), size checked from the header before a single pixel is decoded, so a small file that claims
+ * a huge canvas (a decompression bomb) is refused cheaply.
  */
 public final class ImageInputs {
   /** The seeds' recommended limit for images. */
   public static final long MAX_IMAGE_BYTES = 50L * 1024 * 1024;
+
   /** About 8K by 5K: well above the seeds' "~4K" and below what would exhaust memory. */
   static final long MAX_PIXELS = 40_000_000L;
 
@@ -33,8 +33,8 @@ public final class ImageInputs {
   }
 
   /**
-   * Checks a file that is to be kept (an upload) without decoding its pixels: a supported format whose header
-   * declares a size within the pixel limit. Returns the format.
+   * Checks a file that is to be kept (an upload) without decoding its pixels: a supported format
+   * whose header declares a size within the pixel limit. Returns the format.
    */
   public static ImageFormat inspect(String field, String name, Path file) throws InputException {
     return read(field, name, file, false).format();
@@ -46,15 +46,22 @@ public final class ImageInputs {
 
   private record Read(ImageFormat format, BufferedImage image) {}
 
-  private static Read read(String field, String url, Path file, boolean decodePixels) throws InputException {
+  private static Read read(String field, String url, Path file, boolean decodePixels)
+      throws InputException {
     ImageFormat format =
         ImageFormat.sniff(UrlFetcher.head(field, url, file, 32))
             .orElseThrow(
-                () -> new InputException("unsupported_format", field, url, "the file is not a JPEG, PNG, BMP or WebP image"));
+                () ->
+                    new InputException(
+                        "unsupported_format",
+                        field,
+                        url,
+                        "the file is not a JPEG, PNG, BMP or WebP image"));
     try (ImageInputStream stream = ImageIO.createImageInputStream(file.toFile())) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
       if (!readers.hasNext()) {
-        throw new InputException("unsupported_format", field, url, "no decoder for this " + format + " image");
+        throw new InputException(
+            "unsupported_format", field, url, "no decoder for this " + format + " image");
       }
       ImageReader reader = readers.next();
       try {
@@ -62,15 +69,27 @@ public final class ImageInputs {
         long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
         if (pixels > MAX_PIXELS) {
           throw new InputException(
-              "too_large", field, url,
-              "the image is " + reader.getWidth(0) + "x" + reader.getHeight(0) + " pixels; at most " + MAX_PIXELS + " pixels are accepted");
+              "too_large",
+              field,
+              url,
+              "the image is "
+                  + reader.getWidth(0)
+                  + "x"
+                  + reader.getHeight(0)
+                  + " pixels; at most "
+                  + MAX_PIXELS
+                  + " pixels are accepted");
         }
         return new Read(format, decodePixels ? reader.read(0) : null);
       } finally {
         reader.dispose();
       }
     } catch (IOException | RuntimeException e) {
-      throw new InputException("unsupported_format", field, url, "the " + format + " image cannot be decoded: " + e.getMessage());
+      throw new InputException(
+          "unsupported_format",
+          field,
+          url,
+          "the " + format + " image cannot be decoded: " + e.getMessage());
     }
   }
 }

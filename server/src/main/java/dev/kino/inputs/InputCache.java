@@ -16,15 +16,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Recently fetched inputs, so a retried job or a URL referenced twice is not downloaded twice. Entries are
- * keyed by URL and stored by content hash (two URLs with the same bytes share one file). Within
- * {@code freshFor} an entry is used as is; after that it is revalidated with its ETag / Last-Modified when the
- * server gave them (a 304 keeps it), else fetched again. Least recently used entries go when the cache
- * outgrows {@code maxBytes}. The index lives in memory and the directory is emptied at start: a cache, not a
- * store.
+ * Recently fetched inputs, so a retried job or a URL referenced twice is not downloaded twice.
+ * Entries are keyed by URL and stored by content hash (two URLs with the same bytes share one
+ * file). Within {@code freshFor} an entry is used as is; after that it is revalidated with its ETag
+ * / Last-Modified when the server gave them (a 304 keeps it), else fetched again. Least recently
+ * used entries go when the cache outgrows {@code maxBytes}. The index lives in memory and the
+ * directory is emptied at start: a cache, not a store.
  */
 final class InputCache {
-  record Entry(String sha256, Path file, long bytes, UrlFetcher.Validators validators, Instant fetchedAt) {}
+  record Entry(
+      String sha256, Path file, long bytes, UrlFetcher.Validators validators, Instant fetchedAt) {}
 
   private final Path dir;
   private final Duration freshFor;
@@ -44,7 +45,8 @@ final class InputCache {
         old.forEach(UrlFetcher::deleteQuietly);
       }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot prepare the input cache at " + dir + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot prepare the input cache at " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -57,7 +59,8 @@ final class InputCache {
   }
 
   /** Takes the downloaded file into the cache under the URL and returns the entry. */
-  synchronized Entry put(String url, Path downloaded, UrlFetcher.Validators validators) throws IOException {
+  synchronized Entry put(String url, Path downloaded, UrlFetcher.Validators validators)
+      throws IOException {
     String sha256 = sha256(downloaded);
     Path file = dir.resolve(sha256);
     long bytes = Files.size(downloaded);
@@ -77,7 +80,8 @@ final class InputCache {
 
   /** The server said the entry is still current: it is fresh again. */
   synchronized Entry revalidated(String url, Entry entry) {
-    Entry renewed = new Entry(entry.sha256(), entry.file(), entry.bytes(), entry.validators(), clock.instant());
+    Entry renewed =
+        new Entry(entry.sha256(), entry.file(), entry.bytes(), entry.validators(), clock.instant());
     byUrl.put(url, renewed);
     return renewed;
   }

@@ -6,9 +6,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * An input file on local disk, however it arrived (downloaded, cached, uploaded, inline), as the caller's own
- * copy: closing it deletes it. Shared files (the fetch cache, stored uploads) are handed out as hard links, so
- * the cache may evict while a render still reads, and nothing a render does touches the shared copy.
+ * An input file on local disk, however it arrived (downloaded, cached, uploaded, inline), as the
+ * caller's own copy: closing it deletes it. Shared files (the fetch cache, stored uploads) are
+ * handed out as hard links, so the cache may evict while a render still reads, and nothing a render
+ * does touches the shared copy.
  */
 public final class LocalInput implements AutoCloseable {
   private final Path path;

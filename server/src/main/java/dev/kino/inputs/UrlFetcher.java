@@ -22,12 +22,12 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 
 /**
- * Downloads input URLs to temporary files under the address policy: http(s) only, plain http only for allowed
- * hosts; every address checked when the client connects ({@link GuardedResolver}), so DNS rebinding cannot slip
- * between check and use; redirects followed a few hops, each hop checked again; the size cap enforced while
- * streaming (Content-Length is only used to refuse early, never trusted); connect, idle and total timeouts and a
- * minimum transfer rate ({@link FetchLimits}); no content decoding (the bytes are the file); partial files
- * always deleted.
+ * Downloads input URLs to temporary files under the address policy: http(s) only, plain http only
+ * for allowed hosts; every address checked when the client connects ({@link GuardedResolver}), so
+ * DNS rebinding cannot slip between check and use; redirects followed a few hops, each hop checked
+ * again; the size cap enforced while streaming (Content-Length is only used to refuse early, never
+ * trusted); connect, idle and total timeouts and a minimum transfer rate ({@link FetchLimits}); no
+ * content decoding (the bytes are the file); partial files always deleted.
  */
 public final class UrlFetcher implements AutoCloseable {
   private static final int MAX_REDIRECTS = 3;
@@ -46,18 +46,26 @@ public final class UrlFetcher implements AutoCloseable {
     this.limits = limits;
     this.client =
         GuardedHttpClient.start(
-            "kino-fetch", policy, resolver, limits.connectTimeout(), limits.idleTimeout(), "Kino/0.1 (input fetcher)");
+            "kino-fetch",
+            policy,
+            resolver,
+            limits.connectTimeout(),
+            limits.idleTimeout(),
+            "Kino/0.1 (input fetcher)");
   }
 
   /**
-   * The checks that need no network, for submit time: a well-formed http(s) URL whose host is not a forbidden
-   * literal address or name.
+   * The checks that need no network, for submit time: a well-formed http(s) URL whose host is not a
+   * forbidden literal address or name.
    */
   public void checkStatically(String field, String url) throws InputException {
     URI uri = parse(field, url);
     String host = hostOf(uri);
     if ("http".equals(uri.getScheme()) && !policy.isAllowedName(host) && !isAllowedLiteral(host)) {
-      throw forbidden(field, url, "plain http is refused; use https (operators can allow hosts with --fetch-allow)");
+      throw forbidden(
+          field,
+          url,
+          "plain http is refused; use https (operators can allow hosts with --fetch-allow)");
     }
     if (policy.isAllowedName(host)) {
       return;
@@ -66,22 +74,28 @@ public final class UrlFetcher implements AutoCloseable {
       throw forbidden(field, url, "the host " + host + " is internal and may not be fetched");
     }
     if (isNonCanonicalNumeric(host)) {
-      // 2130706433, 0x7f000001, 0177.1 and friends: parsers disagree on them (curl reads octal, the JDK does
-      // not), which is exactly what address-check bypasses exploit. Only a.b.c.d in decimal is accepted.
+      // 2130706433, 0x7f000001, 0177.1 and friends: parsers disagree on them (curl reads octal, the
+      // JDK does
+      // not), which is exactly what address-check bypasses exploit. Only a.b.c.d in decimal is
+      // accepted.
       throw forbidden(field, url, "numeric hosts other than a plain a.b.c.d address are refused");
     }
     if (isLiteral(host)) {
       InetAddress address = literal(field, url, host);
       if (!policy.permits(host, address)) {
-        throw forbidden(field, url, "the address " + host + " is private, loopback or reserved and may not be fetched");
+        throw forbidden(
+            field,
+            url,
+            "the address " + host + " is private, loopback or reserved and may not be fetched");
       }
     }
   }
 
   /**
-   * The static checks, then a lookup of the host with every address checked: for submit time, so that a name
-   * pointing inside the network is refused before the job is accepted. A name that does not resolve now is
-   * left for the fetch to report (DNS may be briefly down); the fetch checks again when it connects.
+   * The static checks, then a lookup of the host with every address checked: for submit time, so
+   * that a name pointing inside the network is refused before the job is accepted. A name that does
+   * not resolve now is left for the fetch to report (DNS may be briefly down); the fetch checks
+   * again when it connects.
    */
   public void checkResolved(String field, String url) throws InputException {
     checkStatically(field, url);
@@ -97,32 +111,46 @@ public final class UrlFetcher implements AutoCloseable {
     }
     for (InetAddress address : addresses) {
       if (!policy.permits(host, address)) {
-        throw forbidden(field, url, "the host " + host + " resolves to " + address.getHostAddress() + ", which may not be fetched");
+        throw forbidden(
+            field,
+            url,
+            "the host "
+                + host
+                + " resolves to "
+                + address.getHostAddress()
+                + ", which may not be fetched");
       }
     }
   }
 
   /** Downloads the URL to a new temporary file, which the caller must delete. */
-  public Path fetch(String field, String url, long maxBytes) throws InputException, InterruptedException {
+  public Path fetch(String field, String url, long maxBytes)
+      throws InputException, InterruptedException {
     return fetch(field, url, maxBytes, Validators.NONE).file();
   }
 
   /**
-   * Downloads the URL, sending the validators of a copy already held; when the server says the copy is still
-   * current (304) the result has no file.
+   * Downloads the URL, sending the validators of a copy already held; when the server says the copy
+   * is still current (304) the result has no file.
    */
-  Download fetch(String field, String url, long maxBytes, Validators held) throws InputException, InterruptedException {
+  Download fetch(String field, String url, long maxBytes, Validators held)
+      throws InputException, InterruptedException {
     long deadline = System.nanoTime() + limits.totalTimeout().toNanos();
     String current = url;
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       checkStatically(field, current);
       URI uri = parse(field, current);
       InputStreamResponseListener listener = new InputStreamResponseListener();
-      Request request = client.newRequest(uri).method(HttpMethod.GET).timeout(remainingMillis(field, url, deadline), TimeUnit.MILLISECONDS);
-      request.headers(headers -> {
-        held.etag().ifPresent(etag -> headers.put(HttpHeader.IF_NONE_MATCH, etag));
-        held.lastModified().ifPresent(date -> headers.put(HttpHeader.IF_MODIFIED_SINCE, date));
-      });
+      Request request =
+          client
+              .newRequest(uri)
+              .method(HttpMethod.GET)
+              .timeout(remainingMillis(field, url, deadline), TimeUnit.MILLISECONDS);
+      request.headers(
+          headers -> {
+            held.etag().ifPresent(etag -> headers.put(HttpHeader.IF_NONE_MATCH, etag));
+            held.lastModified().ifPresent(date -> headers.put(HttpHeader.IF_MODIFIED_SINCE, date));
+          });
       request.send(listener);
       Response response = awaitHeaders(field, url, current, listener, deadline);
       int status = response.getStatus();
@@ -130,7 +158,8 @@ public final class UrlFetcher implements AutoCloseable {
         String location = response.getHeaders().get(HttpHeader.LOCATION);
         request.abort(new IOException("redirect not followed by the client"));
         if (location == null) {
-          throw new InputException("fetch_failed", field, url, current + " answered " + status + " without a Location");
+          throw new InputException(
+              "fetch_failed", field, url, current + " answered " + status + " without a Location");
         }
         current = uri.resolve(location).toString();
         continue;
@@ -148,14 +177,21 @@ public final class UrlFetcher implements AutoCloseable {
         request.abort(new IOException("too large"));
         throw tooLarge(field, url, maxBytes);
       }
-      Validators validators = new Validators(
-          Optional.ofNullable(response.getHeaders().get(HttpHeader.ETAG)), Optional.ofNullable(response.getHeaders().get(HttpHeader.LAST_MODIFIED)));
-      return new Download(download(field, url, request, listener.getInputStream(), maxBytes, deadline), validators);
+      Validators validators =
+          new Validators(
+              Optional.ofNullable(response.getHeaders().get(HttpHeader.ETAG)),
+              Optional.ofNullable(response.getHeaders().get(HttpHeader.LAST_MODIFIED)));
+      return new Download(
+          download(field, url, request, listener.getInputStream(), maxBytes, deadline), validators);
     }
-    throw new InputException("fetch_failed", field, url, "more than " + MAX_REDIRECTS + " redirects from " + url);
+    throw new InputException(
+        "fetch_failed", field, url, "more than " + MAX_REDIRECTS + " redirects from " + url);
   }
 
-  /** A downloaded file ({@code null} when the held copy is still current) and what identifies its version. */
+  /**
+   * A downloaded file ({@code null} when the held copy is still current) and what identifies its
+   * version.
+   */
   record Download(Path file, Validators validators) {}
 
   /** What HTTP offers to ask "has it changed?" (ETag, Last-Modified). */
@@ -163,7 +199,8 @@ public final class UrlFetcher implements AutoCloseable {
     static final Validators NONE = new Validators(Optional.empty(), Optional.empty());
   }
 
-  private Response awaitHeaders(String field, String url, String current, InputStreamResponseListener listener, long deadline)
+  private Response awaitHeaders(
+      String field, String url, String current, InputStreamResponseListener listener, long deadline)
       throws InputException, InterruptedException {
     try {
       return listener.get(remainingMillis(field, url, deadline), TimeUnit.MILLISECONDS);
@@ -174,7 +211,8 @@ public final class UrlFetcher implements AutoCloseable {
     }
   }
 
-  private Path download(String field, String url, Request request, InputStream body, long maxBytes, long deadline)
+  private Path download(
+      String field, String url, Request request, InputStream body, long maxBytes, long deadline)
       throws InputException, InterruptedException {
     Path temp = null;
     try (InputStream in = body) {
@@ -191,10 +229,21 @@ public final class UrlFetcher implements AutoCloseable {
           }
           out.write(buffer, 0, n);
           double seconds = (System.nanoTime() - started) / 1e9;
-          if (seconds > limits.rateGrace().toSeconds() && total < limits.minBytesPerSecond() * seconds) {
-            throw new InputException("fetch_timeout", field, url,
-                "the server at " + url + " sent " + total + " bytes in " + Math.round(seconds) + " s, slower than the minimum of "
-                    + limits.minBytesPerSecond() / 1024 + " KB/s");
+          if (seconds > limits.rateGrace().toSeconds()
+              && total < limits.minBytesPerSecond() * seconds) {
+            throw new InputException(
+                "fetch_timeout",
+                field,
+                url,
+                "the server at "
+                    + url
+                    + " sent "
+                    + total
+                    + " bytes in "
+                    + Math.round(seconds)
+                    + " s, slower than the minimum of "
+                    + limits.minBytesPerSecond() / 1024
+                    + " KB/s");
           }
           if (Thread.interrupted()) {
             throw new InterruptedException("fetch of " + url + " stopped");
@@ -223,13 +272,22 @@ public final class UrlFetcher implements AutoCloseable {
         return new InputException("fetch_timeout", field, url, "timed out fetching " + current);
       }
       if (t instanceof UnknownHostException) {
-        return new InputException("fetch_failed", field, url, "the host of " + current + " does not resolve");
+        return new InputException(
+            "fetch_failed", field, url, "the host of " + current + " does not resolve");
       }
     }
-    return new InputException("fetch_failed", field, url, "could not fetch " + current + ": " + (cause == null ? "unknown error" : cause.getMessage()));
+    return new InputException(
+        "fetch_failed",
+        field,
+        url,
+        "could not fetch "
+            + current
+            + ": "
+            + (cause == null ? "unknown error" : cause.getMessage()));
   }
 
-  private static long remainingMillis(String field, String url, long deadline) throws InputException {
+  private static long remainingMillis(String field, String url, long deadline)
+      throws InputException {
     long remaining = (deadline - System.nanoTime()) / 1_000_000;
     if (remaining <= 0) {
       throw new InputException("fetch_timeout", field, url, "timed out fetching " + url);
@@ -238,7 +296,11 @@ public final class UrlFetcher implements AutoCloseable {
   }
 
   private static InputException tooLarge(String field, String url, long maxBytes) {
-    return new InputException("too_large", field, url, "the file at " + url + " is larger than " + maxBytes / (1024 * 1024) + " MB");
+    return new InputException(
+        "too_large",
+        field,
+        url,
+        "the file at " + url + " is larger than " + maxBytes / (1024 * 1024) + " MB");
   }
 
   @Override
@@ -259,10 +321,15 @@ public final class UrlFetcher implements AutoCloseable {
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("https") && !scheme.equals("http")) {
-      throw new InputException("url_forbidden", field, url, "only https URLs are fetched (got " + (scheme.isEmpty() ? "no scheme" : scheme) + ")");
+      throw new InputException(
+          "url_forbidden",
+          field,
+          url,
+          "only https URLs are fetched (got " + (scheme.isEmpty() ? "no scheme" : scheme) + ")");
     }
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
-      String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority().replaceFirst(":[0-9]*$", "");
+      String authority =
+          uri.getRawAuthority() == null ? "" : uri.getRawAuthority().replaceFirst(":[0-9]*$", "");
       if (isNonCanonicalNumeric(authority.toLowerCase(Locale.ROOT))) {
         throw forbidden(field, url, "numeric hosts other than a plain a.b.c.d address are refused");
       }
@@ -294,7 +361,8 @@ public final class UrlFetcher implements AutoCloseable {
     if (!host.matches("[0-9a-fx.]+") || !host.matches(".*[0-9].*") || !host.matches("[0-9].*")) {
       return false;
     }
-    return !host.matches("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+    return !host.matches(
+        "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
   }
 
   /** Only the forms {@link URI} leaves for an IP literal; anything else is a name to resolve. */
@@ -306,7 +374,8 @@ public final class UrlFetcher implements AutoCloseable {
     try {
       return InetAddress.getByName(host);
     } catch (UnknownHostException e) {
-      throw new InputException("invalid_url", field, url, "the host " + host + " is not a valid address");
+      throw new InputException(
+          "invalid_url", field, url, "the host " + host + " is not a valid address");
     }
   }
 
@@ -314,12 +383,16 @@ public final class UrlFetcher implements AutoCloseable {
     return new InputException("url_forbidden", field, url, why);
   }
 
-  /** The first {@code count} bytes of a downloaded file (fewer if it is shorter), to recognise its format. */
+  /**
+   * The first {@code count} bytes of a downloaded file (fewer if it is shorter), to recognise its
+   * format.
+   */
   static byte[] head(String field, String url, Path file, int count) throws InputException {
     try (InputStream in = Files.newInputStream(file)) {
       return in.readNBytes(count);
     } catch (IOException e) {
-      throw new InputException("fetch_failed", field, url, "cannot read the downloaded file: " + e.getMessage());
+      throw new InputException(
+          "fetch_failed", field, url, "cannot read the downloaded file: " + e.getMessage());
     }
   }
 

@@ -25,10 +25,21 @@ public enum VideoContainer {
     if (n >= 8 && head[4] == 'f' && head[5] == 't' && head[6] == 'y' && head[7] == 'p') {
       return Optional.of(ISO_MEDIA);
     }
-    if (n >= 4 && (head[0] & 0xff) == 0x1A && (head[1] & 0xff) == 0x45 && (head[2] & 0xff) == 0xDF && (head[3] & 0xff) == 0xA3) {
+    if (n >= 4
+        && (head[0] & 0xff) == 0x1A
+        && (head[1] & 0xff) == 0x45
+        && (head[2] & 0xff) == 0xDF
+        && (head[3] & 0xff) == 0xA3) {
       return Optional.of(MATROSKA);
     }
-    if (n >= 12 && head[0] == 'R' && head[1] == 'I' && head[2] == 'F' && head[3] == 'F' && head[8] == 'A' && head[9] == 'V' && head[10] == 'I') {
+    if (n >= 12
+        && head[0] == 'R'
+        && head[1] == 'I'
+        && head[2] == 'F'
+        && head[3] == 'F'
+        && head[8] == 'A'
+        && head[9] == 'V'
+        && head[10] == 'I') {
       return Optional.of(AVI);
     }
     return Optional.empty();

@@ -8,11 +8,11 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * In-process wake-ups for readers of {@link JobEvent}s: the store calls {@link #published} after it commits
- * events, and whoever watches that job (an SSE stream) or all jobs (the webhook outbox) reads the new events
- * from the store. Only a hint: readers also re-read on a timer, which is what guarantees they miss nothing.
- * Uses {@link ReentrantLock}, not {@code synchronized}, so thousands of waiting virtual threads never pin their
- * carriers on Java 21.
+ * In-process wake-ups for readers of {@link JobEvent}s: the store calls {@link #published} after it
+ * commits events, and whoever watches that job (an SSE stream) or all jobs (the webhook outbox)
+ * reads the new events from the store. Only a hint: readers also re-read on a timer, which is what
+ * guarantees they miss nothing. Uses {@link ReentrantLock}, not {@code synchronized}, so thousands
+ * of waiting virtual threads never pin their carriers on Java 21.
  */
 public final class EventHub implements AutoCloseable {
   private final ConcurrentHashMap<String, Signal> watched = new ConcurrentHashMap<>();
@@ -21,15 +21,19 @@ public final class EventHub implements AutoCloseable {
   private volatile boolean closed;
 
   /**
-   * Called by the store after its own commit that added events for the job ({@code queued}: the job is waiting
-   * for a worker now): wakes this node's readers and tells the other nodes, if there are any.
+   * Called by the store after its own commit that added events for the job ({@code queued}: the job
+   * is waiting for a worker now): wakes this node's readers and tells the other nodes, if there are
+   * any.
    */
   public void committed(String jobId, boolean queued) {
     published(jobId);
     outbound.forEach(o -> o.changed(jobId, queued));
   }
 
-  /** Where this node's commits go beyond it (another node's {@code ClusterChanges}); for a cluster only. */
+  /**
+   * Where this node's commits go beyond it (another node's {@code ClusterChanges}); for a cluster
+   * only.
+   */
   public void onCommitted(Outbound listener) {
     outbound.add(listener);
   }
@@ -49,7 +53,10 @@ public final class EventHub implements AutoCloseable {
     listeners.forEach(Runnable::run);
   }
 
-  /** Wakes every watcher and listener once: changes may have been missed (another node's, during an outage). */
+  /**
+   * Wakes every watcher and listener once: changes may have been missed (another node's, during an
+   * outage).
+   */
   public void publishedEverywhere() {
     watched.values().forEach(Signal::fire);
     listeners.forEach(Runnable::run);
@@ -62,11 +69,16 @@ public final class EventHub implements AutoCloseable {
 
   /** Starts watching one job; close the watch when done. */
   public Watch watch(String jobId) {
-    Signal signal = watched.compute(jobId, (id, existing) -> existing == null ? new Signal() : existing.retain());
+    Signal signal =
+        watched.compute(
+            jobId, (id, existing) -> existing == null ? new Signal() : existing.retain());
     return new Watch(jobId, signal);
   }
 
-  /** True once the node is stopping: watchers should finish (their clients resume elsewhere or later). */
+  /**
+   * True once the node is stopping: watchers should finish (their clients resume elsewhere or
+   * later).
+   */
   public boolean isClosed() {
     return closed;
   }
@@ -96,8 +108,8 @@ public final class EventHub implements AutoCloseable {
     }
 
     /**
-     * Waits until something was published for the job since the last call, or the timeout passes. Returns
-     * true when woken by a publish.
+     * Waits until something was published for the job since the last call, or the timeout passes.
+     * Returns true when woken by a publish.
      */
     public boolean await(Duration timeout) throws InterruptedException {
       long now = signal.await(seen, timeout.toNanos());

@@ -5,10 +5,10 @@ import java.util.Optional;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A job as stored. {@code input} has the model's defaults applied; {@code output} holds storage keys (not
- * URLs: URLs are signed when a response is built).
- * {@code baseUrl} is the API base the client used at submit (empty when unknown). {@code engineState} is what
- * the engine recorded before starting its run (e.g. a ComfyUI prompt id), kept across attempts.
+ * A job as stored. {@code input} has the model's defaults applied; {@code output} holds storage
+ * keys (not URLs: URLs are signed when a response is built). {@code baseUrl} is the API base the
+ * client used at submit (empty when unknown). {@code engineState} is what the engine recorded
+ * before starting its run (e.g. a ComfyUI prompt id), kept across attempts.
  */
 public record Job(
     String id,

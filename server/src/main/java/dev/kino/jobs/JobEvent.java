@@ -4,8 +4,8 @@ import java.time.Instant;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One thing that happened to a job, in commit order: a status change, a progress figure or an engine log line.
- * {@code seq} is unique across all jobs and only grows; it is the SSE event id.
+ * One thing that happened to a job, in commit order: a status change, a progress figure or an
+ * engine log line. {@code seq} is unique across all jobs and only grows; it is the SSE event id.
  */
 public record JobEvent(long seq, String jobId, Kind kind, ObjectNode data, Instant at) {
 

@@ -7,4 +7,9 @@ import java.util.Optional;
  *
  * @param beforeSeq only jobs submitted before this one (the cursor of the previous page)
  */
-public record JobQuery(String owner, Optional<JobState> state, Optional<String> modelId, Optional<Long> beforeSeq, int limit) {}
+public record JobQuery(
+    String owner,
+    Optional<JobState> state,
+    Optional<String> modelId,
+    Optional<Long> beforeSeq,
+    int limit) {}

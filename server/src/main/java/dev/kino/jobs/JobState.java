@@ -2,11 +2,13 @@ package dev.kino.jobs;
 
 /** The closed set of states a job moves through; the names are the seed API's status words. */
 public enum JobState {
-  /** Accepted and waiting. A worker's claim moves it to IN_PROGRESS; a cancel moves it to CANCELLED. */
+  /**
+   * Accepted and waiting. A worker's claim moves it to IN_PROGRESS; a cancel moves it to CANCELLED.
+   */
   IN_QUEUE("in_queue"),
   /**
-   * Owned by a worker under a lease. The worker moves it to COMPLETED or FAILED; if the lease expires, the
-   * reaper puts it back IN_QUEUE, or FAILED after the last attempt.
+   * Owned by a worker under a lease. The worker moves it to COMPLETED or FAILED; if the lease
+   * expires, the reaper puts it back IN_QUEUE, or FAILED after the last attempt.
    */
   IN_PROGRESS("in_progress"),
   /** Final: outputs are stored. Nothing moves it out. */

@@ -10,10 +10,23 @@ import tools.jackson.databind.node.ObjectNode;
  * @param baseUrl the API base the client used; links in webhook payloads are built on it
  */
 public record NewJob(
-    String id, String owner, String modelId, ObjectNode input, int maxAttempts, Optional<Callback> callback, String baseUrl) {
+    String id,
+    String owner,
+    String modelId,
+    ObjectNode input,
+    int maxAttempts,
+    Optional<Callback> callback,
+    String baseUrl) {
 
   /** A job with a fresh id, no webhook and no base URL (tests and tools). */
   public static NewJob of(String owner, String modelId, ObjectNode input, int maxAttempts) {
-    return new NewJob(java.util.UUID.randomUUID().toString(), owner, modelId, input, maxAttempts, Optional.empty(), "");
+    return new NewJob(
+        java.util.UUID.randomUUID().toString(),
+        owner,
+        modelId,
+        input,
+        maxAttempts,
+        Optional.empty(),
+        "");
   }
 }

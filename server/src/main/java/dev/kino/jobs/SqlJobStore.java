@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -20,11 +19,12 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The job queue on SQLite or PostgreSQL (the same SQL but for the claim). Claims are one statement
- * ({@code UPDATE ... RETURNING} of the oldest queued job; on PostgreSQL locked {@code FOR UPDATE SKIP LOCKED} in a
- * CTE), and every write after a claim carries {@code lease_token = ?} in its WHERE clause, so a worker that lost
- * its lease changes nothing. Each state change appends its {@link JobEvent} in the same transaction, after the
- * job's row is locked by its change, so one job's events commit in their sequence order; across jobs the numbers
- * may commit out of order on PostgreSQL, which readers of the whole log allow for (the webhook outbox).
+ * ({@code UPDATE ... RETURNING} of the oldest queued job; on PostgreSQL locked {@code FOR UPDATE
+ * SKIP LOCKED} in a CTE), and every write after a claim carries {@code lease_token = ?} in its
+ * WHERE clause, so a worker that lost its lease changes nothing. Each state change appends its
+ * {@link JobEvent} in the same transaction, after the job's row is locked by its change, so one
+ * job's events commit in their sequence order; across jobs the numbers may commit out of order on
+ * PostgreSQL, which readers of the whole log allow for (the webhook outbox).
  */
 public final class SqlJobStore implements JobStore {
   private static final JsonMapper JSON = JsonMapper.shared();
@@ -32,11 +32,16 @@ public final class SqlJobStore implements JobStore {
       "seq, id, owner, model_id, input, status, attempt, max_attempts, progress, output, error, metadata,"
           + " created_at, started_at, finished_at, webhook_url, webhook_on_start, base_url, outputs_deleted_at, engine_state,"
           + " cancel_requested_at";
+
   /** What a state change returns, to describe it in its event. */
   private static final String CHANGED = " RETURNING id, status, attempt, error";
 
-  /** A job leaving in_progress gives up its lease in the same statement (the CHECK constraints insist). */
-  private static final String NO_LEASE = " lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL, cancel_requested_at = NULL";
+  /**
+   * A job leaving in_progress gives up its lease in the same statement (the CHECK constraints
+   * insist).
+   */
+  private static final String NO_LEASE =
+      " lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL, cancel_requested_at = NULL";
 
   private final Database db;
   private final EventHub hub;
@@ -97,7 +102,10 @@ public final class SqlJobStore implements JobStore {
     return db.reads()
         .withHandle(
             h -> {
-              var q = h.createQuery(sql.toString()).bind("owner", query.owner()).bind("limit", query.limit());
+              var q =
+                  h.createQuery(sql.toString())
+                      .bind("owner", query.owner())
+                      .bind("limit", query.limit());
               query.state().ifPresent(s -> q.bind("status", s.wire()));
               query.modelId().ifPresent(m -> q.bind("model", m));
               query.beforeSeq().ifPresent(b -> q.bind("before", b));
@@ -109,7 +117,9 @@ public final class SqlJobStore implements JobStore {
   public List<JobEvent> events(String jobId, long afterSeq, int limit) {
     return readEvents(
         "SELECT seq, job_id, kind, data, created_at FROM job_events WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?",
-        jobId, afterSeq, limit);
+        jobId,
+        afterSeq,
+        limit);
   }
 
   @Override
@@ -118,7 +128,8 @@ public final class SqlJobStore implements JobStore {
         readEvents(
             "SELECT seq, job_id, kind, data, created_at FROM job_events WHERE job_id = ? AND kind = 'log'"
                 + " ORDER BY seq DESC LIMIT ?",
-            jobId, limit);
+            jobId,
+            limit);
     return newestFirst.reversed();
   }
 
@@ -126,7 +137,8 @@ public final class SqlJobStore implements JobStore {
   public List<JobEvent> eventsAfter(long afterSeq, int limit) {
     return readEvents(
         "SELECT seq, job_id, kind, data, created_at FROM job_events WHERE seq > ? ORDER BY seq LIMIT ?",
-        afterSeq, limit);
+        afterSeq,
+        limit);
   }
 
   @Override
@@ -134,9 +146,14 @@ public final class SqlJobStore implements JobStore {
     if (seqs.isEmpty()) {
       return List.of();
     }
-    return db.reads().withHandle(h -> h.createQuery(
-            "SELECT seq, job_id, kind, data, created_at FROM job_events WHERE seq IN (<seqs>) ORDER BY seq")
-        .bindList("seqs", seqs).map(SqlJobStore::toEvent).list());
+    return db.reads()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT seq, job_id, kind, data, created_at FROM job_events WHERE seq IN (<seqs>) ORDER BY seq")
+                    .bindList("seqs", seqs)
+                    .map(SqlJobStore::toEvent)
+                    .list());
   }
 
   private List<JobEvent> readEvents(String sql, Object... args) {
@@ -162,23 +179,36 @@ public final class SqlJobStore implements JobStore {
 
   @Override
   public long queuePosition(Job job) {
-    return scalar(Long.class, "SELECT count(*) FROM jobs WHERE status = 'in_queue' AND seq < ?", job.seq());
+    return scalar(
+        Long.class, "SELECT count(*) FROM jobs WHERE status = 'in_queue' AND seq < ?", job.seq());
   }
 
   @Override
-  public Optional<ClaimedJob> claim(String workerId, Instant now, Duration lease, Set<String> modelIds) {
+  public Optional<ClaimedJob> claim(
+      String workerId, Instant now, Duration lease, Set<String> modelIds) {
     String token = UUID.randomUUID().toString();
     List<String> scope = List.copyOf(modelIds);
-    String where = " AND (run_after IS NULL OR run_after <= :now)" + (scope.isEmpty() ? "" : " AND model_id IN (<models>)");
-    // A read first: a wake-up reaches every idle worker of every engine, and most find nothing for them; they
+    String where =
+        " AND (run_after IS NULL OR run_after <= :now)"
+            + (scope.isEmpty() ? "" : " AND model_id IN (<models>)");
+    // A read first: a wake-up reaches every idle worker of every engine, and most find nothing for
+    // them; they
     // should not queue for the writer ahead of the worker that will claim the job.
-    boolean any = db.reads().withHandle(h -> {
-      var q = h.createQuery("SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'in_queue'" + where + ")").bind("now", now.toEpochMilli());
-      if (!scope.isEmpty()) {
-        q.bindList("models", scope);
-      }
-      return q.mapTo(Boolean.class).one();
-    });
+    boolean any =
+        db.reads()
+            .withHandle(
+                h -> {
+                  var q =
+                      h.createQuery(
+                              "SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'in_queue'"
+                                  + where
+                                  + ")")
+                          .bind("now", now.toEpochMilli());
+                  if (!scope.isEmpty()) {
+                    q.bindList("models", scope);
+                  }
+                  return q.mapTo(Boolean.class).one();
+                });
     if (!any) {
       return Optional.empty();
     }
@@ -186,16 +216,18 @@ public final class SqlJobStore implements JobStore {
         db.writes()
             .inTransaction(
                 h -> {
-                  var query = h.createQuery(claimStatement(where))
-                      .bind("token", token)
-                      .bind("worker", workerId)
-                      .bind("expires", now.plus(lease).toEpochMilli())
-                      .bind("now", now.toEpochMilli());
+                  var query =
+                      h.createQuery(claimStatement(where))
+                          .bind("token", token)
+                          .bind("worker", workerId)
+                          .bind("expires", now.plus(lease).toEpochMilli())
+                          .bind("now", now.toEpochMilli());
                   if (!scope.isEmpty()) {
                     query.bindList("models", scope);
                   }
                   Optional<Job> job = query.map(SqlJobStore::toJob).findOne();
-                  job.ifPresent(j -> appendStatus(h, j.id(), j.state().wire(), j.attempt(), null, now));
+                  job.ifPresent(
+                      j -> appendStatus(h, j.id(), j.state().wire(), j.attempt(), null, now));
                   return job.map(j -> new ClaimedJob(j, new Lease(j.id(), token, j.attempt())));
                 });
     claimed.ifPresent(c -> hub.committed(c.job().id(), false));
@@ -203,25 +235,35 @@ public final class SqlJobStore implements JobStore {
   }
 
   /**
-   * Takes the oldest queued job matching {@code where}. On PostgreSQL the candidate is locked with SKIP LOCKED in
-   * a CTE, so workers of several nodes claiming at once take different jobs instead of queueing behind one row;
-   * SQLite's single writer needs no lock.
+   * Takes the oldest queued job matching {@code where}. On PostgreSQL the candidate is locked with
+   * SKIP LOCKED in a CTE, so workers of several nodes claiming at once take different jobs instead
+   * of queueing behind one row; SQLite's single writer needs no lock.
    */
   private String claimStatement(String where) {
-    // started_at never precedes created_at: the worker read the clock before waiting for the writer, which a
+    // started_at never precedes created_at: the worker read the clock before waiting for the
+    // writer, which a
     // submit may have held with a later time.
-    String set = "UPDATE jobs SET status = 'in_progress', attempt = attempt + 1, lease_token = :token, lease_owner = :worker,"
-        + " lease_expires_at = :expires, started_at = " + db.dialect().larger(":now", "created_at") + ", progress = NULL, run_after = NULL";
+    String set =
+        "UPDATE jobs SET status = 'in_progress', attempt = attempt + 1, lease_token = :token, lease_owner = :worker,"
+            + " lease_expires_at = :expires, started_at = "
+            + db.dialect().larger(":now", "created_at")
+            + ", progress = NULL, run_after = NULL";
     String oldest = " FROM jobs WHERE status = 'in_queue'" + where + " ORDER BY seq LIMIT 1";
     return switch (db.dialect()) {
       case SQLITE -> set + " WHERE seq = (SELECT seq" + oldest + ") RETURNING " + COLUMNS;
-      case POSTGRESQL -> "WITH next AS (SELECT seq AS next_seq" + oldest + " FOR UPDATE SKIP LOCKED) "
-          + set + " FROM next WHERE jobs.seq = next.next_seq RETURNING " + COLUMNS.replace("seq, id,", "jobs.seq, id,");
+      case POSTGRESQL ->
+          "WITH next AS (SELECT seq AS next_seq"
+              + oldest
+              + " FOR UPDATE SKIP LOCKED) "
+              + set
+              + " FROM next WHERE jobs.seq = next.next_seq RETURNING "
+              + COLUMNS.replace("seq, id,", "jobs.seq, id,");
     };
   }
 
   @Override
-  public boolean heartbeat(Lease lease, Instant now, Duration extension, Double progress, List<String> logs) {
+  public boolean heartbeat(
+      Lease lease, Instant now, Duration extension, Double progress, List<String> logs) {
     boolean alive =
         db.writes()
             .inTransaction(
@@ -272,26 +314,42 @@ public final class SqlJobStore implements JobStore {
 
   @Override
   public boolean requestCancel(String id, Instant now) {
-    return update("UPDATE jobs SET cancel_requested_at = coalesce(cancel_requested_at, ?) WHERE id = ? AND status = 'in_progress'", now.toEpochMilli(), id)
+    return update(
+            "UPDATE jobs SET cancel_requested_at = coalesce(cancel_requested_at, ?) WHERE id = ? AND status = 'in_progress'",
+            now.toEpochMilli(),
+            id)
         == 1;
   }
 
   @Override
   public boolean withdrawCancel(Lease lease) {
     boolean withdrawn =
-        update("UPDATE jobs SET cancel_requested_at = NULL WHERE id = ? AND lease_token = ? AND status = 'in_progress'", lease.jobId(), lease.token()) == 1;
+        update(
+                "UPDATE jobs SET cancel_requested_at = NULL WHERE id = ? AND lease_token = ? AND status = 'in_progress'",
+                lease.jobId(),
+                lease.token())
+            == 1;
     hub.committed(lease.jobId(), false); // a cancel call waiting for the job hears the answer now
     return withdrawn;
   }
 
   @Override
   public boolean isCancelRequested(Lease lease) {
-    return scalar(Boolean.class, "SELECT EXISTS (SELECT 1 FROM jobs WHERE id = ? AND lease_token = ? AND cancel_requested_at IS NOT NULL)", lease.jobId(), lease.token());
+    return scalar(
+        Boolean.class,
+        "SELECT EXISTS (SELECT 1 FROM jobs WHERE id = ? AND lease_token = ? AND cancel_requested_at IS NOT NULL)",
+        lease.jobId(),
+        lease.token());
   }
 
   @Override
   public boolean cancelRunning(Lease lease, Instant now, LastReport last) {
-    return endRun(lease, last, now, "status = 'cancelled', finished_at = ?, progress = NULL", now.toEpochMilli());
+    return endRun(
+        lease,
+        last,
+        now,
+        "status = 'cancelled', finished_at = ?, progress = NULL",
+        now.toEpochMilli());
   }
 
   @Override
@@ -308,18 +366,32 @@ public final class SqlJobStore implements JobStore {
 
   @Override
   public boolean fail(Lease lease, JobError error, Instant now, LastReport last) {
-    return endRun(lease, last, now, "status = 'failed', error = ?, finished_at = ?", JSON.writeValueAsString(error), now.toEpochMilli());
+    return endRun(
+        lease,
+        last,
+        now,
+        "status = 'failed', error = ?, finished_at = ?",
+        JSON.writeValueAsString(error),
+        now.toEpochMilli());
   }
 
   @Override
   public boolean snooze(Lease lease, Instant until, Instant now, LastReport last) {
     return endRun(
-        lease, last, now, "status = 'in_queue', attempt = attempt - 1, progress = NULL, started_at = NULL, run_after = ?", until.toEpochMilli());
+        lease,
+        last,
+        now,
+        "status = 'in_queue', attempt = attempt - 1, progress = NULL, started_at = NULL, run_after = ?",
+        until.toEpochMilli());
   }
 
   @Override
   public boolean release(Lease lease, Instant now, LastReport last) {
-    return endRun(lease, last, now, "status = 'in_queue', attempt = attempt - 1, progress = NULL, started_at = NULL");
+    return endRun(
+        lease,
+        last,
+        now,
+        "status = 'in_queue', attempt = attempt - 1, progress = NULL, started_at = NULL");
   }
 
   @Override
@@ -343,7 +415,10 @@ public final class SqlJobStore implements JobStore {
     return requeueRunning("1 = ?", 1, now);
   }
 
-  /** Running jobs matching the condition go back to the queue, or fail when they used their last attempt. */
+  /**
+   * Running jobs matching the condition go back to the queue, or fail when they used their last
+   * attempt.
+   */
   private int requeueRunning(String condition, Object argument, Instant now) {
     String lost =
         JSON.writeValueAsString(
@@ -396,14 +471,24 @@ public final class SqlJobStore implements JobStore {
   }
 
   /**
-   * Ends the run this lease holds: {@code set} (with its arguments) and the lease given up, only while the lease
-   * holds; the run's last report and the status event in the same commit. False: the lease was lost.
+   * Ends the run this lease holds: {@code set} (with its arguments) and the lease given up, only
+   * while the lease holds; the run's last report and the status event in the same commit. False:
+   * the lease was lost.
    */
   private boolean endRun(Lease lease, LastReport last, Instant now, String set, Object... setArgs) {
     Object[] args = Arrays.copyOf(setArgs, setArgs.length + 2);
     args[setArgs.length] = lease.jobId();
     args[setArgs.length + 1] = lease.token();
-    return finish(last, "UPDATE jobs SET " + set + "," + NO_LEASE + " WHERE id = ? AND lease_token = ? AND status = 'in_progress'", now, args) == 1;
+    return finish(
+            last,
+            "UPDATE jobs SET "
+                + set
+                + ","
+                + NO_LEASE
+                + " WHERE id = ? AND lease_token = ? AND status = 'in_progress'",
+            now,
+            args)
+        == 1;
   }
 
   /** A state change; each changed job first gets the run's last report, then its status event. */
@@ -416,9 +501,16 @@ public final class SqlJobStore implements JobStore {
                   for (int i = 0; i < args.length; i++) {
                     q.bind(i, args[i]);
                   }
-                  // Read every changed row before writing events: the UPDATE must finish stepping first.
+                  // Read every changed row before writing events: the UPDATE must finish stepping
+                  // first.
                   List<Changed> rows =
-                      q.map((rs, ctx) -> new Changed(rs.getString("id"), rs.getString("status"), rs.getInt("attempt"), rs.getString("error")))
+                      q.map(
+                              (rs, ctx) ->
+                                  new Changed(
+                                      rs.getString("id"),
+                                      rs.getString("status"),
+                                      rs.getInt("attempt"),
+                                      rs.getString("error")))
                           .list();
                   for (Changed row : rows) {
                     appendReport(h, row.id(), last, now);
@@ -445,7 +537,8 @@ public final class SqlJobStore implements JobStore {
 
   private record Changed(String id, String status, int attempt, String error) {}
 
-  private void appendStatus(Handle h, String jobId, String status, int attempt, String errorJson, Instant now) {
+  private void appendStatus(
+      Handle h, String jobId, String status, int attempt, String errorJson, Instant now) {
     ObjectNode data = JSON.createObjectNode();
     data.put("status", status);
     data.put("attempt", attempt);
@@ -455,7 +548,8 @@ public final class SqlJobStore implements JobStore {
     appendEvent(h, jobId, JobEvent.Kind.STATUS, data, now);
   }
 
-  private void appendEvent(Handle h, String jobId, JobEvent.Kind kind, ObjectNode data, Instant now) {
+  private void appendEvent(
+      Handle h, String jobId, JobEvent.Kind kind, ObjectNode data, Instant now) {
     h.createUpdate("INSERT INTO job_events (job_id, kind, data, created_at) VALUES (?, ?, ?, ?)")
         .bind(0, jobId)
         .bind(1, kind.wire())
@@ -491,7 +585,9 @@ public final class SqlJobStore implements JobStore {
         Instant.ofEpochMilli(rs.getLong("created_at")),
         Columns.optionalInstant(rs, "started_at"),
         Columns.optionalInstant(rs, "finished_at"),
-        webhook == null ? Optional.empty() : Optional.of(new Callback(webhook, rs.getInt("webhook_on_start") == 1)),
+        webhook == null
+            ? Optional.empty()
+            : Optional.of(new Callback(webhook, rs.getInt("webhook_on_start") == 1)),
         Optional.ofNullable(rs.getString("base_url")).orElse(""),
         Columns.optionalInstant(rs, "outputs_deleted_at"),
         object(rs.getString("engine_state")),

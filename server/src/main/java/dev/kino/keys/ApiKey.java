@@ -4,8 +4,13 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * A stored API key, without its secret. {@code prefix} is the first characters of the key, enough for a person
- * to tell keys apart in a listing and useless to an attacker.
+ * A stored API key, without its secret. {@code prefix} is the first characters of the key, enough
+ * for a person to tell keys apart in a listing and useless to an attacker.
  */
 public record ApiKey(
-    String id, String name, String prefix, boolean admin, Instant createdAt, Optional<Instant> revokedAt) {}
+    String id,
+    String name,
+    String prefix,
+    boolean admin,
+    Instant createdAt,
+    Optional<Instant> revokedAt) {}

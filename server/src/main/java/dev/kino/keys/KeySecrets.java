@@ -7,11 +7,13 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * Makes and hashes key secrets. Keys carry 190 bits of randomness, so a plain SHA-256 is the right hash: slow
- * password hashes exist for guessable secrets, and would add milliseconds to every request.
+ * Makes and hashes key secrets. Keys carry 190 bits of randomness, so a plain SHA-256 is the right
+ * hash: slow password hashes exist for guessable secrets, and would add milliseconds to every
+ * request.
  */
 public final class KeySecrets {
-  private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  private static final String ALPHABET =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   private static final SecureRandom RANDOM = new SecureRandom();
   static final String PREFIX = "kino_";
 
@@ -36,7 +38,8 @@ public final class KeySecrets {
   /** Hex SHA-256 of the key. */
   public static String hash(String secret) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);

@@ -50,7 +50,9 @@ public final class KeyStore {
         .withHandle(
             h ->
                 h.createQuery(
-                        "SELECT " + COLUMNS + " FROM api_keys WHERE secret_hash = ? AND revoked_at IS NULL")
+                        "SELECT "
+                            + COLUMNS
+                            + " FROM api_keys WHERE secret_hash = ? AND revoked_at IS NULL")
                     .bind(0, KeySecrets.hash(secret))
                     .map(KeyStore::toKey)
                     .findOne());
@@ -59,7 +61,10 @@ public final class KeyStore {
   public List<ApiKey> list() {
     return db.reads()
         .withHandle(
-            h -> h.createQuery("SELECT " + COLUMNS + " FROM api_keys ORDER BY created_at, id").map(KeyStore::toKey).list());
+            h ->
+                h.createQuery("SELECT " + COLUMNS + " FROM api_keys ORDER BY created_at, id")
+                    .map(KeyStore::toKey)
+                    .list());
   }
 
   /** Revokes the key; false when no active key has this id. */
@@ -67,7 +72,8 @@ public final class KeyStore {
     return db.writes()
             .withHandle(
                 h ->
-                    h.createUpdate("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+                    h.createUpdate(
+                            "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
                         .bind(0, now.toEpochMilli())
                         .bind(1, id)
                         .execute())
@@ -75,7 +81,9 @@ public final class KeyStore {
   }
 
   public boolean isEmpty() {
-    return db.reads().withHandle(h -> h.createQuery("SELECT count(*) FROM api_keys").mapTo(Long.class).one()) == 0;
+    return db.reads()
+            .withHandle(h -> h.createQuery("SELECT count(*) FROM api_keys").mapTo(Long.class).one())
+        == 0;
   }
 
   private static ApiKey toKey(ResultSet rs, StatementContext ctx) throws SQLException {

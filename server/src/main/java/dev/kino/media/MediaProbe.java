@@ -45,7 +45,8 @@ public final class MediaProbe {
       for (int i = 0; i <= index; i++) {
         var frame = grabber.grabImage();
         if (frame == null) {
-          throw new MediaException(file.getFileName() + " has fewer than " + (index + 1) + " frames");
+          throw new MediaException(
+              file.getFileName() + " has fewer than " + (index + 1) + " frames");
         }
         if (i == index) {
           image = deepCopy(converter.convert(frame));
@@ -60,13 +61,15 @@ public final class MediaProbe {
 
   private static FFmpegFrameGrabber grabber(Path file) {
     FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
-    // Plain files only: no concat lists, subfiles, playlists or network protocols nested inside a file.
+    // Plain files only: no concat lists, subfiles, playlists or network protocols nested inside a
+    // file.
     grabber.setOption("protocol_whitelist", "file");
     return grabber;
   }
 
   private static BufferedImage deepCopy(BufferedImage source) {
-    BufferedImage copy = new BufferedImage(source.getWidth(), source.getHeight(), BufferedImage.TYPE_INT_RGB);
+    BufferedImage copy =
+        new BufferedImage(source.getWidth(), source.getHeight(), BufferedImage.TYPE_INT_RGB);
     copy.getGraphics().drawImage(source, 0, 0, null);
     return copy;
   }

@@ -5,10 +5,11 @@ import java.awt.image.DataBufferByte;
 import java.nio.ByteBuffer;
 
 /**
- * Converts BGR images to planar YUV 4:2:0 (BT.601, limited range, as H.264 players expect) with fixed integer
- * arithmetic. Kino does this itself rather than through swscale so that the encoder's input is exactly
- * reproducible: the same image always becomes the same bytes, on any machine, whatever the buffer alignment.
- * It also lets the conversion run on the thread that paints, away from the encoder.
+ * Converts BGR images to planar YUV 4:2:0 (BT.601, limited range, as H.264 players expect) with
+ * fixed integer arithmetic. Kino does this itself rather than through swscale so that the encoder's
+ * input is exactly reproducible: the same image always becomes the same bytes, on any machine,
+ * whatever the buffer alignment. It also lets the conversion run on the thread that paints, away
+ * from the encoder.
  */
 public final class Yuv420 {
   private Yuv420() {}
@@ -23,10 +24,13 @@ public final class Yuv420 {
     return ByteBuffer.allocateDirect(frameBytes(width, height));
   }
 
-  /** Writes the image's Y, U and V planes, one after another, into {@code target} (from position 0). */
+  /**
+   * Writes the image's Y, U and V planes, one after another, into {@code target} (from position 0).
+   */
   public static void convert(BufferedImage image, ByteBuffer target) {
     if (image.getType() != BufferedImage.TYPE_3BYTE_BGR) {
-      throw new IllegalArgumentException("expected a TYPE_3BYTE_BGR image, got type " + image.getType());
+      throw new IllegalArgumentException(
+          "expected a TYPE_3BYTE_BGR image, got type " + image.getType());
     }
     int width = image.getWidth();
     int height = image.getHeight();

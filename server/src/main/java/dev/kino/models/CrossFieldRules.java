@@ -6,9 +6,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Rules JSON Schema cannot say. Today one: when a model has both {@code multi_prompt} and {@code duration}, the
- * segment durations must add up to the video's duration (every seed page states it). An empty list means no
- * segments, as {@code minItems: 0} allows.
+ * Rules JSON Schema cannot say. Today one: when a model has both {@code multi_prompt} and {@code
+ * duration}, the segment durations must add up to the video's duration (every seed page states it).
+ * An empty list means no segments, as {@code minItems: 0} allows.
  */
 final class CrossFieldRules {
   private CrossFieldRules() {}
@@ -17,7 +17,11 @@ final class CrossFieldRules {
     List<FieldProblem> problems = new ArrayList<>();
     JsonNode segments = input.get("multi_prompt");
     JsonNode duration = input.get("duration");
-    if (segments != null && segments.isArray() && !segments.isEmpty() && duration != null && duration.isIntegralNumber()) {
+    if (segments != null
+        && segments.isArray()
+        && !segments.isEmpty()
+        && duration != null
+        && duration.isIntegralNumber()) {
       long sum = 0;
       for (JsonNode segment : segments) {
         sum += segment.path("duration").asLong(0);

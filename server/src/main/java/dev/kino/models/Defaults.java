@@ -5,7 +5,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Fills absent fields with their schema defaults, including inside objects in arrays (multi_prompt items). */
+/**
+ * Fills absent fields with their schema defaults, including inside objects in arrays (multi_prompt
+ * items).
+ */
 final class Defaults {
   private Defaults() {}
 

@@ -12,11 +12,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Checks a request body against a model's input schema with a maintained JSON Schema validator, then applies
- * defaults and the cross-field rules. Reports every problem with its field path.
+ * Checks a request body against a model's input schema with a maintained JSON Schema validator,
+ * then applies defaults and the cross-field rules. Reports every problem with its field path.
  */
 final class InputValidator {
-  private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+  private static final SchemaRegistry REGISTRY =
+      SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
   private final ObjectNode schemaNode;
   private final Schema schema;
@@ -30,7 +31,11 @@ final class InputValidator {
   ObjectNode validate(JsonNode body) {
     if (!(body instanceof ObjectNode object)) {
       throw new InvalidInputException(
-          List.of(new FieldProblem("", "type", "the request body must be a JSON object of the model's input fields")));
+          List.of(
+              new FieldProblem(
+                  "",
+                  "type",
+                  "the request body must be a JSON object of the model's input fields")));
     }
     List<FieldProblem> problems = new ArrayList<>();
     for (Error error : schema.validate(object)) {
@@ -41,8 +46,11 @@ final class InputValidator {
     }
     ObjectNode applied = object.deepCopy();
     Defaults.apply(schemaNode, applied);
-    if (schemaNode.path("properties").has(SchemaNormaliser.SEED) && !applied.has(SchemaNormaliser.SEED)) {
-      applied.put(SchemaNormaliser.SEED, ThreadLocalRandom.current().nextLong(SchemaNormaliser.MAX_SEED + 1));
+    if (schemaNode.path("properties").has(SchemaNormaliser.SEED)
+        && !applied.has(SchemaNormaliser.SEED)) {
+      applied.put(
+          SchemaNormaliser.SEED,
+          ThreadLocalRandom.current().nextLong(SchemaNormaliser.MAX_SEED + 1));
     }
     problems.addAll(CrossFieldRules.check(applied));
     if (!problems.isEmpty()) {
@@ -55,7 +63,8 @@ final class InputValidator {
     String keyword = error.getKeyword() == null ? "invalid" : error.getKeyword();
     String path = dotted(error.getInstanceLocation());
     // For these two the validator reports the parent object; the field itself is the useful path.
-    if (("required".equals(keyword) || "additionalProperties".equals(keyword)) && error.getProperty() != null) {
+    if (("required".equals(keyword) || "additionalProperties".equals(keyword))
+        && error.getProperty() != null) {
       path = path.isEmpty() ? error.getProperty() : path + "." + error.getProperty();
     }
     String code = "additionalProperties".equals(keyword) ? "unknown_field" : keyword;
@@ -86,7 +95,9 @@ final class InputValidator {
     return path.toString();
   }
 
-  /** The validator prefixes messages with the instance location; the path is reported separately. */
+  /**
+   * The validator prefixes messages with the instance location; the path is reported separately.
+   */
   private static String withoutLocation(String message) {
     if (message != null && (message.startsWith("$") || message.startsWith("/"))) {
       int colon = message.indexOf(": ");

@@ -7,8 +7,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A loaded model: its definition, the compiled validator for its input, and the limits of the engine serving it
- * here, if it has any.
+ * A loaded model: its definition, the compiled validator for its input, and the limits of the
+ * engine serving it here, if it has any.
  */
 public final class Model {
   private final ModelDefinition definition;
@@ -19,7 +19,8 @@ public final class Model {
     this(definition, new InputValidator(definition.inputSchema()), Optional.empty());
   }
 
-  private Model(ModelDefinition definition, InputValidator validator, Optional<InputRule> engineRule) {
+  private Model(
+      ModelDefinition definition, InputValidator validator, Optional<InputRule> engineRule) {
     this.definition = definition;
     this.validator = validator;
     this.engineRule = engineRule;

@@ -25,8 +25,8 @@ public final class ModelCatalog {
   }
 
   /**
-   * The built-in definitions, then those in {@code extraDir}; an extra definition with a built-in id replaces
-   * it (an operator routing a seed model to another engine, say).
+   * The built-in definitions, then those in {@code extraDir}; an extra definition with a built-in
+   * id replaces it (an operator routing a seed model to another engine, say).
    */
   public static ModelCatalog load(Optional<Path> extraDir) {
     List<ModelDefinition> definitions = new ArrayList<>(ModelLoader.builtIn());
@@ -37,30 +37,44 @@ public final class ModelCatalog {
       try {
         model = new Model(definition);
       } catch (SchemaException | IllegalArgumentException e) {
-        throw new ModelDefinitionException(definition.source() + ": input_schema is not a usable JSON Schema: " + e.getMessage(), e);
+        throw new ModelDefinitionException(
+            definition.source() + ": input_schema is not a usable JSON Schema: " + e.getMessage(),
+            e);
       }
       if (byId.put(definition.id(), model) != null) {
-        LOG.info("model {} from {} replaces the built-in definition", definition.id(), definition.source());
+        LOG.info(
+            "model {} from {} replaces the built-in definition",
+            definition.id(),
+            definition.source());
       }
     }
     return new ModelCatalog(Collections.unmodifiableMap(byId));
   }
 
-  /** This catalog without the models {@code keep} refuses (those whose engine cannot serve them here). */
+  /**
+   * This catalog without the models {@code keep} refuses (those whose engine cannot serve them
+   * here).
+   */
   public ModelCatalog retain(Predicate<Model> keep) {
     Map<String, Model> kept = new LinkedHashMap<>();
-    models.forEach((id, model) -> {
-      if (keep.test(model)) {
-        kept.put(id, model);
-      }
-    });
+    models.forEach(
+        (id, model) -> {
+          if (keep.test(model)) {
+            kept.put(id, model);
+          }
+        });
     return new ModelCatalog(Collections.unmodifiableMap(kept));
   }
 
-  /** This catalog with each model also checked by its engine's rule, where {@code rules} gives one. */
+  /**
+   * This catalog with each model also checked by its engine's rule, where {@code rules} gives one.
+   */
   public ModelCatalog withEngineRules(Function<ModelDefinition, Optional<InputRule>> rules) {
     Map<String, Model> ruled = new LinkedHashMap<>();
-    models.forEach((id, model) -> ruled.put(id, rules.apply(model.definition()).map(model::withEngineRule).orElse(model)));
+    models.forEach(
+        (id, model) ->
+            ruled.put(
+                id, rules.apply(model.definition()).map(model::withEngineRule).orElse(model)));
     return new ModelCatalog(Collections.unmodifiableMap(ruled));
   }
 
@@ -77,7 +91,11 @@ public final class ModelCatalog {
     String needle = text == null ? "" : text.toLowerCase(Locale.ROOT).strip();
     return models.values().stream()
         .filter(m -> needle.isEmpty() || haystack(m.definition()).contains(needle))
-        .filter(m -> category == null || category.isBlank() || category.equals(m.definition().category()))
+        .filter(
+            m ->
+                category == null
+                    || category.isBlank()
+                    || category.equals(m.definition().category()))
         .filter(m -> kind == null || kind.isBlank() || kind.equals(m.definition().kind()))
         .toList();
   }

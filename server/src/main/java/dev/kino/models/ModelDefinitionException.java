@@ -1,6 +1,8 @@
 package dev.kino.models;
 
-/** A model definition file cannot be used; the message names the file and the fault. Stops start-up. */
+/**
+ * A model definition file cannot be used; the message names the file and the fault. Stops start-up.
+ */
 public final class ModelDefinitionException extends RuntimeException {
   public ModelDefinitionException(String message) {
     super(message);

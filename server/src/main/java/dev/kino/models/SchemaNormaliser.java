@@ -5,15 +5,18 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Turns a schema written the way the seed pages write them into valid JSON Schema (2020-12), without changing
- * what it accepts: type names such as {@code float} become {@code number}; an {@code items} that lists
- * properties directly (as the text-to-video pages do for {@code multi_prompt}) becomes an object schema with
- * those properties; and objects refuse unknown fields, so a misspelt field is an error rather than silently
- * ignored. A schema that already says {@code additionalProperties} keeps its own choice.
+ * Turns a schema written the way the seed pages write them into valid JSON Schema (2020-12),
+ * without changing what it accepts: type names such as {@code float} become {@code number}; an
+ * {@code items} that lists properties directly (as the text-to-video pages do for {@code
+ * multi_prompt}) becomes an object schema with those properties; and objects refuse unknown fields,
+ * so a misspelt field is an error rather than silently ignored. A schema that already says {@code
+ * additionalProperties} keeps its own choice.
  */
 final class SchemaNormaliser {
   private static final Map<String, String> TYPE_NAMES =
-      Map.of("float", "number", "double", "number", "int", "integer", "str", "string", "bool", "boolean");
+      Map.of(
+          "float", "number", "double", "number", "int", "integer", "str", "string", "bool",
+          "boolean");
 
   private SchemaNormaliser() {}
 
@@ -30,8 +33,9 @@ final class SchemaNormaliser {
   }
 
   /**
-   * Every model takes an optional integer {@code seed} (an addition to the seed pages' schemas); when a request
-   * has none, one is chosen at submit and stored with the input, so a rerun or retry reproduces the output.
+   * Every model takes an optional integer {@code seed} (an addition to the seed pages' schemas);
+   * when a request has none, one is chosen at submit and stored with the input, so a rerun or retry
+   * reproduces the output.
    */
   private static void addSeed(ObjectNode schema) {
     if (!(schema.get("properties") instanceof ObjectNode properties) || properties.has(SEED)) {
@@ -39,7 +43,9 @@ final class SchemaNormaliser {
     }
     ObjectNode seed = properties.putObject(SEED);
     seed.put("title", "Seed");
-    seed.put("description", "Makes the output reproducible: the same input and seed give the same video. Chosen at random and reported when absent.");
+    seed.put(
+        "description",
+        "Makes the output reproducible: the same input and seed give the same video. Chosen at random and reported when absent.");
     seed.put("type", "integer");
     seed.put("minimum", 0);
     seed.put("maximum", MAX_SEED);
@@ -76,7 +82,10 @@ final class SchemaNormaliser {
     }
   }
 
-  /** True for {@code {"prompt": {"type": ...}, "duration": {"type": ...}}}: no keywords, only sub-schemas. */
+  /**
+   * True for {@code {"prompt": {"type": ...}, "duration": {"type": ...}}}: no keywords, only
+   * sub-schemas.
+   */
   private static boolean listsPropertiesDirectly(ObjectNode items) {
     if (items.isEmpty() || items.has("type") || items.has("properties") || items.has("$ref")) {
       return false;

@@ -11,9 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Makes a server the only one on its data directory. That is what lets it treat every job still marked running
- * at start-up as abandoned by a crash, and recover it at once instead of waiting for leases to expire. The OS
- * drops the lock when the process dies, even on {@code kill -9}.
+ * Makes a server the only one on its data directory. That is what lets it treat every job still
+ * marked running at start-up as abandoned by a crash, and recover it at once instead of waiting for
+ * leases to expire. The OS drops the lock when the process dies, even on {@code kill -9}.
  */
 final class DataDirLock implements AutoCloseable {
   private final FileChannel channel;
@@ -27,7 +27,9 @@ final class DataDirLock implements AutoCloseable {
   static DataDirLock acquire(Path dataDir) {
     try {
       Files.createDirectories(dataDir);
-      FileChannel channel = FileChannel.open(dataDir.resolve("server.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileChannel channel =
+          FileChannel.open(
+              dataDir.resolve("server.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock;
       try {
         lock = channel.tryLock();
@@ -37,7 +39,9 @@ final class DataDirLock implements AutoCloseable {
       if (lock == null) {
         channel.close();
         throw new ConfigException(
-            "another Kino server is already running on the data directory " + dataDir + "; stop it or choose another --data-dir");
+            "another Kino server is already running on the data directory "
+                + dataDir
+                + "; stop it or choose another --data-dir");
       }
       return new DataDirLock(channel, lock);
     } catch (IOException e) {

@@ -9,13 +9,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Background sweeps that forget what has expired (uploads, idempotency keys), each run once at start and then
- * at a fixed interval on one daemon thread. A sweep that fails is logged and tried again next time.
+ * Background sweeps that forget what has expired (uploads, idempotency keys), each run once at
+ * start and then at a fixed interval on one daemon thread. A sweep that fails is logged and tried
+ * again next time.
  */
 final class Housekeeping implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
   private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("kino-housekeeping").daemon().factory());
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("kino-housekeeping").daemon().factory());
 
   /** One sweep: removes what expired and says how many it removed. */
   @FunctionalInterface
@@ -23,9 +25,12 @@ final class Housekeeping implements AutoCloseable {
     int run() throws Exception;
   }
 
-  /** @param sweeps what each sweep removes (for the log) -> the sweep, returning how many it removed */
+  /**
+   * @param sweeps what each sweep removes (for the log) -> the sweep, returning how many it removed
+   */
   Housekeeping(Map<String, Sweep> sweeps, Duration every) {
-    timer.scheduleWithFixedDelay(() -> sweeps.forEach(Housekeeping::runOne), 0, every.toMillis(), TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(
+        () -> sweeps.forEach(Housekeeping::runOne), 0, every.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private static void runOne(String what, Sweep sweep) {

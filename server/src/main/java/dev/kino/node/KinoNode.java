@@ -57,8 +57,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Kino server on the embedded default: SQLite and files in the data directory, the sandbox engine, workers
- * and the HTTP API in one process. Start-up checks everything it can before it listens.
+ * One Kino server on the embedded default: SQLite and files in the data directory, the sandbox
+ * engine, workers and the HTTP API in one process. Start-up checks everything it can before it
+ * listens.
  */
 public final class KinoNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KinoNode.class);
@@ -114,10 +115,13 @@ public final class KinoNode implements AutoCloseable {
       FileStore files = openFiles(settings);
       Uploads uploads = new Uploads(db, files, clock, settings.uploadTtl());
       UrlFetcher fetcher = new UrlFetcher(policy);
-      InputFiles inputs = new InputFiles(fetcher, uploads, settings.dataDir().resolve("cache").resolve("inputs"), clock);
+      InputFiles inputs =
+          new InputFiles(
+              fetcher, uploads, settings.dataDir().resolve("cache").resolve("inputs"), clock);
       Engines engines = engines(settings, loaded, inputs, fetcher);
       requireEngines(loaded, engines);
-      ModelCatalog catalog = loaded.withEngineRules(d -> engines.serving(d).flatMap(engine -> engine.inputRule(d)));
+      ModelCatalog catalog =
+          loaded.withEngineRules(d -> engines.serving(d).flatMap(engine -> engine.inputRule(d)));
       KeyStore keys = new KeyStore(db);
       if (settings.role().servesApi()) {
         ensureAdminKey(settings, keys, clock, out);
@@ -125,43 +129,90 @@ public final class KinoNode implements AutoCloseable {
       EventHub hub = new EventHub();
       SqlJobStore store = new SqlJobStore(db, hub);
       if (db.dialect() == Database.Dialect.SQLITE) {
-        // Alone on its database, this node ran every job marked running. In a cluster others may still be
+        // Alone on its database, this node ran every job marked running. In a cluster others may
+        // still be
         // running theirs: their leases tell, and the lease reaper requeues only the expired ones.
         int recovered = store.recoverAbandoned(clock.instant());
         if (recovered > 0) {
-          LOG.warn("{} job(s) were running when the server last stopped; they are back in the queue", recovered);
+          LOG.warn(
+              "{} job(s) were running when the server last stopped; they are back in the queue",
+              recovered);
         }
       }
       Path workRoot = cleanWorkRoot(settings.dataDir());
       UrlSigner signer = new UrlSigner(secret(db, settings, "url-signing.key"));
       Wakeup wakeup = new Wakeup();
-      Workers workers = new Workers(store, catalog, engines, files, workRoot, wakeup, clock, settings, nodeId());
+      Workers workers =
+          new Workers(store, catalog, engines, files, workRoot, wakeup, clock, settings, nodeId());
       IdempotencyKeys idempotency = new IdempotencyKeys(db, clock);
       WebhookStore webhookStore = new WebhookStore(db);
       WebhookSigner webhookSigner = new WebhookSigner(secret(db, settings, "webhook-signing.key"));
       WebhookDispatcher webhooks =
           new WebhookDispatcher(
-                  webhookStore, store, hub, ApiServer.resultDocuments(settings, store, signer, files, clock), webhookSigner, policy,
-                  HostResolver.system(), new RetrySchedule(settings.webhookRetries()), clock)
+                  webhookStore,
+                  store,
+                  hub,
+                  ApiServer.resultDocuments(settings, store, signer, files, clock),
+                  webhookSigner,
+                  policy,
+                  HostResolver.system(),
+                  new RetrySchedule(settings.webhookRetries()),
+                  clock)
               .start();
       ApiServer.Parts parts =
           new ApiServer.Parts(
-              catalog, store, hub, keys, files, signer, inputs, uploads, idempotency, webhookStore, webhookSigner,
-              modelId -> catalog.find(modelId).flatMap(m -> engines.serving(m.definition())).map(Engine::cancelsRunningJobs).orElse(false),
+              catalog,
+              store,
+              hub,
+              keys,
+              files,
+              signer,
+              inputs,
+              uploads,
+              idempotency,
+              webhookStore,
+              webhookSigner,
+              modelId ->
+                  catalog
+                      .find(modelId)
+                      .flatMap(m -> engines.serving(m.definition()))
+                      .map(Engine::cancelsRunningJobs)
+                      .orElse(false),
               wakeup::signal);
-      Optional<ApiServer> api = settings.role().servesApi() ? Optional.of(new ApiServer(settings, parts, clock).start()) : Optional.empty();
-      Optional<ClusterChanges> cluster = settings.database().map(url -> ClusterChanges.start(url, hub, wakeup::signal, wakeup::signalAll));
+      Optional<ApiServer> api =
+          settings.role().servesApi()
+              ? Optional.of(new ApiServer(settings, parts, clock).start())
+              : Optional.empty();
+      Optional<ClusterChanges> cluster =
+          settings
+              .database()
+              .map(url -> ClusterChanges.start(url, hub, wakeup::signal, wakeup::signalAll));
       Housekeeping housekeeping =
           new Housekeeping(sweeps(uploads, idempotency, files), Duration.ofMinutes(1));
       if (settings.role().runsJobs()) {
         workers.start();
       }
-      String where = db.dialect() == Database.Dialect.SQLITE ? "data dir " + settings.dataDir() : "cluster database, " + settings.role();
+      String where =
+          db.dialect() == Database.Dialect.SQLITE
+              ? "data dir " + settings.dataDir()
+              : "cluster database, " + settings.role();
       api.ifPresentOrElse(
-          a -> LOG.info("Kino is listening on http://{}:{} ({}, {} models, {} workers)",
-              settings.host(), a.port(), where, catalog.all().size(), settings.role().runsJobs() ? workers.size() : 0),
-          () -> LOG.info("Kino worker started ({}, {} models, {} workers)", where, catalog.all().size(), workers.size()));
-      return new KinoNode(lock, db, files, workers, engines, api, inputs, housekeeping, webhooks, hub, cluster);
+          a ->
+              LOG.info(
+                  "Kino is listening on http://{}:{} ({}, {} models, {} workers)",
+                  settings.host(),
+                  a.port(),
+                  where,
+                  catalog.all().size(),
+                  settings.role().runsJobs() ? workers.size() : 0),
+          () ->
+              LOG.info(
+                  "Kino worker started ({}, {} models, {} workers)",
+                  where,
+                  catalog.all().size(),
+                  workers.size()));
+      return new KinoNode(
+          lock, db, files, workers, engines, api, inputs, housekeeping, webhooks, hub, cluster);
     } catch (MediaException e) {
       lock.close();
       throw new ConfigException(e.getMessage());
@@ -185,26 +236,41 @@ public final class KinoNode implements AutoCloseable {
   }
 
   /**
-   * This node in lease owners: host, process id and a random part (process ids repeat across machines and
-   * restarts), so an operator reading the jobs table sees which process holds a job.
+   * This node in lease owners: host, process id and a random part (process ids repeat across
+   * machines and restarts), so an operator reading the jobs table sees which process holds a job.
    */
   private static String nodeId() {
-    String host = Optional.ofNullable(System.getenv("HOSTNAME")).filter(h -> !h.isBlank()).orElse("localhost");
-    return host + ":" + ProcessHandle.current().pid() + ":" + UUID.randomUUID().toString().substring(0, 8);
+    String host =
+        Optional.ofNullable(System.getenv("HOSTNAME"))
+            .filter(h -> !h.isBlank())
+            .orElse("localhost");
+    return host
+        + ":"
+        + ProcessHandle.current().pid()
+        + ":"
+        + UUID.randomUUID().toString().substring(0, 8);
   }
 
-  /** A signing key: in the data directory alone, in the database in a cluster (all nodes must agree on it). */
+  /**
+   * A signing key: in the data directory alone, in the database in a cluster (all nodes must agree
+   * on it).
+   */
   private static byte[] secret(Database db, Settings settings, String name) {
-    return db.dialect() == Database.Dialect.SQLITE ? SecretFile.loadOrCreate(settings.dataDir(), name) : SharedSecrets.loadOrCreate(db, name);
+    return db.dialect() == Database.Dialect.SQLITE
+        ? SecretFile.loadOrCreate(settings.dataDir(), name)
+        : SharedSecrets.loadOrCreate(db, name);
   }
 
   /** What housekeeping removes every minute. */
-  private static Map<String, Housekeeping.Sweep> sweeps(Uploads uploads, IdempotencyKeys idempotency, FileStore files) {
+  private static Map<String, Housekeeping.Sweep> sweeps(
+      Uploads uploads, IdempotencyKeys idempotency, FileStore files) {
     Map<String, Housekeeping.Sweep> sweeps = new HashMap<>();
     sweeps.put("expired upload(s)", uploads::sweepExpired);
     sweeps.put("idempotency key(s) older than 24 h", idempotency::sweep);
     if (files instanceof S3FileStore bucket) {
-      sweeps.put("cached copies of stored files unused for an hour", () -> bucket.sweepCache(STORE_CACHE_KEPT));
+      sweeps.put(
+          "cached copies of stored files unused for an hour",
+          () -> bucket.sweepCache(STORE_CACHE_KEPT));
     }
     return sweeps;
   }
@@ -218,7 +284,10 @@ public final class KinoNode implements AutoCloseable {
       return new LocalFileStore(settings.dataDir());
     }
     try {
-      return S3FileStore.open(settings.storage().get(), settings.credentials(), settings.dataDir().resolve("cache").resolve("store"));
+      return S3FileStore.open(
+          settings.storage().get(),
+          settings.credentials(),
+          settings.dataDir().resolve("cache").resolve("store"));
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new ConfigException("--storage: " + e.getMessage());
     }
@@ -234,11 +303,15 @@ public final class KinoNode implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("--database: " + e.getMessage());
     } catch (RuntimeException e) {
-      throw new ConfigException("cannot open the PostgreSQL database given with --database: " + rootMessage(e));
+      throw new ConfigException(
+          "cannot open the PostgreSQL database given with --database: " + rootMessage(e));
     }
   }
 
-  /** Connections per node: workers, API handlers and sweepers share them; PostgreSQL's default limit is 100. */
+  /**
+   * Connections per node: workers, API handlers and sweepers share them; PostgreSQL's default limit
+   * is 100.
+   */
   private static final int POSTGRES_POOL = 16;
 
   private static String rootMessage(Throwable e) {
@@ -258,30 +331,53 @@ public final class KinoNode implements AutoCloseable {
   }
 
   /**
-   * Models on an upstream provider are served only when the API key their definition names is set; the others
-   * are left out, with a line saying which variable would bring them in.
+   * Models on an upstream provider are served only when the API key their definition names is set;
+   * the others are left out, with a line saying which variable would bring them in.
    */
   private static ModelCatalog withCredentials(ModelCatalog catalog, Settings settings) {
-    return catalog.retain(model -> {
-      ModelDefinition d = model.definition();
-      Optional<List<String>> missing = Upstreams.missingKeys(d, settings.credentials());
-      missing.ifPresent(variables -> LOG.warn(
-          "model {} is not served: its engine {} needs its keys in {} ({})", d.id(), d.engine(), String.join(" and ", variables), d.source()));
-      return missing.isEmpty();
-    });
+    return catalog.retain(
+        model -> {
+          ModelDefinition d = model.definition();
+          Optional<List<String>> missing = Upstreams.missingKeys(d, settings.credentials());
+          missing.ifPresent(
+              variables ->
+                  LOG.warn(
+                      "model {} is not served: its engine {} needs its keys in {} ({})",
+                      d.id(),
+                      d.engine(),
+                      String.join(" and ", variables),
+                      d.source()));
+          return missing.isEmpty();
+        });
   }
 
-  /** The sandbox always; ComfyUI when servers are configured (its definitions are checked now); upstreams in use. */
-  private static Engines engines(Settings settings, ModelCatalog catalog, InputFiles inputs, UrlFetcher fetcher) {
+  /**
+   * The sandbox always; ComfyUI when servers are configured (its definitions are checked now);
+   * upstreams in use.
+   */
+  private static Engines engines(
+      Settings settings, ModelCatalog catalog, InputFiles inputs, UrlFetcher fetcher) {
     Map<String, Engine> engines = new HashMap<>();
     engines.put("sandbox", new SandboxEngine(inputs));
     engines.put("noop", new NoopEngine());
-    engines.putAll(Upstreams.engines(catalog.all().stream().map(Model::definition).toList(), settings.credentials(), fetcher));
-    List<ModelDefinition> comfy = catalog.all().stream().map(Model::definition).filter(d -> d.engine().equals("comfyui")).toList();
+    engines.putAll(
+        Upstreams.engines(
+            catalog.all().stream().map(Model::definition).toList(),
+            settings.credentials(),
+            fetcher));
+    List<ModelDefinition> comfy =
+        catalog.all().stream()
+            .map(Model::definition)
+            .filter(d -> d.engine().equals("comfyui"))
+            .toList();
     if (!settings.comfyuiServers().isEmpty()) {
-      engines.put("comfyui", new ComfyUiEngine(settings.comfyuiServers(), comfy, inputs, COMFYUI_HEALTH_CHECKS));
+      engines.put(
+          "comfyui",
+          new ComfyUiEngine(settings.comfyuiServers(), comfy, inputs, COMFYUI_HEALTH_CHECKS));
     } else if (!comfy.isEmpty()) {
-      throw new ConfigException(comfy.getFirst().source() + ": engine \"comfyui\" needs servers: start with --comfyui http://HOST:8188 (repeatable)");
+      throw new ConfigException(
+          comfy.getFirst().source()
+              + ": engine \"comfyui\" needs servers: start with --comfyui http://HOST:8188 (repeatable)");
     }
     return new Engines(engines);
   }
@@ -294,13 +390,21 @@ public final class KinoNode implements AutoCloseable {
       String engine = model.definition().engine();
       if (engines.find(engine).isEmpty()) {
         throw new ConfigException(
-            model.definition().source() + ": engine \"" + engine + "\" is not available; this build has " + engines.names());
+            model.definition().source()
+                + ": engine \""
+                + engine
+                + "\" is not available; this build has "
+                + engines.names());
       }
     }
   }
 
-  /** With no operator key and no stored keys, nobody could call the API: make an admin key and show it once. */
-  private static void ensureAdminKey(Settings settings, KeyStore keys, Clock clock, PrintStream out) {
+  /**
+   * With no operator key and no stored keys, nobody could call the API: make an admin key and show
+   * it once.
+   */
+  private static void ensureAdminKey(
+      Settings settings, KeyStore keys, Clock clock, PrintStream out) {
     if (settings.adminKey().isPresent() || !keys.isEmpty()) {
       return;
     }
@@ -310,7 +414,8 @@ public final class KinoNode implements AutoCloseable {
     out.println();
     out.println("    " + created.plaintext());
     out.println();
-    out.println("Use it as: Authorization: Bearer <key>. Make more with ./kino keys create --name NAME");
+    out.println(
+        "Use it as: Authorization: Bearer <key>. Make more with ./kino keys create --name NAME");
     out.println();
     out.flush();
   }
@@ -320,7 +425,10 @@ public final class KinoNode implements AutoCloseable {
     try {
       if (Files.exists(work)) {
         try (Stream<Path> paths = Files.walk(work)) {
-          paths.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(work)).forEach(p -> p.toFile().delete());
+          paths
+              .sorted(Comparator.reverseOrder())
+              .filter(p -> !p.equals(work))
+              .forEach(p -> p.toFile().delete());
         }
       }
       return Files.createDirectories(work);
@@ -329,7 +437,10 @@ public final class KinoNode implements AutoCloseable {
     }
   }
 
-  /** Stops listening, gives running jobs back to the queue, closes the database and releases the data dir. */
+  /**
+   * Stops listening, gives running jobs back to the queue, closes the database and releases the
+   * data dir.
+   */
   @Override
   public void close() {
     hub.close(); // open event streams end, so the server can stop at once

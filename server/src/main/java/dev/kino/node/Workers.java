@@ -21,26 +21,53 @@ import java.util.TreeSet;
 
 /**
  * One worker pool per engine in use, each claiming only its engine's models: the sandbox's pool has
- * {@code --workers} workers; an engine with servers has one worker per server, so no server runs two jobs.
+ * {@code --workers} workers; an engine with servers has one worker per server, so no server runs
+ * two jobs.
  */
 final class Workers implements AutoCloseable {
   private final List<WorkerPool> pools = new ArrayList<>();
   private final LeaseReaper reaper;
 
-  Workers(JobStore store, ModelCatalog catalog, Engines engines, FileStore files, Path workRoot, Wakeup wakeup, Clock clock, Settings settings, String nodeId) {
+  Workers(
+      JobStore store,
+      ModelCatalog catalog,
+      Engines engines,
+      FileStore files,
+      Path workRoot,
+      Wakeup wakeup,
+      Clock clock,
+      Settings settings,
+      String nodeId) {
     reaper = new LeaseReaper(store, wakeup, clock, settings.lease());
     if (settings.workers() == 0) {
       return; // accept and queue only
     }
     Map<String, Set<String>> modelsByEngine = new TreeMap<>();
     for (Model model : catalog.all()) {
-      modelsByEngine.computeIfAbsent(model.definition().engine(), e -> new TreeSet<>()).add(model.id());
+      modelsByEngine
+          .computeIfAbsent(model.definition().engine(), e -> new TreeSet<>())
+          .add(model.id());
     }
-    modelsByEngine.forEach((name, models) -> {
-      Engine engine = engines.find(name).orElseThrow();
-      int size = engine.slots().map(slots -> slots.size()).orElse(settings.workers());
-      pools.add(new WorkerPool(store, catalog, engines, files, workRoot, wakeup, clock, settings.lease(), size, nodeId, name, models, engine.slots()));
-    });
+    modelsByEngine.forEach(
+        (name, models) -> {
+          Engine engine = engines.find(name).orElseThrow();
+          int size = engine.slots().map(slots -> slots.size()).orElse(settings.workers());
+          pools.add(
+              new WorkerPool(
+                  store,
+                  catalog,
+                  engines,
+                  files,
+                  workRoot,
+                  wakeup,
+                  clock,
+                  settings.lease(),
+                  size,
+                  nodeId,
+                  name,
+                  models,
+                  engine.slots()));
+        });
   }
 
   void start() {

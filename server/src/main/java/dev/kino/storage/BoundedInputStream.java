@@ -5,8 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * At most {@code limit} bytes of a stream: a byte range of a file being served, or one part of a file going up
- * in parts. Closing it closes the stream unless told to leave it open for the next part.
+ * At most {@code limit} bytes of a stream: a byte range of a file being served, or one part of a
+ * file going up in parts. Closing it closes the stream unless told to leave it open for the next
+ * part.
  */
 public final class BoundedInputStream extends FilterInputStream {
   private final boolean closeUnderlying;

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
-/** Files under {@code <data-dir>/files}. A stored file appears whole or not at all (write, then rename). */
+/**
+ * Files under {@code <data-dir>/files}. A stored file appears whole or not at all (write, then
+ * rename).
+ */
 public final class LocalFileStore implements FileStore {
   private final Path root;
 
@@ -16,16 +19,17 @@ public final class LocalFileStore implements FileStore {
   }
 
   /**
-   * A rename when the source is on the same file system (the work and temporary directories are inside the data
-   * directory), so a large video is not copied; otherwise a copy beside the target, renamed into place. Either
-   * way the target appears whole or not at all.
+   * A rename when the source is on the same file system (the work and temporary directories are
+   * inside the data directory), so a large video is not copied; otherwise a copy beside the target,
+   * renamed into place. Either way the target appears whole or not at all.
    */
   @Override
   public void put(String key, Path source) throws IOException {
     Path target = resolve(key);
     Files.createDirectories(target.getParent());
     try {
-      Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       return;
     } catch (AtomicMoveNotSupportedException otherFileSystem) {
       // copied below
@@ -33,7 +37,8 @@ public final class LocalFileStore implements FileStore {
     Path partial = target.resolveSibling(target.getFileName() + ".partial");
     Files.copy(source, partial, StandardCopyOption.REPLACE_EXISTING);
     try {
-      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
     }
@@ -43,7 +48,8 @@ public final class LocalFileStore implements FileStore {
   public void delete(String key) throws IOException {
     Path file = resolve(key);
     Files.deleteIfExists(file);
-    // The folder each upload or job attempt had to itself; left in place when something else is still there.
+    // The folder each upload or job attempt had to itself; left in place when something else is
+    // still there.
     try {
       Files.deleteIfExists(file.getParent());
     } catch (java.nio.file.DirectoryNotEmptyException stillUsed) {

@@ -33,12 +33,13 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
- * Files in an S3-compatible bucket ({@code s3://bucket/prefix}), shared by a cluster's nodes: whichever node
- * stored an output, any node can serve it, and clients fetch it straight from the store with a presigned URL.
- * Endpoint, region and keys come from the usual AWS variables ({@code AWS_ENDPOINT_URL}, {@code AWS_REGION},
- * {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}; without keys, the SDK's default chain). Files go up
- * from disk, large ones in parts, so a video is never held in memory; a file a node needs on disk (an uploaded
- * input for an engine) is downloaded once into its cache, and swept from there when unused for a while.
+ * Files in an S3-compatible bucket ({@code s3://bucket/prefix}), shared by a cluster's nodes:
+ * whichever node stored an output, any node can serve it, and clients fetch it straight from the
+ * store with a presigned URL. Endpoint, region and keys come from the usual AWS variables ({@code
+ * AWS_ENDPOINT_URL}, {@code AWS_REGION}, {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY};
+ * without keys, the SDK's default chain). Files go up from disk, large ones in parts, so a video is
+ * never held in memory; a file a node needs on disk (an uploaded input for an engine) is downloaded
+ * once into its cache, and swept from there when unused for a while.
  */
 public final class S3FileStore implements FileStore, AutoCloseable {
   /** Above this size a file goes up as a multipart upload, one part at a time. */
@@ -50,7 +51,8 @@ public final class S3FileStore implements FileStore, AutoCloseable {
   private final String prefix;
   private final Path cache;
 
-  private S3FileStore(S3Client s3, S3Presigner presigner, String bucket, String prefix, Path cache) {
+  private S3FileStore(
+      S3Client s3, S3Presigner presigner, String bucket, String prefix, Path cache) {
     this.s3 = s3;
     this.presigner = presigner;
     this.bucket = bucket;
@@ -58,31 +60,59 @@ public final class S3FileStore implements FileStore, AutoCloseable {
     this.cache = cache;
   }
 
-  /** Opens {@code s3://bucket/prefix} and checks the bucket answers; {@code cache} holds local copies. */
+  /**
+   * Opens {@code s3://bucket/prefix} and checks the bucket answers; {@code cache} holds local
+   * copies.
+   */
   public static S3FileStore open(URI location, Credentials env, Path cache) {
     if (!"s3".equals(location.getScheme()) || location.getHost() == null) {
       throw new IllegalArgumentException("--storage takes s3://bucket/prefix, got " + location);
     }
     String prefix = location.getPath() == null ? "" : location.getPath().replaceAll("^/+|/+$", "");
-    Region region = Region.of(env.find("AWS_REGION").or(() -> env.find("AWS_DEFAULT_REGION")).orElse("us-east-1"));
-    Optional<URI> endpoint = env.find("AWS_ENDPOINT_URL_S3").or(() -> env.find("AWS_ENDPOINT_URL")).map(URI::create);
-    AwsCredentialsProvider keys = env.find("AWS_ACCESS_KEY_ID")
-        .<AwsCredentialsProvider>flatMap(id -> env.find("AWS_SECRET_ACCESS_KEY").map(secret -> StaticCredentialsProvider.create(AwsBasicCredentials.create(id, secret))))
-        .orElseGet(() -> DefaultCredentialsProvider.builder().build());
-    // Path-style addressing: what S3-compatible servers (MinIO, Ceph, s3proxy) expect, and what AWS still takes.
+    Region region =
+        Region.of(
+            env.find("AWS_REGION").or(() -> env.find("AWS_DEFAULT_REGION")).orElse("us-east-1"));
+    Optional<URI> endpoint =
+        env.find("AWS_ENDPOINT_URL_S3").or(() -> env.find("AWS_ENDPOINT_URL")).map(URI::create);
+    AwsCredentialsProvider keys =
+        env.find("AWS_ACCESS_KEY_ID")
+            .<AwsCredentialsProvider>flatMap(
+                id ->
+                    env.find("AWS_SECRET_ACCESS_KEY")
+                        .map(
+                            secret ->
+                                StaticCredentialsProvider.create(
+                                    AwsBasicCredentials.create(id, secret))))
+            .orElseGet(() -> DefaultCredentialsProvider.builder().build());
+    // Path-style addressing: what S3-compatible servers (MinIO, Ceph, s3proxy) expect, and what AWS
+    // still takes.
     S3Configuration pathStyle = S3Configuration.builder().pathStyleAccessEnabled(true).build();
-    var client = S3Client.builder().region(region).credentialsProvider(keys).serviceConfiguration(pathStyle);
-    var presign = S3Presigner.builder().region(region).credentialsProvider(keys).serviceConfiguration(pathStyle);
-    endpoint.ifPresent(uri -> {
-      client.endpointOverride(uri);
-      presign.endpointOverride(uri);
-    });
-    S3FileStore store = new S3FileStore(client.build(), presign.build(), location.getHost(), prefix, cache);
+    var client =
+        S3Client.builder().region(region).credentialsProvider(keys).serviceConfiguration(pathStyle);
+    var presign =
+        S3Presigner.builder()
+            .region(region)
+            .credentialsProvider(keys)
+            .serviceConfiguration(pathStyle);
+    endpoint.ifPresent(
+        uri -> {
+          client.endpointOverride(uri);
+          presign.endpointOverride(uri);
+        });
+    S3FileStore store =
+        new S3FileStore(client.build(), presign.build(), location.getHost(), prefix, cache);
     try {
       store.s3.headBucket(b -> b.bucket(store.bucket));
     } catch (SdkException e) {
       store.close();
-      throw new IllegalStateException("the bucket " + store.bucket + " cannot be reached" + endpoint.map(u -> " at " + u).orElse("") + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the bucket "
+              + store.bucket
+              + " cannot be reached"
+              + endpoint.map(u -> " at " + u).orElse("")
+              + ": "
+              + e.getMessage(),
+          e);
     }
     return store;
   }
@@ -93,30 +123,45 @@ public final class S3FileStore implements FileStore, AutoCloseable {
     long size = Files.size(source);
     try {
       if (size <= PART_BYTES) {
-        s3.putObject(p -> p.bucket(bucket).key(object).contentType(ContentTypes.of(key)), RequestBody.fromFile(source));
+        s3.putObject(
+            p -> p.bucket(bucket).key(object).contentType(ContentTypes.of(key)),
+            RequestBody.fromFile(source));
       } else {
         putInParts(object, key, source, size);
       }
     } catch (SdkException e) {
-      throw new IOException("cannot store " + key + " in s3://" + bucket + ": " + e.getMessage(), e);
+      throw new IOException(
+          "cannot store " + key + " in s3://" + bucket + ": " + e.getMessage(), e);
     }
   }
 
   /** A multipart upload read from disk one part at a time; abandoned parts are aborted. */
   private void putInParts(String object, String key, Path source, long size) throws IOException {
-    String upload = s3.createMultipartUpload(c -> c.bucket(bucket).key(object).contentType(ContentTypes.of(key))).uploadId();
+    String upload =
+        s3.createMultipartUpload(
+                c -> c.bucket(bucket).key(object).contentType(ContentTypes.of(key)))
+            .uploadId();
     try (InputStream in = Files.newInputStream(source)) {
       List<CompletedPart> parts = new ArrayList<>();
       long left = size;
       for (int number = 1; left > 0; number++) {
         long length = Math.min(PART_BYTES, left);
         int n = number;
-        String etag = s3.uploadPart(u -> u.bucket(bucket).key(object).uploadId(upload).partNumber(n).contentLength(length),
-            RequestBody.fromInputStream(BoundedInputStream.part(in, length), length)).eTag();
+        String etag =
+            s3.uploadPart(
+                    u ->
+                        u.bucket(bucket)
+                            .key(object)
+                            .uploadId(upload)
+                            .partNumber(n)
+                            .contentLength(length),
+                    RequestBody.fromInputStream(BoundedInputStream.part(in, length), length))
+                .eTag();
         parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
         left -= length;
       }
-      s3.completeMultipartUpload(c -> c.bucket(bucket).key(object).uploadId(upload).multipartUpload(m -> m.parts(parts)));
+      s3.completeMultipartUpload(
+          c -> c.bucket(bucket).key(object).uploadId(upload).multipartUpload(m -> m.parts(parts)));
     } catch (IOException | SdkException e) {
       s3.abortMultipartUpload(a -> a.bucket(bucket).key(object).uploadId(upload));
       throw e;
@@ -129,7 +174,8 @@ public final class S3FileStore implements FileStore, AutoCloseable {
       s3.deleteObject(d -> d.bucket(bucket).key(object(key)));
       Files.deleteIfExists(cached(key));
     } catch (SdkException e) {
-      throw new IOException("cannot delete " + key + " from s3://" + bucket + ": " + e.getMessage(), e);
+      throw new IOException(
+          "cannot delete " + key + " from s3://" + bucket + ": " + e.getMessage(), e);
     }
   }
 
@@ -149,12 +195,16 @@ public final class S3FileStore implements FileStore, AutoCloseable {
     try {
       Path local = cached(key);
       if (Files.isRegularFile(local) && Files.size(local) == size) {
-        Files.setLastModifiedTime(local, FileTime.from(Instant.now())); // in use: the cache sweep keeps it
+        Files.setLastModifiedTime(
+            local, FileTime.from(Instant.now())); // in use: the cache sweep keeps it
       } else {
         Files.createDirectories(local.getParent());
-        Path partial = local.resolveSibling(".download-" + UUID.randomUUID() + ".partial"); // the SDK creates it
+        Path partial =
+            local.resolveSibling(
+                ".download-" + UUID.randomUUID() + ".partial"); // the SDK creates it
         s3.getObject(g -> g.bucket(bucket).key(object(key)), ResponseTransformer.toFile(partial));
-        Files.move(partial, local, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            partial, local, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       }
       return Optional.of(new StoredFile(local, size, ContentTypes.of(key)));
     } catch (IOException e) {
@@ -180,8 +230,8 @@ public final class S3FileStore implements FileStore, AutoCloseable {
   }
 
   /**
-   * Removes cached copies not used for {@code unused} (the bucket keeps the files; a later use downloads again);
-   * returns how many it removed.
+   * Removes cached copies not used for {@code unused} (the bucket keeps the files; a later use
+   * downloads again); returns how many it removed.
    */
   public int sweepCache(Duration unused) throws IOException {
     if (!Files.isDirectory(cache)) {
@@ -191,7 +241,8 @@ public final class S3FileStore implements FileStore, AutoCloseable {
     int removed = 0;
     try (Stream<Path> files = Files.walk(cache)) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
-        if (Files.getLastModifiedTime(file).toInstant().isBefore(before) && Files.deleteIfExists(file)) {
+        if (Files.getLastModifiedTime(file).toInstant().isBefore(before)
+            && Files.deleteIfExists(file)) {
           removed++;
         }
       }
@@ -201,8 +252,15 @@ public final class S3FileStore implements FileStore, AutoCloseable {
 
   @Override
   public Optional<URI> directUrl(String key, Duration ttl) {
-    return Optional.of(URI.create(presigner.presignGetObject(p -> p.signatureDuration(ttl).getObjectRequest(g -> g.bucket(bucket).key(object(key))))
-        .url().toString()));
+    return Optional.of(
+        URI.create(
+            presigner
+                .presignGetObject(
+                    p ->
+                        p.signatureDuration(ttl)
+                            .getObjectRequest(g -> g.bucket(bucket).key(object(key))))
+                .url()
+                .toString()));
   }
 
   private String object(String key) {

@@ -9,8 +9,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 
 /**
- * A node secret kept in the data directory (owner-only permissions), made on first use, so what it signs
- * survives restarts.
+ * A node secret kept in the data directory (owner-only permissions), made on first use, so what it
+ * signs survives restarts.
  */
 public final class SecretFile {
   private SecretFile() {}
@@ -23,7 +23,9 @@ public final class SecretFile {
         byte[] fresh = new byte[32];
         new SecureRandom().nextBytes(fresh);
         try {
-          Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+          Files.createFile(
+              file,
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
           Files.write(file, fresh);
         } catch (FileAlreadyExistsException raced) {
           // Another process made it first; use theirs.
@@ -33,7 +35,8 @@ public final class SecretFile {
       }
       byte[] secret = Files.readAllBytes(file);
       if (secret.length < 32) {
-        throw new IllegalStateException(file + " is damaged (shorter than 32 bytes); delete it to make a new one");
+        throw new IllegalStateException(
+            file + " is damaged (shorter than 32 bytes); delete it to make a new one");
       }
       return secret;
     } catch (IOException e) {

@@ -10,8 +10,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Signs file URLs so they open without the Bearer header, like presigned URLs, until they expire. The HMAC key
- * is made once per data directory and kept in it, so URLs survive restarts.
+ * Signs file URLs so they open without the Bearer header, like presigned URLs, until they expire.
+ * The HMAC key is made once per data directory and kept in it, so URLs survive restarts.
  */
 public final class UrlSigner {
   private final byte[] secret;
@@ -26,8 +26,9 @@ public final class UrlSigner {
   }
 
   /**
-   * A token ({@code <expires>.<signature>}) that proves this server granted access to {@code key} until then;
-   * for URLs that carry one opaque parameter, such as an events stream opened by a browser.
+   * A token ({@code <expires>.<signature>}) that proves this server granted access to {@code key}
+   * until then; for URLs that carry one opaque parameter, such as an events stream opened by a
+   * browser.
    */
   public String token(String key, Instant expires) {
     long seconds = expires.getEpochSecond();
@@ -39,7 +40,10 @@ public final class UrlSigner {
     return dot > 0 && isValid(key, token.substring(0, dot), token.substring(dot + 1), now);
   }
 
-  /** The query string ({@code expires=...&signature=...}) that makes a URL for this key valid until then. */
+  /**
+   * The query string ({@code expires=...&signature=...}) that makes a URL for this key valid until
+   * then.
+   */
   public String query(String key, Instant expires) {
     long seconds = expires.getEpochSecond();
     return "expires=" + seconds + "&signature=" + signature(key, seconds);
@@ -56,7 +60,8 @@ public final class UrlSigner {
       return false;
     }
     byte[] expected = signature(key, seconds).getBytes(StandardCharsets.US_ASCII);
-    boolean authentic = MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.US_ASCII));
+    boolean authentic =
+        MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.US_ASCII));
     return authentic && now.getEpochSecond() <= seconds;
   }
 

@@ -2,7 +2,10 @@ package dev.kino.uploads;
 
 import java.time.Instant;
 
-/** A file a key uploaded for use as an input; its bytes are in the file store under {@code storageKey}. */
+/**
+ * A file a key uploaded for use as an input; its bytes are in the file store under {@code
+ * storageKey}.
+ */
 public record Upload(
     String id,
     String owner,

@@ -27,14 +27,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Files uploaded with {@code POST /v1/files}: taken in under the input limits and content checks, kept in the
- * file store for {@code ttl}, visible only to the key that uploaded them, and readable by jobs through their
- * URL ({@code .../v1/files/<id>/content}) without any network fetch.
+ * Files uploaded with {@code POST /v1/files}: taken in under the input limits and content checks,
+ * kept in the file store for {@code ttl}, visible only to the key that uploaded them, and readable
+ * by jobs through their URL ({@code .../v1/files/<id>/content}) without any network fetch.
  */
 public final class Uploads implements UploadedFiles {
-  /** The largest upload: the seeds' video limit (images are held to their own 50 MB after recognition). */
+  /**
+   * The largest upload: the seeds' video limit (images are held to their own 50 MB after
+   * recognition).
+   */
   public static final long MAX_BYTES = VideoInputs.MAX_VIDEO_BYTES;
-  private static final Pattern CONTENT_PATH = Pattern.compile(".*/v1/files/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/content");
+
+  private static final Pattern CONTENT_PATH =
+      Pattern.compile(
+          ".*/v1/files/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/content");
 
   private final UploadStore store;
   private final FileStore files;
@@ -48,8 +54,12 @@ public final class Uploads implements UploadedFiles {
     this.ttl = ttl;
   }
 
-  /** Stores the body as an upload of {@code owner}, or refuses it ({@code too_large}, {@code unsupported_format}, ...). */
-  public Upload accept(String owner, String filename, InputStream body) throws InputException, IOException {
+  /**
+   * Stores the body as an upload of {@code owner}, or refuses it ({@code too_large}, {@code
+   * unsupported_format}, ...).
+   */
+  public Upload accept(String owner, String filename, InputStream body)
+      throws InputException, IOException {
     String name = safeName(filename);
     Path temp = Files.createTempFile("kino-upload-", ".bin");
     try {
@@ -61,7 +71,17 @@ public final class Uploads implements UploadedFiles {
       String contentType = MediaCheck.inspect("file", name, temp, bytes);
       String id = UUID.randomUUID().toString();
       Instant now = clock.instant();
-      Upload upload = new Upload(id, owner, "uploads/" + id + "/" + name, name, contentType, bytes, HexFormat.of().formatHex(digest.digest()), now, now.plus(ttl));
+      Upload upload =
+          new Upload(
+              id,
+              owner,
+              "uploads/" + id + "/" + name,
+              name,
+              contentType,
+              bytes,
+              HexFormat.of().formatHex(digest.digest()),
+              now,
+              now.plus(ttl));
       files.put(upload.storageKey(), temp);
       store.insert(upload);
       return upload;
@@ -77,7 +97,9 @@ public final class Uploads implements UploadedFiles {
 
   public List<Upload> list(String owner, int limit, int offset) {
     Instant now = clock.instant();
-    return store.byOwner(owner, limit, offset).stream().filter(u -> u.expiresAt().isAfter(now)).toList();
+    return store.byOwner(owner, limit, offset).stream()
+        .filter(u -> u.expiresAt().isAfter(now))
+        .toList();
   }
 
   /** Deletes the owner's upload; false when there is none. */
@@ -93,7 +115,9 @@ public final class Uploads implements UploadedFiles {
   /** Deletes expired uploads and their bytes; returns how many went. */
   public int sweepExpired() throws IOException {
     int removed = 0;
-    for (List<Upload> batch = store.expired(clock.instant(), 500); !batch.isEmpty(); batch = store.expired(clock.instant(), 500)) {
+    for (List<Upload> batch = store.expired(clock.instant(), 500);
+        !batch.isEmpty();
+        batch = store.expired(clock.instant(), 500)) {
       for (Upload upload : batch) {
         remove(upload);
         removed++;
@@ -109,12 +133,19 @@ public final class Uploads implements UploadedFiles {
 
   @Override
   public Optional<UploadedFiles.Found> find(String url) {
-    return uploadNamedBy(url).flatMap(u -> files.find(u.storageKey()).map(f -> new UploadedFiles.Found(u.id(), u.owner(), f.path(), u.bytes())));
+    return uploadNamedBy(url)
+        .flatMap(
+            u ->
+                files
+                    .find(u.storageKey())
+                    .map(f -> new UploadedFiles.Found(u.id(), u.owner(), f.path(), u.bytes())));
   }
 
   @Override
   public Optional<UploadedFiles.Named> named(String url) {
-    return uploadNamedBy(url).filter(u -> files.exists(u.storageKey())).map(u -> new UploadedFiles.Named(u.id(), u.owner()));
+    return uploadNamedBy(url)
+        .filter(u -> files.exists(u.storageKey()))
+        .map(u -> new UploadedFiles.Named(u.id(), u.owner()));
   }
 
   private Optional<Upload> uploadNamedBy(String url) {
@@ -141,15 +172,21 @@ public final class Uploads implements UploadedFiles {
     files.delete(upload.storageKey());
   }
 
-  private static long copyAtMost(InputStream in, Path target, String name) throws IOException, InputException {
+  private static long copyAtMost(InputStream in, Path target, String name)
+      throws IOException, InputException {
     long total = 0;
     byte[] buffer = new byte[64 * 1024];
-    try (InputStream source = in; OutputStream out = Files.newOutputStream(target)) {
+    try (InputStream source = in;
+        OutputStream out = Files.newOutputStream(target)) {
       int n;
       while ((n = source.read(buffer)) > 0) {
         total += n;
         if (total > MAX_BYTES) {
-          throw new InputException("too_large", "file", name, "uploads may be at most " + MAX_BYTES / (1024 * 1024) + " MB");
+          throw new InputException(
+              "too_large",
+              "file",
+              name,
+              "uploads may be at most " + MAX_BYTES / (1024 * 1024) + " MB");
         }
         out.write(buffer, 0, n);
       }
@@ -159,8 +196,13 @@ public final class Uploads implements UploadedFiles {
 
   /** A file name safe as the last part of a storage key: letters, digits, dot, dash, underscore. */
   static String safeName(String filename) {
-    String base = filename == null ? "" : filename.substring(Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')) + 1);
-    String safe = base.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("\\.{2,}", ".").replaceAll("^[.]+", "");
+    String base =
+        filename == null
+            ? ""
+            : filename.substring(
+                Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')) + 1);
+    String safe =
+        base.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("\\.{2,}", ".").replaceAll("^[.]+", "");
     if (safe.length() > 100) {
       safe = safe.substring(safe.length() - 100);
     }

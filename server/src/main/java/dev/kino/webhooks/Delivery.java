@@ -5,10 +5,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One webhook message and how its delivery went. {@code id} is the {@code webhook-id} header, the same on every
- * attempt, so receivers can drop duplicates.
+ * One webhook message and how its delivery went. {@code id} is the {@code webhook-id} header, the
+ * same on every attempt, so receivers can drop duplicates.
  *
- * @param state {@code pending} (an attempt is due at {@code nextAttemptAt}), {@code delivered} or {@code failed}
+ * @param state {@code pending} (an attempt is due at {@code nextAttemptAt}), {@code delivered} or
+ *     {@code failed}
  */
 public record Delivery(
     String id,
@@ -25,5 +26,10 @@ public record Delivery(
     List<Attempt> history) {
 
   /** One try: the HTTP status the receiver answered, or why there was none. */
-  public record Attempt(int number, Instant startedAt, Optional<Integer> statusCode, Optional<String> error, long durationMillis) {}
+  public record Attempt(
+      int number,
+      Instant startedAt,
+      Optional<Integer> statusCode,
+      Optional<String> error,
+      long durationMillis) {}
 }

@@ -6,8 +6,9 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * When to try a webhook again: the n-th delay after the n-th failed attempt, plus up to 10% random jitter so
- * that many messages failing together do not come back together. Never earlier than the schedule says.
+ * When to try a webhook again: the n-th delay after the n-th failed attempt, plus up to 10% random
+ * jitter so that many messages failing together do not come back together. Never earlier than the
+ * schedule says.
  *
  * @param delays the wait before each attempt; the first is usually zero (deliver at once)
  */
@@ -23,7 +24,10 @@ public record RetrySchedule(List<Duration> delays) {
     return delays.size();
   }
 
-  /** The wait before the next attempt after {@code made} attempts failed, or empty when none are left. */
+  /**
+   * The wait before the next attempt after {@code made} attempts failed, or empty when none are
+   * left.
+   */
   Optional<Duration> after(int made) {
     if (made >= delays.size()) {
       return Optional.empty();
@@ -35,13 +39,18 @@ public record RetrySchedule(List<Duration> delays) {
 
   /** Parses {@code 0s,5s,5m,30m,2h} (units ms, s, m, h, d). */
   public static RetrySchedule parse(String text) {
-    return new RetrySchedule(java.util.Arrays.stream(text.split(",")).map(String::strip).map(RetrySchedule::duration).toList());
+    return new RetrySchedule(
+        java.util.Arrays.stream(text.split(","))
+            .map(String::strip)
+            .map(RetrySchedule::duration)
+            .toList());
   }
 
   private static Duration duration(String word) {
     var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(word);
     if (!m.matches()) {
-      throw new IllegalArgumentException("\"" + word + "\" is not a duration such as 500ms, 5s, 5m, 2h or 1d");
+      throw new IllegalArgumentException(
+          "\"" + word + "\" is not a duration such as 500ms, 5s, 5m, 2h or 1d");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

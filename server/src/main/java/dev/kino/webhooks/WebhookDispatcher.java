@@ -21,15 +21,17 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Delivers webhooks: one thread reads new job events into messages ({@link WebhookOutbox}), takes the messages
- * that are due and sends each on a virtual thread (a bounded number at a time). 2xx delivers; 410 Gone stops
- * for good; anything else is tried again on the {@link RetrySchedule}, never before the receiver's Retry-After.
- * Everything is in the database, so a restart carries on where it stopped, with the same message ids.
+ * Delivers webhooks: one thread reads new job events into messages ({@link WebhookOutbox}), takes
+ * the messages that are due and sends each on a virtual thread (a bounded number at a time). 2xx
+ * delivers; 410 Gone stops for good; anything else is tried again on the {@link RetrySchedule},
+ * never before the receiver's Retry-After. Everything is in the database, so a restart carries on
+ * where it stopped, with the same message ids.
  */
 public final class WebhookDispatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
   private static final Duration POLL = Duration.ofMillis(500);
   private static final int IN_FLIGHT = 32;
+
   /** The longest Retry-After Kino waits for; longer ones are cut to this. */
   private static final Duration MAX_RETRY_AFTER = Duration.ofHours(24);
 
@@ -89,7 +91,8 @@ public final class WebhookDispatcher implements AutoCloseable {
       return;
     }
     // Held for the longest an attempt can take, so this node owns the message while it sends it.
-    List<Delivery> due = store.takeDue(clock.instant(), WebhookSender.TIMEOUT.plusSeconds(45), free);
+    List<Delivery> due =
+        store.takeDue(clock.instant(), WebhookSender.TIMEOUT.plusSeconds(45), free);
     for (Delivery delivery : due) {
       slots.acquireUninterruptibly();
       sends.execute(
@@ -113,26 +116,38 @@ public final class WebhookDispatcher implements AutoCloseable {
     } catch (InterruptedException e) {
       return; // shutting down; the message comes due again after its hold
     } catch (RuntimeException e) {
-      result = new WebhookSender.Result(Optional.empty(), Optional.of(e.toString()), Optional.empty(), false);
+      result =
+          new WebhookSender.Result(
+              Optional.empty(), Optional.of(e.toString()), Optional.empty(), false);
     }
     long millis = (System.nanoTime() - t0) / 1_000_000;
     int number = delivery.attempts() + 1;
-    Delivery.Attempt attempt = new Delivery.Attempt(number, started, result.statusCode(), result.error(), millis);
+    Delivery.Attempt attempt =
+        new Delivery.Attempt(number, started, result.statusCode(), result.error(), millis);
     Instant now = clock.instant();
     if (result.delivered()) {
       store.recordAttempt(delivery, attempt, "delivered", Optional.empty(), now);
       return;
     }
     boolean gone = result.statusCode().filter(code -> code == 410).isPresent();
-    Optional<Duration> wait = gone || result.permanent() ? Optional.empty() : schedule.after(number);
+    Optional<Duration> wait =
+        gone || result.permanent() ? Optional.empty() : schedule.after(number);
     if (wait.isEmpty()) {
-      LOG.warn("webhook {} for request {} failed for good after {} attempt(s): {}", delivery.id(), delivery.jobId(), number, describe(result));
+      LOG.warn(
+          "webhook {} for request {} failed for good after {} attempt(s): {}",
+          delivery.id(),
+          delivery.jobId(),
+          number,
+          describe(result));
       store.recordAttempt(delivery, attempt, "failed", Optional.empty(), now);
       return;
     }
     Duration delay = wait.get();
     if (result.retryAfter().isPresent()) {
-      Duration asked = result.retryAfter().get().compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : result.retryAfter().get();
+      Duration asked =
+          result.retryAfter().get().compareTo(MAX_RETRY_AFTER) > 0
+              ? MAX_RETRY_AFTER
+              : result.retryAfter().get();
       delay = asked.compareTo(delay) > 0 ? asked : delay;
     }
     store.recordAttempt(delivery, attempt, "pending", Optional.of(now.plus(delay)), now);

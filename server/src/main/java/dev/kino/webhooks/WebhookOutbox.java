@@ -19,16 +19,18 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Turns job events into webhook messages: it reads the job event log after its durable cursor and, for each
- * status change a job's callback asked for, adds a message. Reading the log (rather than being called by the
- * code that changes jobs) means a message exists for every change that committed, even if the node died right
- * after, and the job store knows nothing about webhooks. A message per event at most: re-reading is harmless.
+ * Turns job events into webhook messages: it reads the job event log after its durable cursor and,
+ * for each status change a job's callback asked for, adds a message. Reading the log (rather than
+ * being called by the code that changes jobs) means a message exists for every change that
+ * committed, even if the node died right after, and the job store knows nothing about webhooks. A
+ * message per event at most: re-reading is harmless.
  *
- * <p>Event numbers are drawn when a transaction writes, not when it commits, so on a database with concurrent
- * writers (PostgreSQL) an event can become visible after one with a higher number; a rolled-back transaction
- * leaves a number unused. The durable cursor therefore only moves past a missing number once it has appeared or
- * stayed missing for {@link #GAP_SETTLE} (far longer than Kino's transactions, which the database ends after 5 s
- * idle); meanwhile each drain asks for the missing numbers only, and reads on from where it got to.
+ * <p>Event numbers are drawn when a transaction writes, not when it commits, so on a database with
+ * concurrent writers (PostgreSQL) an event can become visible after one with a higher number; a
+ * rolled-back transaction leaves a number unused. The durable cursor therefore only moves past a
+ * missing number once it has appeared or stayed missing for {@link #GAP_SETTLE} (far longer than
+ * Kino's transactions, which the database ends after 5 s idle); meanwhile each drain asks for the
+ * missing numbers only, and reads on from where it got to.
  */
 final class WebhookOutbox {
   private static final int BATCH = 200;
@@ -40,19 +42,29 @@ final class WebhookOutbox {
   private final Function<Job, ObjectNode> describe;
   private final Clock clock;
 
-  /** @param describe the body a client would get from the result route, for a message's {@code data} */
-  WebhookOutbox(JobStore jobs, WebhookStore store, Function<Job, ObjectNode> describe, Clock clock) {
+  /**
+   * @param describe the body a client would get from the result route, for a message's {@code data}
+   */
+  WebhookOutbox(
+      JobStore jobs, WebhookStore store, Function<Job, ObjectNode> describe, Clock clock) {
     this.jobs = jobs;
     this.store = store;
     this.describe = describe;
     this.clock = clock;
   }
 
-  /** How far this node has read (may run ahead of the durable cursor), and since when each missing number is missing. */
+  /**
+   * How far this node has read (may run ahead of the durable cursor), and since when each missing
+   * number is missing.
+   */
   private long read = -1;
+
   private final Map<Long, Long> missingSince = new HashMap<>();
 
-  /** Reads everything new in the event log, and numbers that were missing; returns how many messages it added. */
+  /**
+   * Reads everything new in the event log, and numbers that were missing; returns how many messages
+   * it added.
+   */
   synchronized int drain() {
     int added = 0;
     long durable = store.cursor();
@@ -80,7 +92,9 @@ final class WebhookOutbox {
         read = event.seq();
       }
     }
-    missingSince.values().removeIf(since -> now - since > GAP_SETTLE.toNanos()); // rolled back: never coming
+    missingSince
+        .values()
+        .removeIf(since -> now - since > GAP_SETTLE.toNanos()); // rolled back: never coming
     long settled = missingSince.keySet().stream().mapToLong(seq -> seq - 1).min().orElse(read);
     if (settled > durable) {
       store.moveCursor(settled);
@@ -107,7 +121,8 @@ final class WebhookOutbox {
     ObjectNode data = describe.apply(job.get());
     data.put("status", state.wire()); // as of this event, though the job may have moved on since
     if (!state.isFinal()) {
-      data.putNull("output"); // a start message says nothing of how the job ended, even when it already has
+      data.putNull(
+          "output"); // a start message says nothing of how the job ended, even when it already has
       data.putNull("error");
     }
     ObjectNode body = JsonMapper.shared().createObjectNode();
@@ -115,8 +130,14 @@ final class WebhookOutbox {
     body.put("timestamp", event.at().toString());
     body.set("data", data);
     store.create(
-        "msg_" + HexFormat.of().formatHex(randomBytes()), event.seq(), job.get().id(), job.get().owner(), callback.url(),
-        type.get(), JsonMapper.shared().writeValueAsString(body), now);
+        "msg_" + HexFormat.of().formatHex(randomBytes()),
+        event.seq(),
+        job.get().id(),
+        job.get().owner(),
+        callback.url(),
+        type.get(),
+        JsonMapper.shared().writeValueAsString(body),
+        now);
     return true;
   }
 

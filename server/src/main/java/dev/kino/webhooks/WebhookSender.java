@@ -21,8 +21,8 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 
 /**
- * Makes one signed POST of a webhook message, under the same address policy as input URLs (checked when it
- * connects), with no redirects followed and a short timeout, and says what came of it.
+ * Makes one signed POST of a webhook message, under the same address policy as input URLs (checked
+ * when it connects), with no redirects followed and a short timeout, and says what came of it.
  */
 final class WebhookSender implements AutoCloseable {
   static final Duration TIMEOUT = Duration.ofSeconds(15);
@@ -32,7 +32,14 @@ final class WebhookSender implements AutoCloseable {
   private final WebhookSigner signer;
 
   WebhookSender(AddressPolicy policy, HostResolver resolver, WebhookSigner signer) {
-    this.client = GuardedHttpClient.start("kino-webhooks", policy, resolver, Duration.ofSeconds(10), TIMEOUT, "Kino/0.1 (webhooks)");
+    this.client =
+        GuardedHttpClient.start(
+            "kino-webhooks",
+            policy,
+            resolver,
+            Duration.ofSeconds(10),
+            TIMEOUT,
+            "Kino/0.1 (webhooks)");
     this.signer = signer;
   }
 
@@ -43,7 +50,11 @@ final class WebhookSender implements AutoCloseable {
    * @param retryAfter the receiver's Retry-After, if it sent one
    * @param permanent true when retrying cannot help (the address is forbidden)
    */
-  record Result(Optional<Integer> statusCode, Optional<String> error, Optional<Duration> retryAfter, boolean permanent) {
+  record Result(
+      Optional<Integer> statusCode,
+      Optional<String> error,
+      Optional<Duration> retryAfter,
+      boolean permanent) {
     boolean delivered() {
       return statusCode.isPresent() && statusCode.get() >= 200 && statusCode.get() < 300;
     }
@@ -60,26 +71,47 @@ final class WebhookSender implements AutoCloseable {
                 h -> {
                   h.put("webhook-id", delivery.id());
                   h.put("webhook-timestamp", Long.toString(timestamp));
-                  h.put("webhook-signature", signer.signature(delivery.owner(), delivery.id(), timestamp, delivery.payload()));
+                  h.put(
+                      "webhook-signature",
+                      signer.signature(
+                          delivery.owner(), delivery.id(), timestamp, delivery.payload()));
                 })
             .body(new StringRequestContent("application/json", delivery.payload()));
     try {
-      ContentResponse response = new CompletableResponseListener(request, MAX_ANSWER_BYTES).send().get();
+      ContentResponse response =
+          new CompletableResponseListener(request, MAX_ANSWER_BYTES).send().get();
       int status = response.getStatus();
       Optional<String> error =
           status >= 300 && status < 400
-              ? Optional.of("the receiver answered " + status + " (a redirect, which is not followed)")
+              ? Optional.of(
+                  "the receiver answered " + status + " (a redirect, which is not followed)")
               : Optional.empty();
-      return new Result(Optional.of(status), error, retryAfter(response.getHeaders().get(HttpHeader.RETRY_AFTER), now), false);
+      return new Result(
+          Optional.of(status),
+          error,
+          retryAfter(response.getHeaders().get(HttpHeader.RETRY_AFTER), now),
+          false);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       if (GuardedHttpClient.isForbiddenAddress(cause)) {
-        return new Result(Optional.empty(), Optional.of("url_forbidden: " + cause.getMessage()), Optional.empty(), true);
+        return new Result(
+            Optional.empty(),
+            Optional.of("url_forbidden: " + cause.getMessage()),
+            Optional.empty(),
+            true);
       }
       if (cause instanceof TimeoutException) {
-        return new Result(Optional.empty(), Optional.of("no answer within " + TIMEOUT.toSeconds() + " s"), Optional.empty(), false);
+        return new Result(
+            Optional.empty(),
+            Optional.of("no answer within " + TIMEOUT.toSeconds() + " s"),
+            Optional.empty(),
+            false);
       }
-      return new Result(Optional.empty(), Optional.of(String.valueOf(cause.getMessage())), Optional.empty(), false);
+      return new Result(
+          Optional.empty(),
+          Optional.of(String.valueOf(cause.getMessage())),
+          Optional.empty(),
+          false);
     }
   }
 

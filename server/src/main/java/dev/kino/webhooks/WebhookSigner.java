@@ -7,12 +7,13 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Standard Webhooks signatures (https://www.standardwebhooks.com): each API key has its own {@code whsec_}
- * secret, and a message is signed as {@code v1,} + base64 HMAC-SHA256 of {@code id.timestamp.body} with the
- * secret's decoded bytes.
+ * Standard Webhooks signatures (https://www.standardwebhooks.com): each API key has its own {@code
+ * whsec_} secret, and a message is signed as {@code v1,} + base64 HMAC-SHA256 of {@code
+ * id.timestamp.body} with the secret's decoded bytes.
  *
- * <p>Secrets are derived, not stored: HMAC of the node's webhook master secret and the key's id. So the database
- * holds no secret, and the same key always gets the same secret from {@link #secretFor}.
+ * <p>Secrets are derived, not stored: HMAC of the node's webhook master secret and the key's id. So
+ * the database holds no secret, and the same key always gets the same secret from {@link
+ * #secretFor}.
  */
 public final class WebhookSigner {
   static final String PREFIX = "whsec_";
@@ -22,16 +23,23 @@ public final class WebhookSigner {
     this.master = master.clone();
   }
 
-  /** The {@code whsec_...} secret of one API key (by its owner id), as {@code GET /v1/webhooks/secret} shows. */
+  /**
+   * The {@code whsec_...} secret of one API key (by its owner id), as {@code GET
+   * /v1/webhooks/secret} shows.
+   */
   public String secretFor(String owner) {
-    byte[] derived = hmac(master, ("kino webhook secret\n" + owner).getBytes(StandardCharsets.UTF_8));
+    byte[] derived =
+        hmac(master, ("kino webhook secret\n" + owner).getBytes(StandardCharsets.UTF_8));
     return PREFIX + Base64.getEncoder().encodeToString(derived);
   }
 
   /** The {@code webhook-signature} header value for one attempt. */
   String signature(String owner, String messageId, long timestampSeconds, String body) {
     byte[] key = Base64.getDecoder().decode(secretFor(owner).substring(PREFIX.length()));
-    byte[] mac = hmac(key, (messageId + "." + timestampSeconds + "." + body).getBytes(StandardCharsets.UTF_8));
+    byte[] mac =
+        hmac(
+            key,
+            (messageId + "." + timestampSeconds + "." + body).getBytes(StandardCharsets.UTF_8));
     return "v1," + Base64.getEncoder().encodeToString(mac);
   }
 

@@ -22,33 +22,58 @@ public final class WebhookStore {
 
   long cursor() {
     return db.reads()
-        .withHandle(h -> h.createQuery("SELECT seq FROM outbox_cursor WHERE name = 'webhooks'").mapTo(Long.class).findOne().orElse(0L));
+        .withHandle(
+            h ->
+                h.createQuery("SELECT seq FROM outbox_cursor WHERE name = 'webhooks'")
+                    .mapTo(Long.class)
+                    .findOne()
+                    .orElse(0L));
   }
 
   void moveCursor(long seq) {
     db.writes()
         .useHandle(
-            h -> h.execute(
-                "INSERT INTO outbox_cursor (name, seq) VALUES ('webhooks', ?) ON CONFLICT (name) DO UPDATE SET seq = "
-                    // nodes of a cluster move it together: never back
-                    + db.dialect().larger("outbox_cursor.seq", "excluded.seq"),
-                seq));
+            h ->
+                h.execute(
+                    "INSERT INTO outbox_cursor (name, seq) VALUES ('webhooks', ?) ON CONFLICT (name) DO UPDATE SET seq = "
+                        // nodes of a cluster move it together: never back
+                        + db.dialect().larger("outbox_cursor.seq", "excluded.seq"),
+                    seq));
   }
 
-  /** Adds a message for an event unless one exists for it already (the outbox may read an event twice). */
-  void create(String id, long eventSeq, String jobId, String owner, String url, String type, String payload, Instant now) {
+  /**
+   * Adds a message for an event unless one exists for it already (the outbox may read an event
+   * twice).
+   */
+  void create(
+      String id,
+      long eventSeq,
+      String jobId,
+      String owner,
+      String url,
+      String type,
+      String payload,
+      Instant now) {
     db.writes()
         .useHandle(
             h ->
                 h.execute(
                     "INSERT INTO webhook_deliveries (id, event_seq, job_id, owner, url, type, payload, state, next_attempt_at, created_at)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (event_seq) DO NOTHING",
-                    id, eventSeq, jobId, owner, url, type, payload, now.toEpochMilli(), now.toEpochMilli()));
+                    id,
+                    eventSeq,
+                    jobId,
+                    owner,
+                    url,
+                    type,
+                    payload,
+                    now.toEpochMilli(),
+                    now.toEpochMilli()));
   }
 
   /**
-   * Takes up to {@code limit} messages that are due, pushing their next attempt {@code hold} ahead first: if
-   * this node dies while sending, the message comes due again then, with the same id.
+   * Takes up to {@code limit} messages that are due, pushing their next attempt {@code hold} ahead
+   * first: if this node dies while sending, the message comes due again then, with the same id.
    */
   List<Delivery> takeDue(Instant now, Duration hold, int limit) {
     return db.writes()
@@ -57,7 +82,8 @@ public final class WebhookStore {
                 h.createQuery(
                         "UPDATE webhook_deliveries SET next_attempt_at = :hold WHERE id IN (SELECT id FROM webhook_deliveries"
                             + " WHERE state = 'pending' AND next_attempt_at <= :now ORDER BY next_attempt_at LIMIT :limit)"
-                            // checked again on the row itself: another node that took it first moved it ahead
+                            // checked again on the row itself: another node that took it first
+                            // moved it ahead
                             + " AND state = 'pending' AND next_attempt_at <= :now RETURNING "
                             + COLUMNS)
                     .bind("hold", now.plus(hold).toEpochMilli())
@@ -67,19 +93,30 @@ public final class WebhookStore {
                     .list());
   }
 
-  /** Records an attempt and what follows it: delivered, failed for good, or pending until {@code next}. */
-  void recordAttempt(Delivery d, Delivery.Attempt attempt, String newState, Optional<Instant> next, Instant now) {
+  /**
+   * Records an attempt and what follows it: delivered, failed for good, or pending until {@code
+   * next}.
+   */
+  void recordAttempt(
+      Delivery d, Delivery.Attempt attempt, String newState, Optional<Instant> next, Instant now) {
     db.writes()
         .useTransaction(
             h -> {
               h.execute(
                   "INSERT INTO webhook_attempts (delivery_id, attempt, started_at, status_code, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)",
-                  d.id(), attempt.number(), attempt.startedAt().toEpochMilli(), attempt.statusCode().orElse(null),
-                  attempt.error().orElse(null), attempt.durationMillis());
+                  d.id(),
+                  attempt.number(),
+                  attempt.startedAt().toEpochMilli(),
+                  attempt.statusCode().orElse(null),
+                  attempt.error().orElse(null),
+                  attempt.durationMillis());
               h.execute(
                   "UPDATE webhook_deliveries SET attempts = ?, state = ?, next_attempt_at = ?, finished_at = ? WHERE id = ?",
-                  attempt.number(), newState, next.map(Instant::toEpochMilli).orElse(null),
-                  newState.equals("pending") ? null : now.toEpochMilli(), d.id());
+                  attempt.number(),
+                  newState,
+                  next.map(Instant::toEpochMilli).orElse(null),
+                  newState.equals("pending") ? null : now.toEpochMilli(),
+                  d.id());
             });
   }
 
@@ -89,7 +126,10 @@ public final class WebhookStore {
         .withHandle(
             h -> {
               List<Delivery> bare =
-                  h.createQuery("SELECT " + COLUMNS + " FROM webhook_deliveries WHERE job_id = ? ORDER BY created_at, event_seq")
+                  h.createQuery(
+                          "SELECT "
+                              + COLUMNS
+                              + " FROM webhook_deliveries WHERE job_id = ? ORDER BY created_at, event_seq")
                       .bind(0, jobId)
                       .map(WebhookStore::toDelivery)
                       .list();
@@ -110,8 +150,18 @@ public final class WebhookStore {
 
   private static Delivery withHistory(Delivery d, List<Delivery.Attempt> history) {
     return new Delivery(
-        d.id(), d.jobId(), d.owner(), d.url(), d.type(), d.payload(), d.state(), d.attempts(), d.nextAttemptAt(),
-        d.createdAt(), d.finishedAt(), history);
+        d.id(),
+        d.jobId(),
+        d.owner(),
+        d.url(),
+        d.type(),
+        d.payload(),
+        d.state(),
+        d.attempts(),
+        d.nextAttemptAt(),
+        d.createdAt(),
+        d.finishedAt(),
+        history);
   }
 
   private static Delivery toDelivery(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -130,7 +180,8 @@ public final class WebhookStore {
         List.of());
   }
 
-  private static Delivery.Attempt toAttempt(ResultSet rs, StatementContext ctx) throws SQLException {
+  private static Delivery.Attempt toAttempt(ResultSet rs, StatementContext ctx)
+      throws SQLException {
     int status = rs.getInt("status_code");
     Optional<Integer> code = rs.wasNull() ? Optional.empty() : Optional.of(status);
     return new Delivery.Attempt(

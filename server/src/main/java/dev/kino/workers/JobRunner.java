@@ -38,8 +38,9 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Runs one claimed job to one outcome, with a heartbeat that renews the lease (and records progress) while the
- * engine works. If the heartbeat finds the lease lost, the engine is interrupted and nothing more is written.
+ * Runs one claimed job to one outcome, with a heartbeat that renews the lease (and records
+ * progress) while the engine works. If the heartbeat finds the lease lost, the engine is
+ * interrupted and nothing more is written.
  */
 final class JobRunner {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
@@ -77,22 +78,33 @@ final class JobRunner {
   }
 
   /** What the heartbeat shares with the worker thread about one run. */
-  private record RunFlags(AtomicBoolean leaseLost, AtomicBoolean cancelRequested, boolean cancellable) {}
+  private record RunFlags(
+      AtomicBoolean leaseLost, AtomicBoolean cancelRequested, boolean cancellable) {}
 
   void run(ClaimedJob claimed, Slots.Slot slot) throws InterruptedException {
     Job job = claimed.job();
     Lease jobLease = claimed.lease();
-    LOG.info("job {} ({}) started, attempt {}, on {}", job.id(), job.modelId(), job.attempt(), slot.name());
+    LOG.info(
+        "job {} ({}) started, attempt {}, on {}",
+        job.id(),
+        job.modelId(),
+        job.attempt(),
+        slot.name());
     Optional<Model> model = models.find(job.modelId());
     Optional<Engine> engine = model.flatMap(m -> engines.serving(m.definition()));
-    RunFlags flags = new RunFlags(new AtomicBoolean(), new AtomicBoolean(), engine.map(Engine::cancelsRunningJobs).orElse(false));
+    RunFlags flags =
+        new RunFlags(
+            new AtomicBoolean(),
+            new AtomicBoolean(),
+            engine.map(Engine::cancelsRunningJobs).orElse(false));
     RunReport report =
         new RunReport(
             new RunReport.JobWrites() {
               @Override
               public void checkpoint(ObjectNode state) throws InterruptedException {
                 if (!store.checkpoint(jobLease, state)) {
-                  throw new InterruptedException("the job's lease was lost before its engine could record its state");
+                  throw new InterruptedException(
+                      "the job's lease was lost before its engine could record its state");
                 }
               }
 
@@ -107,20 +119,29 @@ final class JobRunner {
     long heartbeatEvery = Math.min(HEARTBEAT_MILLIS, lease.toMillis() / 3);
     ScheduledFuture<?> heartbeat =
         scheduler.scheduleWithFixedDelay(
-            () -> beat(jobLease, report, flags, worker), heartbeatEvery, heartbeatEvery, TimeUnit.MILLISECONDS);
+            () -> beat(jobLease, report, flags, worker),
+            heartbeatEvery,
+            heartbeatEvery,
+            TimeUnit.MILLISECONDS);
     Path workDir = null;
     Outcome outcome;
     try {
       workDir = Files.createDirectories(workRoot.resolve(job.id() + "-" + job.attempt()));
       outcome = execute(job, model, engine, workDir, report, slot, flags);
     } catch (IOException e) {
-      outcome = new Outcome.Failed(new JobError("internal_error", "could not prepare the job's work directory: " + e.getMessage()));
+      outcome =
+          new Outcome.Failed(
+              new JobError(
+                  "internal_error",
+                  "could not prepare the job's work directory: " + e.getMessage()));
     } finally {
       heartbeat.cancel(false);
     }
     try {
       if (leaseLost.get()) {
-        LOG.warn("job {} lost its lease while running; its result is discarded (another run owns the job)", job.id());
+        LOG.warn(
+            "job {} lost its lease while running; its result is discarded (another run owns the job)",
+            job.id());
         Thread.interrupted();
         return;
       }
@@ -138,17 +159,43 @@ final class JobRunner {
     }
   }
 
-  /** The one catch-all: whatever the engine throws ends as an outcome, never as a job stuck in progress. */
+  /**
+   * The one catch-all: whatever the engine throws ends as an outcome, never as a job stuck in
+   * progress.
+   */
   private Outcome execute(
-      Job job, Optional<Model> served, Optional<Engine> engineFound, Path workDir, Reporter progress, Slots.Slot slot, RunFlags flags) {
+      Job job,
+      Optional<Model> served,
+      Optional<Engine> engineFound,
+      Path workDir,
+      Reporter progress,
+      Slots.Slot slot,
+      RunFlags flags) {
     try {
       Model model =
-          served.orElseThrow(() -> new EngineException("model_unavailable", "the model " + job.modelId() + " is no longer served by this node"));
+          served.orElseThrow(
+              () ->
+                  new EngineException(
+                      "model_unavailable",
+                      "the model " + job.modelId() + " is no longer served by this node"));
       Engine engine =
-          engineFound.orElseThrow(() -> new EngineException("engine_unavailable", "the engine " + model.definition().engine() + " is not available on this node"));
+          engineFound.orElseThrow(
+              () ->
+                  new EngineException(
+                      "engine_unavailable",
+                      "the engine "
+                          + model.definition().engine()
+                          + " is not available on this node"));
       EngineTask task =
           new EngineTask(
-              job.id(), job.modelId(), job.input(), model.definition().engineSettings(), job.attempt(), workDir, job.engineState(), slot,
+              job.id(),
+              job.modelId(),
+              job.input(),
+              model.definition().engineSettings(),
+              job.attempt(),
+              workDir,
+              job.engineState(),
+              slot,
               flags.cancelRequested()::get);
       return new Outcome.Succeeded(engine.run(task, progress));
     } catch (EngineException e) {
@@ -160,15 +207,19 @@ final class JobRunner {
     } catch (InterruptedException e) {
       return flags.cancelRequested().get() ? new Outcome.Cancelled() : new Outcome.Interrupted();
     } catch (RuntimeException | Error e) {
-      LOG.error("job {} failed with an unexpected error in its engine; the job is marked failed", job.id(), e);
-      return new Outcome.Failed(new JobError("engine_error", "the engine failed unexpectedly: " + e));
+      LOG.error(
+          "job {} failed with an unexpected error in its engine; the job is marked failed",
+          job.id(),
+          e);
+      return new Outcome.Failed(
+          new JobError("engine_error", "the engine failed unexpectedly: " + e));
     }
   }
 
   /**
-   * A store write that ends a run, tried again while the database cannot be reached: the write is fenced by the
-   * lease, so a late one changes nothing if the job moved on meanwhile. Gives up (the lease decides) after
-   * {@link #RECORD_PATIENCE}.
+   * A store write that ends a run, tried again while the database cannot be reached: the write is
+   * fenced by the lease, so a late one changes nothing if the job moved on meanwhile. Gives up (the
+   * lease decides) after {@link #RECORD_PATIENCE}.
    */
   private boolean patiently(String jobId, BooleanSupplier write) throws InterruptedException {
     long giveUpAt = System.nanoTime() + RECORD_PATIENCE.toNanos();
@@ -180,9 +231,15 @@ final class JobRunner {
         if (!JobStore.isOutage(e) || System.nanoTime() > giveUpAt) {
           throw e;
         }
-        LOG.warn("job {}: the database cannot be reached to record the run's outcome ({}); trying again", jobId, e.getMessage());
+        LOG.warn(
+            "job {}: the database cannot be reached to record the run's outcome ({}); trying again",
+            jobId,
+            e.getMessage());
         Thread.sleep(pause);
-        pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : pause.multipliedBy(2);
+        pause =
+            pause.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0
+                ? Duration.ofSeconds(5)
+                : pause.multipliedBy(2);
       }
     }
   }
@@ -191,7 +248,8 @@ final class JobRunner {
   private static final Duration RECORD_PATIENCE = Duration.ofMinutes(5);
 
   /** Writes the outcome with the run's last report, in one commit. */
-  private void record(Job job, Lease jobLease, Outcome outcome, LastReport last) throws InterruptedException {
+  private void record(Job job, Lease jobLease, Outcome outcome, LastReport last)
+      throws InterruptedException {
     boolean recorded =
         switch (outcome) {
           case Outcome.Succeeded s -> complete(job, jobLease, s.result(), last);
@@ -204,12 +262,23 @@ final class JobRunner {
             yield patiently(job.id(), () -> store.release(jobLease, clock.instant(), last));
           }
           case Outcome.Retry r -> {
-            LOG.warn("job {}: {} ({}); back to the queue for another attempt", job.id(), r.error().code(), r.error().message());
-            yield patiently(job.id(), () -> store.retry(jobLease, r.error(), clock.instant(), last));
+            LOG.warn(
+                "job {}: {} ({}); back to the queue for another attempt",
+                job.id(),
+                r.error().code(),
+                r.error().message());
+            yield patiently(
+                job.id(), () -> store.retry(jobLease, r.error(), clock.instant(), last));
           }
           case Outcome.Snoozed z -> {
-            LOG.info("job {}: {} ({}); back to the queue until {}", job.id(), z.reason().code(), z.reason().message(), z.until());
-            yield patiently(job.id(), () -> store.snooze(jobLease, z.until(), clock.instant(), last));
+            LOG.info(
+                "job {}: {} ({}); back to the queue until {}",
+                job.id(),
+                z.reason().code(),
+                z.reason().message(),
+                z.until());
+            yield patiently(
+                job.id(), () -> store.snooze(jobLease, z.until(), clock.instant(), last));
           }
           case Outcome.Cancelled c -> {
             LOG.info("job {} cancelled while running", job.id());
@@ -217,35 +286,60 @@ final class JobRunner {
           }
         };
     if (!recorded) {
-      LOG.warn("job {}: the outcome was not recorded because the lease was lost meanwhile", job.id());
+      LOG.warn(
+          "job {}: the outcome was not recorded because the lease was lost meanwhile", job.id());
     }
   }
 
-  /** Stores the files under attempt-specific keys, so a stale run can never overwrite the winner's outputs. */
-  private boolean complete(Job job, Lease jobLease, EngineResult result, LastReport last) throws InterruptedException {
+  /**
+   * Stores the files under attempt-specific keys, so a stale run can never overwrite the winner's
+   * outputs.
+   */
+  private boolean complete(Job job, Lease jobLease, EngineResult result, LastReport last)
+      throws InterruptedException {
     ObjectNode output = JsonMapper.shared().createObjectNode();
     try {
       for (OutputFile file : result.files()) {
-        String key = "jobs/" + job.id() + "/" + jobLease.attempt() + "/" + file.path().getFileName();
+        String key =
+            "jobs/" + job.id() + "/" + jobLease.attempt() + "/" + file.path().getFileName();
         files.put(key, file.path());
         if (!output.has(file.field())) {
           output.put(file.field(), key);
         }
-        ArrayNode plural = output.has(file.field() + "s") ? (ArrayNode) output.get(file.field() + "s") : output.putArray(file.field() + "s");
+        ArrayNode plural =
+            output.has(file.field() + "s")
+                ? (ArrayNode) output.get(file.field() + "s")
+                : output.putArray(file.field() + "s");
         plural.add(key);
       }
     } catch (IOException e) {
       LOG.error("job {}: cannot store its outputs; the job is marked failed", job.id(), e);
-      return patiently(job.id(), () -> store.fail(jobLease, new JobError("storage_failed", "the outputs could not be stored: " + e.getMessage()), clock.instant(), last));
+      return patiently(
+          job.id(),
+          () ->
+              store.fail(
+                  jobLease,
+                  new JobError(
+                      "storage_failed", "the outputs could not be stored: " + e.getMessage()),
+                  clock.instant(),
+                  last));
     }
-    boolean done = patiently(job.id(), () -> store.complete(jobLease, new Completion(output, result.metadata()), clock.instant(), last));
+    boolean done =
+        patiently(
+            job.id(),
+            () ->
+                store.complete(
+                    jobLease, new Completion(output, result.metadata()), clock.instant(), last));
     if (done) {
       LOG.info("job {} completed", job.id());
     }
     return done;
   }
 
-  /** One beat at a time per run (the scheduled one and the final one may meet), so no line is sent twice. */
+  /**
+   * One beat at a time per run (the scheduled one and the final one may meet), so no line is sent
+   * twice.
+   */
   private void beat(Lease jobLease, RunReport report, RunFlags flags, Thread worker) {
     synchronized (report) {
       beatOnce(jobLease, report, flags, worker);
@@ -254,13 +348,16 @@ final class JobRunner {
 
   private void beatOnce(Lease jobLease, RunReport report, RunFlags flags, Thread worker) {
     try {
-      if (!store.heartbeat(jobLease, clock.instant(), lease, report.newProgress(), report.newLines())) {
+      if (!store.heartbeat(
+          jobLease, clock.instant(), lease, report.newProgress(), report.newLines())) {
         if (flags.leaseLost().compareAndSet(false, true)) {
           worker.interrupt();
         }
         return;
       }
-      if (flags.cancellable() && !flags.cancelRequested().get() && store.isCancelRequested(jobLease)) {
+      if (flags.cancellable()
+          && !flags.cancelRequested().get()
+          && store.isCancelRequested(jobLease)) {
         flags.cancelRequested().set(true);
         worker.interrupt();
       }

@@ -11,13 +11,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns jobs whose lease expired (their worker died or froze) to the queue, or fails them after their last
- * attempt, every quarter of a lease. One per node, whatever its worker pools; safe on every node at once.
+ * Returns jobs whose lease expired (their worker died or froze) to the queue, or fails them after
+ * their last attempt, every quarter of a lease. One per node, whatever its worker pools; safe on
+ * every node at once.
  *
- * <p>While the database was out of reach (a restart, a network cut) no heartbeat got through, so when it answers
- * again every running job's lease may look expired although its worker carried on. For one lease after that the
- * reaper takes only leases that expired a whole lease earlier: live workers renew theirs meanwhile, jobs of
- * workers that died during the outage still go back to the queue.
+ * <p>While the database was out of reach (a restart, a network cut) no heartbeat got through, so
+ * when it answers again every running job's lease may look expired although its worker carried on.
+ * For one lease after that the reaper takes only leases that expired a whole lease earlier: live
+ * workers renew theirs meanwhile, jobs of workers that died during the outage still go back to the
+ * queue.
  */
 public final class LeaseReaper implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LeaseReaper.class);
@@ -25,11 +27,17 @@ public final class LeaseReaper implements AutoCloseable {
   private final Wakeup wakeup;
   private final Clock clock;
   private final Duration lease;
-  /** The last round could not reach the database; until when (nanoTime) the reaper stays lenient afterwards. */
+
+  /**
+   * The last round could not reach the database; until when (nanoTime) the reaper stays lenient
+   * afterwards.
+   */
   private boolean failing;
+
   private long graceUntil;
   private final ScheduledExecutorService scheduler =
-      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("kino-lease-reaper").daemon().factory());
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("kino-lease-reaper").daemon().factory());
 
   public LeaseReaper(JobStore store, Wakeup wakeup, Clock clock, Duration lease) {
     this.store = store;
@@ -52,10 +60,14 @@ public final class LeaseReaper implements AutoCloseable {
       if (failing) {
         failing = false;
         graceUntil = System.nanoTime() + lease.toNanos();
-        LOG.info("the database answers again; for the next {} s only leases expired a lease ago are reaped", lease.toSeconds());
+        LOG.info(
+            "the database answers again; for the next {} s only leases expired a lease ago are reaped",
+            lease.toSeconds());
       }
       if (reaped > 0) {
-        LOG.warn("{} job(s) had an expired lease and went back to the queue (or failed on their last attempt)", reaped);
+        LOG.warn(
+            "{} job(s) had an expired lease and went back to the queue (or failed on their last attempt)",
+            reaped);
         wakeup.signalAll();
       }
     } catch (RuntimeException e) {

@@ -16,7 +16,10 @@ sealed interface Outcome {
   /** Where it ran failed (its server died): back to the queue for another attempt, counted. */
   record Retry(JobError error) implements Outcome {}
 
-  /** The job cannot start now (its provider is busy): back to the queue until {@code until}, not counted. */
+  /**
+   * The job cannot start now (its provider is busy): back to the queue until {@code until}, not
+   * counted.
+   */
   record Snoozed(JobError reason, Instant until) implements Outcome {}
 
   /** A client cancelled the running job and the engine stopped it. */

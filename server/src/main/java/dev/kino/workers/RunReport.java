@@ -10,10 +10,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * What an engine reported since the last heartbeat: the latest progress figure and new log lines. Engines call
- * it from any thread, as often as they like; the heartbeat takes what is new. Bounded per run, so a chatty
- * engine cannot fill the database: lines are cut to {@link #MAX_LINE} characters and after
- * {@link #MAX_LINES} lines one last line says how many more were dropped.
+ * What an engine reported since the last heartbeat: the latest progress figure and new log lines.
+ * Engines call it from any thread, as often as they like; the heartbeat takes what is new. Bounded
+ * per run, so a chatty engine cannot fill the database: lines are cut to {@link #MAX_LINE}
+ * characters and after {@link #MAX_LINES} lines one last line says how many more were dropped.
  */
 final class RunReport implements Reporter {
   static final int MAX_LINES = 200;
@@ -26,7 +26,10 @@ final class RunReport implements Reporter {
   private Double sent;
   private final JobWrites job;
 
-  /** What the report writes to the job's record at once rather than at the next heartbeat, fenced by its lease. */
+  /**
+   * What the report writes to the job's record at once rather than at the next heartbeat, fenced by
+   * its lease.
+   */
   interface JobWrites {
     /** Throws when the lease was lost: the engine must stop. */
     void checkpoint(ObjectNode state) throws InterruptedException;
@@ -67,7 +70,10 @@ final class RunReport implements Reporter {
     lines.add(message.length() > MAX_LINE ? message.substring(0, MAX_LINE) + "..." : message);
   }
 
-  /** The progress figure if it changed since the last call, else null. Called by one thread at a time. */
+  /**
+   * The progress figure if it changed since the last call, else null. Called by one thread at a
+   * time.
+   */
   Double newProgress() {
     Double now = latest.get();
     if (now == null || now.equals(sent)) {

@@ -4,13 +4,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Tells idle workers that a job may be waiting, so a submit starts at once instead of at the next poll. Only a
- * hint: workers also poll, which is what guarantees progress.
+ * Tells idle workers that a job may be waiting, so a submit starts at once instead of at the next
+ * poll. Only a hint: workers also poll, which is what guarantees progress.
  *
- * <p>One signal is one job: it wakes one idle worker of each pool (a {@link Lane}), not all of them, so a node
- * with many workers (or a cluster of them) does not answer every submit with a read per worker. A worker that
- * was busy when a signal came (between its last claim and its next wait) sees that it missed one and looks
- * again at once. Many jobs at once (the reaper put several back) wake everyone.
+ * <p>One signal is one job: it wakes one idle worker of each pool (a {@link Lane}), not all of
+ * them, so a node with many workers (or a cluster of them) does not answer every submit with a read
+ * per worker. A worker that was busy when a signal came (between its last claim and its next wait)
+ * sees that it missed one and looks again at once. Many jobs at once (the reaper put several back)
+ * wake everyone.
  */
 public final class Wakeup {
   private final List<Lane> lanes = new CopyOnWriteArrayList<>();
@@ -61,8 +62,8 @@ public final class Wakeup {
     }
 
     /**
-     * Waits for a ticket or the timeout, unless a signal came since {@code seen} while this worker was not
-     * waiting; returns the generation to wait past next.
+     * Waits for a ticket or the timeout, unless a signal came since {@code seen} while this worker
+     * was not waiting; returns the generation to wait past next.
      */
     synchronized long await(long seen, long timeoutMillis) throws InterruptedException {
       if (generation != seen) {

@@ -19,10 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This node's workers: each claims the oldest queued job, runs it and records the outcome, then claims again;
- * idle workers sleep until a {@link Wakeup} or the next poll. Jobs whose lease expired are the
- * {@link LeaseReaper}'s. A pool serves the models of one engine ({@code scope}); when the engine has {@link Slots} (servers),
- * a worker holds a free one before it claims a job.
+ * This node's workers: each claims the oldest queued job, runs it and records the outcome, then
+ * claims again; idle workers sleep until a {@link Wakeup} or the next poll. Jobs whose lease
+ * expired are the {@link LeaseReaper}'s. A pool serves the models of one engine ({@code scope});
+ * when the engine has {@link Slots} (servers), a worker holds a free one before it claims a job.
  */
 public final class WorkerPool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
@@ -66,8 +66,11 @@ public final class WorkerPool implements AutoCloseable {
     this.size = size;
     this.nodeId = nodeId;
     this.scheduler =
-        Executors.newScheduledThreadPool(1, Thread.ofPlatform().name("kino-heartbeat").daemon().factory());
-    this.runner = new JobRunner(store, models, engines, files, workRoot, clock, lease, scheduler, () -> running);
+        Executors.newScheduledThreadPool(
+            1, Thread.ofPlatform().name("kino-heartbeat").daemon().factory());
+    this.runner =
+        new JobRunner(
+            store, models, engines, files, workRoot, clock, lease, scheduler, () -> running);
   }
 
   /** How many jobs this pool runs at once. */
@@ -78,7 +81,8 @@ public final class WorkerPool implements AutoCloseable {
   public void start() {
     for (int i = 0; i < size; i++) {
       String workerId = nodeId + "/" + name + "-" + i;
-      Thread thread = Thread.ofPlatform().name("kino-" + name + "-" + i).start(() -> loop(workerId));
+      Thread thread =
+          Thread.ofPlatform().name("kino-" + name + "-" + i).start(() -> loop(workerId));
       threads.add(thread);
     }
     LOG.info("{} {} worker(s) started", size, name);
@@ -88,8 +92,10 @@ public final class WorkerPool implements AutoCloseable {
     long seen = lane.current();
     while (running) {
       try {
-        // A place to run first (a free, healthy server), then a job: jobs wait in the queue, not on a server.
-        Slots.Slot slot = slots.isPresent() ? slots.get().take(Duration.ofMillis(POLL_MILLIS)) : Slots.ANYWHERE;
+        // A place to run first (a free, healthy server), then a job: jobs wait in the queue, not on
+        // a server.
+        Slots.Slot slot =
+            slots.isPresent() ? slots.get().take(Duration.ofMillis(POLL_MILLIS)) : Slots.ANYWHERE;
         if (slot == null) {
           continue;
         }
@@ -108,7 +114,8 @@ public final class WorkerPool implements AutoCloseable {
           return;
         }
       } catch (RuntimeException e) {
-        // The store is unreachable or broken; the job, if any, keeps its lease and the reaper frees it.
+        // The store is unreachable or broken; the job, if any, keeps its lease and the reaper frees
+        // it.
         LOG.error("worker {} could not claim or record a job; retrying in a second", workerId, e);
         sleepQuietly();
       }
@@ -123,7 +130,10 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
-  /** Stops claiming, interrupts running jobs (they go back to the queue) and waits for the workers to finish. */
+  /**
+   * Stops claiming, interrupts running jobs (they go back to the queue) and waits for the workers
+   * to finish.
+   */
   @Override
   public void close() {
     running = false;

@@ -90,10 +90,13 @@ class AuthenticationTest {
     CreatedKey created = keys.create("carol", false, Instant.now());
 
     byte[] database = java.nio.file.Files.readAllBytes(server.dataDir().resolve("kino.db"));
-    byte[] wal = java.nio.file.Files.exists(server.dataDir().resolve("kino.db-wal"))
-        ? java.nio.file.Files.readAllBytes(server.dataDir().resolve("kino.db-wal"))
-        : new byte[0];
-    String everything = new String(database, java.nio.charset.StandardCharsets.ISO_8859_1) + new String(wal, java.nio.charset.StandardCharsets.ISO_8859_1);
+    byte[] wal =
+        java.nio.file.Files.exists(server.dataDir().resolve("kino.db-wal"))
+            ? java.nio.file.Files.readAllBytes(server.dataDir().resolve("kino.db-wal"))
+            : new byte[0];
+    String everything =
+        new String(database, java.nio.charset.StandardCharsets.ISO_8859_1)
+            + new String(wal, java.nio.charset.StandardCharsets.ISO_8859_1);
     assertThat(everything).doesNotContain(created.plaintext()).doesNotContain(TestServer.ADMIN_KEY);
   }
 }

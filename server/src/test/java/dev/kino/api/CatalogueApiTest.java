@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
-/** GET /v1/models with the seed's limit, offset, search and include_schema, and GET /v1/models/{model_id}. */
+/**
+ * GET /v1/models with the seed's limit, offset, search and include_schema, and GET
+ * /v1/models/{model_id}.
+ */
 class CatalogueApiTest {
   @RegisterExtension static final SharedServer SERVER = new SharedServer(0);
 
@@ -27,7 +30,8 @@ class CatalogueApiTest {
     JsonNode model = SERVER.api().get("/v1/models?include_schema=true").body().at("/models/0");
 
     assertThat(model.at("/input_schema/properties/prompt/type").asString()).isEqualTo("string");
-    assertThat(model.at("/output_schema/output/properties/video/format").asString()).isEqualTo("uri");
+    assertThat(model.at("/output_schema/output/properties/video/format").asString())
+        .isEqualTo("uri");
   }
 
   @Test
@@ -35,7 +39,8 @@ class CatalogueApiTest {
     JsonNode page = SERVER.api().get("/v1/models?limit=1&offset=1").body();
 
     assertThat(page.path("models")).hasSize(1);
-    assertThat(page.at("/models/0/id").asString()).isEqualTo("kling/kling-3.0/standard/image-to-video");
+    assertThat(page.at("/models/0/id").asString())
+        .isEqualTo("kling/kling-3.0/standard/image-to-video");
     assertThat(page.path("total").asInt()).isEqualTo(3);
     assertThat(page.path("limit").asInt()).isEqualTo(1);
     assertThat(page.path("offset").asInt()).isEqualTo(1);
@@ -63,7 +68,8 @@ class CatalogueApiTest {
 
     assertThat(answer.status()).isEqualTo(200);
     assertThat(answer.text("id")).isEqualTo("kling/kling-3.0/standard/image-to-video");
-    assertThat(answer.body().at("/input_schema/properties/generate_audio/type").asString()).isEqualTo("boolean");
+    assertThat(answer.body().at("/input_schema/properties/generate_audio/type").asString())
+        .isEqualTo("boolean");
     assertThat(answer.text("engine")).isEqualTo("sandbox");
   }
 

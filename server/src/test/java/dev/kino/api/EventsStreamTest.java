@@ -13,13 +13,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
 
-/** {@code GET /v1/requests/{id}/events}: every change of a request as Server-Sent Events, resumable. */
+/**
+ * {@code GET /v1/requests/{id}/events}: every change of a request as Server-Sent Events, resumable.
+ */
 class EventsStreamTest {
   static final String STD = "kling/kling-3.0/standard/text-to-video";
-  static final String CLIP = "{\"prompt\": \"a lantern over water\", \"duration\": 3, \"aspect_ratio\": \"1:1\", \"sound\": false}";
+  static final String CLIP =
+      "{\"prompt\": \"a lantern over water\", \"duration\": 3, \"aspect_ratio\": \"1:1\", \"sound\": false}";
 
   @Test
-  void a_stream_sees_every_transition_in_order_with_progress_and_logs_and_ends_with_the_final_state() {
+  void
+      a_stream_sees_every_transition_in_order_with_progress_and_logs_and_ends_with_the_final_state() {
     try (TestServer server = TestServer.start(1)) {
       Api api = server.api();
       String id = api.submitOk(STD, CLIP);
@@ -31,20 +35,30 @@ class EventsStreamTest {
         events = stream.readToEnd();
       }
 
-      List<String> statuses = events.stream().filter(e -> e.type().equals("status")).map(Event::status).toList();
+      List<String> statuses =
+          events.stream().filter(e -> e.type().equals("status")).map(Event::status).toList();
       assertThat(statuses).containsExactly("in_queue", "in_progress", "completed");
       assertThat(events.getLast().type()).isEqualTo("status");
       assertThat(events.getLast().status()).isEqualTo("completed");
       assertThat(events).extracting(Event::id).isSorted().doesNotHaveDuplicates();
-      assertThat(events).allSatisfy(e -> {
-        assertThat(e.data().path("request_id").asString()).isEqualTo(id);
-        assertThat(e.data().path("timestamp").asString()).isNotBlank();
-      });
+      assertThat(events)
+          .allSatisfy(
+              e -> {
+                assertThat(e.data().path("request_id").asString()).isEqualTo(id);
+                assertThat(e.data().path("timestamp").asString()).isNotBlank();
+              });
       int started = indexOfStatus(events, "in_progress");
       int finished = indexOfStatus(events, "completed");
-      List<Double> progress = between(events, started, finished, "progress").stream().map(e -> e.data().path("progress").asDouble()).toList();
-      assertThat(progress).isNotEmpty().isSorted().allSatisfy(p -> assertThat(p).isBetween(0.0, 1.0));
-      assertThat(between(events, started, finished, "log")).extracting(e -> e.data().path("message").asString())
+      List<Double> progress =
+          between(events, started, finished, "progress").stream()
+              .map(e -> e.data().path("progress").asDouble())
+              .toList();
+      assertThat(progress)
+          .isNotEmpty()
+          .isSorted()
+          .allSatisfy(p -> assertThat(p).isBetween(0.0, 1.0));
+      assertThat(between(events, started, finished, "log"))
+          .extracting(e -> e.data().path("message").asString())
           .anySatisfy(line -> assertThat(line).startsWith("plan: 1 shot"))
           .anySatisfy(line -> assertThat(line).startsWith("encoded 72 frames"));
       assertThat(events.get(started).data().path("attempt").asInt()).isEqualTo(1);
@@ -108,7 +122,8 @@ class EventsStreamTest {
 
       server.close();
 
-      // Ended, cleanly or by the connection closing (EventSource reconnects either way), not left hanging.
+      // Ended, cleanly or by the connection closing (EventSource reconnects either way), not left
+      // hanging.
       Event after;
       try {
         after = stream.next();
@@ -130,15 +145,25 @@ class EventsStreamTest {
 
       try (EventStream browser = EventStream.open(signed, null, null)) {
         assertThat(browser.status()).isEqualTo(200);
-        assertThat(browser.header("Access-Control-Allow-Origin")).as("a page on another origin may read it").isEqualTo("*");
+        assertThat(browser.header("Access-Control-Allow-Origin"))
+            .as("a page on another origin may read it")
+            .isEqualTo("*");
         assertThat(browser.next().status()).isEqualTo("in_queue");
       }
       String token = signed.substring(signed.indexOf("token=") + 6);
       char second = signed.charAt(signed.length() - 2);
-      String tampered = signed.substring(0, signed.length() - 2) + (second == 'A' ? 'B' : 'A') + signed.charAt(signed.length() - 1);
+      String tampered =
+          signed.substring(0, signed.length() - 2)
+              + (second == 'A' ? 'B' : 'A')
+              + signed.charAt(signed.length() - 1);
       assertThat(status(EventStream.open(tampered, null, null))).isEqualTo(401);
-      assertThat(status(EventStream.open(api.base() + "/v1/requests/" + other + "/events?token=" + token, null, null))).isEqualTo(401);
-      Api.Answer statusWithToken = new Api(api.base(), null).get("/v1/requests/" + id + "/status?token=" + token);
+      assertThat(
+              status(
+                  EventStream.open(
+                      api.base() + "/v1/requests/" + other + "/events?token=" + token, null, null)))
+          .isEqualTo(401);
+      Api.Answer statusWithToken =
+          new Api(api.base(), null).get("/v1/requests/" + id + "/status?token=" + token);
       assertThat(statusWithToken.status()).isEqualTo(401);
     }
   }
@@ -150,7 +175,10 @@ class EventsStreamTest {
       String id = api.submitOk(STD, CLIP);
       Api bob = server.apiForNewKey("bob");
 
-      assertThat(status(EventStream.open(api.base() + "/v1/requests/" + id + "/events", bob.key(), null))).isEqualTo(404);
+      assertThat(
+              status(
+                  EventStream.open(api.base() + "/v1/requests/" + id + "/events", bob.key(), null)))
+          .isEqualTo(404);
       Api.Answer bad = api.get("/v1/requests/" + id + "/events?last_event_id=yesterday");
       assertThat(bad.status()).isEqualTo(400);
       assertThat(bad.body().at("/detail/errors/0/path").asString()).isEqualTo("Last-Event-ID");

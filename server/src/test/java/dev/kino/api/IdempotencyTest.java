@@ -14,7 +14,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
-/** {@code Idempotency-Key} on submit: a retried request gets its original answer and never a second job. */
+/**
+ * {@code Idempotency-Key} on submit: a retried request gets its original answer and never a second
+ * job.
+ */
 class IdempotencyTest {
   static final String STD = "kling/kling-3.0/standard/text-to-video";
   static final String BODY = "{\"prompt\": \"p\", \"duration\": 3, \"aspect_ratio\": \"1:1\"}";
@@ -24,7 +27,9 @@ class IdempotencyTest {
     try (TestServer server = TestServer.start(0)) {
       Api api = server.api();
       Api.Answer first = submit(api, "order-1", BODY);
-      Api.Answer again = submit(api, "order-1", "{ \"aspect_ratio\": \"1:1\",\"duration\":3,   \"prompt\": \"p\" }");
+      Api.Answer again =
+          submit(
+              api, "order-1", "{ \"aspect_ratio\": \"1:1\",\"duration\":3,   \"prompt\": \"p\" }");
 
       assertThat(first.status()).isEqualTo(200);
       assertThat(again.status()).isEqualTo(200);
@@ -58,7 +63,8 @@ class IdempotencyTest {
   void a_refused_body_does_not_use_up_the_key_and_a_malformed_key_is_a_400() {
     try (TestServer server = TestServer.start(0)) {
       Api api = server.api();
-      assertThat(submit(api, "order-3", "{\"prompt\": \"p\", \"duration\": 99}").status()).isEqualTo(422);
+      assertThat(submit(api, "order-3", "{\"prompt\": \"p\", \"duration\": 99}").status())
+          .isEqualTo(422);
       assertThat(submit(api, "order-3", BODY).status()).isEqualTo(200);
 
       Api.Answer bad = submit(api, "x".repeat(256), BODY);
@@ -75,10 +81,12 @@ class IdempotencyTest {
       List<Future<Api.Answer>> answers = new ArrayList<>();
       try (ExecutorService clients = Executors.newFixedThreadPool(100)) {
         for (int i = 0; i < 100; i++) {
-          answers.add(clients.submit(() -> {
-            go.await();
-            return submit(api, "burst", BODY);
-          }));
+          answers.add(
+              clients.submit(
+                  () -> {
+                    go.await();
+                    return submit(api, "burst", BODY);
+                  }));
         }
         go.countDown();
       }

@@ -12,7 +12,8 @@ import tools.jackson.databind.JsonNode;
 class JobLifecycleTest {
   static final String STD = "kling/kling-3.0/standard/text-to-video";
   static final String I2V = "kling/kling-3.0/standard/image-to-video";
-  static final String SHORT = "{\"prompt\": \"a short test clip\", \"duration\": 3, \"aspect_ratio\": \"1:1\", \"sound\": false}";
+  static final String SHORT =
+      "{\"prompt\": \"a short test clip\", \"duration\": 3, \"aspect_ratio\": \"1:1\", \"sound\": false}";
 
   @Test
   void submit_answers_with_the_request_id_and_absolute_urls() {
@@ -82,8 +83,12 @@ class JobLifecycleTest {
   void a_running_job_is_not_cancellable_and_goes_on_to_complete() {
     try (TestServer server = TestServer.start(1)) {
       Api api = server.api();
-      // 15 s of 1080p renders for several seconds: ample time to see it running and ask to cancel it.
-      String id = api.submitOk("kling/kling-3.0/pro/text-to-video", "{\"prompt\": \"long enough to catch running\", \"duration\": 15, \"sound\": false}");
+      // 15 s of 1080p renders for several seconds: ample time to see it running and ask to cancel
+      // it.
+      String id =
+          api.submitOk(
+              "kling/kling-3.0/pro/text-to-video",
+              "{\"prompt\": \"long enough to catch running\", \"duration\": 15, \"sound\": false}");
       api.awaitState(id, Duration.ofSeconds(30), "in_progress");
 
       Api.Answer cancel = api.cancel(id);
@@ -99,9 +104,13 @@ class JobLifecycleTest {
   void a_job_moves_from_in_queue_through_in_progress_to_completed_with_progress_and_timestamps() {
     try (TestServer server = TestServer.start(1)) {
       Api api = server.api();
-      // 15 s of 1080p takes several seconds to render, many heartbeats (1 s) long; a slower machine only
+      // 15 s of 1080p takes several seconds to render, many heartbeats (1 s) long; a slower machine
+      // only
       // widens the window in which progress is visible.
-      String id = api.submitOk("kling/kling-3.0/pro/text-to-video", "{\"prompt\": \"watch me render\", \"duration\": 15, \"sound\": false}");
+      String id =
+          api.submitOk(
+              "kling/kling-3.0/pro/text-to-video",
+              "{\"prompt\": \"watch me render\", \"duration\": 15, \"sound\": false}");
 
       JsonNode running = null;
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -123,9 +132,11 @@ class JobLifecycleTest {
       assertThat(result.path("status").asString()).isEqualTo("completed");
       assertThat(result.path("error").isNull()).isTrue();
       assertThat(result.at("/output/video").asString()).startsWith(api.base() + "/files/");
-      assertThat(result.at("/output/videos/0").asString()).isEqualTo(result.at("/output/video").asString());
+      assertThat(result.at("/output/videos/0").asString())
+          .isEqualTo(result.at("/output/video").asString());
       assertThat(result.path("finished_at").asString()).isNotBlank();
-      assertThat(result.at("/metadata/model_id").asString()).isEqualTo("kling/kling-3.0/pro/text-to-video");
+      assertThat(result.at("/metadata/model_id").asString())
+          .isEqualTo("kling/kling-3.0/pro/text-to-video");
       assertThat(result.at("/metadata/timings/run_ms").asLong()).isPositive();
       assertThat(api.cancel(id).text("outcome")).isEqualTo("not_cancellable");
     }
@@ -136,7 +147,10 @@ class JobLifecycleTest {
     try (TestServer server = TestServer.start(1)) {
       Api api = server.api();
       // Loopback is allowed in tests, and nothing listens on port 9 there: the fetch itself fails.
-      String id = api.submitOk(I2V, "{\"prompt\": \"p\", \"start_image_url\": \"http://127.0.0.1:9/missing.png\", \"duration\": 3}");
+      String id =
+          api.submitOk(
+              I2V,
+              "{\"prompt\": \"p\", \"start_image_url\": \"http://127.0.0.1:9/missing.png\", \"duration\": 3}");
 
       JsonNode result = api.awaitState(id, Duration.ofSeconds(30), "completed", "failed");
 
@@ -152,7 +166,10 @@ class JobLifecycleTest {
   void an_orderly_stop_puts_a_running_job_back_in_the_queue_without_spending_an_attempt() {
     try (TestServer server = TestServer.start(1)) {
       Api api = server.api();
-      String id = api.submitOk("kling/kling-3.0/pro/text-to-video", "{\"prompt\": \"interrupted\", \"duration\": 15, \"sound\": false}");
+      String id =
+          api.submitOk(
+              "kling/kling-3.0/pro/text-to-video",
+              "{\"prompt\": \"interrupted\", \"duration\": 15, \"sound\": false}");
       api.awaitState(id, Duration.ofSeconds(60), "in_progress");
 
       server.restart();
@@ -165,10 +182,15 @@ class JobLifecycleTest {
 
   @Test
   void returned_urls_use_the_public_url_when_one_is_configured() {
-    try (TestServer server = TestServer.start(s -> s.withWorkers(0).withPublicUrl(java.net.URI.create("https://kino.example.com/")))) {
+    try (TestServer server =
+        TestServer.start(
+            s ->
+                s.withWorkers(0).withPublicUrl(java.net.URI.create("https://kino.example.com/")))) {
       Api.Answer answer = server.api().submit(STD, SHORT);
 
-      assertThat(answer.text("status_url")).isEqualTo("https://kino.example.com/v1/requests/" + answer.text("request_id") + "/status");
+      assertThat(answer.text("status_url"))
+          .isEqualTo(
+              "https://kino.example.com/v1/requests/" + answer.text("request_id") + "/status");
     }
   }
 
@@ -178,7 +200,9 @@ class JobLifecycleTest {
       Api api = server.api();
 
       assertThat(api.status("6f1c2d4e-0000-4000-8000-000000000000").status()).isEqualTo(404);
-      assertThat(api.status("6f1c2d4e-0000-4000-8000-000000000000").body().path("error_code").asInt()).isEqualTo(404001);
+      assertThat(
+              api.status("6f1c2d4e-0000-4000-8000-000000000000").body().path("error_code").asInt())
+          .isEqualTo(404001);
       assertThat(api.status("not-an-id").status()).isEqualTo(400);
       assertThat(api.status("not-an-id").body().path("error_code").asInt()).isEqualTo(400001);
     }

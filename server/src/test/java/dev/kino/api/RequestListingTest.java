@@ -10,11 +10,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** {@code GET /v1/requests} (the caller's requests, newest first, by cursor) and {@code DELETE /v1/requests/{id}}. */
+/**
+ * {@code GET /v1/requests} (the caller's requests, newest first, by cursor) and {@code DELETE
+ * /v1/requests/{id}}.
+ */
 class RequestListingTest {
   static final String STD = "kling/kling-3.0/standard/text-to-video";
   static final String PRO = "kling/kling-3.0/pro/text-to-video";
-  static final String CLIP = "{\"prompt\": \"p\", \"duration\": 3, \"aspect_ratio\": \"1:1\", \"sound\": false}";
+  static final String CLIP =
+      "{\"prompt\": \"p\", \"duration\": 3, \"aspect_ratio\": \"1:1\", \"sound\": false}";
 
   @Test
   void pages_walk_every_request_newest_first_exactly_once() {
@@ -29,7 +33,8 @@ class RequestListingTest {
       String cursor = "";
       int pages = 0;
       do {
-        JsonNode page = api.get("/v1/requests?limit=3" + (cursor.isEmpty() ? "" : "&cursor=" + cursor)).body();
+        JsonNode page =
+            api.get("/v1/requests?limit=3" + (cursor.isEmpty() ? "" : "&cursor=" + cursor)).body();
         page.path("requests").forEach(r -> listed.add(r.path("request_id").asString()));
         cursor = page.path("next_cursor").isNull() ? "" : page.path("next_cursor").asString();
         pages++;
@@ -40,7 +45,8 @@ class RequestListingTest {
       JsonNode first = api.get("/v1/requests?limit=1").body().path("requests").get(0);
       assertThat(first.path("status").asString()).isEqualTo("in_queue");
       assertThat(first.path("model_id").asString()).isEqualTo(STD);
-      assertThat(first.path("status_url").asString()).endsWith("/v1/requests/" + submitted.getLast() + "/status");
+      assertThat(first.path("status_url").asString())
+          .endsWith("/v1/requests/" + submitted.getLast() + "/status");
     }
   }
 
@@ -67,7 +73,13 @@ class RequestListingTest {
   void bad_filters_and_cursors_are_400s_naming_the_parameter() {
     try (TestServer server = TestServer.start(0)) {
       Api api = server.api();
-      for (String[] c : new String[][] {{"status=done", "status"}, {"cursor=not-a-cursor", "cursor"}, {"limit=0", "limit"}, {"limit=101", "limit"}}) {
+      for (String[] c :
+          new String[][] {
+            {"status=done", "status"},
+            {"cursor=not-a-cursor", "cursor"},
+            {"limit=0", "limit"},
+            {"limit=101", "limit"}
+          }) {
         Api.Answer answer = api.get("/v1/requests?" + c[0]);
         assertThat(answer.status()).as(c[0]).isEqualTo(400);
         assertThat(answer.body().at("/detail/reason").asString()).isEqualTo("invalid_parameter");
@@ -88,13 +100,16 @@ class RequestListingTest {
       Api.Answer deleted = api.delete("/v1/requests/" + id);
 
       assertThat(deleted.status()).isEqualTo(200);
-      assertThat(deleted.body().path("deleted_files").asInt()).isEqualTo(2); // video.mp4 and poster.jpg
+      assertThat(deleted.body().path("deleted_files").asInt())
+          .isEqualTo(2); // video.mp4 and poster.jpg
       assertThat(Api.download(video, null).statusCode()).isEqualTo(404);
       JsonNode result = api.result(id).body();
       assertThat(result.path("status").asString()).isEqualTo("completed");
       assertThat(result.path("output").isNull()).isTrue();
       assertThat(result.path("outputs_deleted_at").asString()).isNotBlank();
-      assertThat(api.delete("/v1/requests/" + id).body().path("deleted_files").asInt()).as("deleting again is harmless").isZero();
+      assertThat(api.delete("/v1/requests/" + id).body().path("deleted_files").asInt())
+          .as("deleting again is harmless")
+          .isZero();
     }
   }
 

@@ -16,9 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Every rule of the three seed schemas, checked through the real HTTP API: each refusal is a 422 with the
- * seed-compatible error shape, naming the field and the rule; each default is applied as the seeds give it.
- * The server has no workers, so accepted jobs simply stay queued.
+ * Every rule of the three seed schemas, checked through the real HTTP API: each refusal is a 422
+ * with the seed-compatible error shape, naming the field and the rule; each default is applied as
+ * the seeds give it. The server has no workers, so accepted jobs simply stay queued.
  */
 class SeedSchemaValidationTest {
   static final String PRO = "kling/kling-3.0/pro/text-to-video";
@@ -33,27 +33,78 @@ class SeedSchemaValidationTest {
     for (String t2v : List.of(PRO, STD)) {
       cases.add(arguments(t2v, "{}", "prompt", "required"));
       cases.add(arguments(t2v, "{\"prompt\": 42}", "prompt", "type"));
-      cases.add(arguments(t2v, "{\"prompt\": \"p\", \"negative_prompt\": [\"x\"]}", "negative_prompt", "type"));
+      cases.add(
+          arguments(
+              t2v, "{\"prompt\": \"p\", \"negative_prompt\": [\"x\"]}", "negative_prompt", "type"));
       cases.add(arguments(t2v, "{\"prompt\": \"p\", \"duration\": 2}", "duration", "minimum"));
       cases.add(arguments(t2v, "{\"prompt\": \"p\", \"duration\": 16}", "duration", "maximum"));
       cases.add(arguments(t2v, "{\"prompt\": \"p\", \"duration\": 5.5}", "duration", "type"));
       cases.add(arguments(t2v, "{\"prompt\": \"p\", \"duration\": \"5\"}", "duration", "type"));
-      cases.add(arguments(t2v, "{\"prompt\": \"p\", \"aspect_ratio\": \"4:3\"}", "aspect_ratio", "enum"));
+      cases.add(
+          arguments(t2v, "{\"prompt\": \"p\", \"aspect_ratio\": \"4:3\"}", "aspect_ratio", "enum"));
       cases.add(arguments(t2v, "{\"prompt\": \"p\", \"cfg_scale\": -0.1}", "cfg_scale", "minimum"));
       cases.add(arguments(t2v, "{\"prompt\": \"p\", \"cfg_scale\": 1.01}", "cfg_scale", "maximum"));
-      cases.add(arguments(t2v, "{\"prompt\": \"p\", \"cfg_scale\": \"high\"}", "cfg_scale", "type"));
+      cases.add(
+          arguments(t2v, "{\"prompt\": \"p\", \"cfg_scale\": \"high\"}", "cfg_scale", "type"));
       cases.add(arguments(t2v, "{\"prompt\": \"p\", \"sound\": \"yes\"}", "sound", "type"));
-      cases.add(arguments(t2v, "{\"prompt\": \"p\", \"generate_audio\": true}", "generate_audio", "unknown_field"));
-      cases.add(arguments(t2v, "{\"prompt\": \"p\", \"shot_type\": \"auto\"}", "shot_type", "enum"));
-      cases.add(arguments(t2v, "{\"prompt\": \"p\", \"multi_prompt\": \"one\"}", "multi_prompt", "type"));
-      cases.add(arguments(t2v, "{\"prompt\": \"p\", \"duration\": 15, \"multi_prompt\": " + segments(21, 3) + "}", "multi_prompt", "maxItems"));
-      cases.add(arguments(t2v, "{\"prompt\": \"p\", \"duration\": 5, \"multi_prompt\": [{\"prompt\": \"a\", \"duration\": 2}, {\"prompt\": \"b\", \"duration\": 3}]}", "multi_prompt[0].duration", "minimum"));
-      cases.add(arguments(t2v, "{\"prompt\": \"p\", \"duration\": 15, \"multi_prompt\": [{\"prompt\": \"a\", \"duration\": 16}]}", "multi_prompt[0].duration", "maximum"));
-      cases.add(arguments(t2v, "{\"prompt\": \"p\", \"multi_prompt\": [{\"prompt\": 7, \"duration\": 5}]}", "multi_prompt[0].prompt", "type"));
-      cases.add(arguments(t2v, "{\"prompt\": \"p\", \"multi_prompt\": [{\"prompt\": \"a\", \"duration\": 5, \"camera\": \"pan\"}]}", "multi_prompt[0].camera", "unknown_field"));
-      cases.add(arguments(t2v, "{\"prompt\": \"p\", \"duration\": 10, \"multi_prompt\": [{\"prompt\": \"a\", \"duration\": 3}, {\"prompt\": \"b\", \"duration\": 4}]}", "multi_prompt", "duration_mismatch"));
-      cases.add(arguments(t2v, "{\"prompt\": \"p\", \"multi_prompt\": [{\"prompt\": \"a\", \"duration\": 3}, {\"prompt\": \"b\"}]}", "multi_prompt", "duration_mismatch"));
-      cases.add(arguments(t2v, "{\"prompt\": \"p\", \"start_image_url\": \"https://x/a.png\"}", "start_image_url", "unknown_field"));
+      cases.add(
+          arguments(
+              t2v,
+              "{\"prompt\": \"p\", \"generate_audio\": true}",
+              "generate_audio",
+              "unknown_field"));
+      cases.add(
+          arguments(t2v, "{\"prompt\": \"p\", \"shot_type\": \"auto\"}", "shot_type", "enum"));
+      cases.add(
+          arguments(t2v, "{\"prompt\": \"p\", \"multi_prompt\": \"one\"}", "multi_prompt", "type"));
+      cases.add(
+          arguments(
+              t2v,
+              "{\"prompt\": \"p\", \"duration\": 15, \"multi_prompt\": " + segments(21, 3) + "}",
+              "multi_prompt",
+              "maxItems"));
+      cases.add(
+          arguments(
+              t2v,
+              "{\"prompt\": \"p\", \"duration\": 5, \"multi_prompt\": [{\"prompt\": \"a\", \"duration\": 2}, {\"prompt\": \"b\", \"duration\": 3}]}",
+              "multi_prompt[0].duration",
+              "minimum"));
+      cases.add(
+          arguments(
+              t2v,
+              "{\"prompt\": \"p\", \"duration\": 15, \"multi_prompt\": [{\"prompt\": \"a\", \"duration\": 16}]}",
+              "multi_prompt[0].duration",
+              "maximum"));
+      cases.add(
+          arguments(
+              t2v,
+              "{\"prompt\": \"p\", \"multi_prompt\": [{\"prompt\": 7, \"duration\": 5}]}",
+              "multi_prompt[0].prompt",
+              "type"));
+      cases.add(
+          arguments(
+              t2v,
+              "{\"prompt\": \"p\", \"multi_prompt\": [{\"prompt\": \"a\", \"duration\": 5, \"camera\": \"pan\"}]}",
+              "multi_prompt[0].camera",
+              "unknown_field"));
+      cases.add(
+          arguments(
+              t2v,
+              "{\"prompt\": \"p\", \"duration\": 10, \"multi_prompt\": [{\"prompt\": \"a\", \"duration\": 3}, {\"prompt\": \"b\", \"duration\": 4}]}",
+              "multi_prompt",
+              "duration_mismatch"));
+      cases.add(
+          arguments(
+              t2v,
+              "{\"prompt\": \"p\", \"multi_prompt\": [{\"prompt\": \"a\", \"duration\": 3}, {\"prompt\": \"b\"}]}",
+              "multi_prompt",
+              "duration_mismatch"));
+      cases.add(
+          arguments(
+              t2v,
+              "{\"prompt\": \"p\", \"start_image_url\": \"https://x/a.png\"}",
+              "start_image_url",
+              "unknown_field"));
     }
     // seed is Kino's addition, on every model.
     for (String model : List.of(PRO, STD)) {
@@ -63,40 +114,150 @@ class SeedSchemaValidationTest {
     }
     cases.add(arguments(I2V, "{\"prompt\": \"p\", " + IMG + ", \"seed\": 1.5}", "seed", "type"));
     // Only the standard text-to-video page offers "intelligent"; pro accepts only "customize".
-    cases.add(arguments(PRO, "{\"prompt\": \"p\", \"shot_type\": \"intelligent\"}", "shot_type", "enum"));
+    cases.add(
+        arguments(PRO, "{\"prompt\": \"p\", \"shot_type\": \"intelligent\"}", "shot_type", "enum"));
 
     cases.add(arguments(I2V, "{" + IMG + "}", "prompt", "required"));
     cases.add(arguments(I2V, "{\"prompt\": \"p\"}", "start_image_url", "required"));
-    cases.add(arguments(I2V, "{\"prompt\": \"p\", \"start_image_url\": 5}", "start_image_url", "type"));
-    cases.add(arguments(I2V, "{\"prompt\": \"p\", " + IMG + ", \"duration\": 2}", "duration", "minimum"));
-    cases.add(arguments(I2V, "{\"prompt\": \"p\", " + IMG + ", \"duration\": 16}", "duration", "maximum"));
-    cases.add(arguments(I2V, "{\"prompt\": \"p\", " + IMG + ", \"generate_audio\": 1}", "generate_audio", "type"));
-    cases.add(arguments(I2V, "{\"prompt\": \"p\", " + IMG + ", \"sound\": true}", "sound", "unknown_field"));
-    cases.add(arguments(I2V, "{\"prompt\": \"p\", " + IMG + ", \"aspect_ratio\": \"16:9\"}", "aspect_ratio", "unknown_field"));
-    cases.add(arguments(I2V, "{\"prompt\": \"p\", " + IMG + ", \"shot_type\": \"intelligent\"}", "shot_type", "enum"));
-    cases.add(arguments(I2V, "{\"prompt\": \"p\", " + IMG + ", \"cfg_scale\": 2}", "cfg_scale", "maximum"));
-    cases.add(arguments(I2V, "{\"prompt\": \"p\", " + IMG + ", \"negative_prompt\": false}", "negative_prompt", "type"));
-    cases.add(arguments(I2V, "{\"prompt\": \"p\", " + IMG + ", \"duration\": 15, \"multi_prompt\": " + segments(21, 3) + "}", "multi_prompt", "maxItems"));
-    cases.add(arguments(I2V, "{\"prompt\": \"p\", " + IMG + ", \"multi_prompt\": [{\"prompt\": \"a\", \"duration\": 5}]}", "multi_prompt", "duration_mismatch"));
-    cases.add(arguments(I2V, "{\"prompt\": \"p\", " + IMG + ", \"elements\": [{}, {}, {}, {}]}", "elements", "maxItems"));
-    cases.add(arguments(I2V, "{\"prompt\": \"p\", " + IMG + ", \"elements\": [{\"frontal_image_url\": 3}]}", "elements[0].frontal_image_url", "type"));
-    cases.add(arguments(I2V, "{\"prompt\": \"p\", " + IMG + ", \"elements\": [{\"reference_image_urls\": \"https://x/a.png\"}]}", "elements[0].reference_image_urls", "type"));
-    cases.add(arguments(I2V, "{\"prompt\": \"p\", " + IMG + ", \"elements\": [{\"reference_image_urls\": [1]}]}", "elements[0].reference_image_urls[0]", "type"));
-    cases.add(arguments(I2V, "{\"prompt\": \"p\", " + IMG + ", \"elements\": [{\"video_url\": []}]}", "elements[0].video_url", "type"));
-    cases.add(arguments(I2V, "{\"prompt\": \"p\", " + IMG + ", \"elements\": [{\"face\": \"x\"}]}", "elements[0].face", "unknown_field"));
+    cases.add(
+        arguments(I2V, "{\"prompt\": \"p\", \"start_image_url\": 5}", "start_image_url", "type"));
+    cases.add(
+        arguments(I2V, "{\"prompt\": \"p\", " + IMG + ", \"duration\": 2}", "duration", "minimum"));
+    cases.add(
+        arguments(
+            I2V, "{\"prompt\": \"p\", " + IMG + ", \"duration\": 16}", "duration", "maximum"));
+    cases.add(
+        arguments(
+            I2V,
+            "{\"prompt\": \"p\", " + IMG + ", \"generate_audio\": 1}",
+            "generate_audio",
+            "type"));
+    cases.add(
+        arguments(
+            I2V, "{\"prompt\": \"p\", " + IMG + ", \"sound\": true}", "sound", "unknown_field"));
+    cases.add(
+        arguments(
+            I2V,
+            "{\"prompt\": \"p\", " + IMG + ", \"aspect_ratio\": \"16:9\"}",
+            "aspect_ratio",
+            "unknown_field"));
+    cases.add(
+        arguments(
+            I2V,
+            "{\"prompt\": \"p\", " + IMG + ", \"shot_type\": \"intelligent\"}",
+            "shot_type",
+            "enum"));
+    cases.add(
+        arguments(
+            I2V, "{\"prompt\": \"p\", " + IMG + ", \"cfg_scale\": 2}", "cfg_scale", "maximum"));
+    cases.add(
+        arguments(
+            I2V,
+            "{\"prompt\": \"p\", " + IMG + ", \"negative_prompt\": false}",
+            "negative_prompt",
+            "type"));
+    cases.add(
+        arguments(
+            I2V,
+            "{\"prompt\": \"p\", "
+                + IMG
+                + ", \"duration\": 15, \"multi_prompt\": "
+                + segments(21, 3)
+                + "}",
+            "multi_prompt",
+            "maxItems"));
+    cases.add(
+        arguments(
+            I2V,
+            "{\"prompt\": \"p\", "
+                + IMG
+                + ", \"multi_prompt\": [{\"prompt\": \"a\", \"duration\": 5}]}",
+            "multi_prompt",
+            "duration_mismatch"));
+    cases.add(
+        arguments(
+            I2V,
+            "{\"prompt\": \"p\", " + IMG + ", \"elements\": [{}, {}, {}, {}]}",
+            "elements",
+            "maxItems"));
+    cases.add(
+        arguments(
+            I2V,
+            "{\"prompt\": \"p\", " + IMG + ", \"elements\": [{\"frontal_image_url\": 3}]}",
+            "elements[0].frontal_image_url",
+            "type"));
+    cases.add(
+        arguments(
+            I2V,
+            "{\"prompt\": \"p\", "
+                + IMG
+                + ", \"elements\": [{\"reference_image_urls\": \"https://x/a.png\"}]}",
+            "elements[0].reference_image_urls",
+            "type"));
+    cases.add(
+        arguments(
+            I2V,
+            "{\"prompt\": \"p\", " + IMG + ", \"elements\": [{\"reference_image_urls\": [1]}]}",
+            "elements[0].reference_image_urls[0]",
+            "type"));
+    cases.add(
+        arguments(
+            I2V,
+            "{\"prompt\": \"p\", " + IMG + ", \"elements\": [{\"video_url\": []}]}",
+            "elements[0].video_url",
+            "type"));
+    cases.add(
+        arguments(
+            I2V,
+            "{\"prompt\": \"p\", " + IMG + ", \"elements\": [{\"face\": \"x\"}]}",
+            "elements[0].face",
+            "unknown_field"));
     // Input URLs that can never be fetched are refused at submit, with the field and the reason.
-    cases.add(arguments(I2V, "{\"prompt\": \"p\", \"start_image_url\": \"ftp://images.example.com/a.png\"}", "start_image_url", "url_forbidden"));
-    cases.add(arguments(I2V, "{\"prompt\": \"p\", \"start_image_url\": \"https://10.0.0.7/a.png\"}", "start_image_url", "url_forbidden"));
-    cases.add(arguments(I2V, "{\"prompt\": \"p\", \"start_image_url\": \"https://169.254.169.254/latest\"}", "start_image_url", "url_forbidden"));
-    cases.add(arguments(I2V, "{\"prompt\": \"p\", \"start_image_url\": \"http://images.example.com/a.png\"}", "start_image_url", "url_forbidden"));
-    cases.add(arguments(I2V, "{\"prompt\": \"p\", \"start_image_url\": \"not a url\"}", "start_image_url", "invalid_url"));
-    cases.add(arguments(I2V, "{\"prompt\": \"p\", " + IMG + ", \"elements\": [{\"reference_image_urls\": [\"https://[::1]/a.png\"]}]}", "elements[0].reference_image_urls[0]", "url_forbidden"));
+    cases.add(
+        arguments(
+            I2V,
+            "{\"prompt\": \"p\", \"start_image_url\": \"ftp://images.example.com/a.png\"}",
+            "start_image_url",
+            "url_forbidden"));
+    cases.add(
+        arguments(
+            I2V,
+            "{\"prompt\": \"p\", \"start_image_url\": \"https://10.0.0.7/a.png\"}",
+            "start_image_url",
+            "url_forbidden"));
+    cases.add(
+        arguments(
+            I2V,
+            "{\"prompt\": \"p\", \"start_image_url\": \"https://169.254.169.254/latest\"}",
+            "start_image_url",
+            "url_forbidden"));
+    cases.add(
+        arguments(
+            I2V,
+            "{\"prompt\": \"p\", \"start_image_url\": \"http://images.example.com/a.png\"}",
+            "start_image_url",
+            "url_forbidden"));
+    cases.add(
+        arguments(
+            I2V,
+            "{\"prompt\": \"p\", \"start_image_url\": \"not a url\"}",
+            "start_image_url",
+            "invalid_url"));
+    cases.add(
+        arguments(
+            I2V,
+            "{\"prompt\": \"p\", "
+                + IMG
+                + ", \"elements\": [{\"reference_image_urls\": [\"https://[::1]/a.png\"]}]}",
+            "elements[0].reference_image_urls[0]",
+            "url_forbidden"));
     return cases.stream();
   }
 
   @ParameterizedTest(name = "{0} {1} -> {2} {3}")
   @MethodSource("invalidInputs")
-  void invalid_input_is_refused_with_the_field_path_and_rule(String model, String body, String path, String code) {
+  void invalid_input_is_refused_with_the_field_path_and_rule(
+      String model, String body, String path, String code) {
     Api.Answer answer = SERVER.api().submit(model, body);
 
     assertThat(answer.status()).as(answer.body().toString()).isEqualTo(422);
@@ -113,7 +274,10 @@ class SeedSchemaValidationTest {
 
   @Test
   void every_problem_is_reported_not_just_the_first() {
-    Api.Answer answer = SERVER.api().submit(PRO, "{\"duration\": 99, \"aspect_ratio\": \"2:1\", \"sound\": \"loud\"}");
+    Api.Answer answer =
+        SERVER
+            .api()
+            .submit(PRO, "{\"duration\": 99, \"aspect_ratio\": \"2:1\", \"sound\": \"loud\"}");
 
     assertThat(answer.status()).isEqualTo(422);
     assertThat(answer.body().at("/detail/errors").size()).isEqualTo(4);
@@ -154,7 +318,10 @@ class SeedSchemaValidationTest {
 
   @Test
   void multi_prompt_segments_get_their_default_duration_and_may_sum_to_duration() {
-    JsonNode input = appliedInput(PRO, "{\"prompt\": \"p\", \"duration\": 8, \"multi_prompt\": [{\"prompt\": \"a\", \"duration\": 3}, {\"prompt\": \"b\"}]}");
+    JsonNode input =
+        appliedInput(
+            PRO,
+            "{\"prompt\": \"p\", \"duration\": 8, \"multi_prompt\": [{\"prompt\": \"a\", \"duration\": 3}, {\"prompt\": \"b\"}]}");
 
     assertThat(input.at("/multi_prompt/1/duration").asInt()).isEqualTo(5);
   }
@@ -200,7 +367,8 @@ class SeedSchemaValidationTest {
 
   @Test
   void a_non_json_content_type_is_a_415() {
-    Api.Answer answer = SERVER.api().post("/v1/models/" + PRO, "multipart/form-data; boundary=x", "--x--");
+    Api.Answer answer =
+        SERVER.api().post("/v1/models/" + PRO, "multipart/form-data; boundary=x", "--x--");
 
     assertThat(answer.status()).isEqualTo(415);
     assertThat(answer.body().path("error_code").asInt()).isEqualTo(415001);
@@ -208,8 +376,12 @@ class SeedSchemaValidationTest {
 
   @Test
   void a_json_body_sent_without_a_json_content_type_is_still_accepted() {
-    // curl -d without -H sends application/x-www-form-urlencoded; the body is still the JSON the user meant.
-    Api.Answer answer = SERVER.api().post("/v1/models/" + PRO, "application/x-www-form-urlencoded", "{\"prompt\": \"p\"}");
+    // curl -d without -H sends application/x-www-form-urlencoded; the body is still the JSON the
+    // user meant.
+    Api.Answer answer =
+        SERVER
+            .api()
+            .post("/v1/models/" + PRO, "application/x-www-form-urlencoded", "{\"prompt\": \"p\"}");
 
     assertThat(answer.status()).isEqualTo(200);
   }
@@ -224,7 +396,8 @@ class SeedSchemaValidationTest {
 
   @Test
   void an_unknown_model_is_a_404_that_points_to_the_catalogue() {
-    Api.Answer answer = SERVER.api().submit("kling/kling-9.9/ultra/text-to-video", "{\"prompt\": \"p\"}");
+    Api.Answer answer =
+        SERVER.api().submit("kling/kling-9.9/ultra/text-to-video", "{\"prompt\": \"p\"}");
 
     assertThat(answer.status()).isEqualTo(404);
     assertThat(answer.body().path("error_code").asInt()).isEqualTo(404001);
@@ -234,7 +407,12 @@ class SeedSchemaValidationTest {
   private static String segments(int count, int seconds) {
     StringBuilder json = new StringBuilder("[");
     for (int i = 0; i < count; i++) {
-      json.append(i == 0 ? "" : ", ").append("{\"prompt\": \"s").append(i).append("\", \"duration\": ").append(seconds).append('}');
+      json.append(i == 0 ? "" : ", ")
+          .append("{\"prompt\": \"s")
+          .append(i)
+          .append("\", \"duration\": ")
+          .append(seconds)
+          .append('}');
     }
     return json.append(']').toString();
   }

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Output files open without the Bearer header through signed, expiring URLs, and support Range requests. */
+/**
+ * Output files open without the Bearer header through signed, expiring URLs, and support Range
+ * requests.
+ */
 class SignedFileUrlTest {
   static TestServer server;
   static String videoUrl;
@@ -23,8 +26,12 @@ class SignedFileUrlTest {
   static void renderOneVideo() {
     server = TestServer.start(1);
     Api api = server.api();
-    String id = api.submitOk("kling/kling-3.0/standard/text-to-video", "{\"prompt\": \"range me\", \"duration\": 3, \"aspect_ratio\": \"1:1\"}");
-    videoUrl = api.awaitState(id, Duration.ofSeconds(120), "completed").at("/output/video").asString();
+    String id =
+        api.submitOk(
+            "kling/kling-3.0/standard/text-to-video",
+            "{\"prompt\": \"range me\", \"duration\": 3, \"aspect_ratio\": \"1:1\"}");
+    videoUrl =
+        api.awaitState(id, Duration.ofSeconds(120), "completed").at("/output/video").asString();
     whole = Api.download(videoUrl, null).body();
   }
 
@@ -40,7 +47,8 @@ class SignedFileUrlTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type")).contains("video/mp4");
     assertThat(response.headers().firstValue("Accept-Ranges")).contains("bytes");
-    assertThat(response.headers().firstValueAsLong("Content-Length").getAsLong()).isEqualTo(whole.length);
+    assertThat(response.headers().firstValueAsLong("Content-Length").getAsLong())
+        .isEqualTo(whole.length);
     assertThat(new String(whole, 4, 4)).isEqualTo("ftyp");
   }
 
@@ -49,7 +57,8 @@ class SignedFileUrlTest {
     HttpResponse<byte[]> response = Api.download(videoUrl, "bytes=100-1099");
 
     assertThat(response.statusCode()).isEqualTo(206);
-    assertThat(response.headers().firstValue("Content-Range")).contains("bytes 100-1099/" + whole.length);
+    assertThat(response.headers().firstValue("Content-Range"))
+        .contains("bytes 100-1099/" + whole.length);
     assertThat(response.body()).isEqualTo(Arrays.copyOfRange(whole, 100, 1100));
   }
 
@@ -58,7 +67,8 @@ class SignedFileUrlTest {
     HttpResponse<byte[]> response = Api.download(videoUrl, "bytes=" + (whole.length - 500) + "-");
 
     assertThat(response.statusCode()).isEqualTo(206);
-    assertThat(response.body()).isEqualTo(Arrays.copyOfRange(whole, whole.length - 500, whole.length));
+    assertThat(response.body())
+        .isEqualTo(Arrays.copyOfRange(whole, whole.length - 500, whole.length));
   }
 
   @Test
@@ -66,7 +76,8 @@ class SignedFileUrlTest {
     HttpResponse<byte[]> response = Api.download(videoUrl, "bytes=-100");
 
     assertThat(response.statusCode()).isEqualTo(206);
-    assertThat(response.body()).isEqualTo(Arrays.copyOfRange(whole, whole.length - 100, whole.length));
+    assertThat(response.body())
+        .isEqualTo(Arrays.copyOfRange(whole, whole.length - 100, whole.length));
   }
 
   @Test
@@ -79,7 +90,8 @@ class SignedFileUrlTest {
 
   @Test
   void a_range_ending_past_the_end_is_cut_to_the_file() {
-    HttpResponse<byte[]> response = Api.download(videoUrl, "bytes=" + (whole.length - 10) + "-" + (whole.length + 1000));
+    HttpResponse<byte[]> response =
+        Api.download(videoUrl, "bytes=" + (whole.length - 10) + "-" + (whole.length + 1000));
 
     assertThat(response.statusCode()).isEqualTo(206);
     assertThat(response.body()).hasSize(10);
@@ -87,7 +99,8 @@ class SignedFileUrlTest {
 
   @Test
   void a_tampered_signature_is_a_403() {
-    HttpResponse<byte[]> response = Api.download(videoUrl.replaceAll("signature=[^&]+", "signature=AAAA"), null);
+    HttpResponse<byte[]> response =
+        Api.download(videoUrl.replaceAll("signature=[^&]+", "signature=AAAA"), null);
 
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(new String(response.body())).contains("403001");
@@ -102,7 +115,8 @@ class SignedFileUrlTest {
 
   @Test
   void an_expired_url_is_a_403_even_with_a_genuine_signature() {
-    String key = videoUrl.substring(videoUrl.indexOf("/files/") + "/files/".length(), videoUrl.indexOf('?'));
+    String key =
+        videoUrl.substring(videoUrl.indexOf("/files/") + "/files/".length(), videoUrl.indexOf('?'));
     String query = UrlSigner.forDataDir(server.dataDir()).query(key, Instant.now().minusSeconds(5));
     String expired = videoUrl.substring(0, videoUrl.indexOf('?') + 1) + query;
 
@@ -111,12 +125,17 @@ class SignedFileUrlTest {
 
   @Test
   void a_url_signed_now_is_valid_until_its_expiry() {
-    String key = videoUrl.substring(videoUrl.indexOf("/files/") + "/files/".length(), videoUrl.indexOf('?'));
+    String key =
+        videoUrl.substring(videoUrl.indexOf("/files/") + "/files/".length(), videoUrl.indexOf('?'));
     UrlSigner signer = UrlSigner.forDataDir(server.dataDir());
     String query = signer.query(key, Instant.now().plusSeconds(60));
     String[] parts = query.split("&");
 
-    assertThat(signer.isValid(key, parts[0].substring(8), parts[1].substring(10), Instant.now())).isTrue();
-    assertThat(signer.isValid(key, parts[0].substring(8), parts[1].substring(10), Instant.now().plusSeconds(61))).isFalse();
+    assertThat(signer.isValid(key, parts[0].substring(8), parts[1].substring(10), Instant.now()))
+        .isTrue();
+    assertThat(
+            signer.isValid(
+                key, parts[0].substring(8), parts[1].substring(10), Instant.now().plusSeconds(61)))
+        .isFalse();
   }
 }

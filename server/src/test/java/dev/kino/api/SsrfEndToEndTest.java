@@ -26,11 +26,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Server-side request forgery, end to end. A canary listens on loopback (IPv4 and IPv6) where an attacker would
- * aim; the server allows only 127.0.0.2, which stands in for a public image host. Every payload in the corpus
- * must be refused at submit with a 4xx naming the field and the reason, and must be refused again by the fetcher
- * itself (the job-time path, for URLs that got past submit); a redirect from the allowed host into loopback is
- * refused when the job fetches it. The canary must never see a connection.
+ * Server-side request forgery, end to end. A canary listens on loopback (IPv4 and IPv6) where an
+ * attacker would aim; the server allows only 127.0.0.2, which stands in for a public image host.
+ * Every payload in the corpus must be refused at submit with a 4xx naming the field and the reason,
+ * and must be refused again by the fetcher itself (the job-time path, for URLs that got past
+ * submit); a redirect from the allowed host into loopback is refused when the job fetches it. The
+ * canary must never see a connection.
  */
 class SsrfEndToEndTest {
   static final String I2V = "kling/kling-3.0/standard/image-to-video";
@@ -47,23 +48,27 @@ class SsrfEndToEndTest {
     CANARIES.add(v4);
     CANARIES.add(new ServerSocket(port, 50, InetAddress.getByName("::1")));
     for (ServerSocket canary : CANARIES) {
-      Thread.ofVirtual().start(() -> {
-        while (!canary.isClosed()) {
-          try (Socket ignored = canary.accept()) {
-            CANARY_CONNECTIONS.incrementAndGet();
-          } catch (IOException closed) {
-            return;
-          }
-        }
-      });
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                while (!canary.isClosed()) {
+                  try (Socket ignored = canary.accept()) {
+                    CANARY_CONNECTIONS.incrementAndGet();
+                  } catch (IOException closed) {
+                    return;
+                  }
+                }
+              });
     }
     publicHost = HttpServer.create(new InetSocketAddress("127.0.0.2", 0), 0);
-    publicHost.createContext("/", exchange -> {
-      String target = exchange.getRequestURI().getQuery().substring("to=".length());
-      exchange.getResponseHeaders().add("Location", target);
-      exchange.sendResponseHeaders(302, -1);
-      exchange.close();
-    });
+    publicHost.createContext(
+        "/",
+        exchange -> {
+          String target = exchange.getRequestURI().getQuery().substring("to=".length());
+          exchange.getResponseHeaders().add("Location", target);
+          exchange.sendResponseHeaders(302, -1);
+          exchange.close();
+        });
     publicHost.start();
     server = TestServer.start(s -> s.withFetchAllow(List.of("127.0.0.2")).withWorkers(1));
   }
@@ -125,13 +130,15 @@ class SsrfEndToEndTest {
   @ParameterizedTest
   @MethodSource("payloads")
   void is_refused_at_submit_with_a_4xx_naming_the_field_and_reason(String url) {
-    var answer = server.api().submit(I2V, "{\"prompt\": \"p\", \"start_image_url\": \"" + url + "\"}");
+    var answer =
+        server.api().submit(I2V, "{\"prompt\": \"p\", \"start_image_url\": \"" + url + "\"}");
 
     assertThat(answer.status()).as(url).isEqualTo(422);
     JsonNode error = answer.body().at("/detail/errors/0");
     assertThat(error.path("path").asString()).isEqualTo("start_image_url");
     assertThat(error.path("code").asString()).as(url).isIn("url_forbidden", "invalid_url");
-    assertThat(error.path("message").asString()).contains(url.substring(0, Math.min(url.length(), 20)));
+    assertThat(error.path("message").asString())
+        .contains(url.substring(0, Math.min(url.length(), 20)));
   }
 
   @ParameterizedTest
@@ -140,15 +147,25 @@ class SsrfEndToEndTest {
     try (UrlFetcher fetcher = new UrlFetcher(new AddressPolicy(List.of("127.0.0.2")))) {
       assertThatThrownBy(() -> fetcher.fetch("start_image_url", url, 1024))
           .as(url)
-          .isInstanceOfSatisfying(InputException.class, e -> assertThat(e.code()).isIn("url_forbidden", "invalid_url"));
+          .isInstanceOfSatisfying(
+              InputException.class, e -> assertThat(e.code()).isIn("url_forbidden", "invalid_url"));
     }
   }
 
   @Test
   void a_redirect_from_an_allowed_host_into_loopback_fails_the_job_as_url_forbidden() {
-    for (String target : List.of("http://127.0.0.1:" + port + "/a.png", "http://loopback.kino.test:" + port + "/a.png", "http://[::1]:" + port + "/")) {
+    for (String target :
+        List.of(
+            "http://127.0.0.1:" + port + "/a.png",
+            "http://loopback.kino.test:" + port + "/a.png",
+            "http://[::1]:" + port + "/")) {
       String url = "http://127.0.0.2:" + publicHost.getAddress().getPort() + "/go?to=" + target;
-      String id = server.api().submitOk(I2V, "{\"prompt\": \"p\", \"duration\": 3, \"start_image_url\": \"" + url + "\"}");
+      String id =
+          server
+              .api()
+              .submitOk(
+                  I2V,
+                  "{\"prompt\": \"p\", \"duration\": 3, \"start_image_url\": \"" + url + "\"}");
 
       JsonNode result = server.api().awaitState(id, Duration.ofSeconds(30), "failed", "completed");
 

@@ -20,24 +20,33 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Webhooks end to end: a {@code webhook_url} on submit, a real receiver on loopback (allowed for tests with
- * --fetch-allow, as an operator would allow an internal receiver), signatures checked with the Standard Webhooks
- * project's own Java verifier.
+ * Webhooks end to end: a {@code webhook_url} on submit, a real receiver on loopback (allowed for
+ * tests with --fetch-allow, as an operator would allow an internal receiver), signatures checked
+ * with the Standard Webhooks project's own Java verifier.
  */
 class WebhooksEndToEndTest {
   static final String STD = "kling/kling-3.0/standard/text-to-video";
   static final String I2V = "kling/kling-3.0/standard/image-to-video";
   static final Duration WAIT = Duration.ofSeconds(60);
+
   /** Short retries so the schedule can be watched in a test: at once, 400 ms, 800 ms, 1.2 s. */
-  static final List<Duration> QUICK = List.of(Duration.ZERO, Duration.ofMillis(400), Duration.ofMillis(800), Duration.ofMillis(1200));
+  static final List<Duration> QUICK =
+      List.of(
+          Duration.ZERO, Duration.ofMillis(400), Duration.ofMillis(800), Duration.ofMillis(1200));
 
   @Test
-  void a_completed_request_is_announced_once_with_a_signature_the_standard_verifier_accepts() throws Exception {
-    try (WebhookReceiver receiver = new WebhookReceiver(); TestServer server = TestServer.start(s -> s.withWorkers(1))) {
+  void a_completed_request_is_announced_once_with_a_signature_the_standard_verifier_accepts()
+      throws Exception {
+    try (WebhookReceiver receiver = new WebhookReceiver();
+        TestServer server = TestServer.start(s -> s.withWorkers(1))) {
       Api api = server.api();
       String id = api.submitOk(STD, clip(receiver.url("/hook"), false));
       api.awaitState(id, WAIT, "completed");
-      Call call = await().atMost(WAIT).until(() -> receiver.calls("/hook"), calls -> !calls.isEmpty()).getFirst();
+      Call call =
+          await()
+              .atMost(WAIT)
+              .until(() -> receiver.calls("/hook"), calls -> !calls.isEmpty())
+              .getFirst();
 
       Webhook verifier = new Webhook(api.get("/v1/webhooks/secret").text("secret"));
       verifier.verify(call.body(), call.headers());
@@ -48,13 +57,18 @@ class WebhooksEndToEndTest {
       assertThat(body.path("type").asString()).isEqualTo("request.completed");
       assertThat(body.path("data").path("request_id").asString()).isEqualTo(id);
       assertThat(body.path("data").path("status").asString()).isEqualTo("completed");
-      assertThat(Api.download(body.path("data").path("output").path("video").asString(), null).statusCode()).isEqualTo(200);
+      assertThat(
+              Api.download(body.path("data").path("output").path("video").asString(), null)
+                  .statusCode())
+          .isEqualTo(200);
 
       String tampered = call.body().replaceFirst("completed", "complete_");
-      assertThatThrownBy(() -> verifier.verify(tampered, call.headers())).isInstanceOf(WebhookVerificationException.class);
+      assertThatThrownBy(() -> verifier.verify(tampered, call.headers()))
+          .isInstanceOf(WebhookVerificationException.class);
       Map<String, List<String>> otherId = new HashMap<>(call.headers());
       otherId.put("webhook-id", List.of(call.header("webhook-id") + "x"));
-      assertThatThrownBy(() -> verifier.verify(call.body(), otherId)).isInstanceOf(WebhookVerificationException.class);
+      assertThatThrownBy(() -> verifier.verify(call.body(), otherId))
+          .isInstanceOf(WebhookVerificationException.class);
       Thread.sleep(1000);
       assertThat(receiver.calls()).as("exactly one message for the request").hasSize(1);
 
@@ -69,21 +83,33 @@ class WebhooksEndToEndTest {
 
   @Test
   void started_failed_and_cancelled_are_announced_too() {
-    try (WebhookReceiver receiver = new WebhookReceiver(); TestServer server = TestServer.start(s -> s.withWorkers(1))) {
+    try (WebhookReceiver receiver = new WebhookReceiver();
+        TestServer server = TestServer.start(s -> s.withWorkers(1))) {
       Api api = server.api();
       String ok = api.submitOk(STD, clip(receiver.url("/ok"), true));
-      String broken = api.submitOk(I2V, "{\"prompt\": \"p\", \"duration\": 3, \"start_image_url\": \"http://127.0.0.1:1/nothing.png\","
-          + " \"webhook_url\": \"" + receiver.url("/broken") + "\"}");
+      String broken =
+          api.submitOk(
+              I2V,
+              "{\"prompt\": \"p\", \"duration\": 3, \"start_image_url\": \"http://127.0.0.1:1/nothing.png\","
+                  + " \"webhook_url\": \""
+                  + receiver.url("/broken")
+                  + "\"}");
       api.awaitState(broken, WAIT, "failed");
 
-      await().atMost(WAIT).until(() -> receiver.calls("/ok").size() == 2 && receiver.calls("/broken").size() == 1);
-      assertThat(receiver.calls("/ok")).extracting(c -> type(c)).containsExactly("request.started", "request.completed");
+      await()
+          .atMost(WAIT)
+          .until(() -> receiver.calls("/ok").size() == 2 && receiver.calls("/broken").size() == 1);
+      assertThat(receiver.calls("/ok"))
+          .extracting(c -> type(c))
+          .containsExactly("request.started", "request.completed");
       JsonNode failed = JsonMapper.shared().readTree(receiver.calls("/broken").getFirst().body());
       assertThat(failed.path("type").asString()).isEqualTo("request.failed");
-      assertThat(failed.path("data").path("error").path("code").asString()).isEqualTo("fetch_failed");
+      assertThat(failed.path("data").path("error").path("code").asString())
+          .isEqualTo("fetch_failed");
       assertThat(api.status(ok).text("status")).isEqualTo("completed");
     }
-    try (WebhookReceiver receiver = new WebhookReceiver(); TestServer server = TestServer.start(0)) {
+    try (WebhookReceiver receiver = new WebhookReceiver();
+        TestServer server = TestServer.start(0)) {
       Api api = server.api();
       String id = api.submitOk(STD, clip(receiver.url("/c"), true));
       api.cancel(id);
@@ -102,31 +128,51 @@ class WebhooksEndToEndTest {
 
       await().atMost(WAIT).until(() -> receiver.calls().size() == 3);
       List<Call> calls = receiver.calls();
-      assertThat(calls).extracting(c -> c.header("webhook-id")).containsOnly(calls.getFirst().header("webhook-id"));
-      assertThat(Duration.between(calls.get(0).at(), calls.get(1).at())).isGreaterThanOrEqualTo(QUICK.get(1));
-      assertThat(Duration.between(calls.get(1).at(), calls.get(2).at())).isGreaterThanOrEqualTo(QUICK.get(2));
-      JsonNode delivery = await().atMost(WAIT).until(() -> delivery(api, id), d -> d.path("state").asString().equals("delivered"));
+      assertThat(calls)
+          .extracting(c -> c.header("webhook-id"))
+          .containsOnly(calls.getFirst().header("webhook-id"));
+      assertThat(Duration.between(calls.get(0).at(), calls.get(1).at()))
+          .isGreaterThanOrEqualTo(QUICK.get(1));
+      assertThat(Duration.between(calls.get(1).at(), calls.get(2).at()))
+          .isGreaterThanOrEqualTo(QUICK.get(2));
+      JsonNode delivery =
+          await()
+              .atMost(WAIT)
+              .until(() -> delivery(api, id), d -> d.path("state").asString().equals("delivered"));
       assertThat(delivery.path("attempts").asInt()).isEqualTo(3);
-      assertThat(delivery.path("history")).extracting(h -> h.path("status_code").asInt()).containsExactly(500, 502, 200);
+      assertThat(delivery.path("history"))
+          .extracting(h -> h.path("status_code").asInt())
+          .containsExactly(500, 502, 200);
     }
   }
 
   @Test
-  void gone_stops_retries_redirects_are_not_followed_and_retry_after_is_honoured() throws Exception {
+  void gone_stops_retries_redirects_are_not_followed_and_retry_after_is_honoured()
+      throws Exception {
     try (WebhookReceiver receiver = new WebhookReceiver();
-        TestServer server = TestServer.start(s -> s.withWorkers(0).withWebhookRetries(List.of(Duration.ZERO, Duration.ofMillis(100), Duration.ofMillis(100))))) {
+        TestServer server =
+            TestServer.start(
+                s ->
+                    s.withWorkers(0)
+                        .withWebhookRetries(
+                            List.of(
+                                Duration.ZERO, Duration.ofMillis(100), Duration.ofMillis(100))))) {
       Api api = server.api();
       receiver.answer(Reply.of(410));
       String gone = api.submitOk(STD, clip(receiver.url("/gone"), false));
       api.cancel(gone);
-      await().atMost(WAIT).until(() -> delivery(api, gone).path("state").asString().equals("failed"));
+      await()
+          .atMost(WAIT)
+          .until(() -> delivery(api, gone).path("state").asString().equals("failed"));
       Thread.sleep(500);
       assertThat(receiver.calls("/gone")).hasSize(1);
 
       receiver.answer(new Reply(302, Map.of("Location", receiver.url("/elsewhere"))));
       String moved = api.submitOk(STD, clip(receiver.url("/moved"), false));
       api.cancel(moved);
-      await().atMost(WAIT).until(() -> delivery(api, moved).path("state").asString().equals("delivered"));
+      await()
+          .atMost(WAIT)
+          .until(() -> delivery(api, moved).path("state").asString().equals("delivered"));
       assertThat(receiver.calls("/moved")).hasSize(2);
       assertThat(receiver.calls("/elsewhere")).isEmpty();
 
@@ -135,14 +181,19 @@ class WebhooksEndToEndTest {
       api.cancel(later);
       await().atMost(WAIT).until(() -> receiver.calls("/later").size() == 2);
       List<Call> calls = receiver.calls("/later");
-      assertThat(Duration.between(calls.get(0).at(), calls.get(1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+      assertThat(Duration.between(calls.get(0).at(), calls.get(1).at()))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(1900));
     }
   }
 
   @Test
   void a_restart_between_attempts_still_delivers_with_the_same_webhook_id() {
     try (WebhookReceiver receiver = new WebhookReceiver().answer(Reply.of(500));
-        TestServer server = TestServer.start(s -> s.withWorkers(0).withWebhookRetries(List.of(Duration.ZERO, Duration.ofSeconds(3))))) {
+        TestServer server =
+            TestServer.start(
+                s ->
+                    s.withWorkers(0)
+                        .withWebhookRetries(List.of(Duration.ZERO, Duration.ofSeconds(3))))) {
       Api api = server.api();
       String id = api.submitOk(STD, clip(receiver.url("/hook"), false));
       api.cancel(id);
@@ -151,9 +202,17 @@ class WebhooksEndToEndTest {
       server.restart();
 
       await().atMost(WAIT).until(() -> receiver.calls().size() == 2);
-      assertThat(receiver.calls().get(1).header("webhook-id")).isEqualTo(receiver.calls().get(0).header("webhook-id"));
-      assertThat(await().atMost(WAIT).until(() -> delivery(server.api(), id), d -> d.path("state").asString().equals("delivered"))
-          .path("attempts").asInt()).isEqualTo(2);
+      assertThat(receiver.calls().get(1).header("webhook-id"))
+          .isEqualTo(receiver.calls().get(0).header("webhook-id"));
+      assertThat(
+              await()
+                  .atMost(WAIT)
+                  .until(
+                      () -> delivery(server.api(), id),
+                      d -> d.path("state").asString().equals("delivered"))
+                  .path("attempts")
+                  .asInt())
+          .isEqualTo(2);
     }
   }
 
@@ -161,12 +220,14 @@ class WebhooksEndToEndTest {
   void webhook_urls_pass_the_same_address_checks_as_inputs() {
     try (TestServer server = TestServer.start(0)) {
       Api api = server.api();
-      for (String[] c : new String[][] {
-          {"\"http://10.1.2.3/hook\"", "webhook_url", "url_forbidden"},
-          {"\"https://169.254.169.254/latest\"", "webhook_url", "url_forbidden"},
-          {"\"https://intranet.kino.test/hook\"", "webhook_url", "url_forbidden"},
-          {"\"ftp://example.com/hook\"", "webhook_url", "url_forbidden"},
-          {"42", "webhook_url", "type"}}) {
+      for (String[] c :
+          new String[][] {
+            {"\"http://10.1.2.3/hook\"", "webhook_url", "url_forbidden"},
+            {"\"https://169.254.169.254/latest\"", "webhook_url", "url_forbidden"},
+            {"\"https://intranet.kino.test/hook\"", "webhook_url", "url_forbidden"},
+            {"\"ftp://example.com/hook\"", "webhook_url", "url_forbidden"},
+            {"42", "webhook_url", "type"}
+          }) {
         Api.Answer answer = api.submit(STD, "{\"prompt\": \"p\", \"webhook_url\": " + c[0] + "}");
         assertThat(answer.status()).as(c[0]).isEqualTo(422);
         assertThat(answer.body().at("/detail/errors/0/path").asString()).isEqualTo(c[1]);
@@ -174,7 +235,8 @@ class WebhooksEndToEndTest {
       }
       Api.Answer lonely = api.submit(STD, "{\"prompt\": \"p\", \"webhook_on_start\": true}");
       assertThat(lonely.status()).isEqualTo(422);
-      assertThat(lonely.body().at("/detail/errors/0/path").asString()).isEqualTo("webhook_on_start");
+      assertThat(lonely.body().at("/detail/errors/0/path").asString())
+          .isEqualTo("webhook_on_start");
     }
   }
 
@@ -184,14 +246,20 @@ class WebhooksEndToEndTest {
       String mine = server.api().get("/v1/webhooks/secret").text("secret");
       assertThat(mine).startsWith("whsec_");
       assertThat(server.api().get("/v1/webhooks/secret").text("secret")).isEqualTo(mine);
-      assertThat(server.apiForNewKey("bob").get("/v1/webhooks/secret").text("secret")).startsWith("whsec_").isNotEqualTo(mine);
-      assertThat(new Api(server.api().base(), null).get("/v1/webhooks/secret").status()).isEqualTo(401);
+      assertThat(server.apiForNewKey("bob").get("/v1/webhooks/secret").text("secret"))
+          .startsWith("whsec_")
+          .isNotEqualTo(mine);
+      assertThat(new Api(server.api().base(), null).get("/v1/webhooks/secret").status())
+          .isEqualTo(401);
     }
   }
 
   private static String clip(String webhook, boolean onStart) {
-    return "{\"prompt\": \"p\", \"duration\": 3, \"aspect_ratio\": \"1:1\", \"sound\": false, \"webhook_url\": \"" + webhook + "\""
-        + (onStart ? ", \"webhook_on_start\": true" : "") + "}";
+    return "{\"prompt\": \"p\", \"duration\": 3, \"aspect_ratio\": \"1:1\", \"sound\": false, \"webhook_url\": \""
+        + webhook
+        + "\""
+        + (onStart ? ", \"webhook_on_start\": true" : "")
+        + "}";
   }
 
   private static String type(Call call) {

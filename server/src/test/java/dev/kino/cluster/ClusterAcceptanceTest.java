@@ -26,10 +26,11 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The cluster's promise, end to end: three Kino node processes on one PostgreSQL and one S3 endpoint take 1,000
- * short sandbox jobs through all three APIs; one node is killed with SIGKILL mid-run, another is frozen with
- * SIGSTOP past its leases and thawed, then killed too. Every job completes exactly once: none lost, none whose
- * result was published twice, and the frozen node writes nothing to a job after losing its lease.
+ * The cluster's promise, end to end: three Kino node processes on one PostgreSQL and one S3
+ * endpoint take 1,000 short sandbox jobs through all three APIs; one node is killed with SIGKILL
+ * mid-run, another is frozen with SIGSTOP past its leases and thawed, then killed too. Every job
+ * completes exactly once: none lost, none whose result was published twice, and the frozen node
+ * writes nothing to a job after losing its lease.
  */
 class ClusterAcceptanceTest {
   static final int JOBS = Integer.getInteger("kino.cluster.jobs", 1000);
@@ -37,20 +38,33 @@ class ClusterAcceptanceTest {
   static final int LEASE_SECONDS = 5;
 
   @Test
-  void three_nodes_lose_no_job_and_publish_none_twice_through_kills_and_a_freeze() throws Exception {
+  void three_nodes_lose_no_job_and_publish_none_twice_through_kills_and_a_freeze()
+      throws Exception {
     String databaseUrl = PostgresServer.shared().newDatabase();
     S3Server s3 = S3Server.shared();
     URI bucket = s3.newBucket();
     String[] flags = {
-      "--database", databaseUrl, "--storage", bucket.toString(), "--models-dir", shortClipModel().toString(),
-      "--lease-seconds", Integer.toString(LEASE_SECONDS), "--max-attempts", "5", "--workers", "2"
+      "--database",
+      databaseUrl,
+      "--storage",
+      bucket.toString(),
+      "--models-dir",
+      shortClipModel().toString(),
+      "--lease-seconds",
+      Integer.toString(LEASE_SECONDS),
+      "--max-attempts",
+      "5",
+      "--workers",
+      "2"
     };
     List<KinoProcess> nodes = new ArrayList<>();
     List<Api> apis = new ArrayList<>();
     try (Database db = PostgresDatabase.open(databaseUrl, 2)) {
       for (int i = 0; i < 3; i++) {
         int port = KinoProcess.freePort();
-        nodes.add(KinoProcess.serveWith(s3.environment(), Files.createTempDirectory("kino-cluster-node-"), port, flags));
+        nodes.add(
+            KinoProcess.serveWith(
+                s3.environment(), Files.createTempDirectory("kino-cluster-node-"), port, flags));
         apis.add(new Api("http://127.0.0.1:" + port, TestServer.ADMIN_KEY));
       }
 
@@ -72,25 +86,47 @@ class ClusterAcceptanceTest {
 
       await().atMost(Duration.ofMinutes(10)).until(() -> completed(db) == JOBS);
 
-      assertThat(count(db, "SELECT count(*) FROM jobs WHERE status <> 'completed'")).as("no job lost or failed").isZero();
-      assertThat(count(db, "SELECT count(*) FROM (SELECT job_id FROM job_events WHERE kind = 'status' AND data LIKE '%\"completed\"%'"
-          + " GROUP BY job_id HAVING count(*) > 1) twice")).as("no result published twice").isZero();
+      assertThat(count(db, "SELECT count(*) FROM jobs WHERE status <> 'completed'"))
+          .as("no job lost or failed")
+          .isZero();
+      assertThat(
+              count(
+                  db,
+                  "SELECT count(*) FROM (SELECT job_id FROM job_events WHERE kind = 'status' AND data LIKE '%\"completed\"%'"
+                      + " GROUP BY job_id HAVING count(*) > 1) twice"))
+          .as("no result published twice")
+          .isZero();
       assertThat(heldWhenFrozen).as("the frozen node held jobs when it stopped").isNotEmpty();
       for (Held held : heldWhenFrozen) {
-        List<Integer> statusAttempts = db.reads().withHandle(h -> h.createQuery(
-                "SELECT data FROM job_events WHERE job_id = :id AND kind = 'status' ORDER BY seq").bind("id", held.jobId())
-            .mapTo(String.class).list()).stream().map(d -> JsonMapper.shared().readTree(d).path("attempt").asInt()).toList();
+        List<Integer> statusAttempts =
+            db
+                .reads()
+                .withHandle(
+                    h ->
+                        h.createQuery(
+                                "SELECT data FROM job_events WHERE job_id = :id AND kind = 'status' ORDER BY seq")
+                            .bind("id", held.jobId())
+                            .mapTo(String.class)
+                            .list())
+                .stream()
+                .map(d -> JsonMapper.shared().readTree(d).path("attempt").asInt())
+                .toList();
         int reclaimedAt = statusAttempts.indexOf(held.attempt() + 1);
-        assertThat(reclaimedAt).as("job %s was claimed again after the freeze", held.jobId()).isPositive();
+        assertThat(reclaimedAt)
+            .as("job %s was claimed again after the freeze", held.jobId())
+            .isPositive();
         assertThat(statusAttempts.subList(reclaimedAt, statusAttempts.size()))
-            .as("nothing from the frozen worker's attempt %d after job %s was claimed again", held.attempt(), held.jobId())
+            .as(
+                "nothing from the frozen worker's attempt %d after job %s was claimed again",
+                held.attempt(), held.jobId())
             .doesNotContain(held.attempt());
       }
       // The published results are the stored ones: a sample plays back from the store.
       Api survivor = apis.get(2);
       for (String id : List.of(ids.getFirst(), ids.get(JOBS / 2), ids.getLast())) {
         String video = survivor.result(id).body().at("/output/video").asString();
-        assertThat(MediaProbe.probe(Api.downloadToFile(video)).durationSeconds()).isGreaterThan(2.5);
+        assertThat(MediaProbe.probe(Api.downloadToFile(video)).durationSeconds())
+            .isGreaterThan(2.5);
       }
     } finally {
       nodes.forEach(KinoProcess::close);
@@ -100,10 +136,14 @@ class ClusterAcceptanceTest {
   record Held(String jobId, int attempt) {}
 
   private static List<Held> heldBy(Database db, long pid) {
-    return db.reads().withHandle(h -> h.createQuery(
-            "SELECT id, attempt FROM jobs WHERE status = 'in_progress' AND lease_owner LIKE :owner")
-        .bind("owner", "%:" + pid + ":%")
-        .map((rs, ctx) -> new Held(rs.getString("id"), rs.getInt("attempt"))).list());
+    return db.reads()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT id, attempt FROM jobs WHERE status = 'in_progress' AND lease_owner LIKE :owner")
+                    .bind("owner", "%:" + pid + ":%")
+                    .map((rs, ctx) -> new Held(rs.getString("id"), rs.getInt("attempt")))
+                    .list());
   }
 
   private static long completed(Database db) {
@@ -114,7 +154,9 @@ class ClusterAcceptanceTest {
     return db.reads().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
   }
 
-  /** JOBS submits spread over the three nodes, several at a time, as clients behind a load balancer. */
+  /**
+   * JOBS submits spread over the three nodes, several at a time, as clients behind a load balancer.
+   */
   private static List<String> submitThroughAllNodes(List<Api> apis) throws Exception {
     ExecutorService clients = Executors.newFixedThreadPool(6);
     try {
@@ -134,15 +176,24 @@ class ClusterAcceptanceTest {
     }
   }
 
-  /** A tiny sandbox model (72-pixel short side) on the seed text-to-video schema: many short jobs. */
+  /**
+   * A tiny sandbox model (72-pixel short side) on the seed text-to-video schema: many short jobs.
+   */
   private static Path shortClipModel() throws IOException {
     Path dir = Files.createTempDirectory("kino-cluster-models-");
-    ObjectNode definition = JsonMapper.shared().createObjectNode().put("id", MODEL).put("based_on", "kling/kling-3.0/standard/text-to-video");
-    definition.putObject("engine").put("type", "sandbox").putObject("settings").put("short_side", 72);
+    ObjectNode definition =
+        JsonMapper.shared()
+            .createObjectNode()
+            .put("id", MODEL)
+            .put("based_on", "kling/kling-3.0/standard/text-to-video");
+    definition
+        .putObject("engine")
+        .put("type", "sandbox")
+        .putObject("settings")
+        .put("short_side", 72);
     Path file = dir.resolve(MODEL + ".json");
     Files.createDirectories(file.getParent());
     Files.writeString(file, JsonMapper.shared().writeValueAsString(definition));
     return dir;
   }
-
 }

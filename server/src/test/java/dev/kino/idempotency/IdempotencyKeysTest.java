@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
-/** How a reserved key decides later requests, over time (a mutable clock stands in for the wall clock). */
+/**
+ * How a reserved key decides later requests, over time (a mutable clock stands in for the wall
+ * clock).
+ */
 class IdempotencyKeysTest {
 
   @Test
@@ -24,7 +27,16 @@ class IdempotencyKeysTest {
       IdempotencyKeys keys = new IdempotencyKeys(db, clock);
       SqlJobStore jobs = new SqlJobStore(db, new EventHub());
       assertThat(keys.claim("alice", "k", "fp1", "id-1")).isEqualTo(new Claim.Fresh("id-1"));
-      jobs.submit(new NewJob("id-1", "alice", "m", JsonMapper.shared().createObjectNode(), 3, java.util.Optional.empty(), ""), clock.instant());
+      jobs.submit(
+          new NewJob(
+              "id-1",
+              "alice",
+              "m",
+              JsonMapper.shared().createObjectNode(),
+              3,
+              java.util.Optional.empty(),
+              ""),
+          clock.instant());
 
       clock.advance(Duration.ofHours(23));
       assertThat(keys.claim("alice", "k", "fp1", "id-2")).isEqualTo(new Claim.Replay("id-1"));
@@ -32,7 +44,9 @@ class IdempotencyKeysTest {
       assertThat(keys.sweep()).isZero();
 
       clock.advance(Duration.ofHours(2));
-      assertThat(keys.claim("alice", "k", "fp2", "id-3")).as("expired: a new request").isEqualTo(new Claim.Fresh("id-3"));
+      assertThat(keys.claim("alice", "k", "fp2", "id-3"))
+          .as("expired: a new request")
+          .isEqualTo(new Claim.Fresh("id-3"));
       clock.advance(Duration.ofHours(25));
       assertThat(keys.sweep()).isEqualTo(1);
     }
@@ -45,10 +59,16 @@ class IdempotencyKeysTest {
       IdempotencyKeys keys = new IdempotencyKeys(db, clock);
       assertThat(keys.claim("alice", "k", "fp", "id-1")).isEqualTo(new Claim.Fresh("id-1"));
 
-      assertThat(keys.claim("alice", "k", "fp", "id-2")).as("the first is still being accepted").isEqualTo(new Claim.InProgress());
+      assertThat(keys.claim("alice", "k", "fp", "id-2"))
+          .as("the first is still being accepted")
+          .isEqualTo(new Claim.InProgress());
       clock.advance(IdempotencyKeys.ABANDONED_AFTER.plusSeconds(1));
-      assertThat(keys.claim("alice", "k", "fp", "id-3")).as("its node died before the job was stored").isEqualTo(new Claim.Fresh("id-3"));
-      assertThat(keys.claim("bob", "k", "other", "id-4")).as("keys are per API key").isEqualTo(new Claim.Fresh("id-4"));
+      assertThat(keys.claim("alice", "k", "fp", "id-3"))
+          .as("its node died before the job was stored")
+          .isEqualTo(new Claim.Fresh("id-3"));
+      assertThat(keys.claim("bob", "k", "other", "id-4"))
+          .as("keys are per API key")
+          .isEqualTo(new Claim.Fresh("id-4"));
     }
   }
 }

@@ -13,11 +13,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Fetching image inputs from a loopback server that stands in for a public image host (loopback is on the
- * allow-list here, as tests run with {@code --fetch-allow 127.0.0.1}).
+ * Fetching image inputs from a loopback server that stands in for a public image host (loopback is
+ * on the allow-list here, as tests run with {@code --fetch-allow 127.0.0.1}).
  */
 class ImageFetchTest {
-  final ImageInputs images = new ImageInputs(InputFiles.fetchingOnly(new UrlFetcher(new AddressPolicy(List.of("127.0.0.1")))));
+  final ImageInputs images =
+      new ImageInputs(
+          InputFiles.fetchingOnly(new UrlFetcher(new AddressPolicy(List.of("127.0.0.1")))));
 
   @Test
   void a_png_is_fetched_and_decoded() throws Exception {
@@ -37,7 +39,8 @@ class ImageFetchTest {
       String url = host.put("/huge.png", new byte[(int) ImageInputs.MAX_IMAGE_BYTES + 1]);
 
       assertThatThrownBy(() -> images.load("start_image_url", url))
-          .isInstanceOfSatisfying(InputException.class, e -> assertThat(e.code()).isEqualTo("too_large"));
+          .isInstanceOfSatisfying(
+              InputException.class, e -> assertThat(e.code()).isEqualTo("too_large"));
     }
   }
 
@@ -47,26 +50,31 @@ class ImageFetchTest {
     Files.write(bomb, Images.pngHeaderOnly(60_000, 60_000));
 
     assertThatThrownBy(() -> ImageInputs.decode("start_image_url", "https://x/bomb.png", bomb))
-        .isInstanceOfSatisfying(InputException.class, e -> {
-          assertThat(e.code()).isEqualTo("too_large");
-          assertThat(e.getMessage()).contains("60000x60000");
-        });
+        .isInstanceOfSatisfying(
+            InputException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("too_large");
+              assertThat(e.getMessage()).contains("60000x60000");
+            });
   }
 
   @Test
   void a_redirect_to_a_forbidden_address_is_refused() throws Exception {
     HttpServer redirector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    redirector.createContext("/", exchange -> {
-      exchange.getResponseHeaders().add("Location", "http://169.254.169.254/latest/meta-data/");
-      exchange.sendResponseHeaders(302, -1);
-      exchange.close();
-    });
+    redirector.createContext(
+        "/",
+        exchange -> {
+          exchange.getResponseHeaders().add("Location", "http://169.254.169.254/latest/meta-data/");
+          exchange.sendResponseHeaders(302, -1);
+          exchange.close();
+        });
     redirector.start();
     try {
       String url = "http://127.0.0.1:" + redirector.getAddress().getPort() + "/img.png";
 
       assertThatThrownBy(() -> images.load("start_image_url", url))
-          .isInstanceOfSatisfying(InputException.class, e -> assertThat(e.code()).isEqualTo("url_forbidden"));
+          .isInstanceOfSatisfying(
+              InputException.class, e -> assertThat(e.code()).isEqualTo("url_forbidden"));
     } finally {
       redirector.stop(0);
     }
@@ -78,12 +86,12 @@ class ImageFetchTest {
       String url = host.put("/present.png", new byte[] {1}).replace("present", "absent");
 
       assertThatThrownBy(() -> images.load("start_image_url", url))
-          .isInstanceOfSatisfying(InputException.class, e -> {
-            assertThat(e.code()).isEqualTo("fetch_failed");
-            assertThat(e.getMessage()).contains("404");
-          });
+          .isInstanceOfSatisfying(
+              InputException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo("fetch_failed");
+                assertThat(e.getMessage()).contains("404");
+              });
     }
   }
-
-
 }

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Fetched inputs are reused: within the freshness window without asking, afterwards with a conditional request
- * (a 304 costs no body), and a changed file is fetched again. The origin is a loopback server that counts what
- * it is asked, standing in for an image host that sends ETags.
+ * Fetched inputs are reused: within the freshness window without asking, afterwards with a
+ * conditional request (a 304 costs no body), and a changed file is fetched again. The origin is a
+ * loopback server that counts what it is asked, standing in for an image host that sends ETags.
  */
 class InputCacheTest {
   final AtomicInteger fullResponses = new AtomicInteger();
@@ -32,22 +32,28 @@ class InputCacheTest {
   @BeforeEach
   void start(@TempDir Path cacheDir) throws Exception {
     origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    origin.createContext("/", exchange -> {
-      String etag = "\"" + Integer.toHexString(java.util.Arrays.hashCode(content.get())) + "\"";
-      if (etag.equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
-        notModified.incrementAndGet();
-        exchange.sendResponseHeaders(304, -1);
-      } else {
-        fullResponses.incrementAndGet();
-        exchange.getResponseHeaders().add("ETag", etag);
-        exchange.sendResponseHeaders(200, content.get().length);
-        exchange.getResponseBody().write(content.get());
-      }
-      exchange.close();
-    });
+    origin.createContext(
+        "/",
+        exchange -> {
+          String etag = "\"" + Integer.toHexString(java.util.Arrays.hashCode(content.get())) + "\"";
+          if (etag.equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
+            notModified.incrementAndGet();
+            exchange.sendResponseHeaders(304, -1);
+          } else {
+            fullResponses.incrementAndGet();
+            exchange.getResponseHeaders().add("ETag", etag);
+            exchange.sendResponseHeaders(200, content.get().length);
+            exchange.getResponseBody().write(content.get());
+          }
+          exchange.close();
+        });
     origin.start();
     UrlFetcher fetcher = new UrlFetcher(new AddressPolicy(List.of("127.0.0.1")));
-    inputs = new InputFiles(fetcher, UploadedFiles.NONE, new InputCache(cacheDir, Duration.ofMinutes(10), 1 << 20, clock));
+    inputs =
+        new InputFiles(
+            fetcher,
+            UploadedFiles.NONE,
+            new InputCache(cacheDir, Duration.ofMinutes(10), 1 << 20, clock));
   }
 
   @AfterEach

@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A loopback HTTP/1.1 server written on a raw socket, so it can break the protocol the way hostile or broken
- * file hosts do: endless bodies, lying Content-Length, trickling, silence after the headers. Stands in for the
- * remote servers input URLs point at.
+ * A loopback HTTP/1.1 server written on a raw socket, so it can break the protocol the way hostile
+ * or broken file hosts do: endless bodies, lying Content-Length, trickling, silence after the
+ * headers. Stands in for the remote servers input URLs point at.
  */
 final class MisbehavingServer implements AutoCloseable {
   /** What to do with one connection once its request has been read. */
@@ -24,24 +24,28 @@ final class MisbehavingServer implements AutoCloseable {
 
   MisbehavingServer(Behaviour behaviour) throws IOException {
     socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-    Thread.ofVirtual().start(() -> {
-      while (!socket.isClosed()) {
-        try {
-          Socket client = socket.accept();
-          connections.incrementAndGet();
-          Thread.ofVirtual().start(() -> {
-            try (client) {
-              readRequestHead(client);
-              behaviour.respond(client.getOutputStream());
-            } catch (IOException | InterruptedException gone) {
-              // The fetcher hung up on us, which is the point of most tests.
-            }
-          });
-        } catch (IOException closed) {
-          return;
-        }
-      }
-    });
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              while (!socket.isClosed()) {
+                try {
+                  Socket client = socket.accept();
+                  connections.incrementAndGet();
+                  Thread.ofVirtual()
+                      .start(
+                          () -> {
+                            try (client) {
+                              readRequestHead(client);
+                              behaviour.respond(client.getOutputStream());
+                            } catch (IOException | InterruptedException gone) {
+                              // The fetcher hung up on us, which is the point of most tests.
+                            }
+                          });
+                } catch (IOException closed) {
+                  return;
+                }
+              }
+            });
   }
 
   String url(String path) {
@@ -49,7 +53,8 @@ final class MisbehavingServer implements AutoCloseable {
   }
 
   static void head(OutputStream out, String... headers) throws IOException {
-    StringBuilder head = new StringBuilder("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n");
+    StringBuilder head =
+        new StringBuilder("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n");
     for (String header : headers) {
       head.append(header).append("\r\n");
     }

@@ -22,9 +22,10 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The queue's guarantees, the same on every database Kino runs on (real ones: {@link SqliteJobStoreTest},
- * {@link PostgresJobStoreTest}): FIFO claims, one owner per job, every write after a claim fenced by the lease
- * token, expired leases re-queued or failed after the last attempt. Time is passed in, so no test sleeps.
+ * The queue's guarantees, the same on every database Kino runs on (real ones: {@link
+ * SqliteJobStoreTest}, {@link PostgresJobStoreTest}): FIFO claims, one owner per job, every write
+ * after a claim fenced by the lease token, expired leases re-queued or failed after the last
+ * attempt. Time is passed in, so no test sleeps.
  */
 abstract class JobStoreContract {
   static final Instant T0 = Instant.parse("2026-11-21T12:00:00Z");
@@ -130,11 +131,15 @@ abstract class JobStoreContract {
     submit("p");
     ClaimedJob claimed = claim();
 
-    assertThat(store.complete(claimed.lease(), completion("jobs/x/1/video.mp4"), T0.plusSeconds(5), NONE)).isTrue();
+    assertThat(
+            store.complete(
+                claimed.lease(), completion("jobs/x/1/video.mp4"), T0.plusSeconds(5), NONE))
+        .isTrue();
 
     Job done = store.find(claimed.job().id()).orElseThrow();
     assertThat(done.state()).isEqualTo(JobState.COMPLETED);
-    assertThat(done.output().orElseThrow().path("video").asString()).isEqualTo("jobs/x/1/video.mp4");
+    assertThat(done.output().orElseThrow().path("video").asString())
+        .isEqualTo("jobs/x/1/video.mp4");
     assertThat(done.finishedAt()).contains(T0.plusSeconds(5));
     assertThat(done.progress()).contains(1.0);
   }
@@ -144,14 +149,18 @@ abstract class JobStoreContract {
     submit("p");
     ClaimedJob stale = claim();
     assertThat(store.reapExpired(T0.plus(LEASE).plusSeconds(1))).isEqualTo(1);
-    ClaimedJob fresh = store.claim("w2", T0.plus(LEASE).plusSeconds(2), LEASE, Set.of()).orElseThrow();
+    ClaimedJob fresh =
+        store.claim("w2", T0.plus(LEASE).plusSeconds(2), LEASE, Set.of()).orElseThrow();
 
     assertThat(store.heartbeat(stale.lease(), T0.plusSeconds(40), LEASE, 0.5, List.of())).isFalse();
-    assertThat(store.complete(stale.lease(), completion("stale"), T0.plusSeconds(40), NONE)).isFalse();
-    assertThat(store.fail(stale.lease(), new JobError("x", "stale"), T0.plusSeconds(40), NONE)).isFalse();
+    assertThat(store.complete(stale.lease(), completion("stale"), T0.plusSeconds(40), NONE))
+        .isFalse();
+    assertThat(store.fail(stale.lease(), new JobError("x", "stale"), T0.plusSeconds(40), NONE))
+        .isFalse();
     assertThat(store.release(stale.lease(), T0, NONE)).isFalse();
 
-    assertThat(store.complete(fresh.lease(), completion("fresh"), T0.plusSeconds(41), NONE)).isTrue();
+    assertThat(store.complete(fresh.lease(), completion("fresh"), T0.plusSeconds(41), NONE))
+        .isTrue();
     Job done = store.find(fresh.job().id()).orElseThrow();
     assertThat(done.output().orElseThrow().path("video").asString()).isEqualTo("fresh");
     assertThat(done.attempt()).isEqualTo(2);
@@ -163,14 +172,37 @@ abstract class JobStoreContract {
     ClaimedJob claimed = claim();
     store.heartbeat(claimed.lease(), T0.plusSeconds(1), LEASE, 0.5, List.of("halfway"));
 
-    store.complete(claimed.lease(), completion("v"), T0.plusSeconds(2), new LastReport(0.75, List.of("encoding", "done")));
-    boolean lateWrite = store.fail(claimed.lease(), new JobError("x", "late"), T0.plusSeconds(3), new LastReport(0.9, List.of("too late")));
+    store.complete(
+        claimed.lease(),
+        completion("v"),
+        T0.plusSeconds(2),
+        new LastReport(0.75, List.of("encoding", "done")));
+    boolean lateWrite =
+        store.fail(
+            claimed.lease(),
+            new JobError("x", "late"),
+            T0.plusSeconds(3),
+            new LastReport(0.9, List.of("too late")));
 
     assertThat(lateWrite).as("the lease ended with the outcome").isFalse();
-    assertThat(store.events(job.id(), 0, 100)).extracting(e -> e.kind() + " " + (e.kind() == JobEvent.Kind.STATUS ? e.data().path("status").asString()
-            : e.kind() == JobEvent.Kind.LOG ? e.data().path("message").asString() : e.data().path("progress").asString()))
+    assertThat(store.events(job.id(), 0, 100))
+        .extracting(
+            e ->
+                e.kind()
+                    + " "
+                    + (e.kind() == JobEvent.Kind.STATUS
+                        ? e.data().path("status").asString()
+                        : e.kind() == JobEvent.Kind.LOG
+                            ? e.data().path("message").asString()
+                            : e.data().path("progress").asString()))
         .containsExactly(
-            "STATUS in_queue", "STATUS in_progress", "LOG halfway", "PROGRESS 0.5", "LOG encoding", "LOG done", "PROGRESS 0.75",
+            "STATUS in_queue",
+            "STATUS in_progress",
+            "LOG halfway",
+            "PROGRESS 0.5",
+            "LOG encoding",
+            "LOG done",
+            "PROGRESS 0.75",
             "STATUS completed");
   }
 
@@ -179,15 +211,25 @@ abstract class JobStoreContract {
     Job job = submit("p");
     ClaimedJob first = claim();
 
-    assertThat(store.snooze(first.lease(), T0.plusSeconds(10), T0.plusSeconds(1), new LastReport(null, List.of("provider busy")))).isTrue();
+    assertThat(
+            store.snooze(
+                first.lease(),
+                T0.plusSeconds(10),
+                T0.plusSeconds(1),
+                new LastReport(null, List.of("provider busy"))))
+        .isTrue();
 
     Job queued = store.find(job.id()).orElseThrow();
     assertThat(queued.state()).isEqualTo(JobState.IN_QUEUE);
     assertThat(queued.attempt()).as("a snooze uses no attempt").isZero();
-    assertThat(store.claim("w", T0.plusSeconds(9), LEASE, Set.of())).as("not before its time").isEmpty();
+    assertThat(store.claim("w", T0.plusSeconds(9), LEASE, Set.of()))
+        .as("not before its time")
+        .isEmpty();
     ClaimedJob again = store.claim("w", T0.plusSeconds(10), LEASE, Set.of()).orElseThrow();
     assertThat(again.job().attempt()).isEqualTo(1);
-    assertThat(store.snooze(first.lease(), T0.plusSeconds(20), T0.plusSeconds(11), LastReport.NONE)).as("the old lease is gone").isFalse();
+    assertThat(store.snooze(first.lease(), T0.plusSeconds(20), T0.plusSeconds(11), LastReport.NONE))
+        .as("the old lease is gone")
+        .isFalse();
   }
 
   @Test
@@ -196,22 +238,46 @@ abstract class JobStoreContract {
     ClaimedJob stale = claim();
     store.heartbeat(stale.lease(), T0.plusSeconds(1), LEASE, 0.25, List.of("rendering"));
     store.reapExpired(T0.plus(LEASE).plusSeconds(5));
-    ClaimedJob fresh = store.claim("w2", T0.plus(LEASE).plusSeconds(6), LEASE, Set.of()).orElseThrow();
-    store.heartbeat(stale.lease(), T0.plus(LEASE).plusSeconds(7), LEASE, 0.9, List.of("from the stale worker"));
-    store.heartbeat(fresh.lease(), T0.plus(LEASE).plusSeconds(7), LEASE, null, List.of("second try"));
-    store.fail(fresh.lease(), new JobError("render_failed", "no"), T0.plus(LEASE).plusSeconds(8), NONE);
+    ClaimedJob fresh =
+        store.claim("w2", T0.plus(LEASE).plusSeconds(6), LEASE, Set.of()).orElseThrow();
+    store.heartbeat(
+        stale.lease(), T0.plus(LEASE).plusSeconds(7), LEASE, 0.9, List.of("from the stale worker"));
+    store.heartbeat(
+        fresh.lease(), T0.plus(LEASE).plusSeconds(7), LEASE, null, List.of("second try"));
+    store.fail(
+        fresh.lease(), new JobError("render_failed", "no"), T0.plus(LEASE).plusSeconds(8), NONE);
 
     List<JobEvent> events = store.events(job.id(), 0, 100);
-    assertThat(events).extracting(e -> e.kind() + " " + (e.kind() == JobEvent.Kind.STATUS ? e.data().path("status").asString() + "#" + e.data().path("attempt").asInt()
-            : e.kind() == JobEvent.Kind.LOG ? e.data().path("message").asString() : e.data().path("progress").asString()))
+    assertThat(events)
+        .extracting(
+            e ->
+                e.kind()
+                    + " "
+                    + (e.kind() == JobEvent.Kind.STATUS
+                        ? e.data().path("status").asString()
+                            + "#"
+                            + e.data().path("attempt").asInt()
+                        : e.kind() == JobEvent.Kind.LOG
+                            ? e.data().path("message").asString()
+                            : e.data().path("progress").asString()))
         .containsExactly(
-            "STATUS in_queue#0", "STATUS in_progress#1", "LOG rendering", "PROGRESS 0.25", "STATUS in_queue#1",
-            "STATUS in_progress#2", "LOG second try", "STATUS failed#2");
-    assertThat(events.getLast().data().path("error").path("code").asString()).isEqualTo("render_failed");
+            "STATUS in_queue#0",
+            "STATUS in_progress#1",
+            "LOG rendering",
+            "PROGRESS 0.25",
+            "STATUS in_queue#1",
+            "STATUS in_progress#2",
+            "LOG second try",
+            "STATUS failed#2");
+    assertThat(events.getLast().data().path("error").path("code").asString())
+        .isEqualTo("render_failed");
     assertThat(events.getLast().isFinal()).isTrue();
     assertThat(events).extracting(JobEvent::seq).isSorted();
-    assertThat(store.events(job.id(), events.get(5).seq(), 100)).containsExactlyElementsOf(events.subList(6, 8));
-    assertThat(store.recentLogs(job.id(), 1)).extracting(e -> e.data().path("message").asString()).containsExactly("second try");
+    assertThat(store.events(job.id(), events.get(5).seq(), 100))
+        .containsExactlyElementsOf(events.subList(6, 8));
+    assertThat(store.recentLogs(job.id(), 1))
+        .extracting(e -> e.data().path("message").asString())
+        .containsExactly("second try");
   }
 
   @Test
@@ -232,7 +298,8 @@ abstract class JobStoreContract {
     submit("p");
     ClaimedJob claimed = claim();
 
-    assertThat(store.heartbeat(claimed.lease(), T0.plusSeconds(25), LEASE, 0.4, List.of())).isTrue();
+    assertThat(store.heartbeat(claimed.lease(), T0.plusSeconds(25), LEASE, 0.4, List.of()))
+        .isTrue();
 
     assertThat(store.reapExpired(T0.plusSeconds(40))).isZero();
     assertThat(store.find(claimed.job().id()).orElseThrow().progress()).contains(0.4);
@@ -298,7 +365,11 @@ abstract class JobStoreContract {
     assertThatThrownBy(
             () ->
                 db.writes()
-                    .useHandle(h -> h.execute("UPDATE jobs SET status = 'completed', finished_at = 1 WHERE id = ?", job.id())))
+                    .useHandle(
+                        h ->
+                            h.execute(
+                                "UPDATE jobs SET status = 'completed', finished_at = 1 WHERE id = ?",
+                                job.id())))
         .satisfies(e -> assertThat(e.getMessage()).containsIgnoringCase("check"));
   }
 
@@ -310,11 +381,13 @@ abstract class JobStoreContract {
     db = openDatabase();
     store = new SqlJobStore(db, new EventHub());
 
-    assertThat(store.find(job.id()).orElseThrow().input().path("prompt").asString()).isEqualTo("durable");
+    assertThat(store.find(job.id()).orElseThrow().input().path("prompt").asString())
+        .isEqualTo("durable");
   }
 
   private Job submit(String prompt) {
-    return store.submit(NewJob.of("owner", "kling/kling-3.0/pro/text-to-video", input(prompt), 3), T0);
+    return store.submit(
+        NewJob.of("owner", "kling/kling-3.0/pro/text-to-video", input(prompt), 3), T0);
   }
 
   private ClaimedJob claim() {

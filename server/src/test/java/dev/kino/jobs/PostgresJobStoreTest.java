@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The queue's guarantees on a real PostgreSQL server (a cluster's database), and what only a cluster does:
- * several nodes, each with its own connection pool, claiming from one queue at once.
+ * The queue's guarantees on a real PostgreSQL server (a cluster's database), and what only a
+ * cluster does: several nodes, each with its own connection pool, claiming from one queue at once.
  */
 class PostgresJobStoreTest extends JobStoreContract {
   private final String url = PostgresServer.shared().newDatabase();
@@ -33,7 +33,9 @@ class PostgresJobStoreTest extends JobStoreContract {
   void three_nodes_claiming_at_once_never_take_the_same_job() throws Exception {
     int jobs = 120;
     for (int i = 0; i < jobs; i++) {
-      store.submit(NewJob.of("owner", "m", JsonMapper.shared().createObjectNode().put("prompt", "p" + i), 3), T0);
+      store.submit(
+          NewJob.of("owner", "m", JsonMapper.shared().createObjectNode().put("prompt", "p" + i), 3),
+          T0);
     }
     List<Database> nodes = List.of(openDatabase(), openDatabase(), openDatabase());
     ExecutorService workers = Executors.newFixedThreadPool(12);
@@ -42,14 +44,17 @@ class PostgresJobStoreTest extends JobStoreContract {
       for (int w = 0; w < 12; w++) {
         SqlJobStore node = new SqlJobStore(nodes.get(w % 3), new EventHub());
         String worker = "node-" + (w % 3) + "-worker-" + w;
-        claimed.add(workers.submit(() -> {
-          List<String> mine = new ArrayList<>();
-          Optional<ClaimedJob> next;
-          while ((next = node.claim(worker, T0, Duration.ofSeconds(30), Set.of())).isPresent()) {
-            mine.add(next.get().job().id());
-          }
-          return mine;
-        }));
+        claimed.add(
+            workers.submit(
+                () -> {
+                  List<String> mine = new ArrayList<>();
+                  Optional<ClaimedJob> next;
+                  while ((next = node.claim(worker, T0, Duration.ofSeconds(30), Set.of()))
+                      .isPresent()) {
+                    mine.add(next.get().job().id());
+                  }
+                  return mine;
+                }));
       }
       Set<String> distinct = new HashSet<>();
       int total = 0;
@@ -60,7 +65,11 @@ class PostgresJobStoreTest extends JobStoreContract {
       assertThat(total).as("every job claimed once").isEqualTo(jobs);
       assertThat(distinct).hasSize(jobs);
       List<JobEvent> events = store.eventsAfter(0, 10_000);
-      assertThat(events.stream().filter(e -> e.data().path("status").asString("").equals("in_progress")).count()).isEqualTo(jobs);
+      assertThat(
+              events.stream()
+                  .filter(e -> e.data().path("status").asString("").equals("in_progress"))
+                  .count())
+          .isEqualTo(jobs);
     } finally {
       workers.shutdownNow();
       nodes.forEach(Database::close);

@@ -8,7 +8,9 @@ import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
-/** Kino's own BGR -> YUV 4:2:0 conversion: BT.601 limited range, the same bytes for the same image. */
+/**
+ * Kino's own BGR -> YUV 4:2:0 conversion: BT.601 limited range, the same bytes for the same image.
+ */
 class Yuv420Test {
 
   @Test

@@ -12,7 +12,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** Loading model definitions: the three seed models, operators' extra files, and clear errors for bad ones. */
+/**
+ * Loading model definitions: the three seed models, operators' extra files, and clear errors for
+ * bad ones.
+ */
 class ModelCatalogTest {
 
   @Test
@@ -30,16 +33,29 @@ class ModelCatalogTest {
   @Test
   void seed_schemas_are_normalised_to_valid_json_schema_without_losing_their_differences() {
     ModelCatalog catalog = ModelCatalog.load(Optional.empty());
-    JsonNode pro = catalog.find("kling/kling-3.0/pro/text-to-video").orElseThrow().definition().inputSchema();
-    JsonNode i2v = catalog.find("kling/kling-3.0/standard/image-to-video").orElseThrow().definition().inputSchema();
-    JsonNode std = catalog.find("kling/kling-3.0/standard/text-to-video").orElseThrow().definition().inputSchema();
+    JsonNode pro =
+        catalog.find("kling/kling-3.0/pro/text-to-video").orElseThrow().definition().inputSchema();
+    JsonNode i2v =
+        catalog
+            .find("kling/kling-3.0/standard/image-to-video")
+            .orElseThrow()
+            .definition()
+            .inputSchema();
+    JsonNode std =
+        catalog
+            .find("kling/kling-3.0/standard/text-to-video")
+            .orElseThrow()
+            .definition()
+            .inputSchema();
 
     assertThat(pro.at("/properties/cfg_scale/type").asString()).isEqualTo("number");
     assertThat(pro.at("/properties/multi_prompt/items/type").asString()).isEqualTo("object");
-    assertThat(pro.at("/properties/multi_prompt/items/properties/duration/maximum").asInt()).isEqualTo(15);
+    assertThat(pro.at("/properties/multi_prompt/items/properties/duration/maximum").asInt())
+        .isEqualTo(15);
     assertThat(pro.at("/properties/multi_prompt/maxItems").asInt()).isEqualTo(20);
     assertThat(pro.at("/properties/shot_type/enum").toString()).isEqualTo("[\"customize\"]");
-    assertThat(std.at("/properties/shot_type/enum").toString()).isEqualTo("[\"intelligent\",\"customize\"]");
+    assertThat(std.at("/properties/shot_type/enum").toString())
+        .isEqualTo("[\"intelligent\",\"customize\"]");
     assertThat(std.at("/properties/shot_type/default").asString()).isEqualTo("intelligent");
     assertThat(i2v.at("/properties/generate_audio/default").asBoolean()).isTrue();
     assertThat(i2v.at("/properties/duration/default").asInt()).isEqualTo(10);
@@ -48,24 +64,37 @@ class ModelCatalogTest {
     assertThat(i2v.at("/properties/aspect_ratio").isMissingNode()).isTrue();
 
     // Each normalised schema is itself valid against the 2020-12 meta-schema.
-    var metaSchema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
-        .getSchema(com.networknt.schema.SchemaLocation.of(SpecificationVersion.DRAFT_2020_12.getDialectId()));
+    var metaSchema =
+        SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+            .getSchema(
+                com.networknt.schema.SchemaLocation.of(
+                    SpecificationVersion.DRAFT_2020_12.getDialectId()));
     for (Model model : catalog.all()) {
-      assertThat(metaSchema.validate(model.definition().inputSchema().toString(), InputFormat.JSON)).as(model.id()).isEmpty();
+      assertThat(metaSchema.validate(model.definition().inputSchema().toString(), InputFormat.JSON))
+          .as(model.id())
+          .isEmpty();
     }
   }
 
   @Test
-  void a_definition_based_on_a_built_in_model_takes_its_schemas_and_keeps_what_it_says_itself() throws Exception {
+  void a_definition_based_on_a_built_in_model_takes_its_schemas_and_keeps_what_it_says_itself()
+      throws Exception {
     Path dir = Files.createTempDirectory("kino-models-");
     Files.createDirectories(dir.resolve("acme"));
-    Files.writeString(dir.resolve("acme/pro-elsewhere.json"), """
+    Files.writeString(
+        dir.resolve("acme/pro-elsewhere.json"),
+        """
         {"id": "acme/pro-elsewhere", "based_on": "kling/kling-3.0/pro/text-to-video", "title": "Pro, elsewhere",
          "engine": {"type": "sandbox", "settings": {"tier": "pro"}}}""");
 
-    ModelDefinition d = ModelCatalog.load(Optional.of(dir)).find("acme/pro-elsewhere").orElseThrow().definition();
+    ModelDefinition d =
+        ModelCatalog.load(Optional.of(dir)).find("acme/pro-elsewhere").orElseThrow().definition();
 
-    ModelDefinition pro = ModelCatalog.load(Optional.empty()).find("kling/kling-3.0/pro/text-to-video").orElseThrow().definition();
+    ModelDefinition pro =
+        ModelCatalog.load(Optional.empty())
+            .find("kling/kling-3.0/pro/text-to-video")
+            .orElseThrow()
+            .definition();
     assertThat(d.title()).isEqualTo("Pro, elsewhere");
     assertThat(d.description()).isEqualTo(pro.description());
     assertThat(d.inputSchema()).isEqualTo(pro.inputSchema());
@@ -73,22 +102,29 @@ class ModelCatalogTest {
   }
 
   @Test
-  void a_definition_based_on_a_model_that_is_not_built_in_stops_start_up_naming_its_file() throws Exception {
+  void a_definition_based_on_a_model_that_is_not_built_in_stops_start_up_naming_its_file()
+      throws Exception {
     Path dir = Files.createTempDirectory("kino-models-");
     Files.createDirectories(dir.resolve("acme"));
-    Files.writeString(dir.resolve("acme/typo.json"), """
+    Files.writeString(
+        dir.resolve("acme/typo.json"),
+        """
         {"id": "acme/typo", "based_on": "kling/kling-3.0/pro/text-to-vidoe", "engine": {"type": "sandbox"}}""");
 
     assertThatThrownBy(() -> ModelCatalog.load(Optional.of(dir)))
         .isInstanceOf(ModelDefinitionException.class)
         .hasMessageContaining("acme/typo.json")
-        .hasMessageContaining("based_on names \"kling/kling-3.0/pro/text-to-vidoe\", which is not a built-in model");
+        .hasMessageContaining(
+            "based_on names \"kling/kling-3.0/pro/text-to-vidoe\", which is not a built-in model");
   }
 
   @Test
   void an_operator_definition_adds_a_model_and_its_defaults_override_the_schema() throws Exception {
     Path dir = Files.createTempDirectory("kino-models-");
-    write(dir, "acme/tiny-video", """
+    write(
+        dir,
+        "acme/tiny-video",
+        """
         {"id": "acme/tiny-video", "title": "Tiny", "engine": {"type": "sandbox", "settings": {"tier": "standard"}},
          "defaults": {"duration": 3},
          "input_schema": {"type": "object", "required": ["prompt"], "properties": {
@@ -100,13 +136,21 @@ class ModelCatalogTest {
     Model tiny = catalog.find("acme/tiny-video").orElseThrow();
 
     assertThat(catalog.all()).hasSize(4);
-    assertThat(tiny.validate(new tools.jackson.databind.ObjectMapper().readTree("{\"prompt\": \"p\"}")).path("duration").asInt()).isEqualTo(3);
+    assertThat(
+            tiny.validate(new tools.jackson.databind.ObjectMapper().readTree("{\"prompt\": \"p\"}"))
+                .path("duration")
+                .asInt())
+        .isEqualTo(3);
   }
 
   @Test
-  void a_definition_whose_path_does_not_mirror_its_id_stops_start_up_naming_the_file() throws Exception {
+  void a_definition_whose_path_does_not_mirror_its_id_stops_start_up_naming_the_file()
+      throws Exception {
     Path dir = Files.createTempDirectory("kino-models-");
-    write(dir, "acme/a", "{\"id\": \"acme/b\", \"title\": \"T\", \"engine\": {\"type\": \"sandbox\"}, \"input_schema\": {}, \"output_schema\": {}}");
+    write(
+        dir,
+        "acme/a",
+        "{\"id\": \"acme/b\", \"title\": \"T\", \"engine\": {\"type\": \"sandbox\"}, \"input_schema\": {}, \"output_schema\": {}}");
 
     assertThatThrownBy(() -> ModelCatalog.load(Optional.of(dir)))
         .isInstanceOf(ModelDefinitionException.class)
@@ -115,11 +159,17 @@ class ModelCatalogTest {
   }
 
   @Test
-  void a_definition_missing_its_engine_or_schema_stops_start_up_with_the_field_named() throws Exception {
+  void a_definition_missing_its_engine_or_schema_stops_start_up_with_the_field_named()
+      throws Exception {
     Path dir = Files.createTempDirectory("kino-models-");
-    write(dir, "acme/a", "{\"id\": \"acme/a\", \"title\": \"T\", \"input_schema\": {}, \"output_schema\": {}}");
+    write(
+        dir,
+        "acme/a",
+        "{\"id\": \"acme/a\", \"title\": \"T\", \"input_schema\": {}, \"output_schema\": {}}");
 
-    assertThatThrownBy(() -> ModelCatalog.load(Optional.of(dir))).hasMessageContaining("acme/a.json").hasMessageContaining("\"engine\"");
+    assertThatThrownBy(() -> ModelCatalog.load(Optional.of(dir)))
+        .hasMessageContaining("acme/a.json")
+        .hasMessageContaining("\"engine\"");
   }
 
   @Test
@@ -127,13 +177,18 @@ class ModelCatalogTest {
     Path dir = Files.createTempDirectory("kino-models-");
     write(dir, "acme/broken", "{ not json");
 
-    assertThatThrownBy(() -> ModelCatalog.load(Optional.of(dir))).hasMessageContaining("broken.json").hasMessageContaining("not valid JSON");
+    assertThatThrownBy(() -> ModelCatalog.load(Optional.of(dir)))
+        .hasMessageContaining("broken.json")
+        .hasMessageContaining("not valid JSON");
   }
 
   @Test
   void defaults_naming_a_field_the_schema_lacks_are_refused() throws Exception {
     Path dir = Files.createTempDirectory("kino-models-");
-    write(dir, "acme/a", "{\"id\": \"acme/a\", \"title\": \"T\", \"engine\": {\"type\": \"sandbox\"}, \"defaults\": {\"fps\": 30}, \"input_schema\": {\"properties\": {}}, \"output_schema\": {}}");
+    write(
+        dir,
+        "acme/a",
+        "{\"id\": \"acme/a\", \"title\": \"T\", \"engine\": {\"type\": \"sandbox\"}, \"defaults\": {\"fps\": 30}, \"input_schema\": {\"properties\": {}}, \"output_schema\": {}}");
 
     assertThatThrownBy(() -> ModelCatalog.load(Optional.of(dir))).hasMessageContaining("\"fps\"");
   }
@@ -142,7 +197,9 @@ class ModelCatalogTest {
   void search_matches_id_title_and_description_ignoring_case() {
     ModelCatalog catalog = ModelCatalog.load(Optional.empty());
 
-    assertThat(catalog.search("IMAGE", null, null)).extracting(Model::id).containsExactly("kling/kling-3.0/standard/image-to-video");
+    assertThat(catalog.search("IMAGE", null, null))
+        .extracting(Model::id)
+        .containsExactly("kling/kling-3.0/standard/image-to-video");
     assertThat(catalog.search("", null, "text-to-video")).hasSize(2);
     assertThat(catalog.search("pro/", null, null)).hasSize(1);
   }

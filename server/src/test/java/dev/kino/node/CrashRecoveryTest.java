@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A real server process is killed with SIGKILL while jobs are queued and one is running; after a restart on the
- * same data directory every accepted job still ends completed.
+ * A real server process is killed with SIGKILL while jobs are queued and one is running; after a
+ * restart on the same data directory every accepted job still ends completed.
  */
 class CrashRecoveryTest {
   static final String STD = "kling/kling-3.0/standard/text-to-video";
@@ -29,7 +29,12 @@ class CrashRecoveryTest {
 
     try (KinoProcess first = KinoProcess.serve(dataDir, port, "--workers", "1")) {
       for (int i = 0; i < 5; i++) {
-        ids.add(api.submitOk(STD, "{\"prompt\": \"crash test " + i + "\", \"duration\": 8, \"aspect_ratio\": \"1:1\"}"));
+        ids.add(
+            api.submitOk(
+                STD,
+                "{\"prompt\": \"crash test "
+                    + i
+                    + "\", \"duration\": 8, \"aspect_ratio\": \"1:1\"}"));
       }
       api.awaitState(ids.getFirst(), Duration.ofSeconds(60), "in_progress");
       first.kill9();
@@ -40,10 +45,14 @@ class CrashRecoveryTest {
     try (KinoProcess second = KinoProcess.serve(dataDir, port, "--workers", "2")) {
       for (String id : ids) {
         JsonNode result = api.awaitState(id, Duration.ofSeconds(180), "completed", "failed");
-        assertThat(result.path("status").asString()).as(id + "\n" + second.output()).isEqualTo("completed");
+        assertThat(result.path("status").asString())
+            .as(id + "\n" + second.output())
+            .isEqualTo("completed");
       }
       JsonNode interrupted = api.result(ids.getFirst()).body();
-      assertThat(interrupted.at("/metadata/attempt").asInt()).as("the killed run counts as an attempt").isEqualTo(2);
+      assertThat(interrupted.at("/metadata/attempt").asInt())
+          .as("the killed run counts as an attempt")
+          .isEqualTo(2);
       assertThat(second.output()).contains("were running when the server last stopped");
     }
   }
@@ -52,10 +61,17 @@ class CrashRecoveryTest {
   void a_second_server_on_the_same_data_directory_is_refused() throws Exception {
     Path dataDir = Files.createTempDirectory("kino-lock-");
     try (KinoProcess first = KinoProcess.serve(dataDir, KinoProcess.freePort(), "--workers", "0")) {
-      KinoProcess.Result second = KinoProcess.run("serve", "--data-dir", dataDir.toString(), "--port", Integer.toString(KinoProcess.freePort()));
+      KinoProcess.Result second =
+          KinoProcess.run(
+              "serve",
+              "--data-dir",
+              dataDir.toString(),
+              "--port",
+              Integer.toString(KinoProcess.freePort()));
 
       assertThat(second.exitCode()).as("first server's log:\n" + first.output()).isEqualTo(2);
-      assertThat(second.stderr()).contains("another Kino server is already running on the data directory");
+      assertThat(second.stderr())
+          .contains("another Kino server is already running on the data directory");
     }
   }
 }

@@ -32,6 +32,7 @@ class LocalFileStoreTest {
 
     files.put("uploads/u/a.png", Files.write(dataDir.resolve("second"), new byte[] {2, 2}));
 
-    assertThat(Files.readAllBytes(files.find("uploads/u/a.png").orElseThrow().path())).containsExactly(2, 2);
+    assertThat(Files.readAllBytes(files.find("uploads/u/a.png").orElseThrow().path()))
+        .containsExactly(2, 2);
   }
 }

@@ -15,7 +15,10 @@ import java.util.HexFormat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The bucket store against a real S3-compatible server ({@link S3Server}): whole files, parts, presigned URLs. */
+/**
+ * The bucket store against a real S3-compatible server ({@link S3Server}): whole files, parts,
+ * presigned URLs.
+ */
 class S3FileStoreTest {
 
   @Test
@@ -34,20 +37,28 @@ class S3FileStoreTest {
     }
     String sha = sha256(big);
 
-    try (S3FileStore store = S3FileStore.open(bucket, Credentials.of(s3.environment()), work.resolve("cache"))) {
+    try (S3FileStore store =
+        S3FileStore.open(bucket, Credentials.of(s3.environment()), work.resolve("cache"))) {
       store.put("jobs/x/1/video.mp4", big);
 
       StoredFile found = store.find("jobs/x/1/video.mp4").orElseThrow();
       assertThat(found.size()).isEqualTo(40L << 20);
       assertThat(found.contentType()).isEqualTo("video/mp4");
       assertThat(sha256(found.path())).isEqualTo(sha);
-      String presigned = store.directUrl("jobs/x/1/video.mp4", Duration.ofMinutes(1)).orElseThrow().toString();
-      assertThat(sha256(Api.downloadToFile(presigned))).as("a presigned GET serves the same bytes").isEqualTo(sha);
+      String presigned =
+          store.directUrl("jobs/x/1/video.mp4", Duration.ofMinutes(1)).orElseThrow().toString();
+      assertThat(sha256(Api.downloadToFile(presigned)))
+          .as("a presigned GET serves the same bytes")
+          .isEqualTo(sha);
 
       assertThat(store.sweepCache(Duration.ofHours(1))).as("a copy just used stays").isZero();
-      assertThat(store.sweepCache(Duration.ZERO.minusSeconds(1))).as("unused copies go; the bucket keeps the file").isEqualTo(1);
+      assertThat(store.sweepCache(Duration.ZERO.minusSeconds(1)))
+          .as("unused copies go; the bucket keeps the file")
+          .isEqualTo(1);
       assertThat(store.exists("jobs/x/1/video.mp4")).isTrue();
-      assertThat(sha256(store.find("jobs/x/1/video.mp4").orElseThrow().path())).as("downloaded again").isEqualTo(sha);
+      assertThat(sha256(store.find("jobs/x/1/video.mp4").orElseThrow().path()))
+          .as("downloaded again")
+          .isEqualTo(sha);
 
       store.delete("jobs/x/1/video.mp4");
       assertThat(store.find("jobs/x/1/video.mp4")).isEmpty();

@@ -17,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** A small HTTP client for tests: real requests to a Kino server, answers parsed as JSON. */
 public final class Api {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
   private final String key;
 
@@ -42,7 +43,11 @@ public final class Api {
   }
 
   public Answer post(String path, String json) {
-    return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build());
   }
 
   /** A JSON POST with extra headers (name, value, name, value...). */
@@ -59,25 +64,41 @@ public final class Api {
   }
 
   public Answer post(String path, String contentType, String body) {
-    return send(request(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    return send(
+        request(path)
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build());
   }
 
   /** {@code POST /v1/files} as multipart/form-data with the bytes in a field named {@code file}. */
   public Answer uploadMultipart(String filename, byte[] bytes) {
     String boundary = "kino-test-" + System.nanoTime();
     java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-    body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
-        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    body.writeBytes(
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+                + filename
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     body.writeBytes(bytes);
-    body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    return send(request("/v1/files").header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
+    body.writeBytes(
+        ("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return send(
+        request("/v1/files")
+            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+            .build());
   }
 
   /** {@code POST /v1/files} with the bytes as the raw body. */
   public Answer uploadRaw(String query, byte[] bytes) {
-    return send(request("/v1/files" + query).header("Content-Type", "application/octet-stream")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build());
+    return send(
+        request("/v1/files" + query)
+            .header("Content-Type", "application/octet-stream")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+            .build());
   }
 
   public Answer delete(String path) {
@@ -124,13 +145,17 @@ public final class Api {
   /** Polls until the request is in one of the states, then returns its result. */
   public JsonNode awaitState(String id, Duration timeout, String... states) {
     Set<String> wanted = Set.of(states);
-    await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> wanted.contains(status(id).text("status")));
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> wanted.contains(status(id).text("status")));
     return result(id).body();
   }
 
   /** Downloads a URL without the Bearer header (as a browser would open a signed link). */
   public static HttpResponse<byte[]> download(String url, String range) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET();
     if (range != null) {
       request.header("Range", range);
     }
@@ -160,7 +185,8 @@ public final class Api {
   }
 
   private HttpRequest.Builder request(String path) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     if (key != null) {
       builder.header("Authorization", "Bearer " + key);
     }
@@ -170,7 +196,10 @@ public final class Api {
   private static Answer send(HttpRequest request) {
     try {
       HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-      JsonNode body = response.body().isEmpty() ? JsonMapper.shared().missingNode() : JsonMapper.shared().readTree(response.body());
+      JsonNode body =
+          response.body().isEmpty()
+              ? JsonMapper.shared().missingNode()
+              : JsonMapper.shared().readTree(response.body());
       return new Answer(response.statusCode(), body, response);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

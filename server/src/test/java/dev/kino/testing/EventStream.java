@@ -17,11 +17,13 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A Server-Sent Events client for tests, reading the wire format as a browser's EventSource does (id, event,
- * data lines; a blank line ends an event; comments ignored). Stands in for EventSource, which has no JDK form.
+ * A Server-Sent Events client for tests, reading the wire format as a browser's EventSource does
+ * (id, event, data lines; a blank line ends an event; comments ignored). Stands in for EventSource,
+ * which has no JDK form.
  */
 public final class EventStream implements AutoCloseable {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** One event as delivered. */
   public record Event(long id, String type, JsonNode data) {
@@ -35,12 +37,14 @@ public final class EventStream implements AutoCloseable {
 
   private EventStream(HttpResponse<InputStream> response) {
     this.response = response;
-    this.reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+    this.reader =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
   }
 
   /** Opens {@code url}; {@code key} and {@code lastEventId} may be null. */
   public static EventStream open(String url, String key, Long lastEventId) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream");
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream");
     if (key != null) {
       request.header("Authorization", "Bearer " + key);
     }
@@ -48,7 +52,8 @@ public final class EventStream implements AutoCloseable {
       request.header("Last-Event-ID", Long.toString(lastEventId));
     }
     try {
-      return new EventStream(HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream()));
+      return new EventStream(
+          HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -91,7 +96,8 @@ public final class EventStream implements AutoCloseable {
         switch (field) {
           case "id" -> id = Long.parseLong(value);
           case "event" -> type = value;
-          case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+          case "data" ->
+              data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
           default -> {}
         }
       }

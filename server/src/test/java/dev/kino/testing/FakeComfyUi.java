@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,15 +28,16 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A fake ComfyUI server for tests, standing in for a GPU machine running ComfyUI. It serves the routes and
- * websocket messages Kino uses, shaped as ComfyUI's {@code server.py} and {@code execution.py} send them:
- * {@code /system_stats}, {@code /upload/image} (multipart: image, subfolder, type), {@code /prompt} (validates
- * that LoadImage names exist and that every linked node exists, answering 400 {@code node_errors} otherwise),
- * {@code /queue}, {@code /history/{id}}, {@code /view}, {@code /interrupt} and {@code /ws?clientId=} with
- * {@code status}, {@code execution_start}, {@code execution_cached}, {@code executing} (a null node at the end),
- * {@code progress}, {@code executed}, {@code execution_success}, {@code execution_error} and
- * {@code execution_interrupted}. Prompts run one at a time; SaveVideo nodes write a real MP4 under
- * {@code output/<subfolder>}. Failures can be injected: a node error, an execution error, a crash mid-run,
+ * A fake ComfyUI server for tests, standing in for a GPU machine running ComfyUI. It serves the
+ * routes and websocket messages Kino uses, shaped as ComfyUI's {@code server.py} and {@code
+ * execution.py} send them: {@code /system_stats}, {@code /upload/image} (multipart: image,
+ * subfolder, type), {@code /prompt} (validates that LoadImage names exist and that every linked
+ * node exists, answering 400 {@code node_errors} otherwise), {@code /queue}, {@code /history/{id}},
+ * {@code /view}, {@code /interrupt} and {@code /ws?clientId=} with {@code status}, {@code
+ * execution_start}, {@code execution_cached}, {@code executing} (a null node at the end), {@code
+ * progress}, {@code executed}, {@code execution_success}, {@code execution_error} and {@code
+ * execution_interrupted}. Prompts run one at a time; SaveVideo nodes write a real MP4 under {@code
+ * output/<subfolder>}. Failures can be injected: a node error, an execution error, a crash mid-run,
  * slow steps, a dropped websocket.
  */
 public final class FakeComfyUi implements AutoCloseable {
@@ -80,30 +80,49 @@ public final class FakeComfyUi implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    app = Javalin.create(config -> {
-      config.startup.showJavalinBanner = false;
-      config.startup.showOldJavalinVersionWarning = false;
-      config.jetty.host = "127.0.0.1";
-      config.jetty.port = port;
-      config.routes.get("/system_stats", this::systemStats);
-      config.routes.post("/upload/image", this::upload);
-      config.routes.post("/prompt", this::prompt);
-      config.routes.get("/queue", this::queueState);
-      config.routes.get("/history/{prompt_id}", this::historyOf);
-      config.routes.get("/view", this::view);
-      config.routes.post("/interrupt", this::interruptRoute);
-      config.routes.addWsHandler(WsHandlerType.WEBSOCKET, "/ws", ws -> {
-        ws.onConnect(ctx -> {
-          String clientId = Optional.ofNullable(ctx.queryParam("clientId")).orElse(ctx.sessionId());
-          sockets.computeIfAbsent(clientId, id -> new CopyOnWriteArrayList<>()).add(ctx);
-          // As server.py: the socket is registered first, then greeted with the queue's state and its sid.
-          ObjectNode status = JSON.createObjectNode();
-          status.putObject("status").putObject("exec_info").put("queue_remaining", queue.size() + (running.get() == null ? 0 : 1));
-          ctx.send(JSON.writeValueAsString(message("status", status.put("sid", clientId))));
-        });
-        ws.onClose(ctx -> sockets.values().forEach(list -> list.remove(ctx)));
-      });
-    }).start();
+    app =
+        Javalin.create(
+                config -> {
+                  config.startup.showJavalinBanner = false;
+                  config.startup.showOldJavalinVersionWarning = false;
+                  config.jetty.host = "127.0.0.1";
+                  config.jetty.port = port;
+                  config.routes.get("/system_stats", this::systemStats);
+                  config.routes.post("/upload/image", this::upload);
+                  config.routes.post("/prompt", this::prompt);
+                  config.routes.get("/queue", this::queueState);
+                  config.routes.get("/history/{prompt_id}", this::historyOf);
+                  config.routes.get("/view", this::view);
+                  config.routes.post("/interrupt", this::interruptRoute);
+                  config.routes.addWsHandler(
+                      WsHandlerType.WEBSOCKET,
+                      "/ws",
+                      ws -> {
+                        ws.onConnect(
+                            ctx -> {
+                              String clientId =
+                                  Optional.ofNullable(ctx.queryParam("clientId"))
+                                      .orElse(ctx.sessionId());
+                              sockets
+                                  .computeIfAbsent(clientId, id -> new CopyOnWriteArrayList<>())
+                                  .add(ctx);
+                              // As server.py: the socket is registered first, then greeted with the
+                              // queue's state and its sid.
+                              ObjectNode status = JSON.createObjectNode();
+                              status
+                                  .putObject("status")
+                                  .putObject("exec_info")
+                                  .put(
+                                      "queue_remaining",
+                                      queue.size() + (running.get() == null ? 0 : 1));
+                              ctx.send(
+                                  JSON.writeValueAsString(
+                                      message("status", status.put("sid", clientId))));
+                            });
+                        ws.onClose(ctx -> sockets.values().forEach(list -> list.remove(ctx)));
+                      });
+                })
+            .start();
     executor = Thread.ofPlatform().name("fake-comfyui-executor").daemon().start(this::execute);
   }
 
@@ -115,7 +134,8 @@ public final class FakeComfyUi implements AutoCloseable {
     return app.port();
   }
 
-  // --- what tests set -------------------------------------------------------------------------------------------
+  // --- what tests set
+  // -------------------------------------------------------------------------------------------
 
   /** Each sampler step takes this long (progress messages are this far apart). */
   public FakeComfyUi slowSteps(int count, Duration each) {
@@ -149,8 +169,9 @@ public final class FakeComfyUi implements AutoCloseable {
   }
 
   /**
-   * While true the server acts as one still starting up (loading custom nodes): {@code /system_stats} answers
-   * 503, so a pool gives it no work. Lets a test choose which server a job lands on.
+   * While true the server acts as one still starting up (loading custom nodes): {@code
+   * /system_stats} answers 503, so a pool gives it no work. Lets a test choose which server a job
+   * lands on.
    */
   public FakeComfyUi starting(boolean value) {
     starting = value;
@@ -158,8 +179,8 @@ public final class FakeComfyUi implements AutoCloseable {
   }
 
   /**
-   * VAEDecode nodes report progress too, as a tiled decode does: a second progress bar after the sampler's, one
-   * step per tile (each as long as a sampler step).
+   * VAEDecode nodes report progress too, as a tiled decode does: a second progress bar after the
+   * sampler's, one step per tile (each as long as a sampler step).
    */
   public FakeComfyUi decodeInTiles(int tiles) {
     decodeTiles = tiles;
@@ -171,7 +192,10 @@ public final class FakeComfyUi implements AutoCloseable {
     return List.copyOf(received);
   }
 
-  /** The most prompts that ever ran at the same time (ComfyUI runs one; Kino must send one at a time). */
+  /**
+   * The most prompts that ever ran at the same time (ComfyUI runs one; Kino must send one at a
+   * time).
+   */
   public int maxConcurrent() {
     return maxConcurrent.get();
   }
@@ -189,7 +213,8 @@ public final class FakeComfyUi implements AutoCloseable {
     return root.resolve("input");
   }
 
-  // --- routes ---------------------------------------------------------------------------------------------------
+  // --- routes
+  // ---------------------------------------------------------------------------------------------------
 
   /** As ComfyUI describes its machine: the system, then one entry per device (a GPU's VRAM). */
   private void systemStats(Context ctx) {
@@ -198,12 +223,27 @@ public final class FakeComfyUi implements AutoCloseable {
       return;
     }
     ObjectNode stats = JSON.createObjectNode();
-    stats.putObject("system").put("os", "posix").put("ram_total", 68_719_476_736L).put("ram_free", 60_000_000_000L)
-        .put("comfyui_version", "0.3.fake").put("python_version", "3.12").put("pytorch_version", "2.7.0+cu128")
-        .put("embedded_python", false).putArray("argv").add("main.py");
-    stats.putArray("devices").addObject().put("name", "cuda:0 fake GPU").put("type", "cuda").put("index", 0)
-        .put("vram_total", 25_769_803_776L).put("vram_free", 24_000_000_000L)
-        .put("torch_vram_total", 0).put("torch_vram_free", 0);
+    stats
+        .putObject("system")
+        .put("os", "posix")
+        .put("ram_total", 68_719_476_736L)
+        .put("ram_free", 60_000_000_000L)
+        .put("comfyui_version", "0.3.fake")
+        .put("python_version", "3.12")
+        .put("pytorch_version", "2.7.0+cu128")
+        .put("embedded_python", false)
+        .putArray("argv")
+        .add("main.py");
+    stats
+        .putArray("devices")
+        .addObject()
+        .put("name", "cuda:0 fake GPU")
+        .put("type", "cuda")
+        .put("index", 0)
+        .put("vram_total", 25_769_803_776L)
+        .put("vram_free", 24_000_000_000L)
+        .put("torch_vram_total", 0)
+        .put("torch_vram_free", 0);
     json(ctx, stats);
   }
 
@@ -223,9 +263,15 @@ public final class FakeComfyUi implements AutoCloseable {
     Path dir = root.resolve(type).resolve(subfolder);
     Files.createDirectories(dir);
     try (InputStream in = file.content()) {
-      Files.copy(in, dir.resolve(file.filename()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(
+          in, dir.resolve(file.filename()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
-    json(ctx, JSON.createObjectNode().put("name", file.filename()).put("subfolder", subfolder).put("type", type));
+    json(
+        ctx,
+        JSON.createObjectNode()
+            .put("name", file.filename())
+            .put("subfolder", subfolder)
+            .put("type", type));
   }
 
   private void prompt(Context ctx) {
@@ -237,19 +283,40 @@ public final class FakeComfyUi implements AutoCloseable {
     ObjectNode nodeErrors = JSON.createObjectNode();
     if (reject != null && graph.has(reject)) {
       String input = graph.get(reject).path("inputs").propertyNames().iterator().next();
-      nodeErrors.set(reject, nodeError(graph, reject, "value_not_in_list", "Value not in list", input, input + ": not one of the choices"));
+      nodeErrors.set(
+          reject,
+          nodeError(
+              graph,
+              reject,
+              "value_not_in_list",
+              "Value not in list",
+              input,
+              input + ": not one of the choices"));
     }
     for (Map.Entry<String, JsonNode> node : graph.properties()) {
       if (node.getValue().path("class_type").asString().equals("LoadImage")) {
         String image = node.getValue().path("inputs").path("image").asString();
         if (!Files.exists(root.resolve("input").resolve(image))) {
-          nodeErrors.set(node.getKey(), nodeError(graph, node.getKey(), "value_not_in_list", "Value not in list", "image", "image: '" + image + "' not in []"));
+          nodeErrors.set(
+              node.getKey(),
+              nodeError(
+                  graph,
+                  node.getKey(),
+                  "value_not_in_list",
+                  "Value not in list",
+                  "image",
+                  "image: '" + image + "' not in []"));
         }
       }
     }
     if (!nodeErrors.isEmpty()) {
       ObjectNode error = JSON.createObjectNode();
-      error.putObject("error").put("type", "prompt_outputs_failed_validation").put("message", "Prompt outputs failed validation").put("details", "").putObject("extra_info");
+      error
+          .putObject("error")
+          .put("type", "prompt_outputs_failed_validation")
+          .put("message", "Prompt outputs failed validation")
+          .put("details", "")
+          .putObject("extra_info");
       error.set("node_errors", nodeErrors);
       json(ctx.status(400), error);
       return;
@@ -261,13 +328,20 @@ public final class FakeComfyUi implements AutoCloseable {
     item.put("client_id", body.path("client_id").asString(""));
     item.set("prompt", graph);
     queue.add(item);
-    json(ctx, JSON.createObjectNode().put("prompt_id", promptId).put("number", item.path("number").asInt()).set("node_errors", JSON.createObjectNode()));
+    json(
+        ctx,
+        JSON.createObjectNode()
+            .put("prompt_id", promptId)
+            .put("number", item.path("number").asInt())
+            .set("node_errors", JSON.createObjectNode()));
   }
 
-  private static ObjectNode nodeError(ObjectNode graph, String node, String type, String message, String input, String details) {
+  private static ObjectNode nodeError(
+      ObjectNode graph, String node, String type, String message, String input, String details) {
     ObjectNode e = JSON.createObjectNode();
     ArrayNode errors = e.putArray("errors");
-    ObjectNode first = errors.addObject().put("type", type).put("message", message).put("details", details);
+    ObjectNode first =
+        errors.addObject().put("type", type).put("message", message).put("details", details);
     first.putObject("extra_info").put("input_name", input);
     e.putArray("dependent_outputs");
     e.put("class_type", graph.path(node).path("class_type").asString());
@@ -288,7 +362,10 @@ public final class FakeComfyUi implements AutoCloseable {
 
   private static ArrayNode entry(ObjectNode item) {
     ArrayNode e = JSON.createArrayNode();
-    e.add(item.path("number").asInt()).add(item.path("prompt_id").asString()).add(item.path("prompt")).addObject();
+    e.add(item.path("number").asInt())
+        .add(item.path("prompt_id").asString())
+        .add(item.path("prompt"))
+        .addObject();
     e.addArray();
     return e;
   }
@@ -305,7 +382,11 @@ public final class FakeComfyUi implements AutoCloseable {
 
   private void view(Context ctx) throws IOException {
     String type = Optional.ofNullable(ctx.queryParam("type")).orElse("output");
-    Path file = root.resolve(type).resolve(Optional.ofNullable(ctx.queryParam("subfolder")).orElse("")).resolve(ctx.queryParam("filename")).normalize();
+    Path file =
+        root.resolve(type)
+            .resolve(Optional.ofNullable(ctx.queryParam("subfolder")).orElse(""))
+            .resolve(ctx.queryParam("filename"))
+            .normalize();
     if (!file.startsWith(root) || !Files.isRegularFile(file)) {
       ctx.status(404);
       return;
@@ -316,13 +397,16 @@ public final class FakeComfyUi implements AutoCloseable {
   private void interruptRoute(Context ctx) {
     JsonNode body = ctx.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(ctx.body());
     ObjectNode now = running.get();
-    if (now != null && (!body.has("prompt_id") || body.path("prompt_id").asString().equals(now.path("prompt_id").asString()))) {
+    if (now != null
+        && (!body.has("prompt_id")
+            || body.path("prompt_id").asString().equals(now.path("prompt_id").asString()))) {
       interrupt.set(true);
     }
     ctx.status(200);
   }
 
-  // --- execution ------------------------------------------------------------------------------------------------
+  // --- execution
+  // ------------------------------------------------------------------------------------------------
 
   private void execute() {
     while (alive) {
@@ -342,13 +426,20 @@ public final class FakeComfyUi implements AutoCloseable {
         if (done == null) {
           return; // crashed: no history, no last message
         }
-        // As ComfyUI's prompt_worker: the history entry is written first, then "executing" with a null node
+        // As ComfyUI's prompt_worker: the history entry is written first, then "executing" with a
+        // null node
         // tells the prompt's client that the entry is there.
         ObjectNode entry = historyEntry(item, done.messages(), done.status());
         entry.set("outputs", done.outputs());
         history.put(item.path("prompt_id").asString(), entry);
-        send(item.path("client_id").asString(), null, "executing",
-            JSON.createObjectNode().putNull("node").put("display_node", (String) null).put("prompt_id", item.path("prompt_id").asString()));
+        send(
+            item.path("client_id").asString(),
+            null,
+            "executing",
+            JSON.createObjectNode()
+                .putNull("node")
+                .put("display_node", (String) null)
+                .put("prompt_id", item.path("prompt_id").asString()));
       } catch (InterruptedException e) {
         return;
       } finally {
@@ -358,28 +449,58 @@ public final class FakeComfyUi implements AutoCloseable {
     }
   }
 
-  /** How a prompt ended: "success" or "error", the messages its history keeps, the outputs of its nodes. */
+  /**
+   * How a prompt ended: "success" or "error", the messages its history keeps, the outputs of its
+   * nodes.
+   */
   private record Execution(String status, ArrayNode messages, ObjectNode outputs) {}
 
-  /** Runs one prompt as ComfyUI's executor does, node by node; null when the server crashed meanwhile. */
+  /**
+   * Runs one prompt as ComfyUI's executor does, node by node; null when the server crashed
+   * meanwhile.
+   */
   private Execution run(ObjectNode item) throws InterruptedException {
     String promptId = item.path("prompt_id").asString();
     String clientId = item.path("client_id").asString();
     ObjectNode graph = (ObjectNode) item.path("prompt");
     ArrayNode messages = JSON.createArrayNode();
     interrupt.set(false);
-    send(clientId, messages, "execution_start", JSON.createObjectNode().put("prompt_id", promptId).put("timestamp", System.currentTimeMillis()));
+    send(
+        clientId,
+        messages,
+        "execution_start",
+        JSON.createObjectNode()
+            .put("prompt_id", promptId)
+            .put("timestamp", System.currentTimeMillis()));
     ObjectNode cached = JSON.createObjectNode();
     cached.putArray("nodes");
-    send(clientId, messages, "execution_cached", cached.put("prompt_id", promptId).put("timestamp", System.currentTimeMillis()));
+    send(
+        clientId,
+        messages,
+        "execution_cached",
+        cached.put("prompt_id", promptId).put("timestamp", System.currentTimeMillis()));
     ObjectNode outputs = JSON.createObjectNode();
     for (Map.Entry<String, JsonNode> node : graph.properties()) {
       String id = node.getKey();
       String type = node.getValue().path("class_type").asString();
-      send(clientId, null, "executing", JSON.createObjectNode().put("node", id).put("display_node", id).put("prompt_id", promptId));
+      send(
+          clientId,
+          null,
+          "executing",
+          JSON.createObjectNode()
+              .put("node", id)
+              .put("display_node", id)
+              .put("prompt_id", promptId));
       if (id.equals(failNode)) {
         failNode = null;
-        return failed(promptId, clientId, messages, "execution_error", id, type, "CUDA out of memory while running " + type);
+        return failed(
+            promptId,
+            clientId,
+            messages,
+            "execution_error",
+            id,
+            type,
+            "CUDA out of memory while running " + type);
       }
       if (type.startsWith("KSampler") || type.startsWith("SamplerCustom")) {
         for (int step = 1; step <= steps; step++) {
@@ -396,28 +517,73 @@ public final class FakeComfyUi implements AutoCloseable {
             dropSocketsNextRun = false;
             sockets.values().forEach(list -> list.forEach(WsContext::closeSession));
           }
-          send(clientId, null, "progress", JSON.createObjectNode().put("value", step).put("max", steps).put("prompt_id", promptId).put("node", id));
+          send(
+              clientId,
+              null,
+              "progress",
+              JSON.createObjectNode()
+                  .put("value", step)
+                  .put("max", steps)
+                  .put("prompt_id", promptId)
+                  .put("node", id));
         }
       }
       if (type.equals("VAEDecode")) {
         for (int tile = 1; tile <= decodeTiles; tile++) {
           Thread.sleep(stepDelay.toMillis());
-          send(clientId, null, "progress", JSON.createObjectNode().put("value", tile).put("max", decodeTiles).put("prompt_id", promptId).put("node", id));
+          send(
+              clientId,
+              null,
+              "progress",
+              JSON.createObjectNode()
+                  .put("value", tile)
+                  .put("max", decodeTiles)
+                  .put("prompt_id", promptId)
+                  .put("node", id));
         }
       }
       if (type.equals("SaveVideo")) {
-        ObjectNode output = saveVideo(node.getValue().path("inputs").path("filename_prefix").asString("ComfyUI"));
+        ObjectNode output =
+            saveVideo(node.getValue().path("inputs").path("filename_prefix").asString("ComfyUI"));
         outputs.set(id, output);
-        send(clientId, null, "executed", JSON.createObjectNode().put("node", id).put("display_node", id).put("prompt_id", promptId).set("output", output));
+        send(
+            clientId,
+            null,
+            "executed",
+            JSON.createObjectNode()
+                .put("node", id)
+                .put("display_node", id)
+                .put("prompt_id", promptId)
+                .set("output", output));
       }
     }
-    send(clientId, messages, "execution_success", JSON.createObjectNode().put("prompt_id", promptId).put("timestamp", System.currentTimeMillis()));
+    send(
+        clientId,
+        messages,
+        "execution_success",
+        JSON.createObjectNode()
+            .put("prompt_id", promptId)
+            .put("timestamp", System.currentTimeMillis()));
     return new Execution("success", messages, outputs);
   }
 
-  /** {@code execution_error} (with the exception) or {@code execution_interrupted}, as execution.py reports them. */
-  private Execution failed(String promptId, String clientId, ArrayNode messages, String kind, String node, String type, String exception) {
-    ObjectNode data = JSON.createObjectNode().put("prompt_id", promptId).put("node_id", node).put("node_type", type);
+  /**
+   * {@code execution_error} (with the exception) or {@code execution_interrupted}, as execution.py
+   * reports them.
+   */
+  private Execution failed(
+      String promptId,
+      String clientId,
+      ArrayNode messages,
+      String kind,
+      String node,
+      String type,
+      String exception) {
+    ObjectNode data =
+        JSON.createObjectNode()
+            .put("prompt_id", promptId)
+            .put("node_id", node)
+            .put("node_type", type);
     data.putArray("executed");
     if (exception != null) {
       data.put("exception_message", exception).put("exception_type", "torch.OutOfMemoryError");
@@ -450,7 +616,12 @@ public final class FakeComfyUi implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     ObjectNode output = JSON.createObjectNode();
-    output.putArray("images").addObject().put("filename", filename).put("subfolder", subfolder).put("type", "output");
+    output
+        .putArray("images")
+        .addObject()
+        .put("filename", filename)
+        .put("subfolder", subfolder)
+        .put("type", "output");
     output.putArray("animated").add(true);
     return output;
   }
@@ -479,13 +650,18 @@ public final class FakeComfyUi implements AutoCloseable {
   /** Everything stops at once, as a killed process would: sockets cut, queue and history gone. */
   private void crash() {
     alive = false;
-    sockets.values().forEach(list -> list.forEach(ws -> {
-      try {
-        ws.session.disconnect();
-      } catch (RuntimeException ignored) {
-        // already gone
-      }
-    }));
+    sockets
+        .values()
+        .forEach(
+            list ->
+                list.forEach(
+                    ws -> {
+                      try {
+                        ws.session.disconnect();
+                      } catch (RuntimeException ignored) {
+                        // already gone
+                      }
+                    }));
     Thread.ofVirtual().start(app::stop);
   }
 
@@ -495,5 +671,4 @@ public final class FakeComfyUi implements AutoCloseable {
     executor.interrupt();
     app.stop();
   }
-
 }

@@ -8,14 +8,15 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Stands in for fal's queue API (queue.fal.run), which cannot be reached from tests, after its documented
- * protocol: {@code Authorization: Key <key>}; {@code POST /{owner}/{app}/{path}} queues a request and answers its
- * {@code request_id} with {@code status_url}, {@code response_url} and {@code cancel_url}, which use only the
- * owner and app; the status answers 202 {@code IN_QUEUE} with {@code queue_position}, 202 {@code IN_PROGRESS}
- * with the runner's {@code logs} when asked ({@code ?logs=1}), then 200 {@code COMPLETED}; the response URL
- * holds the output ({@code {"video": {"url", ...}}}) or, for a failed request, an error status with
- * {@code detail}; {@code PUT cancel_url} answers 202 {@code CANCELLATION_REQUESTED} for a queued or running
- * request and 400 {@code ALREADY_COMPLETED} once it has finished. A refused submit is 429 with {@code detail}.
+ * Stands in for fal's queue API (queue.fal.run), which cannot be reached from tests, after its
+ * documented protocol: {@code Authorization: Key <key>}; {@code POST /{owner}/{app}/{path}} queues
+ * a request and answers its {@code request_id} with {@code status_url}, {@code response_url} and
+ * {@code cancel_url}, which use only the owner and app; the status answers 202 {@code IN_QUEUE}
+ * with {@code queue_position}, 202 {@code IN_PROGRESS} with the runner's {@code logs} when asked
+ * ({@code ?logs=1}), then 200 {@code COMPLETED}; the response URL holds the output ({@code
+ * {"video": {"url", ...}}}) or, for a failed request, an error status with {@code detail}; {@code
+ * PUT cancel_url} answers 202 {@code CANCELLATION_REQUESTED} for a queued or running request and
+ * 400 {@code ALREADY_COMPLETED} once it has finished. A refused submit is 429 with {@code detail}.
  */
 public final class FakeFal extends FakeProvider {
   private final String key;
@@ -53,8 +54,14 @@ public final class FakeFal extends FakeProvider {
     String id = UUID.randomUUID().toString();
     newTask(id, body);
     String base = url() + "/" + parts[0] + "/" + parts[1] + "/requests/" + id;
-    ObjectNode answer = JSON.createObjectNode().put("status", "IN_QUEUE").put("request_id", id)
-        .put("response_url", base).put("status_url", base + "/status").put("cancel_url", base + "/cancel").put("queue_position", 0);
+    ObjectNode answer =
+        JSON.createObjectNode()
+            .put("status", "IN_QUEUE")
+            .put("request_id", id)
+            .put("response_url", base)
+            .put("status_url", base + "/status")
+            .put("cancel_url", base + "/cancel")
+            .put("queue_position", 0);
     json(ctx, 200, answer);
   }
 
@@ -65,7 +72,9 @@ public final class FakeFal extends FakeProvider {
       return;
     }
     ObjectNode status = JSON.createObjectNode();
-    status.put("request_id", task.id).put("response_url", ctx.url().replace("/status", "").replaceAll("\\?.*", ""));
+    status
+        .put("request_id", task.id)
+        .put("response_url", ctx.url().replace("/status", "").replaceAll("\\?.*", ""));
     if (task.finished()) {
       json(ctx, 200, status.put("status", "COMPLETED"));
       return;
@@ -78,7 +87,12 @@ public final class FakeFal extends FakeProvider {
     if ("1".equals(ctx.queryParam("logs"))) {
       int lines = (int) Math.floor(task.progress() * 4);
       for (int i = 0; i < lines; i++) {
-        status.withArray("logs").addObject().put("message", "step " + (i + 1) + " of 4").put("level", "INFO").put("source", "user")
+        status
+            .withArray("logs")
+            .addObject()
+            .put("message", "step " + (i + 1) + " of 4")
+            .put("level", "INFO")
+            .put("source", "user")
             .put("timestamp", Instant.now().toString());
       }
     }
@@ -97,11 +111,22 @@ public final class FakeFal extends FakeProvider {
       detail(ctx, 400, "Request was cancelled");
     } else if (task.failure != null) {
       ObjectNode error = JSON.createObjectNode();
-      error.putArray("detail").addObject().put("msg", task.failure).put("type", "value_error").putArray("loc").add("body").add("prompt");
+      error
+          .putArray("detail")
+          .addObject()
+          .put("msg", task.failure)
+          .put("type", "value_error")
+          .putArray("loc")
+          .add("body")
+          .add("prompt");
       json(ctx, 422, error);
     } else {
       ObjectNode output = JSON.createObjectNode();
-      output.putObject("video").put("url", outputUrl(task)).put("content_type", "video/mp4").put("file_name", "output.mp4");
+      output
+          .putObject("video")
+          .put("url", outputUrl(task))
+          .put("content_type", "video/mp4")
+          .put("file_name", "output.mp4");
       json(ctx, 200, output);
     }
   }

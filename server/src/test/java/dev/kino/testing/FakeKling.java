@@ -22,16 +22,18 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Stands in for Kling's open-platform API (api-singapore.klingai.com), which cannot be reached from tests, after
- * its documented protocol: every call carries {@code Authorization: Bearer <JWT>} signed HS256 with the secret key,
- * {@code iss} = access key, checked here with the shared secret (codes 1000-1004 otherwise); tasks are created by
- * {@code POST /v1/videos/text2video} or {@code /image2video} and read back by {@code GET} on the same route with
- * the task id or the caller's {@code external_task_id}; states {@code submitted}, {@code processing},
- * {@code succeed} (with {@code task_result.videos[].url}) and {@code failed} (with {@code task_status_msg}); elements
- * are made by {@code POST /v1/general/advanced-custom-elements} and read back the same way. Answers are
- * {@code {code, message, request_id, data}}; a refused task creation at the account's concurrency limit is HTTP
- * 429 code 1303; Kling's own limits (at most 6 shots, durations as strings, {@code sound} on/off, shot type
- * {@code customize} or {@code intelligence}) are enforced as code 1201, so a mapping mistake in Kino shows.
+ * Stands in for Kling's open-platform API (api-singapore.klingai.com), which cannot be reached from
+ * tests, after its documented protocol: every call carries {@code Authorization: Bearer <JWT>}
+ * signed HS256 with the secret key, {@code iss} = access key, checked here with the shared secret
+ * (codes 1000-1004 otherwise); tasks are created by {@code POST /v1/videos/text2video} or {@code
+ * /image2video} and read back by {@code GET} on the same route with the task id or the caller's
+ * {@code external_task_id}; states {@code submitted}, {@code processing}, {@code succeed} (with
+ * {@code task_result.videos[].url}) and {@code failed} (with {@code task_status_msg}); elements are
+ * made by {@code POST /v1/general/advanced-custom-elements} and read back the same way. Answers are
+ * {@code {code, message, request_id, data}}; a refused task creation at the account's concurrency
+ * limit is HTTP 429 code 1303; Kling's own limits (at most 6 shots, durations as strings, {@code
+ * sound} on/off, shot type {@code customize} or {@code intelligence}) are enforced as code 1201, so
+ * a mapping mistake in Kino shows.
  */
 public final class FakeKling extends FakeProvider {
   private static final Set<String> ROUTES = Set.of("text2video", "image2video");
@@ -67,8 +69,11 @@ public final class FakeKling extends FakeProvider {
 
   /** The ids of the video tasks created, oldest first. */
   public List<String> videoTaskIds() {
-    return tasks.values().stream().filter(t -> !t.id.startsWith("element-"))
-        .sorted(Comparator.comparingLong(t -> t.createdAt)).map(t -> t.id).toList();
+    return tasks.values().stream()
+        .filter(t -> !t.id.startsWith("element-"))
+        .sorted(Comparator.comparingLong(t -> t.createdAt))
+        .map(t -> t.id)
+        .toList();
   }
 
   private void createVideo(Context ctx) {
@@ -93,10 +98,20 @@ public final class FakeKling extends FakeProvider {
       return;
     }
     String type = body.path("reference_type").asString("");
-    boolean images = type.equals("image_refer") && body.path("element_image_list").hasNonNull("frontal_image");
-    boolean video = type.equals("video_refer") && body.path("element_video_list").path("refer_videos").path(0).hasNonNull("video_url");
-    if (body.path("element_name").asString("").isBlank() || body.path("element_name").asString().length() > 20 || !(images || video)) {
-      answer(ctx, 400, 1201, "element_name (at most 20 characters) and an image_refer or video_refer list are required", null);
+    boolean images =
+        type.equals("image_refer") && body.path("element_image_list").hasNonNull("frontal_image");
+    boolean video =
+        type.equals("video_refer")
+            && body.path("element_video_list").path("refer_videos").path(0).hasNonNull("video_url");
+    if (body.path("element_name").asString("").isBlank()
+        || body.path("element_name").asString().length() > 20
+        || !(images || video)) {
+      answer(
+          ctx,
+          400,
+          1201,
+          "element_name (at most 20 characters) and an image_refer or video_refer list are required",
+          null);
       return;
     }
     String id = "element-" + ids.incrementAndGet();
@@ -134,19 +149,31 @@ public final class FakeKling extends FakeProvider {
   private ObjectNode view(Task task) {
     ObjectNode data = JSON.createObjectNode();
     data.put("task_id", task.id);
-    String status = task.queued() ? "submitted" : task.running() ? "processing" : task.failure != null ? "failed" : "succeed";
+    String status =
+        task.queued()
+            ? "submitted"
+            : task.running() ? "processing" : task.failure != null ? "failed" : "succeed";
     data.put("task_status", status);
     if (status.equals("failed")) {
       data.put("task_status_msg", task.failure);
     }
-    data.putObject("task_info").put("external_task_id", task.input.path("external_task_id").asString(""));
+    data.putObject("task_info")
+        .put("external_task_id", task.input.path("external_task_id").asString(""));
     data.put("created_at", task.createdAt).put("updated_at", System.currentTimeMillis());
     if (status.equals("succeed")) {
       ObjectNode result = data.putObject("task_result");
       if (elementIds.containsKey(task.id)) {
-        result.putArray("elements").addObject().put("element_id", elementIds.get(task.id)).put("element_name", task.input.path("element_name").asString());
+        result
+            .putArray("elements")
+            .addObject()
+            .put("element_id", elementIds.get(task.id))
+            .put("element_name", task.input.path("element_name").asString());
       } else {
-        result.putArray("videos").addObject().put("id", UUID.randomUUID().toString()).put("url", outputUrl(task))
+        result
+            .putArray("videos")
+            .addObject()
+            .put("id", UUID.randomUUID().toString())
+            .put("url", outputUrl(task))
             .put("duration", task.input.path("duration").asString("5"));
       }
     }
@@ -181,8 +208,10 @@ public final class FakeKling extends FakeProvider {
       }
       long sum = 0;
       for (int i = 0; i < shots.size(); i++) {
-        if (shots.get(i).path("index").asInt() != i + 1 || !shots.get(i).path("duration").isString()) {
-          return Optional.of("multi_prompt[" + i + "] needs index " + (i + 1) + " and a string duration");
+        if (shots.get(i).path("index").asInt() != i + 1
+            || !shots.get(i).path("duration").isString()) {
+          return Optional.of(
+              "multi_prompt[" + i + "] needs index " + (i + 1) + " and a string duration");
         }
         sum += Long.parseLong(shots.get(i).path("duration").asString());
       }
@@ -221,7 +250,8 @@ public final class FakeKling extends FakeProvider {
         answer(ctx, 401, 1003, "Authorization is not yet valid", null);
         return false;
       }
-      if (claims.getExpirationTime() == null || claims.getExpirationTime().toInstant().isBefore(now)) {
+      if (claims.getExpirationTime() == null
+          || claims.getExpirationTime().toInstant().isBefore(now)) {
         answer(ctx, 401, 1004, "Authorization has expired", null);
         return false;
       }
@@ -234,7 +264,11 @@ public final class FakeKling extends FakeProvider {
   }
 
   private static void answer(Context ctx, int status, int code, String message, JsonNode data) {
-    ObjectNode body = JSON.createObjectNode().put("code", code).put("message", message).put("request_id", UUID.randomUUID().toString());
+    ObjectNode body =
+        JSON.createObjectNode()
+            .put("code", code)
+            .put("message", message)
+            .put("request_id", UUID.randomUUID().toString());
     if (data != null) {
       body.set("data", data);
     }

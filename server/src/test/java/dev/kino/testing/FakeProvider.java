@@ -14,10 +14,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What the fakes of hosted video providers share: an HTTP server on loopback that can be restarted on the same
- * port with its tasks kept (a provider's API restarting while its tasks carry on), tasks that are queued, then run,
- * then succeed or fail as time passes, the MP4 each success serves at its own URL, and the requests received.
- * Subclasses speak one provider's documented protocol on top.
+ * What the fakes of hosted video providers share: an HTTP server on loopback that can be restarted
+ * on the same port with its tasks kept (a provider's API restarting while its tasks carry on),
+ * tasks that are queued, then run, then succeed or fail as time passes, the MP4 each success serves
+ * at its own URL, and the requests received. Subclasses speak one provider's documented protocol on
+ * top.
  */
 public abstract class FakeProvider implements AutoCloseable {
   protected static final JsonMapper JSON = JsonMapper.shared();
@@ -36,7 +37,10 @@ public abstract class FakeProvider implements AutoCloseable {
   /** One request as it arrived: method, path, and JSON body (missing when none). */
   public record Received(String method, String path, JsonNode body) {}
 
-  /** A task's life: queued until {@code runsAt}, running until {@code endsAt}, then done (failed with a message). */
+  /**
+   * A task's life: queued until {@code runsAt}, running until {@code endsAt}, then done (failed
+   * with a message).
+   */
   protected static final class Task {
     public final String id;
     public final JsonNode input;
@@ -67,7 +71,8 @@ public abstract class FakeProvider implements AutoCloseable {
     }
 
     public double progress() {
-      return Math.min(1.0, (System.currentTimeMillis() - runsAt) / (double) Math.max(1, endsAt - runsAt));
+      return Math.min(
+          1.0, (System.currentTimeMillis() - runsAt) / (double) Math.max(1, endsAt - runsAt));
     }
   }
 
@@ -80,21 +85,25 @@ public abstract class FakeProvider implements AutoCloseable {
   protected abstract void routes(JavalinConfig config);
 
   private Javalin serve(int onPort) {
-    return Javalin.create(config -> {
-      config.startup.showJavalinBanner = false;
-      config.startup.showOldJavalinVersionWarning = false;
-      config.jetty.host = "127.0.0.1";
-      config.jetty.port = onPort;
-      config.routes.get("/outputs/{name}", ctx -> ctx.contentType("video/mp4").result(VIDEO));
-      routes(config);
-    }).start();
+    return Javalin.create(
+            config -> {
+              config.startup.showJavalinBanner = false;
+              config.startup.showOldJavalinVersionWarning = false;
+              config.jetty.host = "127.0.0.1";
+              config.jetty.port = onPort;
+              config.routes.get(
+                  "/outputs/{name}", ctx -> ctx.contentType("video/mp4").result(VIDEO));
+              routes(config);
+            })
+        .start();
   }
 
   public String url() {
     return "http://127.0.0.1:" + port;
   }
 
-  // --- what tests set -------------------------------------------------------------------------------------------
+  // --- what tests set
+  // -------------------------------------------------------------------------------------------
 
   /** Tasks wait this long in the provider's queue, then run this long. */
   public FakeProvider timing(Duration queued, Duration running) {
@@ -115,37 +124,49 @@ public abstract class FakeProvider implements AutoCloseable {
     return this;
   }
 
-  /** The API goes away (connections refused) for {@code down}, then comes back on the same port; tasks go on. */
+  /**
+   * The API goes away (connections refused) for {@code down}, then comes back on the same port;
+   * tasks go on.
+   */
   public void restart(Duration down) {
     app.stop();
-    Thread.ofVirtual().start(() -> {
-      try {
-        Thread.sleep(down);
-      } catch (InterruptedException e) {
-        return;
-      }
-      if (!closed) {
-        app = serve(port);
-      }
-    });
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                Thread.sleep(down);
+              } catch (InterruptedException e) {
+                return;
+              }
+              if (!closed) {
+                app = serve(port);
+              }
+            });
   }
 
-  // --- what tests read ------------------------------------------------------------------------------------------
+  // --- what tests read
+  // ------------------------------------------------------------------------------------------
 
   public List<Received> received() {
     return List.copyOf(received);
   }
 
-  /** The bodies of the requests received on paths starting with {@code prefix} by {@code method}. */
+  /**
+   * The bodies of the requests received on paths starting with {@code prefix} by {@code method}.
+   */
   public List<JsonNode> bodies(String method, String prefix) {
-    return received.stream().filter(r -> r.method().equals(method) && r.path().startsWith(prefix)).map(Received::body).toList();
+    return received.stream()
+        .filter(r -> r.method().equals(method) && r.path().startsWith(prefix))
+        .map(Received::body)
+        .toList();
   }
 
   public int tasksCreated() {
     return tasks.size();
   }
 
-  // --- for the protocols ----------------------------------------------------------------------------------------
+  // --- for the protocols
+  // ----------------------------------------------------------------------------------------
 
   protected final JsonNode record(Context ctx) {
     JsonNode body = ctx.body().isBlank() ? JSON.missingNode() : JSON.readTree(ctx.body());

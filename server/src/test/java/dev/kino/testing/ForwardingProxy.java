@@ -17,12 +17,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A proxy on loopback in front of a Kino server, for client tests. It stands in for what sits between a client
- * and Kino in real deployments: a load balancer answering 503 with Retry-After during a deploy, a connection
- * dropped after the request got through, or a server that only speaks the seed API (no events route: 404).
+ * A proxy on loopback in front of a Kino server, for client tests. It stands in for what sits
+ * between a client and Kino in real deployments: a load balancer answering 503 with Retry-After
+ * during a deploy, a connection dropped after the request got through, or a server that only speaks
+ * the seed API (no events route: 404).
  */
 public final class ForwardingProxy implements AutoCloseable {
-  private static final List<String> FORWARDED = List.of("Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID", "Accept");
+  private static final List<String> FORWARDED =
+      List.of("Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID", "Accept");
   private final HttpServer server;
   private final HttpClient http = HttpClient.newHttpClient();
   private final String target;
@@ -48,7 +50,10 @@ public final class ForwardingProxy implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  /** The next n requests are answered 503 with Retry-After: 1, as a load balancer does while Kino restarts. */
+  /**
+   * The next n requests are answered 503 with Retry-After: 1, as a load balancer does while Kino
+   * restarts.
+   */
   public ForwardingProxy unavailableFor(int n) {
     unavailable.set(n);
     return this;
@@ -61,8 +66,8 @@ public final class ForwardingProxy implements AutoCloseable {
   }
 
   /**
-   * The next n submits (POST /v1/models/...) are refused 429 with Retry-After: 1 and the seed platform's error
-   * body, as a provider at its account's concurrency limit answers.
+   * The next n submits (POST /v1/models/...) are refused 429 with Retry-After: 1 and the seed
+   * platform's error body, as a provider at its account's concurrency limit answers.
    */
   public ForwardingProxy refuseSubmitsFor(int n) {
     busySubmits.set(n);
@@ -81,7 +86,11 @@ public final class ForwardingProxy implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
-    String path = exchange.getRequestURI().getRawPath() + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
+    String path =
+        exchange.getRequestURI().getRawPath()
+            + (exchange.getRequestURI().getRawQuery() == null
+                ? ""
+                : "?" + exchange.getRequestURI().getRawQuery());
     String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
     seen.add(exchange.getRequestMethod() + " " + path + (key == null ? "" : " " + key));
     byte[] body = exchange.getRequestBody().readAllBytes();
@@ -90,19 +99,34 @@ public final class ForwardingProxy implements AutoCloseable {
       answer(exchange, 503, "text/plain", "upstream restarting".getBytes());
       return;
     }
-    if (exchange.getRequestMethod().equals("POST") && path.startsWith("/v1/models/") && busySubmits.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+    if (exchange.getRequestMethod().equals("POST")
+        && path.startsWith("/v1/models/")
+        && busySubmits.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       exchange.getResponseHeaders().add("Retry-After", "1");
-      answer(exchange, 429, "application/json",
-          "{\"error_code\":429001,\"error_message\":\"too many concurrent requests for this account\",\"detail\":{\"reason\":\"concurrency_limit\"}}".getBytes());
+      answer(
+          exchange,
+          429,
+          "application/json",
+          "{\"error_code\":429001,\"error_message\":\"too many concurrent requests for this account\",\"detail\":{\"reason\":\"concurrency_limit\"}}"
+              .getBytes());
       return;
     }
     if (seedOnly && path.contains("/events")) {
-      answer(exchange, 404, "application/json",
-          "{\"error_code\":404001,\"error_message\":\"no such route\",\"detail\":{\"reason\":\"route_not_found\"}}".getBytes());
+      answer(
+          exchange,
+          404,
+          "application/json",
+          "{\"error_code\":404001,\"error_message\":\"no such route\",\"detail\":{\"reason\":\"route_not_found\"}}"
+              .getBytes());
       return;
     }
-    HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(target + path))
-        .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder forward =
+        HttpRequest.newBuilder(URI.create(target + path))
+            .method(
+                exchange.getRequestMethod(),
+                body.length == 0
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
     for (String name : FORWARDED) {
       String value = exchange.getRequestHeaders().getFirst(name);
       if (value != null) {
@@ -122,9 +146,13 @@ public final class ForwardingProxy implements AutoCloseable {
       exchange.close(); // the request got through; its answer never arrives
       return;
     }
-    response.headers().firstValue("Content-Type").ifPresent(t -> exchange.getResponseHeaders().add("Content-Type", t));
+    response
+        .headers()
+        .firstValue("Content-Type")
+        .ifPresent(t -> exchange.getResponseHeaders().add("Content-Type", t));
     exchange.sendResponseHeaders(response.statusCode(), 0);
-    try (InputStream in = response.body(); OutputStream out = exchange.getResponseBody()) {
+    try (InputStream in = response.body();
+        OutputStream out = exchange.getResponseBody()) {
       byte[] buffer = new byte[8192];
       for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
         out.write(buffer, 0, n);
@@ -135,7 +163,8 @@ public final class ForwardingProxy implements AutoCloseable {
     }
   }
 
-  private static void answer(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+  private static void answer(HttpExchange exchange, int status, String type, byte[] body)
+      throws IOException {
     exchange.getResponseHeaders().add("Content-Type", type);
     exchange.sendResponseHeaders(status, body.length);
     try (OutputStream out = exchange.getResponseBody()) {

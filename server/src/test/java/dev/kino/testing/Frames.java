@@ -23,7 +23,8 @@ public final class Frames {
       Frame frame;
       while ((frame = grabber.grabImage()) != null) {
         BufferedImage image = converter.convert(frame);
-        BufferedImage copy = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+        BufferedImage copy =
+            new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
         copy.getGraphics().drawImage(image, 0, 0, null);
         frames.add(copy);
       }
@@ -82,7 +83,10 @@ public final class Frames {
       for (int x = 0; x < a.getWidth(); x += 2) {
         int p = a.getRGB(x, y);
         int q = b.getRGB(x, y);
-        sum += Math.abs(((p >> 16) & 0xff) - ((q >> 16) & 0xff)) + Math.abs(((p >> 8) & 0xff) - ((q >> 8) & 0xff)) + Math.abs((p & 0xff) - (q & 0xff));
+        sum +=
+            Math.abs(((p >> 16) & 0xff) - ((q >> 16) & 0xff))
+                + Math.abs(((p >> 8) & 0xff) - ((q >> 8) & 0xff))
+                + Math.abs((p & 0xff) - (q & 0xff));
       }
     }
     return sum / (3.0 * (a.getWidth() / 2) * (a.getHeight() / 2));

@@ -20,8 +20,8 @@ import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 
 /**
- * Test images, and a loopback HTTP server that hands out bytes at paths: it stands in for the public image
- * hosts whose URLs users put in {@code start_image_url}.
+ * Test images, and a loopback HTTP server that hands out bytes at paths: it stands in for the
+ * public image hosts whose URLs users put in {@code start_image_url}.
  */
 public final class Images implements AutoCloseable {
   private final HttpServer server;
@@ -74,7 +74,10 @@ public final class Images implements AutoCloseable {
     return image;
   }
 
-  /** Encodes with ImageIO (jpg, png, bmp) or, for WebP, which the JDK cannot write, with FFmpeg's libwebp. */
+  /**
+   * Encodes with ImageIO (jpg, png, bmp) or, for WebP, which the JDK cannot write, with FFmpeg's
+   * libwebp.
+   */
   public static byte[] encode(BufferedImage image, String format) {
     if (format.equals("webp")) {
       return webp(image);
@@ -94,14 +97,17 @@ public final class Images implements AutoCloseable {
     try {
       Path file = Files.createTempFile("kino-test-", ".webp");
       try (org.bytedeco.javacv.FFmpegFrameRecorder recorder =
-              new org.bytedeco.javacv.FFmpegFrameRecorder(file.toFile(), image.getWidth(), image.getHeight(), 0);
-          org.bytedeco.javacv.Java2DFrameConverter converter = new org.bytedeco.javacv.Java2DFrameConverter()) {
+              new org.bytedeco.javacv.FFmpegFrameRecorder(
+                  file.toFile(), image.getWidth(), image.getHeight(), 0);
+          org.bytedeco.javacv.Java2DFrameConverter converter =
+              new org.bytedeco.javacv.Java2DFrameConverter()) {
         recorder.setFormat("webp");
         recorder.setVideoCodecName("libwebp");
         recorder.setPixelFormat(org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P);
         recorder.setFrameRate(1);
         recorder.start();
-        BufferedImage bgr = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+        BufferedImage bgr =
+            new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
         bgr.getGraphics().drawImage(image, 0, 0, null);
         recorder.record(converter.convert(bgr));
         recorder.stop();
@@ -114,7 +120,9 @@ public final class Images implements AutoCloseable {
     }
   }
 
-  /** A PNG signature and an IHDR chunk (with a correct CRC) declaring the size, and nothing else. */
+  /**
+   * A PNG signature and an IHDR chunk (with a correct CRC) declaring the size, and nothing else.
+   */
   public static byte[] pngHeaderOnly(int width, int height) {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the real {@code kino} main class in a separate JVM, as the launcher would, on this test's class path. */
+/**
+ * Runs the real {@code kino} main class in a separate JVM, as the launcher would, on this test's
+ * class path.
+ */
 public final class KinoProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
@@ -29,7 +32,8 @@ public final class KinoProcess implements AutoCloseable {
   }
 
   /** As {@link #serve}, with more environment variables (an upstream provider's key, say). */
-  public static KinoProcess serveWith(Map<String, String> env, Path dataDir, int port, String... extra) {
+  public static KinoProcess serveWith(
+      Map<String, String> env, Path dataDir, int port, String... extra) {
     return serve(true, env, dataDir, port, extra);
   }
 
@@ -38,8 +42,11 @@ public final class KinoProcess implements AutoCloseable {
     return serve(false, Map.of(), dataDir, port, "--workers", "0");
   }
 
-  private static KinoProcess serve(boolean adminKey, Map<String, String> env, Path dataDir, int port, String... extra) {
-    List<String> args = new ArrayList<>(List.of("serve", "--data-dir", dataDir.toString(), "--port", Integer.toString(port)));
+  private static KinoProcess serve(
+      boolean adminKey, Map<String, String> env, Path dataDir, int port, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of("serve", "--data-dir", dataDir.toString(), "--port", Integer.toString(port)));
     args.addAll(List.of(extra));
     KinoProcess kino = start(args, "kino-serve-", adminKey, env);
     Api api = new Api("http://127.0.0.1:" + port, null);
@@ -61,14 +68,18 @@ public final class KinoProcess implements AutoCloseable {
     throw new AssertionError("kino serve did not become healthy:\n" + kino.output());
   }
 
-  /** Runs a short command ({@code keys create ...}) to completion and returns its exit code and output. */
+  /**
+   * Runs a short command ({@code keys create ...}) to completion and returns its exit code and
+   * output.
+   */
   public static Result run(String... args) {
     return runWith(Map.of(), args);
   }
 
   /**
-   * Runs a command to completion with extra environment variables (e.g. KINO_URL, KINO_API_KEY for the user
-   * commands); stdout goes to a file, so a long output cannot fill a pipe and stall the process.
+   * Runs a command to completion with extra environment variables (e.g. KINO_URL, KINO_API_KEY for
+   * the user commands); stdout goes to a file, so a long output cannot fill a pipe and stall the
+   * process.
    */
   public static Result runWith(Map<String, String> env, String... args) {
     KinoProcess kino = start(List.of(args), "kino-cmd-", true, env);
@@ -114,13 +125,20 @@ public final class KinoProcess implements AutoCloseable {
     return start(args, logPrefix, adminKey, Map.of());
   }
 
-  private static KinoProcess start(List<String> args, String logPrefix, boolean adminKey, Map<String, String> env) {
+  private static KinoProcess start(
+      List<String> args, String logPrefix, boolean adminKey, Map<String, String> env) {
     try {
       Path log = Files.createTempFile(logPrefix, ".log");
       Path stdout = Files.createTempFile(logPrefix, ".out");
       List<String> command = new ArrayList<>();
       command.add(ProcessHandle.current().info().command().orElse("java"));
-      command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.kino.Kino"));
+      command.addAll(
+          List.of(
+              "--enable-native-access=ALL-UNNAMED",
+              "-Xmx512m",
+              "-cp",
+              System.getProperty("java.class.path"),
+              "dev.kino.Kino"));
       command.addAll(args);
       ProcessBuilder builder = new ProcessBuilder(command);
       builder.environment().remove("KINO_ADMIN_KEY");
@@ -130,7 +148,8 @@ public final class KinoProcess implements AutoCloseable {
         builder.environment().put("KINO_ADMIN_KEY", TestServer.ADMIN_KEY);
       }
       if (args.getFirst().equals("serve")) {
-        // One stream into the log, so lines keep their order; servers run long and must not fill a pipe.
+        // One stream into the log, so lines keep their order; servers run long and must not fill a
+        // pipe.
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
       } else {
         builder.redirectError(log.toFile()).redirectOutput(stdout.toFile());
@@ -141,7 +160,10 @@ public final class KinoProcess implements AutoCloseable {
     }
   }
 
-  /** SIGSTOP: the process freezes as a hung machine would (its leases run out); {@link #thaw} resumes it. */
+  /**
+   * SIGSTOP: the process freezes as a hung machine would (its leases run out); {@link #thaw}
+   * resumes it.
+   */
   public void freeze() {
     signal("-STOP");
   }
@@ -157,7 +179,8 @@ public final class KinoProcess implements AutoCloseable {
 
   private void signal(String which) {
     try {
-      Process kill = new ProcessBuilder("kill", which, Long.toString(process.pid())).inheritIO().start();
+      Process kill =
+          new ProcessBuilder("kill", which, Long.toString(process.pid())).inheritIO().start();
       if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
         throw new IllegalStateException("kill " + which + " " + process.pid() + " failed");
       }

@@ -16,10 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * A real PostgreSQL server for tests: a throwaway cluster from Debian's {@code postgresql} package, started once
- * per test JVM on a free loopback port and stopped when the JVM exits; each test takes a fresh database. As root
- * (CI) the server runs as the {@code postgres} user, since PostgreSQL refuses to run as root. No PostgreSQL
- * installed is an error that says what to install, not a skipped test.
+ * A real PostgreSQL server for tests: a throwaway cluster from Debian's {@code postgresql} package,
+ * started once per test JVM on a free loopback port and stopped when the JVM exits; each test takes
+ * a fresh database. As root (CI) the server runs as the {@code postgres} user, since PostgreSQL
+ * refuses to run as root. No PostgreSQL installed is an error that says what to install, not a
+ * skipped test.
  */
 public final class PostgresServer implements AutoCloseable {
   private static final String USER = "kino";
@@ -58,7 +59,9 @@ public final class PostgresServer implements AutoCloseable {
   /** A new, empty database; its URL in the form Kino's {@code --database} takes. */
   public String newDatabase() {
     String name = "kino_test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
-    try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", USER, "");
+    try (Connection c =
+            DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + port + "/postgres", USER, "");
         Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + name);
     } catch (SQLException e) {
@@ -71,14 +74,38 @@ public final class PostgresServer implements AutoCloseable {
     return port;
   }
 
-  /** Stops the server at once (as a crash would); {@link #startAgain} brings it back on the same port. */
+  /**
+   * Stops the server at once (as a crash would); {@link #startAgain} brings it back on the same
+   * port.
+   */
   public void stopNow() {
-    run(List.of(bin.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-m", "immediate", "-w", "stop"));
+    run(
+        List.of(
+            bin.resolve("pg_ctl").toString(),
+            "-D",
+            dataDir.toString(),
+            "-m",
+            "immediate",
+            "-w",
+            "stop"));
   }
 
   public void startAgain() {
-    run(List.of(bin.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-l", dataDir.resolve("server.log").toString(),
-        "-o", "-p " + port + " -k " + dataDir + " -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off", "-w", "start"));
+    run(
+        List.of(
+            bin.resolve("pg_ctl").toString(),
+            "-D",
+            dataDir.toString(),
+            "-l",
+            dataDir.resolve("server.log").toString(),
+            "-o",
+            "-p "
+                + port
+                + " -k "
+                + dataDir
+                + " -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off",
+            "-w",
+            "start"));
   }
 
   private void stop() {
@@ -97,7 +124,17 @@ public final class PostgresServer implements AutoCloseable {
         runAs(List.of("chown", "postgres", dataDir.toString()), false);
       }
       PostgresServer server = new PostgresServer(bin, dataDir, KinoProcess.freePort());
-      server.run(List.of(bin.resolve("initdb").toString(), "-D", dataDir.toString(), "--auth=trust", "-U", USER, "-E", "UTF8", "--no-sync"));
+      server.run(
+          List.of(
+              bin.resolve("initdb").toString(),
+              "-D",
+              dataDir.toString(),
+              "--auth=trust",
+              "-U",
+              USER,
+              "-E",
+              "UTF8",
+              "--no-sync"));
       server.startAgain();
       return server;
     } catch (IOException e) {
@@ -109,11 +146,16 @@ public final class PostgresServer implements AutoCloseable {
   private static Path binaries() {
     Path root = Path.of("/usr/lib/postgresql");
     try (Stream<Path> versions = Files.isDirectory(root) ? Files.list(root) : Stream.empty()) {
-      return versions.filter(v -> Files.isExecutable(v.resolve("bin/initdb")))
-          .max(Comparator.comparingInt(v -> Integer.parseInt(v.getFileName().toString().replaceAll("\\D", "0"))))
+      return versions
+          .filter(v -> Files.isExecutable(v.resolve("bin/initdb")))
+          .max(
+              Comparator.comparingInt(
+                  v -> Integer.parseInt(v.getFileName().toString().replaceAll("\\D", "0"))))
           .map(v -> v.resolve("bin"))
-          .orElseThrow(() -> new IllegalStateException(
-              "these tests need PostgreSQL's server programs: apt-get install postgresql (Debian), as .ci/run does"));
+          .orElseThrow(
+              () ->
+                  new IllegalStateException(
+                      "these tests need PostgreSQL's server programs: apt-get install postgresql (Debian), as .ci/run does"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -5,8 +5,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One {@link TestServer} for all tests of a class, started before the first and stopped after the last:
- * {@code @RegisterExtension static final SharedServer SERVER = new SharedServer(workers);}
+ * One {@link TestServer} for all tests of a class, started before the first and stopped after the
+ * last: {@code @RegisterExtension static final SharedServer SERVER = new SharedServer(workers);}
  */
 public final class SharedServer implements BeforeAllCallback, AfterAllCallback {
   private final int workers;

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * A real Kino node in this JVM: SQLite and files in a fresh temporary data directory, a free loopback port, an
- * operator admin key. Tests talk to it over real HTTP through {@link #api()}.
+ * A real Kino node in this JVM: SQLite and files in a fresh temporary data directory, a free
+ * loopback port, an operator admin key. Tests talk to it over real HTTP through {@link #api()}.
  */
 public final class TestServer implements AutoCloseable {
   public static final String ADMIN_KEY = "test-admin-key-0123456789";
@@ -37,7 +37,10 @@ public final class TestServer implements AutoCloseable {
     try {
       Path dataDir = Files.createTempDirectory("kino-test-");
       Settings settings =
-          customise.apply(Settings.forDataDir(dataDir).withAdminKey(ADMIN_KEY).withFetchAllow(List.of("127.0.0.1")));
+          customise.apply(
+              Settings.forDataDir(dataDir)
+                  .withAdminKey(ADMIN_KEY)
+                  .withFetchAllow(List.of("127.0.0.1")));
       return new TestServer(startNode(settings), settings);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -16,8 +16,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A webhook receiver on loopback: records every POST (headers, body, arrival time) and answers with the next
- * scripted reply (default 200), so tests can make it fail, redirect or ask for a later retry.
+ * A webhook receiver on loopback: records every POST (headers, body, arrival time) and answers with
+ * the next scripted reply (default 200), so tests can make it fail, redirect or ask for a later
+ * retry.
  */
 public final class WebhookReceiver implements AutoCloseable {
   /** One request as received; header names in lower case. */
@@ -45,19 +46,24 @@ public final class WebhookReceiver implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    server.createContext("/", exchange -> {
-      Map<String, List<String>> headers = new TreeMap<>();
-      exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), new ArrayList<>(v)));
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      calls.add(new Call(exchange.getRequestURI().getPath(), headers, body, Instant.now()));
-      Reply reply = script.poll();
-      if (reply == null) {
-        reply = Reply.of(200);
-      }
-      reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
-      exchange.sendResponseHeaders(reply.status(), -1);
-      exchange.close();
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          Map<String, List<String>> headers = new TreeMap<>();
+          exchange
+              .getRequestHeaders()
+              .forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), new ArrayList<>(v)));
+          String body =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          calls.add(new Call(exchange.getRequestURI().getPath(), headers, body, Instant.now()));
+          Reply reply = script.poll();
+          if (reply == null) {
+            reply = Reply.of(200);
+          }
+          reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+          exchange.sendResponseHeaders(reply.status(), -1);
+          exchange.close();
+        });
     server.start();
   }
 

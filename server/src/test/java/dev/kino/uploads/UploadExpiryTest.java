@@ -16,11 +16,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** Uploads live for the configured time; the sweep then removes the record and the bytes. */
 class UploadExpiryTest {
   @Test
-  void an_upload_expires_after_its_ttl_and_the_sweep_removes_its_bytes(@TempDir Path dataDir) throws Exception {
+  void an_upload_expires_after_its_ttl_and_the_sweep_removes_its_bytes(@TempDir Path dataDir)
+      throws Exception {
     MutableClock clock = new MutableClock();
     try (SqliteDatabase db = SqliteDatabase.open(dataDir)) {
       Uploads uploads = new Uploads(db, new LocalFileStore(dataDir), clock, Duration.ofHours(2));
-      Upload upload = uploads.accept("alice", "a.png", new ByteArrayInputStream(Images.encode(Images.quadrants(32, 32), "png")));
+      Upload upload =
+          uploads.accept(
+              "alice",
+              "a.png",
+              new ByteArrayInputStream(Images.encode(Images.quadrants(32, 32), "png")));
       String url = "https://kino.example/v1/files/" + upload.id() + "/content";
       Path bytes = uploads.find(url).orElseThrow().path();
 
@@ -29,7 +34,9 @@ class UploadExpiryTest {
       assertThat(uploads.find(upload.id(), "alice")).isPresent();
 
       clock.advance(Duration.ofMinutes(2));
-      assertThat(uploads.find(upload.id(), "alice")).as("expired uploads are invisible before the sweep").isEmpty();
+      assertThat(uploads.find(upload.id(), "alice"))
+          .as("expired uploads are invisible before the sweep")
+          .isEmpty();
       assertThat(uploads.find(url)).isEmpty();
       assertThat(uploads.sweepExpired()).isEqualTo(1);
       assertThat(Files.exists(bytes)).isFalse();

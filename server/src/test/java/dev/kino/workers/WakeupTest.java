@@ -12,7 +12,8 @@ class WakeupTest {
   static final long LONG_WAIT = 60_000;
 
   @Test
-  void a_signal_wakes_one_idle_worker_of_each_pool_and_signal_all_wakes_the_rest() throws Exception {
+  void a_signal_wakes_one_idle_worker_of_each_pool_and_signal_all_wakes_the_rest()
+      throws Exception {
     Wakeup wakeup = new Wakeup();
     Wakeup.Lane sandbox = wakeup.lane();
     Wakeup.Lane upstream = wakeup.lane();
@@ -23,14 +24,17 @@ class WakeupTest {
       Wakeup.Lane lane = i < 4 ? sandbox : upstream;
       AtomicInteger woken = i < 4 ? sandboxWoken : upstreamWoken;
       long seen = lane.current();
-      waiters[i] = Thread.ofVirtual().start(() -> {
-        try {
-          lane.await(seen, LONG_WAIT);
-          woken.incrementAndGet();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
+      waiters[i] =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      lane.await(seen, LONG_WAIT);
+                      woken.incrementAndGet();
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  });
     }
     await().until(() -> waiting(sandbox) == 4 && waiting(upstream) == 2);
 
@@ -58,7 +62,9 @@ class WakeupTest {
 
     long started = System.nanoTime();
     lane.await(seen, LONG_WAIT);
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).as("returned without waiting for the poll").isLessThan(Duration.ofSeconds(30));
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .as("returned without waiting for the poll")
+        .isLessThan(Duration.ofSeconds(30));
   }
 
   private static int waiting(Wakeup.Lane lane) {

@@ -7,11 +7,12 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * How one request field sets node inputs in the workflow. {@code as} in the definition picks the kind:
- * {@code value} (copied), {@code frames} (seconds x frame rate, snapped to the model's frame rule),
- * {@code table} (one value -> several inputs, e.g. an aspect ratio -> width and height), {@code linear} (a range
- * mapped onto another, e.g. cfg_scale 0..1 -> cfg 1..9), {@code seed} (random when the request has none),
- * {@code image} (the file is uploaded to the server and its name set, as for LoadImage.image).
+ * How one request field sets node inputs in the workflow. {@code as} in the definition picks the
+ * kind: {@code value} (copied), {@code frames} (seconds x frame rate, snapped to the model's frame
+ * rule), {@code table} (one value -> several inputs, e.g. an aspect ratio -> width and height),
+ * {@code linear} (a range mapped onto another, e.g. cfg_scale 0..1 -> cfg 1..9), {@code seed}
+ * (random when the request has none), {@code image} (the file is uploaded to the server and its
+ * name set, as for LoadImage.image).
  */
 sealed interface Binding {
   String field();
@@ -21,7 +22,10 @@ sealed interface Binding {
   /** Sets the node inputs from the request's value (null when the request has none). */
   void apply(ObjectNode graph, JsonNode value, Context context);
 
-  /** What a run provides besides the request: uploaded file names by field, a source of random seeds. */
+  /**
+   * What a run provides besides the request: uploaded file names by field, a source of random
+   * seeds.
+   */
   record Context(Map<String, String> uploaded, LongSupplier randomSeed) {}
 
   private static ObjectNode inputs(ObjectNode graph, String node) {
@@ -37,7 +41,8 @@ sealed interface Binding {
     }
   }
 
-  record Frames(String field, String node, String input, double fps, FrameRule rule) implements Binding {
+  record Frames(String field, String node, String input, double fps, FrameRule rule)
+      implements Binding {
     @Override
     public void apply(ObjectNode graph, JsonNode value, Context context) {
       if (value != null && value.isNumber()) {
@@ -46,7 +51,8 @@ sealed interface Binding {
     }
   }
 
-  record Table(String field, String node, Map<String, Map<String, JsonNode>> rows) implements Binding {
+  record Table(String field, String node, Map<String, Map<String, JsonNode>> rows)
+      implements Binding {
     @Override
     public void apply(ObjectNode graph, JsonNode value, Context context) {
       if (value == null || value.isNull()) {
@@ -59,7 +65,15 @@ sealed interface Binding {
     }
   }
 
-  record Linear(String field, String node, String input, double fromLow, double fromHigh, double toLow, double toHigh, boolean whole)
+  record Linear(
+      String field,
+      String node,
+      String input,
+      double fromLow,
+      double fromHigh,
+      double toLow,
+      double toHigh,
+      boolean whole)
       implements Binding {
     @Override
     public void apply(ObjectNode graph, JsonNode value, Context context) {
@@ -79,7 +93,10 @@ sealed interface Binding {
   record Seed(String field, String node, String input) implements Binding {
     @Override
     public void apply(ObjectNode graph, JsonNode value, Context context) {
-      long seed = value != null && value.isIntegralNumber() ? value.asLong() : context.randomSeed().getAsLong();
+      long seed =
+          value != null && value.isIntegralNumber()
+              ? value.asLong()
+              : context.randomSeed().getAsLong();
       inputs(graph, node).put(input, seed);
     }
   }

@@ -26,8 +26,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * ComfyUI's HTTP and websocket API, as its {@code server.py} serves it: {@code /system_stats},
  * {@code /upload/image}, {@code /prompt}, {@code /history/{id}}, {@code /view}, {@code /queue},
- * {@code /interrupt} and {@code /ws?clientId=}. One client per server; calls throw {@link IOException} when the
- * server cannot be reached or answers with an error other than a rejected prompt.
+ * {@code /interrupt} and {@code /ws?clientId=}. One client per server; calls throw {@link
+ * IOException} when the server cannot be reached or answers with an error other than a rejected
+ * prompt.
  */
 final class ComfyClient {
   private static final JsonMapper JSON = JsonMapper.shared();
@@ -48,7 +49,10 @@ final class ComfyClient {
   /** The server answers its stats: it is up. */
   boolean healthy(Duration timeout) {
     try {
-      HttpResponse<Void> r = http.send(HttpRequest.newBuilder(uri("/system_stats")).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> r =
+          http.send(
+              HttpRequest.newBuilder(uri("/system_stats")).timeout(timeout).GET().build(),
+              HttpResponse.BodyHandlers.discarding());
       return r.statusCode() == 200;
     } catch (IOException e) {
       return false;
@@ -62,14 +66,31 @@ final class ComfyClient {
   String uploadImage(Path file, String name) throws IOException, InterruptedException {
     String boundary = "kino-" + UUID.randomUUID();
     List<byte[]> parts = new ArrayList<>();
-    parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"" + name + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    parts.add(
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\""
+                + name
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8));
     parts.add(Files.readAllBytes(file));
-    parts.add(("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\ninput"
-        + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"overwrite\"\r\n\r\ntrue"
-        + "\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    HttpRequest request = HttpRequest.newBuilder(uri("/upload/image")).timeout(CALL_TIMEOUT)
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArrays(parts)).build();
+    parts.add(
+        ("\r\n--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\ninput"
+                + "\r\n--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"overwrite\"\r\n\r\ntrue"
+                + "\r\n--"
+                + boundary
+                + "--\r\n")
+            .getBytes(StandardCharsets.UTF_8));
+    HttpRequest request =
+        HttpRequest.newBuilder(uri("/upload/image"))
+            .timeout(CALL_TIMEOUT)
+            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+            .POST(HttpRequest.BodyPublishers.ofByteArrays(parts))
+            .build();
     JsonNode answer = json(send(request), "/upload/image");
     String subfolder = answer.path("subfolder").asString("");
     String uploaded = answer.path("name").asString(name);
@@ -88,13 +109,18 @@ final class ComfyClient {
   }
 
   /** Queues the graph under our prompt and client ids. */
-  void queuePrompt(ObjectNode graph, String clientId, String promptId) throws IOException, InterruptedException, Rejected {
+  void queuePrompt(ObjectNode graph, String clientId, String promptId)
+      throws IOException, InterruptedException, Rejected {
     ObjectNode body = JSON.createObjectNode();
     body.set("prompt", graph);
     body.put("client_id", clientId);
     body.put("prompt_id", promptId);
-    HttpRequest request = HttpRequest.newBuilder(uri("/prompt")).timeout(CALL_TIMEOUT)
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(uri("/prompt"))
+            .timeout(CALL_TIMEOUT)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+            .build();
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() == 400) {
       throw new Rejected(parse(response.body(), "/prompt"));
@@ -106,13 +132,23 @@ final class ComfyClient {
 
   /** The prompt's history entry, once ComfyUI has one (when it finished, or failed). */
   Optional<JsonNode> history(String promptId) throws IOException, InterruptedException {
-    JsonNode all = json(send(HttpRequest.newBuilder(uri("/history/" + promptId)).timeout(CALL_TIMEOUT).GET().build()), "/history");
+    JsonNode all =
+        json(
+            send(
+                HttpRequest.newBuilder(uri("/history/" + promptId))
+                    .timeout(CALL_TIMEOUT)
+                    .GET()
+                    .build()),
+            "/history");
     return Optional.ofNullable(all.get(promptId));
   }
 
   /** Whether the prompt is running or waiting on the server. */
   boolean queued(String promptId) throws IOException, InterruptedException {
-    JsonNode queue = json(send(HttpRequest.newBuilder(uri("/queue")).timeout(CALL_TIMEOUT).GET().build()), "/queue");
+    JsonNode queue =
+        json(
+            send(HttpRequest.newBuilder(uri("/queue")).timeout(CALL_TIMEOUT).GET().build()),
+            "/queue");
     for (String list : new String[] {"queue_running", "queue_pending"}) {
       for (JsonNode item : queue.path(list)) {
         if (item.isArray() && item.size() > 1 && item.get(1).asString().equals(promptId)) {
@@ -124,9 +160,14 @@ final class ComfyClient {
   }
 
   /** Downloads an output file. */
-  void view(String filename, String subfolder, String type, Path target) throws IOException, InterruptedException {
-    String query = "filename=" + enc(filename) + "&subfolder=" + enc(subfolder) + "&type=" + enc(type);
-    HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(uri("/view?" + query)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+  void view(String filename, String subfolder, String type, Path target)
+      throws IOException, InterruptedException {
+    String query =
+        "filename=" + enc(filename) + "&subfolder=" + enc(subfolder) + "&type=" + enc(type);
+    HttpResponse<InputStream> r =
+        http.send(
+            HttpRequest.newBuilder(uri("/view?" + query)).GET().build(),
+            HttpResponse.BodyHandlers.ofInputStream());
     try (InputStream in = r.body()) {
       if (r.statusCode() != 200) {
         throw new IOException("GET /view of " + filename + " answered " + r.statusCode());
@@ -138,15 +179,23 @@ final class ComfyClient {
   /** Stops the prompt if it is the one running. */
   void interrupt(String promptId) throws IOException, InterruptedException {
     ObjectNode body = JSON.createObjectNode().put("prompt_id", promptId);
-    send(HttpRequest.newBuilder(uri("/interrupt")).timeout(CALL_TIMEOUT).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build());
+    send(
+        HttpRequest.newBuilder(uri("/interrupt"))
+            .timeout(CALL_TIMEOUT)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+            .build());
   }
 
   /** Opens the websocket for one client id; messages go to the listener. */
-  WebSocket openSocket(String clientId, WebSocket.Listener listener) throws IOException, InterruptedException {
+  WebSocket openSocket(String clientId, WebSocket.Listener listener)
+      throws IOException, InterruptedException {
     String ws = base.toString().replaceFirst("^http", "ws") + "/ws?clientId=" + enc(clientId);
     try {
-      return http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).buildAsync(URI.create(ws), listener).join();
+      return http.newWebSocketBuilder()
+          .connectTimeout(Duration.ofSeconds(10))
+          .buildAsync(URI.create(ws), listener)
+          .join();
     } catch (CompletionException e) {
       throw new IOException("cannot open " + ws + ": " + e.getCause(), e.getCause());
     }
@@ -155,7 +204,8 @@ final class ComfyClient {
   private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() >= 400) {
-      throw new IOException(request.method() + " " + request.uri().getPath() + " answered " + response.statusCode());
+      throw new IOException(
+          request.method() + " " + request.uri().getPath() + " answered " + response.statusCode());
     }
     return response;
   }

@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ComfyUI servers of this engine, each running one job at a time. A server is handed out only when it is
- * idle and its last health check ({@code /system_stats}) passed; one that fails a job is taken out until a
- * later check passes again. Checks run in the background on idle servers.
+ * The ComfyUI servers of this engine, each running one job at a time. A server is handed out only
+ * when it is idle and its last health check ({@code /system_stats}) passed; one that fails a job is
+ * taken out until a later check passes again. Checks run in the background on idle servers.
  */
 final class ComfyPool implements Slots, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ComfyPool.class);
@@ -28,7 +28,8 @@ final class ComfyPool implements Slots, AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final ScheduledExecutorService checks =
-      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("kino-comfyui-health").daemon().factory());
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("kino-comfyui-health").daemon().factory());
   private final Duration checkEvery;
 
   ComfyPool(List<URI> urls, HttpClient http, Duration checkEvery) {
@@ -39,11 +40,19 @@ final class ComfyPool implements Slots, AutoCloseable {
     checks.scheduleWithFixedDelay(this::checkAll, 0, checkEvery.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** One server: its client, the worker's hold on it (null when free), whether it looked healthy last time. */
+  /**
+   * One server: its client, the worker's hold on it (null when free), whether it looked healthy
+   * last time.
+   */
   static final class Server {
     final ComfyClient client;
-    /** This node's socket to the server, under a client id of its own; new prompts are queued with that id. */
+
+    /**
+     * This node's socket to the server, under a client id of its own; new prompts are queued with
+     * that id.
+     */
     final ComfySocket socket;
+
     private Hold heldBy;
     private boolean healthy;
     private boolean checked;
@@ -55,10 +64,11 @@ final class ComfyPool implements Slots, AutoCloseable {
   }
 
   /**
-   * A worker's hold on one server for one job. Until the job starts a prompt with it ({@link #commit}), the hold
-   * can be traded: a job resuming an earlier attempt's prompt takes the server that prompt runs on, and the
-   * worker that held that server gets the resuming job's server instead. So a new prompt never lands on a
-   * server where a resumed one still runs, whichever worker claimed which job first.
+   * A worker's hold on one server for one job. Until the job starts a prompt with it ({@link
+   * #commit}), the hold can be traded: a job resuming an earlier attempt's prompt takes the server
+   * that prompt runs on, and the worker that held that server gets the resuming job's server
+   * instead. So a new prompt never lands on a server where a resumed one still runs, whichever
+   * worker claimed which job first.
    */
   final class Hold implements Slot {
     private Server server;
@@ -81,9 +91,10 @@ final class ComfyPool implements Slots, AutoCloseable {
     }
 
     /**
-     * Holds {@code other}, where this job's earlier prompt runs, and commits to it: free, it is taken; held by a
-     * worker that has not started a prompt, the two holds trade servers. False when a prompt was already
-     * started there by another job (this job then follows its prompt without holding that server).
+     * Holds {@code other}, where this job's earlier prompt runs, and commits to it: free, it is
+     * taken; held by a worker that has not started a prompt, the two holds trade servers. False
+     * when a prompt was already started there by another job (this job then follows its prompt
+     * without holding that server).
      */
     boolean moveTo(Server other) {
       lock.lock();
@@ -160,13 +171,20 @@ final class ComfyPool implements Slots, AutoCloseable {
     }
   }
 
-  /** This server failed a job (unreachable, crashed): it gets no work until a health check passes again. */
+  /**
+   * This server failed a job (unreachable, crashed): it gets no work until a health check passes
+   * again.
+   */
   void failed(ComfyClient client, String why) {
     lock.lock();
     try {
       for (Server s : servers) {
         if (s.client == client && s.healthy) {
-          LOG.warn("ComfyUI server {} taken out of the pool: {}; checking it every {} ms", s.client.url(), why, checkEvery.toMillis());
+          LOG.warn(
+              "ComfyUI server {} taken out of the pool: {}; checking it every {} ms",
+              s.client.url(),
+              why,
+              checkEvery.toMillis());
           s.healthy = false;
         }
       }
@@ -190,7 +208,10 @@ final class ComfyPool implements Slots, AutoCloseable {
     return servers.stream().filter(s -> s.client.url().equals(url)).findFirst();
   }
 
-  /** Checks every idle server; a running job's server is left alone (its job reports trouble itself). */
+  /**
+   * Checks every idle server; a running job's server is left alone (its job reports trouble
+   * itself).
+   */
   private void checkAll() {
     for (Server s : servers) {
       boolean idle;
@@ -209,7 +230,9 @@ final class ComfyPool implements Slots, AutoCloseable {
         if (ok && !s.healthy) {
           LOG.info("ComfyUI server {} is {}", s.client.url(), s.checked ? "back" : "ready");
         } else if (!ok && (s.healthy || !s.checked)) {
-          LOG.warn("ComfyUI server {} does not answer /system_stats; it gets no jobs until it does", s.client.url());
+          LOG.warn(
+              "ComfyUI server {} does not answer /system_stats; it gets no jobs until it does",
+              s.client.url());
         }
         s.healthy = ok;
         s.checked = true;

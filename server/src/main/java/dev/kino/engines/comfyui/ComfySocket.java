@@ -14,18 +14,23 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A websocket to one ComfyUI server under one client id ({@code /ws?clientId=}). ComfyUI sends a prompt's
- * messages to the client id it was queued with, so each message goes to the {@link PromptSocket} of the prompt it
- * names. The pool keeps one open per server for new prompts (opening one per job costs a connection and a
- * greeting each time); a job resuming an earlier attempt's prompt opens its own with that attempt's client id.
- * A closed socket is opened again by the next {@link #connect}; its followers get {@link PromptSocket#CLOSED}.
+ * A websocket to one ComfyUI server under one client id ({@code /ws?clientId=}). ComfyUI sends a
+ * prompt's messages to the client id it was queued with, so each message goes to the {@link
+ * PromptSocket} of the prompt it names. The pool keeps one open per server for new prompts (opening
+ * one per job costs a connection and a greeting each time); a job resuming an earlier attempt's
+ * prompt opens its own with that attempt's client id. A closed socket is opened again by the next
+ * {@link #connect}; its followers get {@link PromptSocket#CLOSED}.
  */
 final class ComfySocket implements AutoCloseable {
   private static final Duration GREETING = Duration.ofSeconds(10);
   private final ComfyClient client;
   private final String clientId;
   private final Map<String, PromptSocket> followers = new ConcurrentHashMap<>();
-  /** The open connection, if any; connect() and close() take turns on {@code this}, callbacks only clear it. */
+
+  /**
+   * The open connection, if any; connect() and close() take turns on {@code this}, callbacks only
+   * clear it.
+   */
   private final AtomicReference<Connection> open = new AtomicReference<>();
 
   ComfySocket(ComfyClient client, String clientId) {
@@ -38,8 +43,9 @@ final class ComfySocket implements AutoCloseable {
   }
 
   /**
-   * Opens the socket unless it is open, and waits for ComfyUI's first message ({@code status}, sent once the
-   * server has registered the socket), so a prompt queued after this cannot miss its messages.
+   * Opens the socket unless it is open, and waits for ComfyUI's first message ({@code status}, sent
+   * once the server has registered the socket), so a prompt queued after this cannot miss its
+   * messages.
    */
   synchronized void connect() throws IOException, InterruptedException {
     Connection current = open.get();
@@ -75,7 +81,10 @@ final class ComfySocket implements AutoCloseable {
     }
   }
 
-  /** One connection's listener: its own partial text and greeting, so nothing of an old one leaks into a new one. */
+  /**
+   * One connection's listener: its own partial text and greeting, so nothing of an old one leaks
+   * into a new one.
+   */
   private final class Connection implements WebSocket.Listener {
     private final StringBuilder partial = new StringBuilder();
     private final CountDownLatch greeted = new CountDownLatch(1);

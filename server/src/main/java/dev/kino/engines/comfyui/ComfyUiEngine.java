@@ -35,12 +35,13 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Runs models on the operator's ComfyUI servers. For each job: upload its images, fill the workflow, record the
- * server and a Kino-chosen {@code prompt_id} in the job (so a re-claimed job finds the run instead of starting a
- * second), open the websocket, {@code POST /prompt}, follow the messages (progress, node errors, the end) with
- * {@code /history} as the source of truth and the fallback when the socket drops, then download every output
- * file through {@code /view}. A server that cannot be reached fails the attempt (the job is retried on another
- * server); a running job can be cancelled ({@code POST /interrupt}).
+ * Runs models on the operator's ComfyUI servers. For each job: upload its images, fill the
+ * workflow, record the server and a Kino-chosen {@code prompt_id} in the job (so a re-claimed job
+ * finds the run instead of starting a second), open the websocket, {@code POST /prompt}, follow the
+ * messages (progress, node errors, the end) with {@code /history} as the source of truth and the
+ * fallback when the socket drops, then download every output file through {@code /view}. A server
+ * that cannot be reached fails the attempt (the job is retried on another server); a running job
+ * can be cancelled ({@code POST /interrupt}).
  */
 public final class ComfyUiEngine implements Engine, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ComfyUiEngine.class);
@@ -51,14 +52,26 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
   private final InputFiles inputs;
   private final HttpClient http;
 
-  /** Checks every definition's workflow now (a bad one stops start-up) and starts the pool's health checks. */
-  public ComfyUiEngine(List<URI> servers, List<ModelDefinition> definitions, InputFiles inputs, Duration healthEvery) {
+  /**
+   * Checks every definition's workflow now (a bad one stops start-up) and starts the pool's health
+   * checks.
+   */
+  public ComfyUiEngine(
+      List<URI> servers,
+      List<ModelDefinition> definitions,
+      InputFiles inputs,
+      Duration healthEvery) {
     for (ModelDefinition definition : definitions) {
       workflows.put(definition.id(), ComfyWorkflow.from(definition));
     }
     this.inputs = inputs;
-    // ComfyUI's server (aiohttp) speaks HTTP/1.1 only: no h2c upgrade attempt on each new connection.
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+    // ComfyUI's server (aiohttp) speaks HTTP/1.1 only: no h2c upgrade attempt on each new
+    // connection.
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     this.pool = new ComfyPool(servers, http, healthEvery);
   }
 
@@ -73,38 +86,59 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
   }
 
   @Override
-  public EngineResult run(EngineTask task, Reporter reporter) throws EngineException, InterruptedException {
+  public EngineResult run(EngineTask task, Reporter reporter)
+      throws EngineException, InterruptedException {
     ComfyWorkflow workflow = workflows.get(task.modelId());
     if (workflow == null) {
-      throw new EngineException("model_unavailable", "no ComfyUI workflow for " + task.modelId() + " on this node");
+      throw new EngineException(
+          "model_unavailable", "no ComfyUI workflow for " + task.modelId() + " on this node");
     }
     ComfyPool.Hold hold = (ComfyPool.Hold) task.slot();
-    // First take the server an earlier attempt used (a local decision, before any other job can start a prompt
+    // First take the server an earlier attempt used (a local decision, before any other job can
+    // start a prompt
     // there), then see whether its prompt is still there.
-    Optional<ComfyPool.Server> earlierServer = task.state().flatMap(s -> pool.find(s.path("server").asString("")));
+    Optional<ComfyPool.Server> earlierServer =
+        task.state().flatMap(s -> pool.find(s.path("server").asString("")));
     boolean held = earlierServer.filter(pool::looksHealthy).map(hold::moveTo).orElse(false);
-    Optional<Earlier> earlier = earlierServer.flatMap(s -> earlierRun(s, task.state().orElseThrow()));
+    Optional<Earlier> earlier =
+        earlierServer.flatMap(s -> earlierRun(s, task.state().orElseThrow()));
     if (earlier.isPresent() && !held) {
-      reporter.log("the ComfyUI server " + earlier.get().server().client.url() + " is running another job too; following this job's prompt there anyway");
+      reporter.log(
+          "the ComfyUI server "
+              + earlier.get().server().client.url()
+              + " is running another job too; following this job's prompt there anyway");
     }
     ComfyPool.Server server = earlier.map(Earlier::server).orElseGet(hold::commit);
     ComfyClient client = server.client;
-    // A fresh prompt is followed on the server's shared socket; a resumed one on a socket of its own, under the
+    // A fresh prompt is followed on the server's shared socket; a resumed one on a socket of its
+    // own, under the
     // client id it was queued with (ComfyUI sends a prompt's messages to that id only).
-    ComfySocket events = earlier.map(e -> new ComfySocket(client, e.clientId())).orElse(server.socket);
+    ComfySocket events =
+        earlier.map(e -> new ComfySocket(client, e.clientId())).orElse(server.socket);
     String promptId = earlier.map(Earlier::promptId).orElseGet(() -> UUID.randomUUID().toString());
     PromptSocket messages = events.follow(promptId);
     boolean started = earlier.isPresent();
     try {
       boolean listening = connectQuietly(events, reporter);
       if (started) {
-        reporter.log("resuming ComfyUI prompt " + promptId + " on " + client.url() + " (started by an earlier attempt)");
+        reporter.log(
+            "resuming ComfyUI prompt "
+                + promptId
+                + " on "
+                + client.url()
+                + " (started by an earlier attempt)");
       } else {
         Map<String, String> uploaded = uploadImages(task, workflow, client);
-        ObjectNode graph = workflow.graph(task.input(), uploaded, () -> ThreadLocalRandom.current().nextLong(0, 1L << 32));
+        ObjectNode graph =
+            workflow.graph(
+                task.input(), uploaded, () -> ThreadLocalRandom.current().nextLong(0, 1L << 32));
         ObjectNode state = JsonMapper.shared().createObjectNode();
-        state.put("server", client.url()).put("prompt_id", promptId).put("client_id", events.clientId());
-        reporter.checkpoint(state); // before the prompt exists, so no attempt can start a second one unknowingly
+        state
+            .put("server", client.url())
+            .put("prompt_id", promptId)
+            .put("client_id", events.clientId());
+        reporter.checkpoint(
+            state); // before the prompt exists, so no attempt can start a second one unknowingly
         try {
           client.queuePrompt(graph, events.clientId(), promptId);
         } catch (ComfyClient.Rejected rejected) {
@@ -117,7 +151,10 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
       return outputs(client, history, task, promptId);
     } catch (IOException e) {
       pool.failed(client, e.getMessage());
-      throw EngineException.retryable("comfyui_unavailable", "the ComfyUI server " + client.url() + " failed: " + e.getMessage(), e);
+      throw EngineException.retryable(
+          "comfyui_unavailable",
+          "the ComfyUI server " + client.url() + " failed: " + e.getMessage(),
+          e);
     } catch (InterruptedException e) {
       if (task.cancelRequested().getAsBoolean() && started) {
         interruptQuietly(client, promptId);
@@ -133,25 +170,30 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
 
   private record Earlier(ComfyPool.Server server, String promptId, String clientId) {}
 
-  /** The prompt an earlier attempt started on {@code server}, if the server still answers and knows it. */
+  /**
+   * The prompt an earlier attempt started on {@code server}, if the server still answers and knows
+   * it.
+   */
   private Optional<Earlier> earlierRun(ComfyPool.Server server, ObjectNode state) {
     String promptId = state.path("prompt_id").asString("");
     return Optional.of(server)
         .filter(s -> !promptId.isEmpty() && s.client.healthy(Duration.ofSeconds(5)))
-        .filter(s -> {
-          try {
-            return s.client.history(promptId).isPresent() || s.client.queued(promptId);
-          } catch (IOException e) {
-            return false;
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-          }
-        })
+        .filter(
+            s -> {
+              try {
+                return s.client.history(promptId).isPresent() || s.client.queued(promptId);
+              } catch (IOException e) {
+                return false;
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+              }
+            })
         .map(s -> new Earlier(s, promptId, state.path("client_id").asString("kino-" + promptId)));
   }
 
-  private Map<String, String> uploadImages(EngineTask task, ComfyWorkflow workflow, ComfyClient client)
+  private Map<String, String> uploadImages(
+      EngineTask task, ComfyWorkflow workflow, ComfyClient client)
       throws EngineException, InterruptedException, IOException {
     Map<String, String> uploaded = new HashMap<>();
     for (String field : workflow.imageFields()) {
@@ -161,7 +203,13 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
       }
       try (LocalInput image = inputs.open(field, url.asString(), ImageInputs.MAX_IMAGE_BYTES)) {
         ImageFormat format = ImageInputs.inspect(field, url.asString(), image.path());
-        String name = "kino-" + task.jobId() + "-" + field + "." + format.name().toLowerCase(Locale.ROOT).replace("jpeg", "jpg");
+        String name =
+            "kino-"
+                + task.jobId()
+                + "-"
+                + field
+                + "."
+                + format.name().toLowerCase(Locale.ROOT).replace("jpeg", "jpg");
         uploaded.put(field, client.uploadImage(image.path(), name));
       } catch (InputException e) {
         throw new EngineException(e.code(), e.getMessage(), e);
@@ -171,13 +219,18 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
   }
 
   /**
-   * Follows the prompt to its end. While the socket lives, its messages carry progress, and {@code executing}
-   * with a null node (sent once ComfyUI has written the history entry) says the end has come; the history entry
-   * then decides how it ended. A quiet socket is checked against the history now and then; without a socket,
-   * or after it drops, the history is polled. A prompt in neither the history nor the queue was lost with a
-   * restart of the server.
+   * Follows the prompt to its end. While the socket lives, its messages carry progress, and {@code
+   * executing} with a null node (sent once ComfyUI has written the history entry) says the end has
+   * come; the history entry then decides how it ended. A quiet socket is checked against the
+   * history now and then; without a socket, or after it drops, the history is polled. A prompt in
+   * neither the history nor the queue was lost with a restart of the server.
    */
-  private JsonNode follow(ComfyClient client, String promptId, PromptSocket socket, boolean socketOpen, Reporter reporter)
+  private JsonNode follow(
+      ComfyClient client,
+      String promptId,
+      PromptSocket socket,
+      boolean socketOpen,
+      Reporter reporter)
       throws IOException, InterruptedException {
     boolean listening = socketOpen;
     long quietSince = System.nanoTime();
@@ -190,7 +243,8 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
           listening = false;
           continue;
         }
-        if (message != null && !message.path("data").path("prompt_id").asString(promptId).equals(promptId)) {
+        if (message != null
+            && !message.path("data").path("prompt_id").asString(promptId).equals(promptId)) {
           continue; // another prompt's, or a broadcast
         }
         if (message != null && !isEnd(message)) {
@@ -210,28 +264,35 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
         return history.get();
       }
       if (history.isEmpty() && !listening && !client.queued(promptId)) {
-        throw new IOException("prompt " + promptId + " is neither queued nor in the history (the server restarted?)");
+        throw new IOException(
+            "prompt " + promptId + " is neither queued nor in the history (the server restarted?)");
       }
     }
   }
 
-  /** How long a live socket may stay silent before the history is asked anyway (a message may have been lost). */
+  /**
+   * How long a live socket may stay silent before the history is asked anyway (a message may have
+   * been lost).
+   */
   private static final Duration QUIET_SOCKET_CHECK = Duration.ofSeconds(5);
 
   /** ComfyUI's last message for a prompt: the history entry is written by the time it is sent. */
   private static boolean isEnd(JsonNode message) {
-    return message.path("type").asString().equals("executing") && message.path("data").path("node").isNull();
+    return message.path("type").asString().equals("executing")
+        && message.path("data").path("node").isNull();
   }
 
   private static boolean isFinished(JsonNode history) {
     JsonNode status = history.path("status");
-    return status.path("completed").asBoolean(false) || status.path("status_str").asString("").equals("error");
+    return status.path("completed").asBoolean(false)
+        || status.path("status_str").asString("").equals("error");
   }
 
   /**
-   * Logs the start and carries {@code progress} (value/max of the node running) to the job. A workflow may have
-   * several nodes that report progress (two sampler passes, a tiled decode); the job's figure never goes back,
-   * and stays below 1 until the outputs are stored. Returns the figure shown now.
+   * Logs the start and carries {@code progress} (value/max of the node running) to the job. A
+   * workflow may have several nodes that report progress (two sampler passes, a tiled decode); the
+   * job's figure never goes back, and stays below 1 until the outputs are stored. Returns the
+   * figure shown now.
    */
   private static double onMessage(JsonNode message, Reporter reporter, double shown) {
     JsonNode data = message.path("data");
@@ -250,8 +311,11 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
     return shown;
   }
 
-  /** Success: every file in the outputs; error: the node and its message; interrupted: cancelled. */
-  private EngineResult outputs(ComfyClient client, JsonNode history, EngineTask task, String promptId)
+  /**
+   * Success: every file in the outputs; error: the node and its message; interrupted: cancelled.
+   */
+  private EngineResult outputs(
+      ComfyClient client, JsonNode history, EngineTask task, String promptId)
       throws IOException, InterruptedException, EngineException {
     JsonNode status = history.path("status");
     if (status.path("status_str").asString("").equals("error")) {
@@ -260,12 +324,19 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
           if (task.cancelRequested().getAsBoolean()) {
             throw new InterruptedException("cancelled");
           }
-          throw new EngineException("interrupted", "the prompt was interrupted on the ComfyUI server");
+          throw new EngineException(
+              "interrupted", "the prompt was interrupted on the ComfyUI server");
         }
         if (m.path(0).asString().equals("execution_error")) {
           JsonNode e = m.path(1);
-          throw new EngineException("execution_error", "node " + e.path("node_id").asString() + " (" + e.path("node_type").asString() + ") failed: "
-              + e.path("exception_message").asString().strip());
+          throw new EngineException(
+              "execution_error",
+              "node "
+                  + e.path("node_id").asString()
+                  + " ("
+                  + e.path("node_type").asString()
+                  + ") failed: "
+                  + e.path("exception_message").asString().strip());
         }
       }
       throw new EngineException("execution_error", "ComfyUI reports the prompt failed");
@@ -285,14 +356,22 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
           }
           String local = names.add(filename) ? filename : node.getKey() + "-" + filename;
           Path target = task.workDir().resolve(local);
-          client.view(filename, item.path("subfolder").asString(""), item.path("type").asString("output"), target);
+          client.view(
+              filename,
+              item.path("subfolder").asString(""),
+              item.path("type").asString("output"),
+              target);
           files.add(new OutputFile(fieldFor(filename), target));
-          produced.putArray(node.getKey() + "." + kind.getKey()).add(item.path("subfolder").asString("") + "/" + filename);
+          produced
+              .putArray(node.getKey() + "." + kind.getKey())
+              .add(item.path("subfolder").asString("") + "/" + filename);
         }
       }
     }
     if (files.isEmpty()) {
-      throw new EngineException("no_output", "the ComfyUI prompt finished without any output file (is there a SaveVideo node?)");
+      throw new EngineException(
+          "no_output",
+          "the ComfyUI prompt finished without any output file (is there a SaveVideo node?)");
     }
     files.sort((a, b) -> Integer.compare(rank(a.field()), rank(b.field())));
     ObjectNode metadata = JsonMapper.shared().createObjectNode();
@@ -323,12 +402,14 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
   }
 
   /** A socket that will not open leaves the run to follow its prompt through /history. */
-  private static boolean connectQuietly(ComfySocket events, Reporter reporter) throws InterruptedException {
+  private static boolean connectQuietly(ComfySocket events, Reporter reporter)
+      throws InterruptedException {
     try {
       events.connect();
       return true;
     } catch (IOException e) {
-      reporter.log("no ComfyUI websocket (" + e.getMessage() + "); following the prompt through /history");
+      reporter.log(
+          "no ComfyUI websocket (" + e.getMessage() + "); following the prompt through /history");
       return false;
     }
   }
@@ -337,7 +418,8 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
     try {
       client.interrupt(promptId);
     } catch (IOException | InterruptedException e) {
-      LOG.warn("could not interrupt ComfyUI prompt {} on {}: {}", promptId, client.url(), e.toString());
+      LOG.warn(
+          "could not interrupt ComfyUI prompt {} on {}: {}", promptId, client.url(), e.toString());
     }
   }
 

@@ -13,9 +13,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A model definition's ComfyUI side: the workflow template and the bindings from request fields to node
- * inputs, checked against each other and against the input schema when the definition loads, so a bad
- * definition stops start-up with a message naming the file, the node and the input.
+ * A model definition's ComfyUI side: the workflow template and the bindings from request fields to
+ * node inputs, checked against each other and against the input schema when the definition loads,
+ * so a bad definition stops start-up with a message naming the file, the node and the input.
  *
  * <pre>{@code
  * "engine": {"type": "comfyui", "settings": {
@@ -39,14 +39,23 @@ public final class ComfyWorkflow {
     this.bindings = List.copyOf(bindings);
   }
 
-  /** Reads and checks a definition's workflow and bindings; throws {@link ModelDefinitionException} if wrong. */
+  /**
+   * Reads and checks a definition's workflow and bindings; throws {@link ModelDefinitionException}
+   * if wrong.
+   */
   public static ComfyWorkflow from(ModelDefinition definition) {
     ObjectNode settings = definition.engineSettings();
     String where =
         definition.source()
-            + (settings.has("workflow_file") ? " (workflow " + java.nio.file.Path.of(settings.path("workflow_file").asString()).getFileName() + ")" : "");
+            + (settings.has("workflow_file")
+                ? " (workflow "
+                    + java.nio.file.Path.of(settings.path("workflow_file").asString()).getFileName()
+                    + ")"
+                : "");
     if (!settings.has("workflow")) {
-      throw new ModelDefinitionException(definition.source() + ": a comfyui model needs engine.settings.workflow (a *.workflow.json file beside it, or the workflow inline)");
+      throw new ModelDefinitionException(
+          definition.source()
+              + ": a comfyui model needs engine.settings.workflow (a *.workflow.json file beside it, or the workflow inline)");
     }
     WorkflowTemplate template = WorkflowTemplate.of(settings.get("workflow"), where);
     double fps = settings.path("frame_rate").asDouble(24);
@@ -54,7 +63,8 @@ public final class ComfyWorkflow {
     List<Binding> bindings = new ArrayList<>();
     JsonNode list = settings.path("bindings");
     if (!list.isArray()) {
-      throw new ModelDefinitionException(definition.source() + ": engine.settings.bindings must be a list");
+      throw new ModelDefinitionException(
+          definition.source() + ": engine.settings.bindings must be a list");
     }
     for (int i = 0; i < list.size(); i++) {
       bindings.add(parse(list.get(i), i, template, properties, fps, definition.source()));
@@ -62,24 +72,33 @@ public final class ComfyWorkflow {
     return new ComfyWorkflow(template, bindings);
   }
 
-  private static Binding parse(JsonNode b, int index, WorkflowTemplate template, JsonNode properties, double fps, String source) {
+  private static Binding parse(
+      JsonNode b,
+      int index,
+      WorkflowTemplate template,
+      JsonNode properties,
+      double fps,
+      String source) {
     String field = b.path("field").asString("");
     String node = b.path("node").asString("");
     String label = "binding " + index + " (field \"" + field + "\")";
     String as = b.path("as").asString("value");
     if (field.isEmpty() || node.isEmpty()) {
-      throw new ModelDefinitionException(source + ": binding " + index + " needs \"field\" and \"node\"");
+      throw new ModelDefinitionException(
+          source + ": binding " + index + " needs \"field\" and \"node\"");
     }
     JsonNode schema = properties.get(field);
     if (schema == null) {
-      throw new ModelDefinitionException(source + ": " + label + ": \"" + field + "\" is not a field of input_schema");
+      throw new ModelDefinitionException(
+          source + ": " + label + ": \"" + field + "\" is not a field of input_schema");
     }
     if (as.equals("table")) {
       return table(b, field, node, label, template, schema, source);
     }
     String input = b.path("input").asString("");
     if (input.isEmpty()) {
-      throw new ModelDefinitionException(source + ": " + label + " needs \"input\" (the node input it sets)");
+      throw new ModelDefinitionException(
+          source + ": " + label + " needs \"input\" (the node input it sets)");
     }
     template.requireSettableInput(node, input, label);
     return switch (as) {
@@ -88,7 +107,12 @@ public final class ComfyWorkflow {
       case "image" -> new Binding.Image(field, node, input);
       case "frames" -> {
         try {
-          yield new Binding.Frames(field, node, input, b.path("frame_rate").asDouble(fps), FrameRule.parse(b.path("rule").asString("1k+0")));
+          yield new Binding.Frames(
+              field,
+              node,
+              input,
+              b.path("frame_rate").asDouble(fps),
+              FrameRule.parse(b.path("rule").asString("1k+0")));
         } catch (IllegalArgumentException e) {
           throw new ModelDefinitionException(source + ": " + label + ": " + e.getMessage());
         }
@@ -96,19 +120,51 @@ public final class ComfyWorkflow {
       case "linear" -> {
         JsonNode from = b.path("from");
         JsonNode to = b.path("to");
-        if (from.size() != 2 || to.size() != 2 || from.get(0).asDouble() == from.get(1).asDouble()) {
-          throw new ModelDefinitionException(source + ": " + label + ": linear needs \"from\": [low, high] and \"to\": [low, high]");
+        if (from.size() != 2
+            || to.size() != 2
+            || from.get(0).asDouble() == from.get(1).asDouble()) {
+          throw new ModelDefinitionException(
+              source
+                  + ": "
+                  + label
+                  + ": linear needs \"from\": [low, high] and \"to\": [low, high]");
         }
         boolean whole = to.get(0).isIntegralNumber() && to.get(1).isIntegralNumber();
-        yield new Binding.Linear(field, node, input, from.get(0).asDouble(), from.get(1).asDouble(), to.get(0).asDouble(), to.get(1).asDouble(), whole);
+        yield new Binding.Linear(
+            field,
+            node,
+            input,
+            from.get(0).asDouble(),
+            from.get(1).asDouble(),
+            to.get(0).asDouble(),
+            to.get(1).asDouble(),
+            whole);
       }
-      default -> throw new ModelDefinitionException(source + ": " + label + ": unknown \"as\": \"" + as + "\" (value, frames, table, linear, seed, image)");
+      default ->
+          throw new ModelDefinitionException(
+              source
+                  + ": "
+                  + label
+                  + ": unknown \"as\": \""
+                  + as
+                  + "\" (value, frames, table, linear, seed, image)");
     };
   }
 
-  private static Binding table(JsonNode b, String field, String node, String label, WorkflowTemplate template, JsonNode schema, String source) {
+  private static Binding table(
+      JsonNode b,
+      String field,
+      String node,
+      String label,
+      WorkflowTemplate template,
+      JsonNode schema,
+      String source) {
     if (!(b.get("table") instanceof ObjectNode table) || table.isEmpty()) {
-      throw new ModelDefinitionException(source + ": " + label + ": a table binding needs \"table\": {value: {input: value, ...}}");
+      throw new ModelDefinitionException(
+          source
+              + ": "
+              + label
+              + ": a table binding needs \"table\": {value: {input: value, ...}}");
     }
     Map<String, Map<String, JsonNode>> rows = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> row : table.properties()) {
@@ -120,19 +176,29 @@ public final class ComfyWorkflow {
       rows.put(row.getKey(), sets);
     }
     Set<String> missing = new TreeSet<>();
-    schema.path("enum").forEach(v -> {
-      if (!rows.containsKey(v.asString())) {
-        missing.add(v.asString());
-      }
-    });
+    schema
+        .path("enum")
+        .forEach(
+            v -> {
+              if (!rows.containsKey(v.asString())) {
+                missing.add(v.asString());
+              }
+            });
     if (!missing.isEmpty()) {
-      throw new ModelDefinitionException(source + ": " + label + ": the table has no row for " + String.join(", ", missing) + ", which the schema allows");
+      throw new ModelDefinitionException(
+          source
+              + ": "
+              + label
+              + ": the table has no row for "
+              + String.join(", ", missing)
+              + ", which the schema allows");
     }
     return new Binding.Table(field, node, rows);
   }
 
   /** The graph for one request: the template with every bound input set. */
-  public ObjectNode graph(ObjectNode input, Map<String, String> uploadedImages, LongSupplier randomSeed) {
+  public ObjectNode graph(
+      ObjectNode input, Map<String, String> uploadedImages, LongSupplier randomSeed) {
     ObjectNode graph = template.copy();
     Binding.Context context = new Binding.Context(uploadedImages, randomSeed);
     for (Binding binding : bindings) {

@@ -1,8 +1,9 @@
 package dev.kino.engines.comfyui;
 
 /**
- * Which frame counts a video model accepts, written as {@code Ak+B} (Wan: 4k+1, LTX: 8k+1): a duration becomes
- * the smallest accepted count that covers it, so the video is never shorter than asked.
+ * Which frame counts a video model accepts, written as {@code Ak+B} (Wan: 4k+1, LTX: 8k+1): a
+ * duration becomes the smallest accepted count that covers it, so the video is never shorter than
+ * asked.
  */
 record FrameRule(int step, int offset) {
 

@@ -6,8 +6,9 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * ComfyUI's answer to a prompt it refuses (400): {@code error} and, per node, {@code node_errors} with the
- * input at fault ({@code extra_info.input_name}). Turned into one sentence that names the node and the input.
+ * ComfyUI's answer to a prompt it refuses (400): {@code error} and, per node, {@code node_errors}
+ * with the input at fault ({@code extra_info.input_name}). Turned into one sentence that names the
+ * node and the input.
  */
 final class NodeErrors {
   private NodeErrors() {}
@@ -19,11 +20,21 @@ final class NodeErrors {
       for (JsonNode error : node.getValue().path("errors")) {
         String input = error.path("extra_info").path("input_name").asString("");
         String details = error.path("details").asString("");
-        parts.add("node " + node.getKey() + " (" + type + ")" + (input.isEmpty() ? "" : " input " + input) + ": "
-            + error.path("message").asString("invalid") + (details.isEmpty() ? "" : " (" + details + ")"));
+        parts.add(
+            "node "
+                + node.getKey()
+                + " ("
+                + type
+                + ")"
+                + (input.isEmpty() ? "" : " input " + input)
+                + ": "
+                + error.path("message").asString("invalid")
+                + (details.isEmpty() ? "" : " (" + details + ")"));
       }
     }
     String overall = body.path("error").path("message").asString("ComfyUI refused the prompt");
-    return parts.isEmpty() ? overall + " " + body.path("error").path("details").asString("") : "ComfyUI refused the prompt: " + String.join("; ", parts);
+    return parts.isEmpty()
+        ? overall + " " + body.path("error").path("details").asString("")
+        : "ComfyUI refused the prompt: " + String.join("; ", parts);
   }
 }

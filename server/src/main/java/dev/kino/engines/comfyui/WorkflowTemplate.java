@@ -8,8 +8,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A ComfyUI workflow in API format, as "Export (API)" saves it: node id -> {@code {class_type, inputs}}, where
- * an input is a literal value or a link {@code [node_id, output_index]}. Checked once when the definition loads.
+ * A ComfyUI workflow in API format, as "Export (API)" saves it: node id -> {@code {class_type,
+ * inputs}}, where an input is a literal value or a link {@code [node_id, output_index]}. Checked
+ * once when the definition loads.
  */
 final class WorkflowTemplate {
   private final ObjectNode nodes;
@@ -22,21 +23,32 @@ final class WorkflowTemplate {
 
   static WorkflowTemplate of(JsonNode json, String where) {
     if (!(json instanceof ObjectNode nodes) || nodes.isEmpty()) {
-      throw new ModelDefinitionException(where + ": the workflow must be a non-empty JSON object in ComfyUI's API format (node id -> {class_type, inputs})");
+      throw new ModelDefinitionException(
+          where
+              + ": the workflow must be a non-empty JSON object in ComfyUI's API format (node id -> {class_type, inputs})");
     }
     if (nodes.has("nodes") && nodes.has("links")) {
-      throw new ModelDefinitionException(where + ": this is a UI workflow; export it with \"Export (API)\" in ComfyUI");
+      throw new ModelDefinitionException(
+          where + ": this is a UI workflow; export it with \"Export (API)\" in ComfyUI");
     }
     for (Map.Entry<String, JsonNode> node : nodes.properties()) {
       JsonNode body = node.getValue();
       if (!body.path("class_type").isString() || !body.path("inputs").isObject()) {
-        throw new ModelDefinitionException(where + ": node " + node.getKey() + " needs a class_type and an inputs object");
+        throw new ModelDefinitionException(
+            where + ": node " + node.getKey() + " needs a class_type and an inputs object");
       }
       for (Map.Entry<String, JsonNode> input : body.path("inputs").properties()) {
         JsonNode value = input.getValue();
         if (isLink(value) && !nodes.has(value.get(0).asString())) {
           throw new ModelDefinitionException(
-              where + ": node " + node.getKey() + " input \"" + input.getKey() + "\" links to node " + value.get(0).asString() + ", which is not in the workflow");
+              where
+                  + ": node "
+                  + node.getKey()
+                  + " input \""
+                  + input.getKey()
+                  + "\" links to node "
+                  + value.get(0).asString()
+                  + ", which is not in the workflow");
         }
       }
     }
@@ -44,25 +56,51 @@ final class WorkflowTemplate {
   }
 
   static boolean isLink(JsonNode value) {
-    return value.isArray() && value.size() == 2 && (value.get(0).isString() || value.get(0).isNumber()) && value.get(1).isIntegralNumber();
+    return value.isArray()
+        && value.size() == 2
+        && (value.get(0).isString() || value.get(0).isNumber())
+        && value.get(1).isIntegralNumber();
   }
 
-  /** Checks that the node exists and has this input as a literal value (a linked input cannot be set). */
+  /**
+   * Checks that the node exists and has this input as a literal value (a linked input cannot be
+   * set).
+   */
   void requireSettableInput(String node, String input, String binding) {
     JsonNode body = nodes.get(node);
     if (body == null) {
-      throw new ModelDefinitionException(where + ": " + binding + ": there is no node " + node + " in the workflow");
+      throw new ModelDefinitionException(
+          where + ": " + binding + ": there is no node " + node + " in the workflow");
     }
     JsonNode inputs = body.path("inputs");
     if (!inputs.has(input)) {
       List<String> names = new ArrayList<>();
       inputs.propertyNames().forEach(names::add);
       throw new ModelDefinitionException(
-          where + ": " + binding + ": node " + node + " (" + classType(node) + ") has no input \"" + input + "\"; it has: " + String.join(", ", names));
+          where
+              + ": "
+              + binding
+              + ": node "
+              + node
+              + " ("
+              + classType(node)
+              + ") has no input \""
+              + input
+              + "\"; it has: "
+              + String.join(", ", names));
     }
     if (isLink(inputs.get(input))) {
       throw new ModelDefinitionException(
-          where + ": " + binding + ": node " + node + " (" + classType(node) + ") input \"" + input + "\" is linked to another node, so it cannot be set");
+          where
+              + ": "
+              + binding
+              + ": node "
+              + node
+              + " ("
+              + classType(node)
+              + ") input \""
+              + input
+              + "\" is linked to another node, so it cannot be set");
     }
   }
 

@@ -6,8 +6,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The camera move of a shot, chosen from the camera words in its prompt (the first one named wins). Each move is
- * the identity at the start of the shot, so an image-to-video's frame 0 is the start image exactly.
+ * The camera move of a shot, chosen from the camera words in its prompt (the first one named wins).
+ * Each move is the identity at the start of the shot, so an image-to-video's frame 0 is the start
+ * image exactly.
  */
 enum CameraMove {
   /** dolly-in, push in, zoom in: the frame grows toward its centre. */
@@ -68,14 +69,15 @@ enum CameraMove {
       case TILT_UP -> t.translate(0, 0.12 * height * p);
       case TILT_DOWN -> t.translate(0, -0.12 * height * p);
       case ORBIT -> {
-        // StrictMath, not AffineTransform.rotate: its Math.sin may differ by an ulp between interpreted and
+        // StrictMath, not AffineTransform.rotate: its Math.sin may differ by an ulp between
+        // interpreted and
         // compiled code, and the output must be the same bytes every time.
         double angle = StrictMath.toRadians(6 * p);
         double cos = StrictMath.cos(angle);
         double sin = StrictMath.sin(angle);
         t.setTransform(cos, sin, -sin, cos, cx - cos * cx + sin * cy, cy - sin * cx - cos * cy);
       }
-      case STATIC -> { }
+      case STATIC -> {}
     }
     return t;
   }

@@ -13,8 +13,9 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The image-to-video {@code elements}: every reference image is fetched and checked, the frontal one (or the
- * first reference) becomes a labelled insert, and a motion-reference video is probed and its duration reported.
+ * The image-to-video {@code elements}: every reference image is fetched and checked, the frontal
+ * one (or the first reference) becomes a labelled insert, and a motion-reference video is probed
+ * and its duration reported.
  */
 final class Elements {
   private final List<FramePainter.Insert> inserts;
@@ -25,7 +26,11 @@ final class Elements {
     this.metadata = metadata;
   }
 
-  static Elements load(List<SandboxRequest.Element> elements, ImageInputs images, VideoInputs videos, int thumbnailSide)
+  static Elements load(
+      List<SandboxRequest.Element> elements,
+      ImageInputs images,
+      VideoInputs videos,
+      int thumbnailSide)
       throws EngineException, InterruptedException {
     List<FramePainter.Insert> inserts = new ArrayList<>();
     ArrayNode metadata = JsonMapper.shared().createArrayNode();
@@ -41,14 +46,21 @@ final class Elements {
         imageCount++;
       }
       for (int r = 0; r < element.referenceImageUrls().size(); r++) {
-        BufferedImage reference = image(images, path + ".reference_image_urls[" + r + "]", element.referenceImageUrls().get(r));
+        BufferedImage reference =
+            image(
+                images,
+                path + ".reference_image_urls[" + r + "]",
+                element.referenceImageUrls().get(r));
         shown = shown == null ? reference : shown;
         imageCount++;
       }
       about.put("images", imageCount);
       if (shown != null) {
-        String label = "Element " + (i + 1) + (imageCount > 1 ? " (+" + (imageCount - 1) + " ref)" : "");
-        inserts.add(new FramePainter.Insert(FramePainter.fitted(shown, thumbnailSide, thumbnailSide), label));
+        String label =
+            "Element " + (i + 1) + (imageCount > 1 ? " (+" + (imageCount - 1) + " ref)" : "");
+        inserts.add(
+            new FramePainter.Insert(
+                FramePainter.fitted(shown, thumbnailSide, thumbnailSide), label));
       }
       if (element.videoUrl() != null) {
         MediaInfo video = video(videos, path + ".video_url", element.videoUrl());
@@ -70,8 +82,11 @@ final class Elements {
     return metadata;
   }
 
-  /** Fetches an image input; a refusal fails the job with the input's reason code and field path. */
-  static BufferedImage image(ImageInputs images, String field, String url) throws EngineException, InterruptedException {
+  /**
+   * Fetches an image input; a refusal fails the job with the input's reason code and field path.
+   */
+  static BufferedImage image(ImageInputs images, String field, String url)
+      throws EngineException, InterruptedException {
     try {
       return images.load(field, url);
     } catch (InputException e) {
@@ -79,7 +94,8 @@ final class Elements {
     }
   }
 
-  private static MediaInfo video(VideoInputs videos, String field, String url) throws EngineException, InterruptedException {
+  private static MediaInfo video(VideoInputs videos, String field, String url)
+      throws EngineException, InterruptedException {
     try {
       return videos.probe(field, url);
     } catch (InputException e) {

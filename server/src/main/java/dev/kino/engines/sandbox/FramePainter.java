@@ -16,10 +16,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Paints the frames of one video into canvases it is handed. Text-to-video frames are a gradient in the shot's
- * colours with a grid and figures that the shot's camera move carries; image-to-video frames are the start
- * image, fitted to the frame, carried by the camera move, with element inserts. Both carry the shot's prompt as
- * a caption and labels (model, shot, move, timecode). Frame 0 of an image-to-video is the fitted image alone.
+ * Paints the frames of one video into canvases it is handed. Text-to-video frames are a gradient in
+ * the shot's colours with a grid and figures that the shot's camera move carries; image-to-video
+ * frames are the start image, fitted to the frame, carried by the camera move, with element
+ * inserts. Both carry the shot's prompt as a caption and labels (model, shot, move, timecode).
+ * Frame 0 of an image-to-video is the fitted image alone.
  */
 final class FramePainter {
   private final int width;
@@ -35,7 +36,13 @@ final class FramePainter {
   /** A labelled thumbnail shown in the corner (an element's reference image). */
   record Insert(BufferedImage thumbnail, String label) {}
 
-  FramePainter(int width, int height, String title, List<Look> looks, BufferedImage startImage, List<Insert> inserts) {
+  FramePainter(
+      int width,
+      int height,
+      String title,
+      List<Look> looks,
+      BufferedImage startImage,
+      List<Insert> inserts) {
     this.width = width;
     this.height = height;
     this.title = title;
@@ -56,7 +63,8 @@ final class FramePainter {
         return;
       }
       g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setRenderingHint(
+          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       AffineTransform camera = shot.move().at(shot.progress(frame), width, height);
       Look look = looks.get(shot.index());
       if (startImage != null) {
@@ -79,7 +87,8 @@ final class FramePainter {
       g.setColor(look.bottom());
       g.fillRect(0, 0, width, height);
     }
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
     g.drawImage(startImage, camera, null);
   }
 
@@ -87,7 +96,8 @@ final class FramePainter {
     if (backgrounds[shot] == null) {
       BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
       Graphics2D g = image.createGraphics();
-      g.setPaint(new GradientPaint(0, 0, looks.get(shot).top(), 0, height, looks.get(shot).bottom()));
+      g.setPaint(
+          new GradientPaint(0, 0, looks.get(shot).top(), 0, height, looks.get(shot).bottom()));
       g.fillRect(0, 0, width, height);
       g.dispose();
       backgrounds[shot] = image;
@@ -118,7 +128,10 @@ final class FramePainter {
       switch (f.kind()) {
         case 0 -> g.fillOval(x, y, 2 * r, 2 * r);
         case 1 -> g.fillRect(x, y, 2 * r, 2 * r);
-        default -> g.fillPolygon(new Polygon(new int[] {x + r, x + 2 * r, x}, new int[] {y, y + 2 * r, y + 2 * r}, 3));
+        default ->
+            g.fillPolygon(
+                new Polygon(
+                    new int[] {x + r, x + 2 * r, x}, new int[] {y, y + 2 * r, y + 2 * r}, 3));
       }
     }
     g.setTransform(plain);
@@ -139,7 +152,8 @@ final class FramePainter {
       g.fillRect(x - 3, y - 3, thumb.getWidth() + 6, thumb.getHeight() + 6);
       g.drawImage(thumb, x, y, null);
       g.setColor(new Color(0, 0, 0, 160));
-      g.fillRect(x, y + thumb.getHeight() - metrics.getHeight(), thumb.getWidth(), metrics.getHeight());
+      g.fillRect(
+          x, y + thumb.getHeight() - metrics.getHeight(), thumb.getWidth(), metrics.getHeight());
       g.setColor(Color.WHITE);
       g.drawString(insert.label(), x + 6, y + thumb.getHeight() - metrics.getDescent());
       y += thumb.getHeight() + margin;
@@ -170,14 +184,27 @@ final class FramePainter {
     FontMetrics metrics = g.getFontMetrics();
     int margin = width / 40;
     g.setColor(new Color(255, 255, 255, 220));
-    String left = title + "  |  shot " + (shot.index() + 1) + "/" + shotCount + "  |  " + shot.move().wire().replace('_', ' ');
+    String left =
+        title
+            + "  |  shot "
+            + (shot.index() + 1)
+            + "/"
+            + shotCount
+            + "  |  "
+            + shot.move().wire().replace('_', ' ');
     g.drawString(left, margin, margin + metrics.getAscent());
     int fps = SandboxEngine.FPS;
-    String timecode = String.format(Locale.ROOT, "%02d:%02d.%02d", frame / fps / 60, frame / fps % 60, frame % fps);
-    g.drawString(timecode, width - margin - metrics.stringWidth(timecode), margin + metrics.getAscent());
+    String timecode =
+        String.format(
+            Locale.ROOT, "%02d:%02d.%02d", frame / fps / 60, frame / fps % 60, frame % fps);
+    g.drawString(
+        timecode, width - margin - metrics.stringWidth(timecode), margin + metrics.getAscent());
   }
 
-  /** Greedy word wrap into at most {@code maxLines} lines, the last one ending in an ellipsis when cut. */
+  /**
+   * Greedy word wrap into at most {@code maxLines} lines, the last one ending in an ellipsis when
+   * cut.
+   */
   static List<String> wrap(String text, FontMetrics metrics, int maxWidth, int maxLines) {
     List<String> lines = new ArrayList<>();
     StringBuilder line = new StringBuilder();
@@ -210,7 +237,8 @@ final class FramePainter {
     int w = (int) Math.ceil(image.getWidth() * scale);
     int h = (int) Math.ceil(image.getHeight() * scale);
     Graphics2D g = out.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
     g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
     g.drawImage(image, (width - w) / 2, (height - h) / 2, w, h, null);
     g.dispose();

@@ -8,9 +8,10 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Paints frames and converts them to YUV 4:2:0 on a thread of its own, a few frames ahead of the encoder, so
- * painting and encoding overlap on separate cores. The painter owns its one canvas; finished frames travel
- * in a small ring of reused YUV buffers, so memory stays flat however long the video.
+ * Paints frames and converts them to YUV 4:2:0 on a thread of its own, a few frames ahead of the
+ * encoder, so painting and encoding overlap on separate cores. The painter owns its one canvas;
+ * finished frames travel in a small ring of reused YUV buffers, so memory stays flat however long
+ * the video.
  */
 final class FramePipeline implements AutoCloseable {
   private static final int BUFFERS = 3;
@@ -21,7 +22,13 @@ final class FramePipeline implements AutoCloseable {
   private volatile BufferedImage poster;
   private volatile Throwable failure;
 
-  FramePipeline(FramePainter painter, List<Shot> shots, int totalFrames, int width, int height, int posterFrame) {
+  FramePipeline(
+      FramePainter painter,
+      List<Shot> shots,
+      int totalFrames,
+      int width,
+      int height,
+      int posterFrame) {
     this.posterFrame = posterFrame;
     for (int i = 0; i < BUFFERS; i++) {
       free.add(Yuv420.allocate(width, height));
@@ -34,7 +41,8 @@ final class FramePipeline implements AutoCloseable {
             .start(() -> paintAll(painter, canvas, shots, totalFrames));
   }
 
-  private void paintAll(FramePainter painter, BufferedImage canvas, List<Shot> shots, int totalFrames) {
+  private void paintAll(
+      FramePainter painter, BufferedImage canvas, List<Shot> shots, int totalFrames) {
     try {
       int shot = 0;
       for (int frame = 0; frame < totalFrames; frame++) {
@@ -81,7 +89,8 @@ final class FramePipeline implements AutoCloseable {
   }
 
   private static BufferedImage copy(BufferedImage source) {
-    BufferedImage copy = new BufferedImage(source.getWidth(), source.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+    BufferedImage copy =
+        new BufferedImage(source.getWidth(), source.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
     source.copyData(copy.getRaster());
     return copy;
   }

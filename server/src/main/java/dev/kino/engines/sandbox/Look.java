@@ -9,14 +9,24 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The visual identity of a shot: palette, composition and motion all come from a SHA-256 of its prompt and the
- * request's seed, so the same prompt and seed always look the same and any change shows. {@code cfgScale}
- * (0..1) sets saturation and contrast, so a user can see that the value arrived.
+ * The visual identity of a shot: palette, composition and motion all come from a SHA-256 of its
+ * prompt and the request's seed, so the same prompt and seed always look the same and any change
+ * shows. {@code cfgScale} (0..1) sets saturation and contrast, so a user can see that the value
+ * arrived.
  */
 record Look(Color top, Color bottom, List<Figure> figures, double gridSpacing, long hash) {
 
-  /** A shape moving on its own orbit. Positions and sizes are fractions of the frame's shorter side. */
-  record Figure(int kind, Color color, double orbitX, double orbitY, double radius, double speed, double phase) {}
+  /**
+   * A shape moving on its own orbit. Positions and sizes are fractions of the frame's shorter side.
+   */
+  record Figure(
+      int kind,
+      Color color,
+      double orbitX,
+      double orbitY,
+      double radius,
+      double speed,
+      double phase) {}
 
   static Look of(String text, long seed, double cfgScale) {
     long hash = hash(text + "\u0000" + seed);
@@ -29,7 +39,9 @@ record Look(Color top, Color bottom, List<Figure> figures, double gridSpacing, l
     List<Figure> figures = new ArrayList<>();
     int count = 3 + random.nextInt(3);
     for (int i = 0; i < count; i++) {
-      Color color = Color.getHSBColor((hue + 0.2f + random.nextInt(60) / 100f) % 1f, saturation, 0.55f + 0.4f * contrast);
+      Color color =
+          Color.getHSBColor(
+              (hue + 0.2f + random.nextInt(60) / 100f) % 1f, saturation, 0.55f + 0.4f * contrast);
       figures.add(
           new Figure(
               random.nextInt(3),
@@ -45,7 +57,8 @@ record Look(Color top, Color bottom, List<Figure> figures, double gridSpacing, l
 
   static long hash(String text) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       long value = 0;
       for (int i = 0; i < 8; i++) {
         value = (value << 8) | (digest[i] & 0xff);

@@ -24,13 +24,14 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The built-in engine: a faithful, fast, deterministic stand-in for the video models, with nothing installed
- * and no GPU. It honours every seed field visibly: shots from {@code multi_prompt} or the {@code intelligent}
- * split, camera moves from camera words, the start image as frame 0, element inserts, a soundtrack from sound
- * words, {@code cfg_scale} as saturation and contrast. H.264 at 24 fps, exactly {@code duration} seconds, at the
- * tier's size; AAC stereo 48 kHz only when audio is on; a JPEG poster from the first shot. The same input and
- * {@code seed} give the same bytes: transcendental functions come from {@link StrictMath} (or its tables),
- * because {@code Math}'s may differ by an ulp between interpreted and JIT-compiled code.
+ * The built-in engine: a faithful, fast, deterministic stand-in for the video models, with nothing
+ * installed and no GPU. It honours every seed field visibly: shots from {@code multi_prompt} or the
+ * {@code intelligent} split, camera moves from camera words, the start image as frame 0, element
+ * inserts, a soundtrack from sound words, {@code cfg_scale} as saturation and contrast. H.264 at 24
+ * fps, exactly {@code duration} seconds, at the tier's size; AAC stereo 48 kHz only when audio is
+ * on; a JPEG poster from the first shot. The same input and {@code seed} give the same bytes:
+ * transcendental functions come from {@link StrictMath} (or its tables), because {@code Math}'s may
+ * differ by an ulp between interpreted and JIT-compiled code.
  */
 public final class SandboxEngine implements Engine {
   static final int FPS = 24;
@@ -43,7 +44,8 @@ public final class SandboxEngine implements Engine {
   }
 
   @Override
-  public EngineResult run(EngineTask task, Reporter progress) throws EngineException, InterruptedException {
+  public EngineResult run(EngineTask task, Reporter progress)
+      throws EngineException, InterruptedException {
     long started = System.nanoTime();
     SandboxRequest request = SandboxRequest.from(task.modelId(), task.input(), task.settings());
     BufferedImage startImage = null;
@@ -51,27 +53,64 @@ public final class SandboxEngine implements Engine {
     if (request.startImageUrl() != null) {
       startImage = Elements.image(images, "start_image_url", request.startImageUrl());
       aspect = OutputSize.nearestAspect(startImage.getWidth(), startImage.getHeight());
-      progress.log("start image " + startImage.getWidth() + "x" + startImage.getHeight() + ": output aspect " + aspect);
+      progress.log(
+          "start image "
+              + startImage.getWidth()
+              + "x"
+              + startImage.getHeight()
+              + ": output aspect "
+              + aspect);
     }
     OutputSize size = OutputSize.of(request.shortSide(), aspect);
-    Elements elements = Elements.load(request.elements(), images, videos, Math.min(size.width(), size.height()) / 5);
+    Elements elements =
+        Elements.load(
+            request.elements(), images, videos, Math.min(size.width(), size.height()) / 5);
     ShotPlan plan = ShotPlan.of(request);
-    List<Look> looks = plan.shots().stream().map(s -> Look.of(s.prompt(), request.seed(), request.cfgScale())).toList();
+    List<Look> looks =
+        plan.shots().stream()
+            .map(s -> Look.of(s.prompt(), request.seed(), request.cfgScale()))
+            .toList();
     int totalFrames = request.durationSeconds() * FPS;
-    Soundtrack soundtrack = request.audio() ? Soundtrack.compose(plan.shots(), looks, totalFrames) : null;
+    Soundtrack soundtrack =
+        request.audio() ? Soundtrack.compose(plan.shots(), looks, totalFrames) : null;
     Shot first = plan.shots().getFirst();
     int posterFrame = first.startFrame() + first.frames() / 2;
     int shots = plan.shots().size();
     progress.log(
-        "plan: " + shots + (shots == 1 ? " shot" : " shots") + " (" + plan.mode() + "), " + size.width() + "x" + size.height()
-            + " at " + FPS + " fps, " + request.durationSeconds() + " s, audio " + (request.audio() ? "on" : "off")
-            + ", seed " + request.seed());
+        "plan: "
+            + shots
+            + (shots == 1 ? " shot" : " shots")
+            + " ("
+            + plan.mode()
+            + "), "
+            + size.width()
+            + "x"
+            + size.height()
+            + " at "
+            + FPS
+            + " fps, "
+            + request.durationSeconds()
+            + " s, audio "
+            + (request.audio() ? "on" : "off")
+            + ", seed "
+            + request.seed());
 
     Path video = task.workDir().resolve("video.mp4");
     Path poster = task.workDir().resolve("poster.jpg");
-    VideoFormat format = new VideoFormat(size.width(), size.height(), FPS, request.audio() ? 2 : 0, Soundtrack.SAMPLE_RATE);
-    FramePainter painter = new FramePainter(size.width(), size.height(), "KINO SANDBOX  " + task.modelId(), looks, startImage, elements.inserts());
-    try (FramePipeline frames = new FramePipeline(painter, plan.shots(), totalFrames, size.width(), size.height(), posterFrame);
+    VideoFormat format =
+        new VideoFormat(
+            size.width(), size.height(), FPS, request.audio() ? 2 : 0, Soundtrack.SAMPLE_RATE);
+    FramePainter painter =
+        new FramePainter(
+            size.width(),
+            size.height(),
+            "KINO SANDBOX  " + task.modelId(),
+            looks,
+            startImage,
+            elements.inserts());
+    try (FramePipeline frames =
+            new FramePipeline(
+                painter, plan.shots(), totalFrames, size.width(), size.height(), posterFrame);
         Mp4Writer writer = Mp4Writer.open(video, format)) {
       for (int frame = 0; frame < totalFrames; frame++) {
         if (Thread.interrupted()) {
@@ -86,16 +125,29 @@ public final class SandboxEngine implements Engine {
         progress.progress((frame + 1.0) / totalFrames);
       }
       ImageIO.write(frames.poster(), "jpg", poster.toFile());
-      progress.log("encoded " + totalFrames + " frames in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+      progress.log(
+          "encoded "
+              + totalFrames
+              + " frames in "
+              + (System.nanoTime() - started) / 1_000_000
+              + " ms");
     } catch (MediaException | IOException e) {
-      throw new EngineException("render_failed", "the sandbox could not write the video: " + e.getMessage(), e);
+      throw new EngineException(
+          "render_failed", "the sandbox could not write the video: " + e.getMessage(), e);
     }
     ObjectNode metadata = metadata(request, size, plan, soundtrack, elements, posterFrame);
     metadata.put("render_ms", (System.nanoTime() - started) / 1_000_000);
-    return new EngineResult(List.of(new OutputFile("video", video), new OutputFile("image", poster)), metadata);
+    return new EngineResult(
+        List.of(new OutputFile("video", video), new OutputFile("image", poster)), metadata);
   }
 
-  private static ObjectNode metadata(SandboxRequest request, OutputSize size, ShotPlan plan, Soundtrack soundtrack, Elements elements, int posterFrame) {
+  private static ObjectNode metadata(
+      SandboxRequest request,
+      OutputSize size,
+      ShotPlan plan,
+      Soundtrack soundtrack,
+      Elements elements,
+      int posterFrame) {
     ObjectNode metadata = JsonMapper.shared().createObjectNode();
     metadata.put("engine", "sandbox");
     metadata.put("seed", request.seed());

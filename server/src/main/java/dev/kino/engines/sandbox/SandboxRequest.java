@@ -6,8 +6,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The fields of a validated request that the sandbox honours, read once. Image-to-video names its audio switch
- * {@code generate_audio} and text-to-video {@code sound}; whichever the model has counts.
+ * The fields of a validated request that the sandbox honours, read once. Image-to-video names its
+ * audio switch {@code generate_audio} and text-to-video {@code sound}; whichever the model has
+ * counts.
  */
 record SandboxRequest(
     String modelId,
@@ -34,19 +35,25 @@ record SandboxRequest(
   static SandboxRequest from(String modelId, ObjectNode input, ObjectNode settings) {
     List<Segment> segments = new ArrayList<>();
     for (JsonNode segment : input.path("multi_prompt")) {
-      segments.add(new Segment(segment.path("prompt").asString(""), segment.path("duration").asInt(5)));
+      segments.add(
+          new Segment(segment.path("prompt").asString(""), segment.path("duration").asInt(5)));
     }
     List<Element> elements = new ArrayList<>();
     for (JsonNode element : input.path("elements")) {
       List<String> references = new ArrayList<>();
       element.path("reference_image_urls").forEach(url -> references.add(url.asString()));
-      elements.add(new Element(text(element, "frontal_image_url"), references, text(element, "video_url")));
+      elements.add(
+          new Element(text(element, "frontal_image_url"), references, text(element, "video_url")));
     }
-    boolean audio = input.has("generate_audio") ? input.path("generate_audio").asBoolean() : input.path("sound").asBoolean(false);
+    boolean audio =
+        input.has("generate_audio")
+            ? input.path("generate_audio").asBoolean()
+            : input.path("sound").asBoolean(false);
     return new SandboxRequest(
         modelId,
         settings.path("tier").asString("standard"),
-        OutputSize.shortSide(settings.path("tier").asString("standard"), settings.path("short_side").asInt(0)),
+        OutputSize.shortSide(
+            settings.path("tier").asString("standard"), settings.path("short_side").asInt(0)),
         input.path("prompt").asString(""),
         text(input, "negative_prompt"),
         input.path("duration").asInt(5),

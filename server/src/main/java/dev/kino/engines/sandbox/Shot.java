@@ -1,6 +1,9 @@
 package dev.kino.engines.sandbox;
 
-/** A stretch of the video rendered from one prompt: frames {@code [startFrame, startFrame + frames)}. */
+/**
+ * A stretch of the video rendered from one prompt: frames {@code [startFrame, startFrame +
+ * frames)}.
+ */
 record Shot(int index, String prompt, int startFrame, int frames, CameraMove move) {
 
   boolean contains(int frame) {

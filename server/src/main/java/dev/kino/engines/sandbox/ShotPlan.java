@@ -7,10 +7,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How a video is cut into shots, and why. {@code multi_prompt} segments are followed exactly, each a shot of its
- * own duration; otherwise {@code shot_type: intelligent} splits the prompt at its own cue words ("cut to",
- * "final shot", a sentence that opens with a shot name); otherwise the video is one shot. Cuts fall on frame
- * boundaries: the frames are shared out so the shots add up to the duration exactly.
+ * How a video is cut into shots, and why. {@code multi_prompt} segments are followed exactly, each
+ * a shot of its own duration; otherwise {@code shot_type: intelligent} splits the prompt at its own
+ * cue words ("cut to", "final shot", a sentence that opens with a shot name); otherwise the video
+ * is one shot. Cuts fall on frame boundaries: the frames are shared out so the shots add up to the
+ * duration exactly.
  *
  * @param mode {@code multi_prompt}, {@code intelligent} or {@code single}
  * @param cues the cue phrases an intelligent split cut at, in order
@@ -18,10 +19,16 @@ import java.util.regex.Pattern;
 record ShotPlan(List<Shot> shots, String mode, List<String> cues) {
   /** Cue phrases that end one shot; the text after them begins the next. */
   private static final Pattern CUT =
-      Pattern.compile("\\b(?:(?:then|and)\\s+)?(?:smash |jump |hard )?cuts?\\s+to\\b[:,]?|\\bfinal shot\\b[:,]?|\\bnext shot\\b[:,]?", Pattern.CASE_INSENSITIVE);
+      Pattern.compile(
+          "\\b(?:(?:then|and)\\s+)?(?:smash |jump |hard )?cuts?\\s+to\\b[:,]?|\\bfinal shot\\b[:,]?|\\bnext shot\\b[:,]?",
+          Pattern.CASE_INSENSITIVE);
+
   /** Sentence openings that start a new shot by naming one. */
   private static final Pattern SHOT_OPENING =
-      Pattern.compile("^(?:wide|establishing|close[- ]up|extreme close[- ]up|medium|overhead|aerial|profile|over[- ]the[- ]shoulder)\\b[^.]*\\bshot\\b|^close[- ]up\\b", Pattern.CASE_INSENSITIVE);
+      Pattern.compile(
+          "^(?:wide|establishing|close[- ]up|extreme close[- ]up|medium|overhead|aerial|profile|over[- ]the[- ]shoulder)\\b[^.]*\\bshot\\b|^close[- ]up\\b",
+          Pattern.CASE_INSENSITIVE);
+
   private static final int MIN_SHOT_FRAMES = SandboxEngine.FPS;
 
   static ShotPlan of(SandboxRequest request) {
@@ -40,7 +47,10 @@ record ShotPlan(List<Shot> shots, String mode, List<String> cues) {
     if ("intelligent".equals(request.shotType())) {
       return intelligent(request.prompt(), totalFrames);
     }
-    return new ShotPlan(List.of(new Shot(0, request.prompt(), 0, totalFrames, CameraMove.detect(request.prompt()))), "single", List.of());
+    return new ShotPlan(
+        List.of(new Shot(0, request.prompt(), 0, totalFrames, CameraMove.detect(request.prompt()))),
+        "single",
+        List.of());
   }
 
   private static ShotPlan intelligent(String prompt, int totalFrames) {
@@ -87,6 +97,8 @@ record ShotPlan(List<Shot> shots, String mode, List<String> cues) {
 
   private static String firstWords(String sentence) {
     String[] words = sentence.strip().split("\\s+");
-    return String.join(" ", java.util.Arrays.copyOf(words, Math.min(3, words.length))).toLowerCase(Locale.ROOT).replaceAll("[:,.]$", "");
+    return String.join(" ", java.util.Arrays.copyOf(words, Math.min(3, words.length)))
+        .toLowerCase(Locale.ROOT)
+        .replaceAll("[:,.]$", "");
   }
 }

@@ -7,9 +7,9 @@ import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 
 /**
- * A layer of the sandbox soundtrack, chosen by words in a shot's prompt ("rain", "waves", "bells", ...). Each
- * adds its sound into a stretch of the left and right channels; randomness comes from the shot's seeded
- * generator, so the same prompt and seed sound the same.
+ * A layer of the sandbox soundtrack, chosen by words in a shot's prompt ("rain", "waves", "bells",
+ * ...). Each adds its sound into a stretch of the left and right channels; randomness comes from
+ * the shot's seeded generator, so the same prompt and seed sound the same.
  */
 enum SoundLayer {
   RAIN("rain\\w*|drizzle|downpour|storm\\w*") {
@@ -44,7 +44,8 @@ enum SoundLayer {
       float low = 0;
       for (int i = from; i < to; i++) {
         low += 0.02f * ((float) rng.nextDouble(-1, 1) - low);
-        double gust = 0.6 + 0.4 * Oscillators.sin(2 * Math.PI * 0.23 * (i - from) / Soundtrack.SAMPLE_RATE);
+        double gust =
+            0.6 + 0.4 * Oscillators.sin(2 * Math.PI * 0.23 * (i - from) / Soundtrack.SAMPLE_RATE);
         l[i] += (float) (1.2 * low * gust);
         r[i] += (float) (1.2 * low * (1.6 - gust));
       }
@@ -55,9 +56,12 @@ enum SoundLayer {
     void add(float[] l, float[] r, int from, int to, SplittableRandom rng) {
       double[] partials = {1.0, 2.76, 5.40, 8.93};
       double base = 520 + rng.nextInt(4) * 70;
-      for (int strike = from + rng.nextInt(Soundtrack.SAMPLE_RATE / 2); strike < to; strike += 2 * Soundtrack.SAMPLE_RATE) {
+      for (int strike = from + rng.nextInt(Soundtrack.SAMPLE_RATE / 2);
+          strike < to;
+          strike += 2 * Soundtrack.SAMPLE_RATE) {
         for (int p = 0; p < partials.length; p++) {
-          Oscillators.decayingTone(l, r, strike, to, base * partials[p], 0.18 / (p + 1), 1.6 / (p + 1), 0.5);
+          Oscillators.decayingTone(
+              l, r, strike, to, base * partials[p], 0.18 / (p + 1), 1.6 / (p + 1), 0.5);
         }
       }
     }
@@ -83,7 +87,8 @@ enum SoundLayer {
       for (int i = from; i < to; i++) {
         int inChirp = (i - from + offset) % period;
         if (inChirp < 0.15 * Soundtrack.SAMPLE_RATE && (inChirp / 800) % 2 == 0) {
-          float v = (float) (0.07 * Oscillators.sin(2 * Math.PI * 4500.0 * i / Soundtrack.SAMPLE_RATE));
+          float v =
+              (float) (0.07 * Oscillators.sin(2 * Math.PI * 4500.0 * i / Soundtrack.SAMPLE_RATE));
           l[i] += v;
           r[i] += 0.6f * v;
         }
@@ -94,7 +99,9 @@ enum SoundLayer {
     @Override
     void add(float[] l, float[] r, int from, int to, SplittableRandom rng) {
       int length = Soundtrack.SAMPLE_RATE / 10;
-      for (int start = from + rng.nextInt(Soundtrack.SAMPLE_RATE); start + length < to; start += Soundtrack.SAMPLE_RATE / 2 + rng.nextInt(Soundtrack.SAMPLE_RATE)) {
+      for (int start = from + rng.nextInt(Soundtrack.SAMPLE_RATE);
+          start + length < to;
+          start += Soundtrack.SAMPLE_RATE / 2 + rng.nextInt(Soundtrack.SAMPLE_RATE)) {
         double phase = 0;
         double pan = rng.nextDouble();
         for (int i = 0; i < length; i++) {

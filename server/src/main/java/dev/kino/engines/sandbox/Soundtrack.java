@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The whole stereo soundtrack of a video, composed before rendering (a few MB even for 15 s, unlike the video):
- * under every shot a soft chord on a note from its look, plus the layers its prompt names; at each cut a short
- * dip and a whoosh; then the whole track normalised to one loudness (RMS -20 dBFS, peaks soft-limited).
+ * The whole stereo soundtrack of a video, composed before rendering (a few MB even for 15 s, unlike
+ * the video): under every shot a soft chord on a note from its look, plus the layers its prompt
+ * names; at each cut a short dip and a whoosh; then the whole track normalised to one loudness (RMS
+ * -20 dBFS, peaks soft-limited).
  */
 final class Soundtrack {
   static final int SAMPLE_RATE = 48_000;
@@ -18,7 +19,8 @@ final class Soundtrack {
   private final List<List<SoundLayer>> layers;
   private final List<Integer> transitions;
 
-  private Soundtrack(short[] interleaved, List<List<SoundLayer>> layers, List<Integer> transitions) {
+  private Soundtrack(
+      short[] interleaved, List<List<SoundLayer>> layers, List<Integer> transitions) {
     this.interleaved = interleaved;
     this.layers = layers;
     this.transitions = transitions;
@@ -80,7 +82,10 @@ final class Soundtrack {
     }
   }
 
-  /** At a cut: the sound dips for 30 ms either side, and a band of noise swells and fades over 0.3 s. */
+  /**
+   * At a cut: the sound dips for 30 ms either side, and a band of noise swells and fades over 0.3
+   * s.
+   */
   private static void transition(float[] l, float[] r, int cut, SplittableRandom rng) {
     int dip = SAMPLE_RATE * 30 / 1000;
     for (int i = Math.max(0, cut - dip); i < Math.min(l.length, cut + dip); i++) {
@@ -98,7 +103,10 @@ final class Soundtrack {
     }
   }
 
-  /** Scales the track to the target RMS and soft-limits peaks, then converts to 16-bit interleaved samples. */
+  /**
+   * Scales the track to the target RMS and soft-limits peaks, then converts to 16-bit interleaved
+   * samples.
+   */
   private static short[] normalise(float[] l, float[] r) {
     double sum = 0;
     for (int i = 0; i < l.length; i++) {
@@ -115,7 +123,10 @@ final class Soundtrack {
   }
 
   private static short toPcm(double v) {
-    double limited = Math.abs(v) <= 0.8 ? v : Math.signum(v) * (0.8 + 0.2 * StrictMath.tanh((Math.abs(v) - 0.8) / 0.2));
+    double limited =
+        Math.abs(v) <= 0.8
+            ? v
+            : Math.signum(v) * (0.8 + 0.2 * StrictMath.tanh((Math.abs(v) - 0.8) / 0.2));
     return (short) Math.round(limited * Short.MAX_VALUE);
   }
 }

@@ -13,21 +13,26 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Engine {@code fal}: fal's queue API ({@code queue.fal.run}) with {@code Authorization: Key}. A submit answers
- * with the request id and the URLs to follow it by (status, response, cancel), which are recorded in the job;
- * the status gives {@code IN_QUEUE} with a queue position, {@code IN_PROGRESS} with the runner's log lines, then
- * {@code COMPLETED}, after which the response URL holds the output, or the error. A queued or running request
- * can be cancelled ({@code CANCELLATION_REQUESTED}); one that has finished answers {@code ALREADY_COMPLETED}.
+ * Engine {@code fal}: fal's queue API ({@code queue.fal.run}) with {@code Authorization: Key}. A
+ * submit answers with the request id and the URLs to follow it by (status, response, cancel), which
+ * are recorded in the job; the status gives {@code IN_QUEUE} with a queue position, {@code
+ * IN_PROGRESS} with the runner's log lines, then {@code COMPLETED}, after which the response URL
+ * holds the output, or the error. A queued or running request can be cancelled ({@code
+ * CANCELLATION_REQUESTED}); one that has finished answers {@code ALREADY_COMPLETED}.
  *
- * <p>fal's Kling 3.0 apps take the seed fields under the same names except that durations are strings and
- * text-to-video's {@code sound} is {@code generate_audio}. fal's queue has no idempotency key: a Kino killed in
- * the instant between fal's answer and its recording would submit again on the next attempt.
+ * <p>fal's Kling 3.0 apps take the seed fields under the same names except that durations are
+ * strings and text-to-video's {@code sound} is {@code generate_audio}. fal's queue has no
+ * idempotency key: a Kino killed in the instant between fal's answer and its recording would submit
+ * again on the next attempt.
  */
 final class FalProvider implements Provider {
-  static final UpstreamModel.Account ACCOUNT = new UpstreamModel.Account("https://queue.fal.run", List.of("api_key_env"), d -> Optional.empty());
+  static final UpstreamModel.Account ACCOUNT =
+      new UpstreamModel.Account(
+          "https://queue.fal.run", List.of("api_key_env"), d -> Optional.empty());
   private static final JsonMapper JSON = JsonMapper.shared();
 
-  private final ProviderHttp http = new ProviderHttp(ProviderHttp::tooManyRequests, FalProvider::message);
+  private final ProviderHttp http =
+      new ProviderHttp(ProviderHttp::tooManyRequests, FalProvider::message);
 
   @Override
   public String engine() {
@@ -52,9 +57,10 @@ final class FalProvider implements Provider {
   @Override
   public ObjectNode start(UpstreamModel model, EngineTask task, RunState run)
       throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused {
-    HttpRequest.Builder submit = call(model, URI.create(model.baseUrl() + "/" + model.providerModel()))
-        .header("Content-Type", "application/json")
-        .POST(ProviderHttp.json(input(model, task.input())));
+    HttpRequest.Builder submit =
+        call(model, URI.create(model.baseUrl() + "/" + model.providerModel()))
+            .header("Content-Type", "application/json")
+            .POST(ProviderHttp.json(input(model, task.input())));
     JsonNode answer = http.send(submit);
     ObjectNode ticket = JSON.createObjectNode();
     for (String field : new String[] {"request_id", "status_url", "response_url", "cancel_url"}) {
@@ -89,11 +95,14 @@ final class FalProvider implements Provider {
   }
 
   @Override
-  public Poll poll(UpstreamModel model, ObjectNode ticket) throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused {
-    JsonNode status = http.send(call(model, sameOrigin(model, ticket, "status_url", "?logs=1")).GET());
+  public Poll poll(UpstreamModel model, ObjectNode ticket)
+      throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused {
+    JsonNode status =
+        http.send(call(model, sameOrigin(model, ticket, "status_url", "?logs=1")).GET());
     return switch (status.path("status").asString("")) {
       case "IN_QUEUE" -> new Poll.Queued(status.path("queue_position").asLong(-1));
-      case "COMPLETED" -> status.hasNonNull("error") ? new Poll.Failed(message(status)) : response(model, ticket);
+      case "COMPLETED" ->
+          status.hasNonNull("error") ? new Poll.Failed(message(status)) : response(model, ticket);
       default -> {
         List<String> lines = new ArrayList<>();
         status.path("logs").forEach(line -> lines.add(line.path("message").asString("")));
@@ -102,9 +111,14 @@ final class FalProvider implements Provider {
     };
   }
 
-  /** The output of a completed request, or its error: fal answers a failed request's response with 4xx/5xx. */
-  private Poll response(UpstreamModel model, ObjectNode ticket) throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused {
-    ProviderHttp.Reply reply = http.exchange(call(model, sameOrigin(model, ticket, "response_url", "")).GET());
+  /**
+   * The output of a completed request, or its error: fal answers a failed request's response with
+   * 4xx/5xx.
+   */
+  private Poll response(UpstreamModel model, ObjectNode ticket)
+      throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused {
+    ProviderHttp.Reply reply =
+        http.exchange(call(model, sameOrigin(model, ticket, "response_url", "")).GET());
     if (reply.status() < 300 && !reply.body().isMissingNode()) {
       return new Poll.Done(reply.body());
     }
@@ -116,10 +130,14 @@ final class FalProvider implements Provider {
   }
 
   @Override
-  public boolean cancel(UpstreamModel model, ObjectNode ticket) throws IOException, InterruptedException {
-    ProviderHttp.Reply reply = http.exchange(
-        call(model, sameOrigin(model, ticket, "cancel_url", "")).PUT(HttpRequest.BodyPublishers.noBody()));
-    return reply.status() < 300 && "CANCELLATION_REQUESTED".equals(reply.body().path("status").asString(""));
+  public boolean cancel(UpstreamModel model, ObjectNode ticket)
+      throws IOException, InterruptedException {
+    ProviderHttp.Reply reply =
+        http.exchange(
+            call(model, sameOrigin(model, ticket, "cancel_url", ""))
+                .PUT(HttpRequest.BodyPublishers.noBody()));
+    return reply.status() < 300
+        && "CANCELLATION_REQUESTED".equals(reply.body().path("status").asString(""));
   }
 
   @Override
@@ -128,14 +146,18 @@ final class FalProvider implements Provider {
   }
 
   /**
-   * A URL fal gave for the request. The key goes with every call, so only to the origin the definition names:
-   * a URL elsewhere is refused rather than followed.
+   * A URL fal gave for the request. The key goes with every call, so only to the origin the
+   * definition names: a URL elsewhere is refused rather than followed.
    */
-  private static URI sameOrigin(UpstreamModel model, ObjectNode ticket, String field, String query) throws IOException {
+  private static URI sameOrigin(UpstreamModel model, ObjectNode ticket, String field, String query)
+      throws IOException {
     URI uri = URI.create(ticket.path(field).asString() + query);
     URI base = model.baseUrl();
-    if (!Objects.equals(uri.getScheme(), base.getScheme()) || !Objects.equals(uri.getHost(), base.getHost()) || uri.getPort() != base.getPort()) {
-      throw new IOException("fal's " + field + " " + uri + " is not at " + base + "; not following it with the key");
+    if (!Objects.equals(uri.getScheme(), base.getScheme())
+        || !Objects.equals(uri.getHost(), base.getHost())
+        || uri.getPort() != base.getPort()) {
+      throw new IOException(
+          "fal's " + field + " " + uri + " is not at " + base + "; not following it with the key");
     }
     return uri;
   }
@@ -144,7 +166,10 @@ final class FalProvider implements Provider {
     return ProviderHttp.request(uri).header("Authorization", "Key " + model.key());
   }
 
-  /** fal's {@code detail}: a sentence, or a list of {@code {loc, msg}} for input errors; else {@code error}. */
+  /**
+   * fal's {@code detail}: a sentence, or a list of {@code {loc, msg}} for input errors; else {@code
+   * error}.
+   */
   private static String message(JsonNode body) {
     JsonNode detail = body.has("detail") ? body.get("detail") : body.path("error");
     if (detail.isArray()) {
@@ -152,7 +177,8 @@ final class FalProvider implements Provider {
       for (JsonNode item : detail) {
         List<String> loc = new ArrayList<>();
         item.path("loc").forEach(l -> loc.add(l.asString()));
-        parts.add((loc.isEmpty() ? "" : String.join(".", loc) + ": ") + item.path("msg").asString(""));
+        parts.add(
+            (loc.isEmpty() ? "" : String.join(".", loc) + ": ") + item.path("msg").asString(""));
       }
       return String.join("; ", parts);
     }

@@ -23,24 +23,29 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Engine {@code kling}: Kling's own open-platform API. Every call carries a JWT made from the account's access
- * and secret keys ({@link KlingToken}). A job creates a text-to-video or image-to-video task ({@link KlingRequest}
- * maps the fields) and polls it. The task carries {@code external_task_id} = {@code kino-<job id>}, recorded in
- * the job before the create call, so a job claimed again after a crash looks its task up by that id instead of
- * creating a second one. Seed elements become Kling elements first (one create-element task each, recorded the
- * same way). Kling's answers are {@code {code, message, data}}: codes 1302 (rate) and 1303 (concurrency) mean
+ * Engine {@code kling}: Kling's own open-platform API. Every call carries a JWT made from the
+ * account's access and secret keys ({@link KlingToken}). A job creates a text-to-video or
+ * image-to-video task ({@link KlingRequest} maps the fields) and polls it. The task carries {@code
+ * external_task_id} = {@code kino-<job id>}, recorded in the job before the create call, so a job
+ * claimed again after a crash looks its task up by that id instead of creating a second one. Seed
+ * elements become Kling elements first (one create-element task each, recorded the same way).
+ * Kling's answers are {@code {code, message, data}}: codes 1302 (rate) and 1303 (concurrency) mean
  * busy; Kling cannot cancel a task.
  */
 final class KlingProvider implements Provider {
   static final UpstreamModel.Account ACCOUNT =
-      new UpstreamModel.Account("https://api-singapore.klingai.com", List.of("access_key_env", "secret_key_env"), d -> Optional.of("kling-v3"));
+      new UpstreamModel.Account(
+          "https://api-singapore.klingai.com",
+          List.of("access_key_env", "secret_key_env"),
+          d -> Optional.of("kling-v3"));
   private static final Set<Integer> BUSY_CODES = Set.of(1302, 1303);
   private static final int NOT_FOUND = 1203;
   private static final String ELEMENTS = "/v1/general/advanced-custom-elements";
   private static final Duration ELEMENT_POLL = Duration.ofSeconds(1);
   private static final JsonMapper JSON = JsonMapper.shared();
 
-  private final ProviderHttp http = new ProviderHttp(KlingProvider::busy, body -> body.path("message").asString(""));
+  private final ProviderHttp http =
+      new ProviderHttp(KlingProvider::busy, body -> body.path("message").asString(""));
   private final Map<String, KlingToken> tokens = new ConcurrentHashMap<>();
 
   @Override
@@ -57,11 +62,18 @@ final class KlingProvider implements Provider {
   public void check(UpstreamModel model) {
     String mode = model.settings().path("mode").asString("std");
     if (!Set.of("std", "pro").contains(mode)) {
-      throw new ModelDefinitionException(model.id() + ": engine.settings.mode must be \"std\" or \"pro\" (Kling's tiers), got \"" + mode + "\"");
+      throw new ModelDefinitionException(
+          model.id()
+              + ": engine.settings.mode must be \"std\" or \"pro\" (Kling's tiers), got \""
+              + mode
+              + "\"");
     }
     if (model.keys().get(1).getBytes(StandardCharsets.UTF_8).length < KlingToken.MIN_SECRET_BYTES) {
       throw new ModelDefinitionException(
-          model.id() + ": the Kling secret key is shorter than " + KlingToken.MIN_SECRET_BYTES + " bytes, too short to sign its tokens (HS256); check secret_key_env");
+          model.id()
+              + ": the Kling secret key is shorter than "
+              + KlingToken.MIN_SECRET_BYTES
+              + " bytes, too short to sign its tokens (HS256); check secret_key_env");
     }
   }
 
@@ -82,7 +94,11 @@ final class KlingProvider implements Provider {
 
   @Override
   public ObjectNode start(UpstreamModel model, EngineTask task, RunState run)
-      throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused, EngineException {
+      throws IOException,
+          InterruptedException,
+          ProviderHttp.Busy,
+          ProviderHttp.Refused,
+          EngineException {
     List<Long> elementIds = elements(model, task, run);
     String endpoint = "/v1/videos/" + KlingRequest.endpoint(task.input());
     String external = "kino-" + task.jobId();
@@ -91,10 +107,13 @@ final class KlingProvider implements Provider {
     JsonNode created;
     if (existing.isPresent()) {
       created = existing.get();
-      run.log("found Kling task " + created.path("task_id").asString() + " made by an earlier attempt");
+      run.log(
+          "found Kling task " + created.path("task_id").asString() + " made by an earlier attempt");
     } else {
-      run.record(JSON.createObjectNode().put("external_task_id", external).put("endpoint", endpoint));
-      created = create(model, endpoint, KlingRequest.body(model, task.input(), elementIds, external));
+      run.record(
+          JSON.createObjectNode().put("external_task_id", external).put("endpoint", endpoint));
+      created =
+          create(model, endpoint, KlingRequest.body(model, task.input(), elementIds, external));
     }
     String taskId = created.path("task_id").asString("");
     if (taskId.isBlank()) {
@@ -106,7 +125,11 @@ final class KlingProvider implements Provider {
 
   /** Kling's ids of the request's elements, making each one that no attempt has made yet. */
   private List<Long> elements(UpstreamModel model, EngineTask task, RunState run)
-      throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused, EngineException {
+      throws IOException,
+          InterruptedException,
+          ProviderHttp.Busy,
+          ProviderHttp.Refused,
+          EngineException {
     JsonNode wanted = task.input().path("elements");
     List<Long> ids = new ArrayList<>();
     for (int i = 0; i < wanted.size(); i++) {
@@ -117,12 +140,26 @@ final class KlingProvider implements Provider {
       }
       String elementTask = run.current().path("element_tasks").path(i).asString("");
       if (elementTask.isBlank()) {
-        // An attempt that died between Kling's answer and its record left a task under this external id.
+        // An attempt that died between Kling's answer and its record left a task under this
+        // external id.
         String external = "kino-" + task.jobId() + "-element-" + (i + 1);
         Optional<JsonNode> earlier = find(model, ELEMENTS, external);
-        JsonNode answer = earlier.isPresent() ? earlier.get() : create(model, ELEMENTS, KlingRequest.element(wanted.get(i), i, task.jobId(), external));
+        JsonNode answer =
+            earlier.isPresent()
+                ? earlier.get()
+                : create(
+                    model,
+                    ELEMENTS,
+                    KlingRequest.element(wanted.get(i), i, task.jobId(), external));
         elementTask = answer.path("task_id").asString("");
-        run.log("making Kling element " + (i + 1) + " of " + wanted.size() + " (task " + elementTask + ")");
+        run.log(
+            "making Kling element "
+                + (i + 1)
+                + " of "
+                + wanted.size()
+                + " (task "
+                + elementTask
+                + ")");
         recordElement(run, "element_tasks", i, elementTask);
       }
       long id = awaitElement(model, elementTask, i);
@@ -133,26 +170,38 @@ final class KlingProvider implements Provider {
   }
 
   private long awaitElement(UpstreamModel model, String elementTask, int index)
-      throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused, EngineException {
+      throws IOException,
+          InterruptedException,
+          ProviderHttp.Busy,
+          ProviderHttp.Refused,
+          EngineException {
     while (true) {
       JsonNode data = data(http.send(call(model, ELEMENTS + "/" + enc(elementTask)).GET()));
       switch (data.path("task_status").asString("")) {
         case "succeed" -> {
           JsonNode id = data.path("task_result").path("elements").path(0).path("element_id");
           if (!id.isNumber() && !id.isString()) {
-            throw new IOException("Kling's element task " + elementTask + " succeeded without an element_id");
+            throw new IOException(
+                "Kling's element task " + elementTask + " succeeded without an element_id");
           }
           return id.asLong();
         }
-        case "failed" -> throw new EngineException(
-            "provider_failed", "the provider failed the request: element " + (index + 1) + ": " + data.path("task_status_msg").asString("no reason given"));
+        case "failed" ->
+            throw new EngineException(
+                "provider_failed",
+                "the provider failed the request: element "
+                    + (index + 1)
+                    + ": "
+                    + data.path("task_status_msg").asString("no reason given"));
         default -> Thread.sleep(ELEMENT_POLL);
       }
     }
   }
 
-  private static void recordElement(RunState run, String field, int index, Object value) throws InterruptedException {
-    ArrayNode list = run.current().path(field) instanceof ArrayNode existing ? existing : JSON.createArrayNode();
+  private static void recordElement(RunState run, String field, int index, Object value)
+      throws InterruptedException {
+    ArrayNode list =
+        run.current().path(field) instanceof ArrayNode existing ? existing : JSON.createArrayNode();
     while (list.size() <= index) {
       list.addNull();
     }
@@ -168,13 +217,25 @@ final class KlingProvider implements Provider {
 
   /** Creates a task (video or element); its {@code data}. */
   private JsonNode create(UpstreamModel model, String route, ObjectNode body)
-      throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused, EngineException {
-    return data(http.send(call(model, route).header("Content-Type", "application/json").POST(ProviderHttp.json(body))));
+      throws IOException,
+          InterruptedException,
+          ProviderHttp.Busy,
+          ProviderHttp.Refused,
+          EngineException {
+    return data(
+        http.send(
+            call(model, route)
+                .header("Content-Type", "application/json")
+                .POST(ProviderHttp.json(body))));
   }
 
   /** A task (video or element) by its external id, when Kling has one. */
   private Optional<JsonNode> find(UpstreamModel model, String route, String externalTaskId)
-      throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused, EngineException {
+      throws IOException,
+          InterruptedException,
+          ProviderHttp.Busy,
+          ProviderHttp.Refused,
+          EngineException {
     ProviderHttp.Reply reply = http.exchange(call(model, route + "/" + enc(externalTaskId)).GET());
     if (reply.status() == 404 || reply.body().path("code").asInt(0) == NOT_FOUND) {
       return Optional.empty();
@@ -186,10 +247,15 @@ final class KlingProvider implements Provider {
   }
 
   @Override
-  public Poll poll(UpstreamModel model, ObjectNode ticket) throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused {
+  public Poll poll(UpstreamModel model, ObjectNode ticket)
+      throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused {
     JsonNode data;
     try {
-      data = data(http.send(call(model, ticket.path("endpoint").asString() + "/" + enc(taskId(ticket))).GET()));
+      data =
+          data(
+              http.send(
+                  call(model, ticket.path("endpoint").asString() + "/" + enc(taskId(ticket)))
+                      .GET()));
     } catch (EngineException e) {
       throw new ProviderHttp.Refused(200, e.getMessage());
     }
@@ -224,15 +290,26 @@ final class KlingProvider implements Provider {
   }
 
   private HttpRequest.Builder call(UpstreamModel model, String path) throws EngineException {
-    String bearer = tokens.computeIfAbsent(model.id(), id -> new KlingToken(model.keys().get(0), model.keys().get(1), Clock.systemUTC())).bearer();
-    return ProviderHttp.request(URI.create(model.baseUrl() + path)).header("Authorization", "Bearer " + bearer);
+    String bearer =
+        tokens
+            .computeIfAbsent(
+                model.id(),
+                id -> new KlingToken(model.keys().get(0), model.keys().get(1), Clock.systemUTC()))
+            .bearer();
+    return ProviderHttp.request(URI.create(model.baseUrl() + path))
+        .header("Authorization", "Bearer " + bearer);
   }
 
-  /** The {@code data} of a successful answer; Kling signals some refusals with HTTP 200 and a non-zero code. */
+  /**
+   * The {@code data} of a successful answer; Kling signals some refusals with HTTP 200 and a
+   * non-zero code.
+   */
   private static JsonNode data(JsonNode answer) throws EngineException {
     int code = answer.path("code").asInt(0);
     if (code != 0) {
-      throw new EngineException("provider_refused", "Kling refused the request (code " + code + "): " + answer.path("message").asString(""));
+      throw new EngineException(
+          "provider_refused",
+          "Kling refused the request (code " + code + "): " + answer.path("message").asString(""));
     }
     return answer.path("data");
   }

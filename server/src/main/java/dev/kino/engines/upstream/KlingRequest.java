@@ -9,12 +9,13 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A seed request in Kling's words. The seed schemas follow RunComfy's pages; Kling's own API differs: durations
- * are strings, audio is {@code sound: on|off} (the seed's {@code sound} or {@code generate_audio}), the tier is
- * {@code mode: std|pro}, the start image is {@code image}, shots are a numbered {@code multi_prompt} under
- * {@code multi_shot}, the automatic shot type is spelled {@code intelligence}, and at most {@link #MAX_SHOTS}
- * shots are taken (the seed allows 20: refused at submit). Elements are ids of elements made beforehand
- * ({@link KlingProvider} makes them).
+ * A seed request in Kling's words. The seed schemas follow RunComfy's pages; Kling's own API
+ * differs: durations are strings, audio is {@code sound: on|off} (the seed's {@code sound} or
+ * {@code generate_audio}), the tier is {@code mode: std|pro}, the start image is {@code image},
+ * shots are a numbered {@code multi_prompt} under {@code multi_shot}, the automatic shot type is
+ * spelled {@code intelligence}, and at most {@link #MAX_SHOTS} shots are taken (the seed allows 20:
+ * refused at submit). Elements are ids of elements made beforehand ({@link KlingProvider} makes
+ * them).
  */
 final class KlingRequest {
   static final int MAX_SHOTS = 6;
@@ -29,9 +30,14 @@ final class KlingRequest {
       if (shots <= MAX_SHOTS) {
         return List.of();
       }
-      return List.of(new FieldProblem(
-          "multi_prompt", "engine_limit",
-          "this model runs on Kling's own API (engine kling), which takes at most " + MAX_SHOTS + " shots; got " + shots));
+      return List.of(
+          new FieldProblem(
+              "multi_prompt",
+              "engine_limit",
+              "this model runs on Kling's own API (engine kling), which takes at most "
+                  + MAX_SHOTS
+                  + " shots; got "
+                  + shots));
     };
   }
 
@@ -40,8 +46,12 @@ final class KlingRequest {
     return input.hasNonNull("start_image_url") ? "image2video" : "text2video";
   }
 
-  /** The create-task body for {@code input}; {@code elementIds} are Kling's ids of the request's elements, in order. */
-  static ObjectNode body(UpstreamModel model, ObjectNode input, List<Long> elementIds, String externalTaskId) {
+  /**
+   * The create-task body for {@code input}; {@code elementIds} are Kling's ids of the request's
+   * elements, in order.
+   */
+  static ObjectNode body(
+      UpstreamModel model, ObjectNode input, List<Long> elementIds, String externalTaskId) {
     ObjectNode body = JSON.createObjectNode();
     body.put("model_name", model.providerModel());
     body.put("mode", model.settings().path("mode").asString("std"));
@@ -71,8 +81,9 @@ final class KlingRequest {
   }
 
   /**
-   * Given shots are sent as Kling's customised multi-shot; with none, the seed's {@code intelligent} shot type
-   * asks Kling to cut the video itself ({@code intelligence}) and {@code customize} makes one shot.
+   * Given shots are sent as Kling's customised multi-shot; with none, the seed's {@code
+   * intelligent} shot type asks Kling to cut the video itself ({@code intelligence}) and {@code
+   * customize} makes one shot.
    */
   private static void shots(ObjectNode input, ObjectNode body) {
     JsonNode segments = input.path("multi_prompt");
@@ -82,7 +93,8 @@ final class KlingRequest {
       ArrayNode shots = body.putArray("multi_prompt");
       int index = 1;
       for (JsonNode segment : segments) {
-        shots.addObject()
+        shots
+            .addObject()
             .put("index", index++)
             .put("prompt", segment.path("prompt").asString(""))
             .put("duration", String.valueOf(segment.path("duration").asInt(5)));
@@ -98,7 +110,9 @@ final class KlingRequest {
   /** Kling takes an image as a URL or as bare Base64: a data: URI becomes the latter. */
   private static String image(String url) {
     int comma = url.indexOf(',');
-    return url.startsWith("data:") && comma > 0 && url.substring(0, comma).endsWith(";base64") ? url.substring(comma + 1) : url;
+    return url.startsWith("data:") && comma > 0 && url.substring(0, comma).endsWith(";base64")
+        ? url.substring(comma + 1)
+        : url;
   }
 
   /** The create-element body for one seed element (images, else its video). */
@@ -111,10 +125,15 @@ final class KlingRequest {
       ObjectNode images = body.putObject("element_image_list");
       images.put("frontal_image", image(element.path("frontal_image_url").asString()));
       ArrayNode refer = images.putArray("refer_images");
-      element.path("reference_image_urls").forEach(url -> refer.addObject().put("image_url", image(url.asString())));
+      element
+          .path("reference_image_urls")
+          .forEach(url -> refer.addObject().put("image_url", image(url.asString())));
     } else {
       body.put("reference_type", "video_refer");
-      body.putObject("element_video_list").putArray("refer_videos").addObject().put("video_url", element.path("video_url").asString(""));
+      body.putObject("element_video_list")
+          .putArray("refer_videos")
+          .addObject()
+          .put("video_url", element.path("video_url").asString(""));
     }
     body.put("external_task_id", externalTaskId);
     return body;

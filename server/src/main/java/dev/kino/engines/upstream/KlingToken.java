@@ -15,14 +15,16 @@ import java.time.Instant;
 import java.util.Date;
 
 /**
- * The bearer token Kling's API takes: a JWT signed HS256 with the account's secret key, issued by its access key,
- * valid from a few seconds ago (clocks differ) for half an hour. One token serves every call until it is close
- * to expiring; the keys never leave this object.
+ * The bearer token Kling's API takes: a JWT signed HS256 with the account's secret key, issued by
+ * its access key, valid from a few seconds ago (clocks differ) for half an hour. One token serves
+ * every call until it is close to expiring; the keys never leave this object.
  */
 final class KlingToken {
   static final Duration LIFETIME = Duration.ofMinutes(30);
+
   /** HS256 needs a key of at least 256 bits. */
   static final int MIN_SECRET_BYTES = 32;
+
   private static final Duration RENEW_BEFORE = Duration.ofMinutes(5);
   private static final Duration CLOCK_SKEW = Duration.ofSeconds(5);
 
@@ -48,17 +50,21 @@ final class KlingToken {
   }
 
   private String sign(Instant now, Instant until) throws EngineException {
-    JWTClaimsSet claims = new JWTClaimsSet.Builder()
-        .issuer(accessKey)
-        .notBeforeTime(Date.from(now.minus(CLOCK_SKEW)))
-        .expirationTime(Date.from(until))
-        .build();
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims);
+    JWTClaimsSet claims =
+        new JWTClaimsSet.Builder()
+            .issuer(accessKey)
+            .notBeforeTime(Date.from(now.minus(CLOCK_SKEW)))
+            .expirationTime(Date.from(until))
+            .build();
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims);
     try {
       jwt.sign(new MACSigner(secretKey));
     } catch (JOSEException e) {
       // The only cause is a secret shorter than HS256 allows (32 bytes): a wrong key variable.
-      throw new EngineException("provider_credentials", "Kling's secret key cannot sign a token: " + e.getMessage());
+      throw new EngineException(
+          "provider_credentials", "Kling's secret key cannot sign a token: " + e.getMessage());
     }
     return jwt.serialize();
   }

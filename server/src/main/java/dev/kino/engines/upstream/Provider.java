@@ -11,13 +11,14 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One provider's protocol: how a task is started, followed, fetched and cancelled there. {@link UpstreamEngine}
- * does the rest for every provider (queue, concurrency, waiting out outages, recording, keeping outputs).
+ * One provider's protocol: how a task is started, followed, fetched and cancelled there. {@link
+ * UpstreamEngine} does the rest for every provider (queue, concurrency, waiting out outages,
+ * recording, keeping outputs).
  *
- * <p>A task is named by a ticket: the JSON a provider needs to find its task again (request id, URLs), recorded
- * in the job so that a job claimed again after a crash follows the task instead of starting a second one. The
- * calls throw {@link ProviderHttp.Busy}, {@link ProviderHttp.Refused} and {@link IOException} as
- * {@link ProviderHttp} reads them.
+ * <p>A task is named by a ticket: the JSON a provider needs to find its task again (request id,
+ * URLs), recorded in the job so that a job claimed again after a crash follows the task instead of
+ * starting a second one. The calls throw {@link ProviderHttp.Busy}, {@link ProviderHttp.Refused}
+ * and {@link IOException} as {@link ProviderHttp} reads them.
  */
 interface Provider extends AutoCloseable {
 
@@ -27,7 +28,10 @@ interface Provider extends AutoCloseable {
   /** Where and with which keys a model's definition reaches this provider. */
   UpstreamModel.Account account();
 
-  /** Refuses, at start-up, settings this provider cannot work with (a {@link ModelDefinitionException}). */
+  /**
+   * Refuses, at start-up, settings this provider cannot work with (a {@link
+   * ModelDefinitionException}).
+   */
   default void check(UpstreamModel model) {}
 
   /** What the provider cannot take that the model's schema allows; checked at submit. */
@@ -47,16 +51,22 @@ interface Provider extends AutoCloseable {
   }
 
   /**
-   * Starts the job's task and returns its ticket. Whatever lets a later attempt find a task this call may have
-   * started is recorded with {@code run.record} before the call that starts it.
+   * Starts the job's task and returns its ticket. Whatever lets a later attempt find a task this
+   * call may have started is recorded with {@code run.record} before the call that starts it.
    */
   ObjectNode start(UpstreamModel model, EngineTask task, RunState run)
-      throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused, EngineException;
+      throws IOException,
+          InterruptedException,
+          ProviderHttp.Busy,
+          ProviderHttp.Refused,
+          EngineException;
 
-  Poll poll(UpstreamModel model, ObjectNode ticket) throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused;
+  Poll poll(UpstreamModel model, ObjectNode ticket)
+      throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused;
 
   /** Asks the provider to stop the task; true when it did (or will: it was still queued there). */
-  boolean cancel(UpstreamModel model, ObjectNode ticket) throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused;
+  boolean cancel(UpstreamModel model, ObjectNode ticket)
+      throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused;
 
   /** The provider's id of the task, for logs and the job's metadata. */
   String taskId(ObjectNode ticket);
@@ -69,7 +79,10 @@ interface Provider extends AutoCloseable {
     /** Waiting there; position -1 when the provider does not say. */
     record Queued(long position) implements Poll {}
 
-    /** Running; progress 0..1 or -1 when not reported; every log line the provider has for the task so far. */
+    /**
+     * Running; progress 0..1 or -1 when not reported; every log line the provider has for the task
+     * so far.
+     */
     record Running(double progress, List<String> lines) implements Poll {}
 
     /** Finished; output in the seed shape ({@code video}: a URL, or an object with {@code url}). */

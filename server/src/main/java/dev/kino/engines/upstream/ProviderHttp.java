@@ -15,19 +15,25 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.MissingNode;
 
 /**
- * HTTP calls to a provider's API, with one reading of their failures for every provider: a call it cannot take
- * now (its concurrency or rate limit) throws {@link Busy}; one it refuses for good throws {@link Refused} with the
- * provider's own message; an unreachable provider or a 5xx throws {@link IOException}, which callers wait out.
- * Which answers mean "busy" and where the message is differ by provider and are given at construction.
+ * HTTP calls to a provider's API, with one reading of their failures for every provider: a call it
+ * cannot take now (its concurrency or rate limit) throws {@link Busy}; one it refuses for good
+ * throws {@link Refused} with the provider's own message; an unreachable provider or a 5xx throws
+ * {@link IOException}, which callers wait out. Which answers mean "busy" and where the message is
+ * differ by provider and are given at construction.
  */
 final class ProviderHttp implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.shared();
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
-  /** One answer: status, the body as JSON (missing when it is not JSON), and Retry-After when sent. */
+  /**
+   * One answer: status, the body as JSON (missing when it is not JSON), and Retry-After when sent.
+   */
   record Reply(int status, JsonNode body, String text, Optional<Duration> retryAfter) {}
 
-  /** The provider is at its concurrency or rate limit: try again later ({@code retryAfter} when it said). */
+  /**
+   * The provider is at its concurrency or rate limit: try again later ({@code retryAfter} when it
+   * said).
+   */
   static final class Busy extends Exception {
     private static final long serialVersionUID = 1L;
     final transient Optional<Duration> retryAfter;
@@ -49,13 +55,15 @@ final class ProviderHttp implements AutoCloseable {
     }
   }
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final Predicate<Reply> busy;
   private final Function<JsonNode, String> message;
 
   /**
    * @param busy which failed answers mean "not now" (most providers: 429)
-   * @param message the provider's error message in a failed answer's JSON body, blank when there is none
+   * @param message the provider's error message in a failed answer's JSON body, blank when there is
+   *     none
    */
   ProviderHttp(Predicate<Reply> busy, Function<JsonNode, String> message) {
     this.busy = busy;
@@ -74,8 +82,12 @@ final class ProviderHttp implements AutoCloseable {
     return HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
   }
 
-  /** The answer's JSON body when the call succeeded (2xx); throws as the class comment says otherwise. */
-  JsonNode send(HttpRequest.Builder request) throws IOException, InterruptedException, Busy, Refused {
+  /**
+   * The answer's JSON body when the call succeeded (2xx); throws as the class comment says
+   * otherwise.
+   */
+  JsonNode send(HttpRequest.Builder request)
+      throws IOException, InterruptedException, Busy, Refused {
     Reply reply = exchange(request);
     if (reply.status() >= 300) {
       fail(reply);
@@ -86,17 +98,26 @@ final class ProviderHttp implements AutoCloseable {
     return reply.body();
   }
 
-  /** The answer whatever its status (for calls whose refusals mean something, like a cancel); throws only on I/O. */
+  /**
+   * The answer whatever its status (for calls whose refusals mean something, like a cancel); throws
+   * only on I/O.
+   */
   Reply exchange(HttpRequest.Builder request) throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     JsonNode body;
     try {
-      body = response.body() == null || response.body().isBlank() ? MissingNode.getInstance() : JSON.readTree(response.body());
+      body =
+          response.body() == null || response.body().isBlank()
+              ? MissingNode.getInstance()
+              : JSON.readTree(response.body());
     } catch (JacksonException notJson) {
       body = MissingNode.getInstance();
     }
-    Optional<Duration> retryAfter = response.headers().firstValue("Retry-After").flatMap(ProviderHttp::seconds);
-    return new Reply(response.statusCode(), body, response.body() == null ? "" : response.body(), retryAfter);
+    Optional<Duration> retryAfter =
+        response.headers().firstValue("Retry-After").flatMap(ProviderHttp::seconds);
+    return new Reply(
+        response.statusCode(), body, response.body() == null ? "" : response.body(), retryAfter);
   }
 
   /** Throws what a failed answer means: busy, a 5xx (passing), or a refusal. */
@@ -117,7 +138,9 @@ final class ProviderHttp implements AutoCloseable {
       return text;
     }
     String body = reply.text().strip();
-    return body.isEmpty() ? "HTTP " + reply.status() : body.substring(0, Math.min(200, body.length()));
+    return body.isEmpty()
+        ? "HTTP " + reply.status()
+        : body.substring(0, Math.min(200, body.length()));
   }
 
   private static Optional<Duration> seconds(String header) {

@@ -13,16 +13,18 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Engine {@code runcomfy}: a provider serving the seed API itself (RunComfy's Model API, or another Kino, which
- * federates two Kinos): submit, status, result, cancel, with a Bearer key. The submit carries an
- * Idempotency-Key made from the job id, so a provider that honours it (Kino does) answers a repeated submit with
- * the first request instead of a second run.
+ * Engine {@code runcomfy}: a provider serving the seed API itself (RunComfy's Model API, or another
+ * Kino, which federates two Kinos): submit, status, result, cancel, with a Bearer key. The submit
+ * carries an Idempotency-Key made from the job id, so a provider that honours it (Kino does)
+ * answers a repeated submit with the first request instead of a second run.
  */
 final class SeedApiProvider implements Provider {
   static final UpstreamModel.Account ACCOUNT =
-      new UpstreamModel.Account("https://model-api.runcomfy.net", List.of("api_key_env"), d -> Optional.of(d.id()));
+      new UpstreamModel.Account(
+          "https://model-api.runcomfy.net", List.of("api_key_env"), d -> Optional.of(d.id()));
 
-  private final ProviderHttp http = new ProviderHttp(ProviderHttp::tooManyRequests, SeedApiProvider::message);
+  private final ProviderHttp http =
+      new ProviderHttp(ProviderHttp::tooManyRequests, SeedApiProvider::message);
 
   @Override
   public String engine() {
@@ -51,28 +53,37 @@ final class SeedApiProvider implements Provider {
     if (!model.sendSeed()) {
       input.remove("seed");
     }
-    HttpRequest.Builder submit = call(model, "/v1/models/" + model.providerModel())
-        .header("Content-Type", "application/json")
-        .header("Idempotency-Key", "kino-" + task.jobId())
-        .POST(ProviderHttp.json(input));
+    HttpRequest.Builder submit =
+        call(model, "/v1/models/" + model.providerModel())
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", "kino-" + task.jobId())
+            .POST(ProviderHttp.json(input));
     String id = http.send(submit).path("request_id").asString("");
     if (id.isBlank()) {
       throw new IOException("the provider's submit answer has no request_id");
     }
-    ObjectNode ticket = JsonMapper.shared().createObjectNode().put("request_id", id).put("provider", model.baseUrl().toString());
+    ObjectNode ticket =
+        JsonMapper.shared()
+            .createObjectNode()
+            .put("request_id", id)
+            .put("provider", model.baseUrl().toString());
     run.record(ticket);
     return ticket;
   }
 
   @Override
-  public Poll poll(UpstreamModel model, ObjectNode ticket) throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused {
+  public Poll poll(UpstreamModel model, ObjectNode ticket)
+      throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused {
     String id = taskId(ticket);
     JsonNode status = http.send(call(model, "/v1/requests/" + enc(id) + "/status").GET());
     return switch (status.path("status").asString("")) {
       case "completed", "succeeded" -> new Poll.Done(result(model, id).path("output"));
       case "failed" -> {
         JsonNode error = result(model, id).path("error");
-        yield new Poll.Failed(error.isString() ? error.asString() : error.path("message").asString(error.path("code").asString("no reason given")));
+        yield new Poll.Failed(
+            error.isString()
+                ? error.asString()
+                : error.path("message").asString(error.path("code").asString("no reason given")));
       }
       case "cancelled" -> new Poll.Cancelled();
       case "in_queue" -> new Poll.Queued(status.path("queue_position").asLong(-1));
@@ -80,13 +91,18 @@ final class SeedApiProvider implements Provider {
     };
   }
 
-  private JsonNode result(UpstreamModel model, String id) throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused {
+  private JsonNode result(UpstreamModel model, String id)
+      throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused {
     return http.send(call(model, "/v1/requests/" + enc(id) + "/result").GET());
   }
 
   @Override
-  public boolean cancel(UpstreamModel model, ObjectNode ticket) throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused {
-    JsonNode answer = http.send(call(model, "/v1/requests/" + enc(taskId(ticket)) + "/cancel").POST(HttpRequest.BodyPublishers.noBody()));
+  public boolean cancel(UpstreamModel model, ObjectNode ticket)
+      throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused {
+    JsonNode answer =
+        http.send(
+            call(model, "/v1/requests/" + enc(taskId(ticket)) + "/cancel")
+                .POST(HttpRequest.BodyPublishers.noBody()));
     return answer.path("outcome").asString("not_cancellable").equals("cancelled");
   }
 
@@ -96,12 +112,14 @@ final class SeedApiProvider implements Provider {
   }
 
   private static HttpRequest.Builder call(UpstreamModel model, String path) {
-    return ProviderHttp.request(URI.create(model.baseUrl() + path)).header("Authorization", "Bearer " + model.key());
+    return ProviderHttp.request(URI.create(model.baseUrl() + path))
+        .header("Authorization", "Bearer " + model.key());
   }
 
   /** The seed platform's {@code error_message}, else a nested or plain {@code message}. */
   private static String message(JsonNode body) {
-    return body.path("error_message").asString(body.path("error").path("message").asString(body.path("message").asString("")));
+    return body.path("error_message")
+        .asString(body.path("error").path("message").asString(body.path("message").asString("")));
   }
 
   private static String enc(String s) {

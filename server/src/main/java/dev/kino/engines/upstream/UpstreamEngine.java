@@ -21,22 +21,30 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Runs models on an upstream provider ({@link Provider}: the seed API at RunComfy or another Kino, Kling's own
- * API, fal's queue). Per job: start the provider's task, with what finds it again recorded in the job first;
- * follow it (queue position, progress and the provider's log lines reach the client); keep its outputs in Kino's
- * storage. A job claimed again after a crash follows the task it recorded instead of paying for a second run.
+ * Runs models on an upstream provider ({@link Provider}: the seed API at RunComfy or another Kino,
+ * Kling's own API, fal's queue). Per job: start the provider's task, with what finds it again
+ * recorded in the job first; follow it (queue position, progress and the provider's log lines reach
+ * the client); keep its outputs in Kino's storage. A job claimed again after a crash follows the
+ * task it recorded instead of paying for a second run.
  *
- * <p>At most {@code concurrency} jobs run at once. A provider at the account's limit when a task is started puts
- * the job back in Kino's queue (no attempt used) for as long as it asks, or with a backoff that grows with each
- * refusal; an unreachable provider is waited for, then the job goes back to the queue for another attempt.
+ * <p>At most {@code concurrency} jobs run at once. A provider at the account's limit when a task is
+ * started puts the job back in Kino's queue (no attempt used) for as long as it asks, or with a
+ * backoff that grows with each refusal; an unreachable provider is waited for, then the job goes
+ * back to the queue for another attempt.
  */
 public final class UpstreamEngine implements Engine, AutoCloseable {
   private static final Duration FIRST_POLL = Duration.ofMillis(200);
   private static final Duration MAX_POLL = Duration.ofSeconds(2);
+
   /** How long a provider may stay unreachable (restarting, say) before the attempt gives up. */
   private static final Duration UNREACHABLE_FOR = Duration.ofMinutes(2);
-  /** Back in the queue after a refusal that names no time: 1 s, doubling per refusal, at most a minute. */
+
+  /**
+   * Back in the queue after a refusal that names no time: 1 s, doubling per refusal, at most a
+   * minute.
+   */
   private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
   private static final String REFUSALS = "busy_refusals";
 
@@ -50,7 +58,12 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
     models.forEach(provider::check);
     this.models = models.stream().collect(Collectors.toMap(UpstreamModel::id, Function.identity()));
     this.outputs = new ProviderOutputs(fetcher);
-    this.permits = Slots.permits(models.stream().mapToInt(UpstreamModel::concurrency).max().orElse(UpstreamModel.DEFAULT_CONCURRENCY));
+    this.permits =
+        Slots.permits(
+            models.stream()
+                .mapToInt(UpstreamModel::concurrency)
+                .max()
+                .orElse(UpstreamModel.DEFAULT_CONCURRENCY));
   }
 
   @Override
@@ -69,17 +82,20 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
   }
 
   @Override
-  public EngineResult run(EngineTask task, Reporter reporter) throws EngineException, InterruptedException {
+  public EngineResult run(EngineTask task, Reporter reporter)
+      throws EngineException, InterruptedException {
     UpstreamModel model = models.get(task.modelId());
     if (model == null) {
-      throw new EngineException("model_unavailable", "no upstream for " + task.modelId() + " on this node");
+      throw new EngineException(
+          "model_unavailable", "no upstream for " + task.modelId() + " on this node");
     }
     RunState run = new RunState(task.state(), reporter);
     Optional<ObjectNode> recorded = task.state().flatMap(provider::ticket);
     ObjectNode ticket;
     if (recorded.isPresent()) {
       ticket = recorded.get();
-      reporter.log("resuming upstream request " + provider.taskId(ticket) + " at " + model.baseUrl());
+      reporter.log(
+          "resuming upstream request " + provider.taskId(ticket) + " at " + model.baseUrl());
     } else {
       ticket = start(model, task, run);
     }
@@ -92,22 +108,38 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
     return new EngineResult(outputs.download(output, task.workDir()), metadata);
   }
 
-  private ObjectNode start(UpstreamModel model, EngineTask task, RunState run) throws EngineException, InterruptedException {
+  private ObjectNode start(UpstreamModel model, EngineTask task, RunState run)
+      throws EngineException, InterruptedException {
     Retries retries = new Retries(run::log);
     while (true) {
       try {
         ObjectNode ticket = provider.start(model, task, run);
-        run.log("submitted to " + model.baseUrl() + " as " + model.providerModel() + ", request " + provider.taskId(ticket));
+        run.log(
+            "submitted to "
+                + model.baseUrl()
+                + " as "
+                + model.providerModel()
+                + ", request "
+                + provider.taskId(ticket));
         return ticket;
       } catch (ProviderHttp.Refused e) {
-        throw new EngineException("provider_refused", "the provider refused the request (" + e.status + "): " + e.getMessage());
+        throw new EngineException(
+            "provider_refused",
+            "the provider refused the request (" + e.status + "): " + e.getMessage());
       } catch (ProviderHttp.Busy e) {
-        // Nothing was started: the job waits in Kino's queue, not in a worker, and keeps its attempts.
+        // Nothing was started: the job waits in Kino's queue, not in a worker, and keeps its
+        // attempts.
         int refusals = run.current().path(REFUSALS).asInt(0) + 1;
         Duration after = e.retryAfter.orElseGet(() -> backoff(refusals));
         run.record(JsonMapper.shared().createObjectNode().put(REFUSALS, refusals));
-        run.log("the provider is busy (" + e.getMessage() + "); back in the queue for " + after.toSeconds() + " s");
-        throw EngineException.later("provider_busy", "the provider is at its limit: " + e.getMessage(), after);
+        run.log(
+            "the provider is busy ("
+                + e.getMessage()
+                + "); back in the queue for "
+                + after.toSeconds()
+                + " s");
+        throw EngineException.later(
+            "provider_busy", "the provider is at its limit: " + e.getMessage(), after);
       } catch (IOException e) {
         retries.unreachable(e);
       }
@@ -120,11 +152,12 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
   }
 
   /**
-   * Polls until the task ends; returns its output, or throws with the provider's message. A client's cancel is
-   * forwarded: cancelled there, the job ends cancelled; refused (the provider had started it), the job carries on
-   * and the client hears {@code not_cancellable}.
+   * Polls until the task ends; returns its output, or throws with the provider's message. A
+   * client's cancel is forwarded: cancelled there, the job ends cancelled; refused (the provider
+   * had started it), the job carries on and the client hears {@code not_cancellable}.
    */
-  private ObjectNode follow(UpstreamModel model, ObjectNode ticket, EngineTask task, Reporter reporter)
+  private ObjectNode follow(
+      UpstreamModel model, ObjectNode ticket, EngineTask task, Reporter reporter)
       throws EngineException, InterruptedException {
     Retries retries = new Retries(reporter::log);
     Duration wait = FIRST_POLL;
@@ -137,10 +170,16 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
         retries.reset();
         switch (poll) {
           case Provider.Poll.Done done -> {
-            return done.output() instanceof ObjectNode output ? output : JsonMapper.shared().createObjectNode();
+            return done.output() instanceof ObjectNode output
+                ? output
+                : JsonMapper.shared().createObjectNode();
           }
-          case Provider.Poll.Failed failed -> throw new EngineException("provider_failed", "the provider failed the request: " + failed.message());
-          case Provider.Poll.Cancelled cancelled -> throw new EngineException("provider_cancelled", "the request was cancelled at the provider");
+          case Provider.Poll.Failed failed ->
+              throw new EngineException(
+                  "provider_failed", "the provider failed the request: " + failed.message());
+          case Provider.Poll.Cancelled cancelled ->
+              throw new EngineException(
+                  "provider_cancelled", "the request was cancelled at the provider");
           case Provider.Poll.Queued queued -> {
             if (queued.position() >= 0 && queued.position() != shownPosition) {
               reporter.log("waiting at the provider, queue position " + queued.position());
@@ -159,7 +198,14 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
         Thread.sleep(wait);
         wait = wait.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : wait.multipliedBy(2);
       } catch (ProviderHttp.Refused e) {
-        throw new EngineException("provider_lost", "the provider no longer answers for request " + id + " (" + e.status + "): " + e.getMessage());
+        throw new EngineException(
+            "provider_lost",
+            "the provider no longer answers for request "
+                + id
+                + " ("
+                + e.status
+                + "): "
+                + e.getMessage());
       } catch (ProviderHttp.Busy e) {
         retries.busy(e);
       } catch (IOException e) {
@@ -177,7 +223,8 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
   private boolean cancel(UpstreamModel model, ObjectNode ticket, Reporter reporter) {
     try {
       boolean cancelled = provider.cancel(model, ticket);
-      reporter.log("the provider answered the cancel: " + (cancelled ? "cancelled" : "not_cancellable"));
+      reporter.log(
+          "the provider answered the cancel: " + (cancelled ? "cancelled" : "not_cancellable"));
       return cancelled;
     } catch (IOException | ProviderHttp.Busy | ProviderHttp.Refused e) {
       reporter.log("the provider did not take the cancel: " + e.getMessage());
@@ -188,7 +235,10 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
     }
   }
 
-  /** Waits between failed calls: as long as a busy provider asks, or growing while it is unreachable. */
+  /**
+   * Waits between failed calls: as long as a busy provider asks, or growing while it is
+   * unreachable.
+   */
   private static final class Retries {
     private final Consumer<String> log;
     private long unreachableSince = -1;
@@ -205,7 +255,12 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
 
     void busy(ProviderHttp.Busy e) throws InterruptedException {
       Duration wait = e.retryAfter.orElse(Duration.ofSeconds(2));
-      log.accept("the provider is busy (" + e.getMessage() + "); trying again in " + wait.toSeconds() + " s");
+      log.accept(
+          "the provider is busy ("
+              + e.getMessage()
+              + "); trying again in "
+              + wait.toSeconds()
+              + " s");
       Thread.sleep(wait);
     }
 
@@ -216,10 +271,18 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
         log.accept("the provider cannot be reached (" + e.getMessage() + "); trying again");
       } else if (now - unreachableSince > UNREACHABLE_FOR.toNanos()) {
         throw EngineException.retryable(
-            "provider_unavailable", "the provider could not be reached for " + UNREACHABLE_FOR.toMinutes() + " minutes: " + e.getMessage(), e);
+            "provider_unavailable",
+            "the provider could not be reached for "
+                + UNREACHABLE_FOR.toMinutes()
+                + " minutes: "
+                + e.getMessage(),
+            e);
       }
       Thread.sleep(backoff);
-      backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10) : backoff.multipliedBy(2);
+      backoff =
+          backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0
+              ? Duration.ofSeconds(10)
+              : backoff.multipliedBy(2);
     }
   }
 

@@ -11,24 +11,36 @@ import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Where one Kino model runs upstream, from its definition's {@code engine.settings}: the provider's base URL,
- * the provider's id for the model, the keys (read from the environment variables the definition names, never
- * from the file), whether Kino's {@code seed} is passed on, how many of the account's tasks may run at once, and
- * the settings themselves for what only one provider reads.
+ * Where one Kino model runs upstream, from its definition's {@code engine.settings}: the provider's
+ * base URL, the provider's id for the model, the keys (read from the environment variables the
+ * definition names, never from the file), whether Kino's {@code seed} is passed on, how many of the
+ * account's tasks may run at once, and the settings themselves for what only one provider reads.
  */
 public record UpstreamModel(
-    String id, URI baseUrl, String providerModel, List<String> keys, boolean sendSeed, int concurrency, JsonNode settings) {
+    String id,
+    URI baseUrl,
+    String providerModel,
+    List<String> keys,
+    boolean sendSeed,
+    int concurrency,
+    JsonNode settings) {
   static final int DEFAULT_CONCURRENCY = 4;
 
   /**
-   * What a provider needs from a definition: its default base URL, the settings naming the variables of its keys
-   * (in the order the provider reads them), and the provider's model when the definition names none (empty: the
-   * definition must name it).
+   * What a provider needs from a definition: its default base URL, the settings naming the
+   * variables of its keys (in the order the provider reads them), and the provider's model when the
+   * definition names none (empty: the definition must name it).
    */
-  record Account(String defaultBase, List<String> keySettings, Function<ModelDefinition, Optional<String>> defaultModel) {}
+  record Account(
+      String defaultBase,
+      List<String> keySettings,
+      Function<ModelDefinition, Optional<String>> defaultModel) {}
 
-  /** The model's upstream, or empty when one of its keys is not set (the model is then not served). */
-  static Optional<UpstreamModel> from(ModelDefinition definition, Account account, Credentials credentials) {
+  /**
+   * The model's upstream, or empty when one of its keys is not set (the model is then not served).
+   */
+  static Optional<UpstreamModel> from(
+      ModelDefinition definition, Account account, Credentials credentials) {
     JsonNode settings = definition.engineSettings();
     String where = definition.source() + ": engine.settings";
     List<String> keys = new ArrayList<>();
@@ -36,7 +48,10 @@ public record UpstreamModel(
       String variable = settings.path(keySetting).asString("");
       if (variable.isBlank()) {
         throw new ModelDefinitionException(
-            where + " needs \"" + keySetting + "\": the name of the environment variable holding the provider's key");
+            where
+                + " needs \""
+                + keySetting
+                + "\": the name of the environment variable holding the provider's key");
       }
       Optional<String> key = credentials.find(variable);
       if (key.isEmpty()) {
@@ -46,28 +61,48 @@ public record UpstreamModel(
     }
     URI base;
     try {
-      base = URI.create(settings.path("base_url").asString(account.defaultBase()).replaceAll("/+$", ""));
+      base =
+          URI.create(
+              settings.path("base_url").asString(account.defaultBase()).replaceAll("/+$", ""));
     } catch (IllegalArgumentException e) {
       throw new ModelDefinitionException(where + ".base_url is not a URL: " + e.getMessage());
     }
-    if (!("https".equals(base.getScheme()) || "http".equals(base.getScheme())) || base.getHost() == null) {
-      throw new ModelDefinitionException(where + ".base_url must be an absolute http(s) URL, got " + base);
+    if (!("https".equals(base.getScheme()) || "http".equals(base.getScheme()))
+        || base.getHost() == null) {
+      throw new ModelDefinitionException(
+          where + ".base_url must be an absolute http(s) URL, got " + base);
     }
     int concurrency = settings.path("concurrency").asInt(DEFAULT_CONCURRENCY);
     if (concurrency < 1) {
-      throw new ModelDefinitionException(where + ".concurrency must be at least 1, got " + concurrency);
+      throw new ModelDefinitionException(
+          where + ".concurrency must be at least 1, got " + concurrency);
     }
-    String providerModel = settings.path("model").asString(account.defaultModel().apply(definition).orElse(""));
+    String providerModel =
+        settings.path("model").asString(account.defaultModel().apply(definition).orElse(""));
     if (providerModel.isBlank()) {
-      throw new ModelDefinitionException(where + " needs \"model\": the provider's id for this model");
+      throw new ModelDefinitionException(
+          where + " needs \"model\": the provider's id for this model");
     }
     boolean sendSeed = settings.path("send_seed").asBoolean(false);
-    return Optional.of(new UpstreamModel(definition.id(), base, providerModel, List.copyOf(keys), sendSeed, concurrency, settings));
+    return Optional.of(
+        new UpstreamModel(
+            definition.id(),
+            base,
+            providerModel,
+            List.copyOf(keys),
+            sendSeed,
+            concurrency,
+            settings));
   }
 
-  /** The environment variables a definition takes its keys from (for the message when one is not set). */
+  /**
+   * The environment variables a definition takes its keys from (for the message when one is not
+   * set).
+   */
   static List<String> keyVariables(ModelDefinition definition, Account account) {
-    return account.keySettings().stream().map(s -> definition.engineSettings().path(s).asString("")).toList();
+    return account.keySettings().stream()
+        .map(s -> definition.engineSettings().path(s).asString(""))
+        .toList();
   }
 
   String key() {

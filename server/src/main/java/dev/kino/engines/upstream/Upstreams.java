@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-/** The upstream engines a node can run, by engine type, and which models they can serve with the keys it has. */
+/**
+ * The upstream engines a node can run, by engine type, and which models they can serve with the
+ * keys it has.
+ */
 public final class Upstreams {
   private record Kind(UpstreamModel.Account account, Supplier<Provider> provider) {}
 
@@ -28,10 +31,12 @@ public final class Upstreams {
   }
 
   /**
-   * The environment variables a definition's keys come from, when one of them is not set (the model is then not
-   * served); empty when the model can be served. Throws when the definition's settings are wrong.
+   * The environment variables a definition's keys come from, when one of them is not set (the model
+   * is then not served); empty when the model can be served. Throws when the definition's settings
+   * are wrong.
    */
-  public static Optional<List<String>> missingKeys(ModelDefinition definition, Credentials credentials) {
+  public static Optional<List<String>> missingKeys(
+      ModelDefinition definition, Credentials credentials) {
     Kind kind = KINDS.get(definition.engine());
     if (kind == null || UpstreamModel.from(definition, kind.account(), credentials).isPresent()) {
       return Optional.empty();
@@ -40,15 +45,20 @@ public final class Upstreams {
   }
 
   /** One engine per upstream type in use among {@code definitions} (whose keys are all set). */
-  public static Map<String, Engine> engines(Collection<ModelDefinition> definitions, Credentials credentials, UrlFetcher fetcher) {
+  public static Map<String, Engine> engines(
+      Collection<ModelDefinition> definitions, Credentials credentials, UrlFetcher fetcher) {
     Map<String, Engine> engines = new HashMap<>();
-    KINDS.forEach((type, kind) -> {
-      List<UpstreamModel> models = definitions.stream().filter(d -> d.engine().equals(type))
-          .map(d -> UpstreamModel.from(d, kind.account(), credentials).orElseThrow()).toList();
-      if (!models.isEmpty()) {
-        engines.put(type, new UpstreamEngine(kind.provider().get(), models, fetcher));
-      }
-    });
+    KINDS.forEach(
+        (type, kind) -> {
+          List<UpstreamModel> models =
+              definitions.stream()
+                  .filter(d -> d.engine().equals(type))
+                  .map(d -> UpstreamModel.from(d, kind.account(), credentials).orElseThrow())
+                  .toList();
+          if (!models.isEmpty()) {
+            engines.put(type, new UpstreamEngine(kind.provider().get(), models, fetcher));
+          }
+        });
     return engines;
   }
 }

@@ -21,11 +21,13 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The ComfyUI engine end to end: requests through Kino's HTTP API, run on fake ComfyUI servers (standing in for
- * GPU machines running ComfyUI; see {@link FakeComfyUi}) with the shipped Wan 2.2 example definitions.
+ * The ComfyUI engine end to end: requests through Kino's HTTP API, run on fake ComfyUI servers
+ * (standing in for GPU machines running ComfyUI; see {@link FakeComfyUi}) with the shipped Wan 2.2
+ * example definitions.
  */
 class ComfyUiEndToEndTest {
-  static final Path EXAMPLES = Path.of(System.getProperty("user.dir")).resolve("../examples/comfyui/models").normalize();
+  static final Path EXAMPLES =
+      Path.of(System.getProperty("user.dir")).resolve("../examples/comfyui/models").normalize();
   static final String T2V = "wan/wan-2.2/ti2v-5b/text-to-video";
   static final String I2V = "wan/wan-2.2/ti2v-5b/image-to-video";
   static final Duration WAIT = Duration.ofSeconds(60);
@@ -37,9 +39,13 @@ class ComfyUiEndToEndTest {
 
   @Test
   void a_request_completes_with_the_video_comfyui_saved_in_a_subfolder() throws Exception {
-    try (FakeComfyUi comfy = new FakeComfyUi(); TestServer server = kino(comfy)) {
+    try (FakeComfyUi comfy = new FakeComfyUi();
+        TestServer server = kino(comfy)) {
       Api api = server.api();
-      String id = api.submitOk(T2V, "{\"prompt\": \"a heron lifts off a misty lake\", \"duration\": 3, \"aspect_ratio\": \"9:16\", \"seed\": 7}");
+      String id =
+          api.submitOk(
+              T2V,
+              "{\"prompt\": \"a heron lifts off a misty lake\", \"duration\": 3, \"aspect_ratio\": \"9:16\", \"seed\": 7}");
 
       JsonNode done = api.awaitState(id, WAIT, "completed", "failed");
 
@@ -49,7 +55,8 @@ class ComfyUiEndToEndTest {
       assertThat(MediaProbe.probe(video).width()).isPositive();
       assertThat(result.at("/metadata/engine/engine").asString()).isEqualTo("comfyui");
       assertThat(result.at("/metadata/engine/server").asString()).isEqualTo(comfy.url());
-      assertThat(result.at("/metadata/engine/files/58.images/0").asString()).startsWith("video/kino-wan22_");
+      assertThat(result.at("/metadata/engine/files/58.images/0").asString())
+          .startsWith("video/kino-wan22_");
       JsonNode graph = comfy.prompts().getFirst();
       assertThat(graph.at("/6/inputs/text").asString()).isEqualTo("a heron lifts off a misty lake");
       assertThat(graph.at("/55/inputs/length").asInt()).isEqualTo(73);
@@ -60,29 +67,45 @@ class ComfyUiEndToEndTest {
 
   @Test
   void progress_from_the_sampler_shows_in_status() {
-    try (FakeComfyUi comfy = new FakeComfyUi().slowSteps(20, Duration.ofMillis(150)); TestServer server = kino(comfy)) {
+    try (FakeComfyUi comfy = new FakeComfyUi().slowSteps(20, Duration.ofMillis(150));
+        TestServer server = kino(comfy)) {
       Api api = server.api();
       String id = api.submitOk(T2V, "{\"prompt\": \"p\"}");
 
-      JsonNode midway = await().atMost(WAIT).until(() -> api.status(id).body(),
-          s -> s.path("status").asString().equals("in_progress") && s.path("progress").asDouble(0) > 0.2);
+      JsonNode midway =
+          await()
+              .atMost(WAIT)
+              .until(
+                  () -> api.status(id).body(),
+                  s ->
+                      s.path("status").asString().equals("in_progress")
+                          && s.path("progress").asDouble(0) > 0.2);
 
       assertThat(midway.path("progress").asDouble()).isLessThan(1.0);
-      assertThat(api.awaitState(id, WAIT, "completed").path("status").asString()).isEqualTo("completed");
+      assertThat(api.awaitState(id, WAIT, "completed").path("status").asString())
+          .isEqualTo("completed");
     }
   }
 
   @Test
   void progress_never_goes_back_when_a_second_node_reports_its_own() {
-    // The sampler reaches 3/4 before the first heartbeat (1 s); the decode's own bar starts low after it.
-    try (FakeComfyUi comfy = new FakeComfyUi().slowSteps(4, Duration.ofMillis(300)).decodeInTiles(10); TestServer server = kino(comfy)) {
+    // The sampler reaches 3/4 before the first heartbeat (1 s); the decode's own bar starts low
+    // after it.
+    try (FakeComfyUi comfy =
+            new FakeComfyUi().slowSteps(4, Duration.ofMillis(300)).decodeInTiles(10);
+        TestServer server = kino(comfy)) {
       Api api = server.api();
       String id = api.submitOk(T2V, "{\"prompt\": \"p\"}");
       api.awaitState(id, WAIT, "completed", "failed");
 
       List<Double> figures;
-      try (EventStream events = EventStream.open(api.result(id).body().path("events_url").asString(), api.key(), null)) {
-        figures = events.readToEnd().stream().filter(e -> e.type().equals("progress")).map(e -> e.data().path("progress").asDouble()).toList();
+      try (EventStream events =
+          EventStream.open(api.result(id).body().path("events_url").asString(), api.key(), null)) {
+        figures =
+            events.readToEnd().stream()
+                .filter(e -> e.type().equals("progress"))
+                .map(e -> e.data().path("progress").asDouble())
+                .toList();
       }
       assertThat(figures).isNotEmpty().isSorted().allSatisfy(p -> assertThat(p).isLessThan(1.0));
       assertThat(api.status(id).text("status")).isEqualTo("completed");
@@ -91,7 +114,8 @@ class ComfyUiEndToEndTest {
 
   @Test
   void a_refused_prompt_fails_the_request_naming_the_node_and_input() {
-    try (FakeComfyUi comfy = new FakeComfyUi().rejectNextPrompt("37"); TestServer server = kino(comfy)) {
+    try (FakeComfyUi comfy = new FakeComfyUi().rejectNextPrompt("37");
+        TestServer server = kino(comfy)) {
       Api api = server.api();
       String id = api.submitOk(T2V, "{\"prompt\": \"p\"}");
 
@@ -99,13 +123,16 @@ class ComfyUiEndToEndTest {
 
       JsonNode error = api.result(id).body().path("error");
       assertThat(error.path("code").asString()).isEqualTo("node_error");
-      assertThat(error.path("message").asString()).contains("node 37 (UNETLoader) input unet_name").contains("Value not in list");
+      assertThat(error.path("message").asString())
+          .contains("node 37 (UNETLoader) input unet_name")
+          .contains("Value not in list");
     }
   }
 
   @Test
   void an_error_while_running_fails_the_request_with_the_nodes_message() {
-    try (FakeComfyUi comfy = new FakeComfyUi().failNextRun("3"); TestServer server = kino(comfy)) {
+    try (FakeComfyUi comfy = new FakeComfyUi().failNextRun("3");
+        TestServer server = kino(comfy)) {
       Api api = server.api();
       String id = api.submitOk(T2V, "{\"prompt\": \"p\"}");
 
@@ -113,19 +140,23 @@ class ComfyUiEndToEndTest {
 
       JsonNode error = api.result(id).body().path("error");
       assertThat(error.path("code").asString()).isEqualTo("execution_error");
-      assertThat(error.path("message").asString()).contains("node 3 (KSampler)").contains("CUDA out of memory");
+      assertThat(error.path("message").asString())
+          .contains("node 3 (KSampler)")
+          .contains("CUDA out of memory");
     }
   }
 
   @Test
   void a_server_that_dies_mid_job_loses_nothing_the_job_runs_again_on_another_server() {
-    try (FakeComfyUi doomed = new FakeComfyUi().slowSteps(20, Duration.ofMillis(100)).crashDuringNextRun();
+    try (FakeComfyUi doomed =
+            new FakeComfyUi().slowSteps(20, Duration.ofMillis(100)).crashDuringNextRun();
         FakeComfyUi spare = new FakeComfyUi().starting(true);
         TestServer server = kino(doomed, spare)) {
       Api api = server.api();
       String id = api.submitOk(T2V, "{\"prompt\": \"p\"}");
       await().atMost(WAIT).until(() -> !doomed.prompts().isEmpty());
-      spare.starting(false); // the job is on the doomed server: from now on the spare takes work too
+      spare.starting(
+          false); // the job is on the doomed server: from now on the spare takes work too
 
       api.awaitState(id, WAIT, "completed", "failed");
 
@@ -135,13 +166,15 @@ class ComfyUiEndToEndTest {
       assertThat(doomed.prompts()).hasSize(1);
       assertThat(spare.prompts()).as("run once more, elsewhere").hasSize(1);
       assertThat(done.path("attempt").asInt()).isEqualTo(2);
-      assertThat(api.result(id).body().at("/metadata/engine/server").asString()).isEqualTo(spare.url());
+      assertThat(api.result(id).body().at("/metadata/engine/server").asString())
+          .isEqualTo(spare.url());
     }
   }
 
   @Test
   void kino_restarting_mid_job_finds_the_running_prompt_instead_of_queueing_it_twice() {
-    try (FakeComfyUi comfy = new FakeComfyUi().slowSteps(30, Duration.ofMillis(100)); TestServer server = kino(comfy)) {
+    try (FakeComfyUi comfy = new FakeComfyUi().slowSteps(30, Duration.ofMillis(100));
+        TestServer server = kino(comfy)) {
       Api api = server.api();
       String id = api.submitOk(T2V, "{\"prompt\": \"p\"}");
       await().atMost(WAIT).until(() -> api.status(id).body().path("progress").asDouble(0) > 0.1);
@@ -157,7 +190,8 @@ class ComfyUiEndToEndTest {
   }
 
   @Test
-  void kino_killed_with_sigkill_mid_job_resumes_the_prompt_instead_of_queueing_it_again() throws Exception {
+  void kino_killed_with_sigkill_mid_job_resumes_the_prompt_instead_of_queueing_it_again()
+      throws Exception {
     try (FakeComfyUi comfy = new FakeComfyUi().slowSteps(40, Duration.ofMillis(100))) {
       Path dataDir = Files.createTempDirectory("kino-comfyui-crash-");
       int port = KinoProcess.freePort();
@@ -174,9 +208,12 @@ class ComfyUiEndToEndTest {
         api.awaitState(id, WAIT, "completed", "failed");
         JsonNode done = api.status(id).body();
         assertThat(done.path("status").asString()).as(second.output()).isEqualTo("completed");
-        assertThat(comfy.prompts()).as("one prompt for the job, found again after the crash").hasSize(1);
+        assertThat(comfy.prompts())
+            .as("one prompt for the job, found again after the crash")
+            .hasSize(1);
         assertThat(done.path("logs").toString()).contains("resuming ComfyUI prompt");
-        Path video = Api.downloadToFile(api.result(id).body().path("output").path("video").asString());
+        Path video =
+            Api.downloadToFile(api.result(id).body().path("output").path("video").asString());
         assertThat(MediaProbe.probe(video).width()).isPositive();
       }
     }
@@ -194,31 +231,50 @@ class ComfyUiEndToEndTest {
 
       server.restart();
       Api again = server.api();
-      await().atMost(WAIT).until(() -> again.status(first).body().path("logs").toString().contains("resuming ComfyUI prompt"));
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  again
+                      .status(first)
+                      .body()
+                      .path("logs")
+                      .toString()
+                      .contains("resuming ComfyUI prompt"));
       String second = again.submitOk(T2V, "{\"prompt\": \"second\"}");
 
-      assertThat(again.awaitState(first, WAIT, "completed", "failed").path("status").asString()).isEqualTo("completed");
-      assertThat(again.awaitState(second, WAIT, "completed", "failed").path("status").asString()).isEqualTo("completed");
-      assertThat(busy.prompts()).as("only the first job's prompt, never queued behind it").hasSize(1);
+      assertThat(again.awaitState(first, WAIT, "completed", "failed").path("status").asString())
+          .isEqualTo("completed");
+      assertThat(again.awaitState(second, WAIT, "completed", "failed").path("status").asString())
+          .isEqualTo("completed");
+      assertThat(busy.prompts())
+          .as("only the first job's prompt, never queued behind it")
+          .hasSize(1);
       assertThat(spare.prompts()).hasSize(1);
-      assertThat(again.result(second).body().at("/metadata/engine/server").asString()).isEqualTo(spare.url());
+      assertThat(again.result(second).body().at("/metadata/engine/server").asString())
+          .isEqualTo(spare.url());
     }
   }
 
   @Test
   void a_dropped_websocket_is_followed_up_through_history() {
-    try (FakeComfyUi comfy = new FakeComfyUi().slowSteps(8, Duration.ofMillis(50)).dropSocketsDuringNextRun(); TestServer server = kino(comfy)) {
+    try (FakeComfyUi comfy =
+            new FakeComfyUi().slowSteps(8, Duration.ofMillis(50)).dropSocketsDuringNextRun();
+        TestServer server = kino(comfy)) {
       Api api = server.api();
       String id = api.submitOk(T2V, "{\"prompt\": \"p\"}");
 
-      assertThat(api.awaitState(id, WAIT, "completed", "failed").path("status").asString()).isEqualTo("completed");
-      assertThat(api.status(id).body().path("logs").toString()).contains("lost the ComfyUI websocket");
+      assertThat(api.awaitState(id, WAIT, "completed", "failed").path("status").asString())
+          .isEqualTo("completed");
+      assertThat(api.status(id).body().path("logs").toString())
+          .contains("lost the ComfyUI websocket");
     }
   }
 
   @Test
   void a_running_request_can_be_cancelled_and_comfyui_is_told_to_stop() {
-    try (FakeComfyUi comfy = new FakeComfyUi().slowSteps(200, Duration.ofMillis(50)); TestServer server = kino(comfy)) {
+    try (FakeComfyUi comfy = new FakeComfyUi().slowSteps(200, Duration.ofMillis(50));
+        TestServer server = kino(comfy)) {
       Api api = server.api();
       String id = api.submitOk(T2V, "{\"prompt\": \"p\"}");
       await().atMost(WAIT).until(() -> api.status(id).body().path("progress").asDouble(0) > 0);
@@ -234,12 +290,15 @@ class ComfyUiEndToEndTest {
 
   @Test
   void an_image_to_video_request_uploads_its_start_image_for_load_image() throws Exception {
-    try (Images images = Images.serve(); FakeComfyUi comfy = new FakeComfyUi(); TestServer server = kino(comfy)) {
+    try (Images images = Images.serve();
+        FakeComfyUi comfy = new FakeComfyUi();
+        TestServer server = kino(comfy)) {
       Api api = server.api();
       String url = images.put("/start.png", Images.encode(Images.quadrants(320, 240), "png"));
       String id = api.submitOk(I2V, "{\"prompt\": \"p\", \"start_image_url\": \"" + url + "\"}");
 
-      assertThat(api.awaitState(id, WAIT, "completed", "failed").path("status").asString()).isEqualTo("completed");
+      assertThat(api.awaitState(id, WAIT, "completed", "failed").path("status").asString())
+          .isEqualTo("completed");
       String name = comfy.prompts().getFirst().at("/56/inputs/image").asString();
       assertThat(name).isEqualTo("kino-" + id + "-start_image_url.png");
       assertThat(Files.size(comfy.inputDir().resolve(name))).isPositive();
@@ -259,13 +318,16 @@ class ComfyUiEndToEndTest {
       }
 
       for (String id : ids) {
-        assertThat(api.awaitState(id, WAIT, "completed", "failed").path("status").asString()).isEqualTo("completed");
+        assertThat(api.awaitState(id, WAIT, "completed", "failed").path("status").asString())
+            .isEqualTo("completed");
       }
       assertThat(a.prompts().size() + b.prompts().size() + c.prompts().size()).isEqualTo(30);
-      assertThat(List.of(a, b, c)).allSatisfy(s -> {
-        assertThat(s.maxConcurrent()).isEqualTo(1);
-        assertThat(s.prompts()).isNotEmpty();
-      });
+      assertThat(List.of(a, b, c))
+          .allSatisfy(
+              s -> {
+                assertThat(s.maxConcurrent()).isEqualTo(1);
+                assertThat(s.prompts()).isNotEmpty();
+              });
     }
   }
 }

@@ -17,18 +17,22 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The shipped ComfyUI example definitions (Wan 2.2 TI2V 5B, LTX-2) load, validate against their workflows, and
- * turn requests into the right graphs; a definition that does not fit its workflow is refused with the file,
- * node and input named. (Running them needs GPUs and weights, which this machine has not.)
+ * The shipped ComfyUI example definitions (Wan 2.2 TI2V 5B, LTX-2) load, validate against their
+ * workflows, and turn requests into the right graphs; a definition that does not fit its workflow
+ * is refused with the file, node and input named. (Running them needs GPUs and weights, which this
+ * machine has not.)
  */
 class ComfyWorkflowTest {
-  static final Path EXAMPLES = Path.of(System.getProperty("user.dir")).resolve("../examples/comfyui/models").normalize();
+  static final Path EXAMPLES =
+      Path.of(System.getProperty("user.dir")).resolve("../examples/comfyui/models").normalize();
   static final ModelCatalog CATALOG = ModelCatalog.load(Optional.of(EXAMPLES));
 
   @Test
   void wan_text_to_video_maps_duration_aspect_cfg_and_seed_onto_the_template() {
-    ObjectNode graph = graph("wan/wan-2.2/ti2v-5b/text-to-video",
-        "{\"prompt\": \"a heron takes off\", \"duration\": 3, \"aspect_ratio\": \"9:16\", \"cfg_scale\": 0.7, \"seed\": 99}");
+    ObjectNode graph =
+        graph(
+            "wan/wan-2.2/ti2v-5b/text-to-video",
+            "{\"prompt\": \"a heron takes off\", \"duration\": 3, \"aspect_ratio\": \"9:16\", \"cfg_scale\": 0.7, \"seed\": 99}");
 
     assertThat(graph.at("/6/inputs/text").asString()).isEqualTo("a heron takes off");
     assertThat(graph.at("/55/inputs/length").asInt()).as("3 s x 24 fps = 72 -> 4k+1").isEqualTo(73);
@@ -36,7 +40,9 @@ class ComfyWorkflowTest {
     assertThat(graph.at("/55/inputs/height").asInt()).isEqualTo(1280);
     assertThat(graph.at("/3/inputs/cfg").asDouble()).isEqualTo(7.0);
     assertThat(graph.at("/3/inputs/seed").asLong()).isEqualTo(99);
-    assertThat(graph.at("/3/inputs/model").toString()).as("links untouched").isEqualTo("[\"48\",0]");
+    assertThat(graph.at("/3/inputs/model").toString())
+        .as("links untouched")
+        .isEqualTo("[\"48\",0]");
     assertThat(graph.at("/58/class_type").asString()).isEqualTo("SaveVideo");
   }
 
@@ -46,20 +52,31 @@ class ComfyWorkflowTest {
     ObjectNode input = model.validate(JsonMapper.shared().readTree("{\"prompt\": \"p\"}"));
     ObjectNode graph = ComfyWorkflow.from(model.definition()).graph(input, Map.of(), () -> 4242);
 
-    assertThat(graph.at("/55/inputs/length").asInt()).as("default 5 s -> 121 frames").isEqualTo(121);
+    assertThat(graph.at("/55/inputs/length").asInt())
+        .as("default 5 s -> 121 frames")
+        .isEqualTo(121);
     assertThat(graph.at("/55/inputs/width").asInt()).isEqualTo(1280);
     assertThat(graph.at("/3/inputs/cfg").asDouble()).isEqualTo(5.0);
-    assertThat(graph.at("/3/inputs/seed").asLong()).as("stored with the request, so a rerun is the same").isEqualTo(input.path("seed").asLong());
-    assertThat(graph.at("/7/inputs/text").asString()).as("the template's negative prompt stays").contains("watermark");
+    assertThat(graph.at("/3/inputs/seed").asLong())
+        .as("stored with the request, so a rerun is the same")
+        .isEqualTo(input.path("seed").asLong());
+    assertThat(graph.at("/7/inputs/text").asString())
+        .as("the template's negative prompt stays")
+        .contains("watermark");
   }
 
   @Test
   void wan_image_to_video_sets_load_image_to_the_uploaded_file() {
     Model model = model("wan/wan-2.2/ti2v-5b/image-to-video");
     ComfyWorkflow workflow = ComfyWorkflow.from(model.definition());
-    ObjectNode input = model.validate(JsonMapper.shared().readTree("{\"prompt\": \"p\", \"start_image_url\": \"https://example.com/a.png\"}"));
+    ObjectNode input =
+        model.validate(
+            JsonMapper.shared()
+                .readTree(
+                    "{\"prompt\": \"p\", \"start_image_url\": \"https://example.com/a.png\"}"));
 
-    ObjectNode graph = workflow.graph(input, Map.of("start_image_url", "kino-job-1-start.png"), () -> 1);
+    ObjectNode graph =
+        workflow.graph(input, Map.of("start_image_url", "kino-job-1-start.png"), () -> 1);
 
     assertThat(workflow.imageFields()).containsExactly("start_image_url");
     assertThat(graph.at("/56/class_type").asString()).isEqualTo("LoadImage");
@@ -69,7 +86,10 @@ class ComfyWorkflowTest {
 
   @Test
   void ltx2_sets_video_and_audio_lengths_on_its_8k_plus_1_rule() {
-    ObjectNode graph = graph("lightricks/ltx-2/text-to-video", "{\"prompt\": \"rain on a tin roof, a dog barks\", \"duration\": 4, \"aspect_ratio\": \"1:1\", \"cfg_scale\": 0, \"seed\": 4242}");
+    ObjectNode graph =
+        graph(
+            "lightricks/ltx-2/text-to-video",
+            "{\"prompt\": \"rain on a tin roof, a dog barks\", \"duration\": 4, \"aspect_ratio\": \"1:1\", \"cfg_scale\": 0, \"seed\": 4242}");
 
     assertThat(graph.at("/7/inputs/length").asInt()).as("96 -> 97").isEqualTo(97);
     assertThat(graph.at("/8/inputs/frames_number").asInt()).isEqualTo(97);
@@ -85,15 +105,24 @@ class ComfyWorkflowTest {
     assertThat(FrameRule.parse("8k+1").frames(5, 24)).isEqualTo(121);
     assertThat(FrameRule.parse("8k+1").frames(2, 24)).isEqualTo(49);
     assertThat(FrameRule.parse("8k+1").frames(3, 25)).isEqualTo(81);
-    assertThatThrownBy(() -> FrameRule.parse("every 4")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> FrameRule.parse("every 4"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
-  void a_binding_to_a_missing_input_stops_loading_naming_the_file_node_and_input(@TempDir Path dir) throws IOException {
+  void a_binding_to_a_missing_input_stops_loading_naming_the_file_node_and_input(@TempDir Path dir)
+      throws IOException {
     Path model = copyExample(dir, "wan/wan-2.2/ti2v-5b/text-to-video");
-    Files.writeString(model, Files.readString(model).replace("\"input\": \"length\"", "\"input\": \"lenght\""));
+    Files.writeString(
+        model, Files.readString(model).replace("\"input\": \"length\"", "\"input\": \"lenght\""));
 
-    assertThatThrownBy(() -> ComfyWorkflow.from(ModelCatalog.load(Optional.of(dir)).find("wan/wan-2.2/ti2v-5b/text-to-video").orElseThrow().definition()))
+    assertThatThrownBy(
+            () ->
+                ComfyWorkflow.from(
+                    ModelCatalog.load(Optional.of(dir))
+                        .find("wan/wan-2.2/ti2v-5b/text-to-video")
+                        .orElseThrow()
+                        .definition()))
         .isInstanceOf(ModelDefinitionException.class)
         .hasMessageContaining("wan2.2-ti2v-5b-t2v.workflow.json")
         .hasMessageContaining("node 55 (Wan22ImageToVideoLatent) has no input \"lenght\"")
@@ -102,19 +131,38 @@ class ComfyWorkflowTest {
 
   @Test
   void other_mistakes_are_named_too(@TempDir Path dir) throws IOException {
-    assertRefused(dir, "\"node\": \"6\", \"input\": \"text\"", "\"node\": \"66\", \"input\": \"text\"", "there is no node 66");
-    assertRefused(dir, "\"node\": \"3\", \"input\": \"cfg\"", "\"node\": \"3\", \"input\": \"model\"", "input \"model\" is linked to another node");
+    assertRefused(
+        dir,
+        "\"node\": \"6\", \"input\": \"text\"",
+        "\"node\": \"66\", \"input\": \"text\"",
+        "there is no node 66");
+    assertRefused(
+        dir,
+        "\"node\": \"3\", \"input\": \"cfg\"",
+        "\"node\": \"3\", \"input\": \"model\"",
+        "input \"model\" is linked to another node");
     assertRefused(dir, "\"1:1\": {", "\"4:3\": {", "the table has no row for 1:1");
-    assertRefused(dir, "\"field\": \"seed\"", "\"field\": \"sede\"", "\"sede\" is not a field of input_schema");
+    assertRefused(
+        dir,
+        "\"field\": \"seed\"",
+        "\"field\": \"sede\"",
+        "\"sede\" is not a field of input_schema");
     assertRefused(dir, "\"rule\": \"4k+1\"", "\"rule\": \"four\"", "a frame rule looks like 4k+1");
   }
 
-  private static void assertRefused(Path dir, String from, String to, String message) throws IOException {
+  private static void assertRefused(Path dir, String from, String to, String message)
+      throws IOException {
     Path model = copyExample(dir, "wan/wan-2.2/ti2v-5b/text-to-video");
     String original = Files.readString(model);
     assertThat(original).contains(from);
     Files.writeString(model, original.replace(from, to));
-    assertThatThrownBy(() -> ComfyWorkflow.from(ModelCatalog.load(Optional.of(dir)).find("wan/wan-2.2/ti2v-5b/text-to-video").orElseThrow().definition()))
+    assertThatThrownBy(
+            () ->
+                ComfyWorkflow.from(
+                    ModelCatalog.load(Optional.of(dir))
+                        .find("wan/wan-2.2/ti2v-5b/text-to-video")
+                        .orElseThrow()
+                        .definition()))
         .isInstanceOf(ModelDefinitionException.class)
         .hasMessageContaining("text-to-video.json")
         .hasMessageContaining(message);
@@ -126,7 +174,10 @@ class ComfyWorkflowTest {
     Files.createDirectories(target.getParent());
     try (var siblings = Files.list(source.getParent())) {
       for (Path file : siblings.filter(p -> p.toString().endsWith(".workflow.json")).toList()) {
-        Files.copy(file, target.resolveSibling(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+            file,
+            target.resolveSibling(file.getFileName()),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
     }
     Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -135,10 +186,13 @@ class ComfyWorkflowTest {
 
   private static ObjectNode graph(String id, String body) {
     Model model = model(id);
-    return ComfyWorkflow.from(model.definition()).graph(model.validate(JsonMapper.shared().readTree(body)), Map.of(), () -> 4242);
+    return ComfyWorkflow.from(model.definition())
+        .graph(model.validate(JsonMapper.shared().readTree(body)), Map.of(), () -> 4242);
   }
 
   private static Model model(String id) {
-    return CATALOG.find(id).orElseThrow(() -> new AssertionError("example " + id + " did not load"));
+    return CATALOG
+        .find(id)
+        .orElseThrow(() -> new AssertionError("example " + id + " did not load"));
   }
 }

@@ -32,9 +32,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The sandbox engine's outputs, decoded and measured: where the cuts fall, what frame 0 is, what the audio
- * holds, what seeds and cfg_scale change, what elements add. Inputs go through the real model validation first,
- * so they carry the defaults a submitted request would.
+ * The sandbox engine's outputs, decoded and measured: where the cuts fall, what frame 0 is, what
+ * the audio holds, what seeds and cfg_scale change, what elements add. Inputs go through the real
+ * model validation first, so they carry the defaults a submitted request would.
  */
 class SandboxRenderTest {
   static final String STD = "kling/kling-3.0/standard/text-to-video";
@@ -56,8 +56,11 @@ class SandboxRenderTest {
 
   @Test
   void multi_prompt_cuts_fall_exactly_on_the_segment_boundaries() throws Exception {
-    Rendered r = render(STD, "{\"prompt\": \"p\", \"duration\": 6, \"aspect_ratio\": \"1:1\", \"sound\": false, \"seed\": 3,"
-        + " \"multi_prompt\": [{\"prompt\": \"a sunrise over calm water\", \"duration\": 3}, {\"prompt\": \"a neon city at night, zoom in\", \"duration\": 3}]}");
+    Rendered r =
+        render(
+            STD,
+            "{\"prompt\": \"p\", \"duration\": 6, \"aspect_ratio\": \"1:1\", \"sound\": false, \"seed\": 3,"
+                + " \"multi_prompt\": [{\"prompt\": \"a sunrise over calm water\", \"duration\": 3}, {\"prompt\": \"a neon city at night, zoom in\", \"duration\": 3}]}");
 
     List<BufferedImage> frames = Frames.all(r.video());
     double[] change = new double[frames.size()];
@@ -82,7 +85,12 @@ class SandboxRenderTest {
   void frame_0_is_the_fitted_start_image_and_the_camera_move_animates_it() throws Exception {
     BufferedImage start = Images.quadrants(1000, 700);
     String url = host.put("/start.png", Images.encode(start, "png"));
-    Rendered r = render(I2V, "{\"prompt\": \"slow dolly-in on the quadrants\", \"duration\": 3, \"generate_audio\": false, \"start_image_url\": \"" + url + "\"}");
+    Rendered r =
+        render(
+            I2V,
+            "{\"prompt\": \"slow dolly-in on the quadrants\", \"duration\": 3, \"generate_audio\": false, \"start_image_url\": \""
+                + url
+                + "\"}");
 
     List<BufferedImage> frames = Frames.all(r.video());
     BufferedImage fitted = FramePainter.fitted(start, 1280, 720);
@@ -94,7 +102,10 @@ class SandboxRenderTest {
 
   @Test
   void audio_lasts_the_whole_video_at_the_normalised_loudness() throws Exception {
-    Rendered r = render(STD, "{\"prompt\": \"rain on a tin roof, distant bells\", \"duration\": 4, \"aspect_ratio\": \"1:1\", \"sound\": true, \"seed\": 9}");
+    Rendered r =
+        render(
+            STD,
+            "{\"prompt\": \"rain on a tin roof, distant bells\", \"duration\": 4, \"aspect_ratio\": \"1:1\", \"sound\": true, \"seed\": 9}");
 
     Frames.Audio audio = Frames.audio(r.video());
 
@@ -102,12 +113,16 @@ class SandboxRenderTest {
     assertThat(audio.sampleRate()).isEqualTo(48_000);
     assertThat(audio.seconds()).isBetween(3.95, 4.1);
     assertThat(audio.rmsDbfs()).isBetween(-22.0, -18.0);
-    assertThat(r.metadata().at("/shots/0/sound_layers").toString()).isEqualTo("[\"rain\",\"bells\"]");
+    assertThat(r.metadata().at("/shots/0/sound_layers").toString())
+        .isEqualTo("[\"rain\",\"bells\"]");
   }
 
   @Test
   void audio_off_leaves_no_audio_track() throws Exception {
-    Rendered r = render(STD, "{\"prompt\": \"rain\", \"duration\": 3, \"aspect_ratio\": \"1:1\", \"sound\": false}");
+    Rendered r =
+        render(
+            STD,
+            "{\"prompt\": \"rain\", \"duration\": 3, \"aspect_ratio\": \"1:1\", \"sound\": false}");
 
     assertThat(MediaProbe.probe(r.video()).hasAudio()).isFalse();
     assertThat(r.metadata().path("audio").isNull()).isTrue();
@@ -115,8 +130,11 @@ class SandboxRenderTest {
 
   @Test
   void each_cut_gets_a_sound_transition() throws Exception {
-    Rendered r = render(STD, "{\"prompt\": \"p\", \"duration\": 6, \"aspect_ratio\": \"1:1\", \"sound\": true,"
-        + " \"multi_prompt\": [{\"prompt\": \"waves\", \"duration\": 3}, {\"prompt\": \"crickets\", \"duration\": 3}]}");
+    Rendered r =
+        render(
+            STD,
+            "{\"prompt\": \"p\", \"duration\": 6, \"aspect_ratio\": \"1:1\", \"sound\": true,"
+                + " \"multi_prompt\": [{\"prompt\": \"waves\", \"duration\": 3}, {\"prompt\": \"crickets\", \"duration\": 3}]}");
 
     assertThat(r.metadata().at("/audio/transition_frames").toString()).isEqualTo("[72]");
     assertThat(r.metadata().at("/shots/0/sound_layers").toString()).isEqualTo("[\"waves\"]");
@@ -125,7 +143,8 @@ class SandboxRenderTest {
 
   @Test
   void equal_seeds_give_identical_bytes_and_different_seeds_different_ones() throws Exception {
-    String body = "{\"prompt\": \"a lighthouse, pan left\", \"duration\": 3, \"aspect_ratio\": \"16:9\", \"sound\": true, \"seed\": %d}";
+    String body =
+        "{\"prompt\": \"a lighthouse, pan left\", \"duration\": 3, \"aspect_ratio\": \"16:9\", \"sound\": true, \"seed\": %d}";
 
     byte[] a = Files.readAllBytes(render(STD, body.formatted(5)).video());
     byte[] b = Files.readAllBytes(render(STD, body.formatted(5)).video());
@@ -137,7 +156,8 @@ class SandboxRenderTest {
 
   @Test
   void a_higher_cfg_scale_gives_visibly_more_saturated_frames() throws Exception {
-    String body = "{\"prompt\": \"a garden\", \"duration\": 3, \"aspect_ratio\": \"1:1\", \"sound\": false, \"seed\": 1, \"cfg_scale\": %s}";
+    String body =
+        "{\"prompt\": \"a garden\", \"duration\": 3, \"aspect_ratio\": \"1:1\", \"sound\": false, \"seed\": 1, \"cfg_scale\": %s}";
 
     double low = Frames.saturation(Frames.all(render(STD, body.formatted("0.1")).video()).get(12));
     double high = Frames.saturation(Frames.all(render(STD, body.formatted("0.9")).video()).get(12));
@@ -147,7 +167,10 @@ class SandboxRenderTest {
 
   @Test
   void negative_prompt_and_cfg_scale_are_recorded() throws Exception {
-    Rendered r = render(STD, "{\"prompt\": \"a garden\", \"negative_prompt\": \"blur, text\", \"cfg_scale\": 0.8, \"duration\": 3, \"aspect_ratio\": \"1:1\", \"sound\": false}");
+    Rendered r =
+        render(
+            STD,
+            "{\"prompt\": \"a garden\", \"negative_prompt\": \"blur, text\", \"cfg_scale\": 0.8, \"duration\": 3, \"aspect_ratio\": \"1:1\", \"sound\": false}");
 
     assertThat(r.metadata().path("negative_prompt").asString()).isEqualTo("blur, text");
     assertThat(r.metadata().path("cfg_scale").asDouble()).isEqualTo(0.8);
@@ -156,12 +179,27 @@ class SandboxRenderTest {
   @Test
   void elements_appear_as_labelled_inserts_and_their_videos_are_probed() throws Exception {
     String start = host.put("/e-start.png", Images.encode(Images.quadrants(1280, 720), "png"));
-    String frontal = host.put("/e-front.png", Images.encode(solid(400, 400, new Color(250, 20, 200)), "png"));
-    String reference = host.put("/e-ref.jpg", Images.encode(solid(300, 300, new Color(20, 250, 250)), "jpg"));
+    String frontal =
+        host.put("/e-front.png", Images.encode(solid(400, 400, new Color(250, 20, 200)), "png"));
+    String reference =
+        host.put("/e-ref.jpg", Images.encode(solid(300, 300, new Color(20, 250, 250)), "jpg"));
     String motion = host.put("/e-motion.mp4", Images.twoSecondVideo());
-    Rendered r = render(I2V, "{\"prompt\": \"p\", \"duration\": 3, \"generate_audio\": false, \"start_image_url\": \"" + start + "\","
-        + " \"elements\": [{\"frontal_image_url\": \"" + frontal + "\", \"reference_image_urls\": [\"" + reference + "\"], \"video_url\": \"" + motion + "\"},"
-        + " {\"reference_image_urls\": [\"" + reference + "\"]}]}");
+    Rendered r =
+        render(
+            I2V,
+            "{\"prompt\": \"p\", \"duration\": 3, \"generate_audio\": false, \"start_image_url\": \""
+                + start
+                + "\","
+                + " \"elements\": [{\"frontal_image_url\": \""
+                + frontal
+                + "\", \"reference_image_urls\": [\""
+                + reference
+                + "\"], \"video_url\": \""
+                + motion
+                + "\"},"
+                + " {\"reference_image_urls\": [\""
+                + reference
+                + "\"]}]}");
 
     assertThat(r.metadata().at("/elements/0/images").asInt()).isEqualTo(2);
     assertThat(r.metadata().at("/elements/0/video/duration_s").asDouble()).isBetween(1.9, 2.1);
@@ -178,18 +216,30 @@ class SandboxRenderTest {
     String start = host.put("/f-start.png", Images.encode(Images.quadrants(640, 360), "png"));
     String notVideo = host.put("/f-motion.mp4", Images.encode(Images.quadrants(64, 64), "png"));
 
-    assertThatThrownBy(() -> render(I2V, "{\"prompt\": \"p\", \"duration\": 3, \"start_image_url\": \"" + start + "\", \"elements\": [{\"video_url\": \"" + notVideo + "\"}]}"))
-        .isInstanceOfSatisfying(EngineException.class, e -> {
-          assertThat(e.code()).isEqualTo("unsupported_format");
-          assertThat(e.getMessage()).startsWith("elements[0].video_url");
-        });
+    assertThatThrownBy(
+            () ->
+                render(
+                    I2V,
+                    "{\"prompt\": \"p\", \"duration\": 3, \"start_image_url\": \""
+                        + start
+                        + "\", \"elements\": [{\"video_url\": \""
+                        + notVideo
+                        + "\"}]}"))
+        .isInstanceOfSatisfying(
+            EngineException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("unsupported_format");
+              assertThat(e.getMessage()).startsWith("elements[0].video_url");
+            });
   }
 
   @Test
   void progress_is_reported_frame_by_frame_up_to_one_and_the_run_is_logged() throws Exception {
     List<Double> reports = new ArrayList<>();
     List<String> lines = new ArrayList<>();
-    render(STD, "{\"prompt\": \"p\", \"duration\": 3, \"aspect_ratio\": \"1:1\", \"sound\": false}",
+    render(
+        STD,
+        "{\"prompt\": \"p\", \"duration\": 3, \"aspect_ratio\": \"1:1\", \"sound\": false}",
         new Reporter() {
           @Override
           public void progress(double fraction) {
@@ -204,7 +254,8 @@ class SandboxRenderTest {
 
     assertThat(reports).hasSize(72).isSorted();
     assertThat(reports.getLast()).isEqualTo(1.0);
-    assertThat(lines).anySatisfy(l -> assertThat(l).contains("1 shot").contains("720x720"))
+    assertThat(lines)
+        .anySatisfy(l -> assertThat(l).contains("1 shot").contains("720x720"))
         .anySatisfy(l -> assertThat(l).startsWith("encoded 72 frames"));
   }
 
@@ -218,9 +269,22 @@ class SandboxRenderTest {
     Model m = CATALOG.find(model).orElseThrow();
     ObjectNode input = m.validate(JsonMapper.shared().readTree(body));
     Path work = Files.createTempDirectory("kino-sandbox-test-");
-    EngineResult result = ENGINE.run(EngineTask.simple("test", model, input, m.definition().engineSettings(), 1, work), progress);
-    Path video = result.files().stream().filter(f -> f.field().equals("video")).map(OutputFile::path).findFirst().orElseThrow();
-    Path poster = result.files().stream().filter(f -> f.field().equals("image")).map(OutputFile::path).findFirst().orElseThrow();
+    EngineResult result =
+        ENGINE.run(
+            EngineTask.simple("test", model, input, m.definition().engineSettings(), 1, work),
+            progress);
+    Path video =
+        result.files().stream()
+            .filter(f -> f.field().equals("video"))
+            .map(OutputFile::path)
+            .findFirst()
+            .orElseThrow();
+    Path poster =
+        result.files().stream()
+            .filter(f -> f.field().equals("image"))
+            .map(OutputFile::path)
+            .findFirst()
+            .orElseThrow();
     return new Rendered(video, poster, result.metadata());
   }
 
@@ -233,10 +297,12 @@ class SandboxRenderTest {
     return image;
   }
 
-
   private static void assertNear(int rgb, Color expected) {
     Color actual = new Color(rgb);
-    assertThat(Math.abs(actual.getRed() - expected.getRed()) + Math.abs(actual.getGreen() - expected.getGreen()) + Math.abs(actual.getBlue() - expected.getBlue()))
+    assertThat(
+            Math.abs(actual.getRed() - expected.getRed())
+                + Math.abs(actual.getGreen() - expected.getGreen())
+                + Math.abs(actual.getBlue() - expected.getBlue()))
         .as("colour " + actual + " near " + expected)
         .isLessThan(90);
   }

@@ -17,17 +17,27 @@ class ShotPlanTest {
 
   @Test
   void multi_prompt_segments_become_shots_cut_exactly_at_their_boundaries() {
-    ShotPlan plan = ShotPlan.of(request("customize", 8, List.of(new SandboxRequest.Segment("dawn, slow pan", 3), new SandboxRequest.Segment("night, zoom in", 5))));
+    ShotPlan plan =
+        ShotPlan.of(
+            request(
+                "customize",
+                8,
+                List.of(
+                    new SandboxRequest.Segment("dawn, slow pan", 3),
+                    new SandboxRequest.Segment("night, zoom in", 5))));
 
     assertThat(plan.mode()).isEqualTo("multi_prompt");
     assertThat(plan.shots()).extracting(Shot::startFrame).containsExactly(0, 72);
     assertThat(plan.shots()).extracting(Shot::frames).containsExactly(72, 120);
-    assertThat(plan.shots()).extracting(Shot::move).containsExactly(CameraMove.PAN_RIGHT, CameraMove.PUSH_IN);
+    assertThat(plan.shots())
+        .extracting(Shot::move)
+        .containsExactly(CameraMove.PAN_RIGHT, CameraMove.PUSH_IN);
   }
 
   @Test
   void a_segment_without_a_prompt_uses_the_main_prompt() {
-    ShotPlan plan = ShotPlan.of(request("customize", 5, List.of(new SandboxRequest.Segment("", 5))));
+    ShotPlan plan =
+        ShotPlan.of(request("customize", 5, List.of(new SandboxRequest.Segment("", 5))));
 
     assertThat(plan.shots().getFirst().prompt()).isEqualTo(SEED_PROMPT);
   }
@@ -47,29 +57,53 @@ class ShotPlanTest {
 
     assertThat(plan.mode()).isEqualTo("intelligent");
     // The opening summary, then a sentence that names a shot, then each cut the prompt spells out.
-    assertThat(plan.cues()).containsExactly("wide establishing shot", "then cuts to", "cut to", "cut to", "final shot");
+    assertThat(plan.cues())
+        .containsExactly(
+            "wide establishing shot", "then cuts to", "cut to", "cut to", "final shot");
     assertThat(plan.shots()).hasSize(6);
-    assertThat(plan.shots().get(0).prompt()).startsWith("Cinematic multi-shot").endsWith("golden hour.");
+    assertThat(plan.shots().get(0).prompt())
+        .startsWith("Cinematic multi-shot")
+        .endsWith("golden hour.");
     assertThat(plan.shots().get(1).prompt()).startsWith("Wide establishing shot sweeps");
     assertThat(plan.shots().get(2).prompt()).startsWith("a slow dolly-in");
     assertThat(plan.shots().get(5).prompt()).startsWith("a graceful crane pull-back");
-    assertThat(plan.shots()).extracting(Shot::move)
-        .containsExactly(CameraMove.STATIC, CameraMove.PAN_RIGHT, CameraMove.PUSH_IN, CameraMove.STATIC, CameraMove.STATIC, CameraMove.PULL_BACK);
+    assertThat(plan.shots())
+        .extracting(Shot::move)
+        .containsExactly(
+            CameraMove.STATIC,
+            CameraMove.PAN_RIGHT,
+            CameraMove.PUSH_IN,
+            CameraMove.STATIC,
+            CameraMove.STATIC,
+            CameraMove.PULL_BACK);
     assertThat(plan.shots().stream().mapToInt(Shot::frames).sum()).isEqualTo(240);
-    assertThat(plan.shots().getLast().startFrame() + plan.shots().getLast().frames()).isEqualTo(240);
+    assertThat(plan.shots().getLast().startFrame() + plan.shots().getLast().frames())
+        .isEqualTo(240);
   }
 
   @Test
   void intelligent_starts_a_shot_at_a_sentence_that_names_one() {
-    ShotPlan plan = ShotPlan.of(request("intelligent", 6, List.of(), "A quiet harbour at dawn. Close-up of a fisherman's hands. Wide shot of the boats leaving.")); 
+    ShotPlan plan =
+        ShotPlan.of(
+            request(
+                "intelligent",
+                6,
+                List.of(),
+                "A quiet harbour at dawn. Close-up of a fisherman's hands. Wide shot of the boats leaving."));
 
-    assertThat(plan.shots()).extracting(Shot::prompt)
-        .containsExactly("A quiet harbour at dawn.", "Close-up of a fisherman's hands.", "Wide shot of the boats leaving.");
+    assertThat(plan.shots())
+        .extracting(Shot::prompt)
+        .containsExactly(
+            "A quiet harbour at dawn.",
+            "Close-up of a fisherman's hands.",
+            "Wide shot of the boats leaving.");
   }
 
   @Test
   void intelligent_gives_every_shot_at_least_a_second() {
-    ShotPlan plan = ShotPlan.of(request("intelligent", 3, List.of(), "a. Cut to b. Cut to c. Cut to d. Cut to e."));
+    ShotPlan plan =
+        ShotPlan.of(
+            request("intelligent", 3, List.of(), "a. Cut to b. Cut to c. Cut to d. Cut to e."));
 
     assertThat(plan.shots()).hasSize(3);
     assertThat(plan.shots()).allSatisfy(s -> assertThat(s.frames()).isGreaterThanOrEqualTo(24));
@@ -109,16 +143,34 @@ class ShotPlanTest {
 
   @Test
   void sound_words_choose_the_layers() {
-    assertThat(SoundLayer.in(SEED_PROMPT)).containsExactly(SoundLayer.BELLS, SoundLayer.GUITAR, SoundLayer.CRICKETS);
-    assertThat(SoundLayer.in("rain on the window, waves in the distance")).containsExactly(SoundLayer.RAIN, SoundLayer.WAVES);
+    assertThat(SoundLayer.in(SEED_PROMPT))
+        .containsExactly(SoundLayer.BELLS, SoundLayer.GUITAR, SoundLayer.CRICKETS);
+    assertThat(SoundLayer.in("rain on the window, waves in the distance"))
+        .containsExactly(SoundLayer.RAIN, SoundLayer.WAVES);
     assertThat(SoundLayer.in("a silent room")).isEmpty();
   }
 
-  private static SandboxRequest request(String shotType, int duration, List<SandboxRequest.Segment> segments) {
+  private static SandboxRequest request(
+      String shotType, int duration, List<SandboxRequest.Segment> segments) {
     return request(shotType, duration, segments, SEED_PROMPT);
   }
 
-  private static SandboxRequest request(String shotType, int duration, List<SandboxRequest.Segment> segments, String prompt) {
-    return new SandboxRequest("m", "standard", 720, prompt, null, duration, "16:9", false, 0.5, 1, shotType, segments, null, List.of());
+  private static SandboxRequest request(
+      String shotType, int duration, List<SandboxRequest.Segment> segments, String prompt) {
+    return new SandboxRequest(
+        "m",
+        "standard",
+        720,
+        prompt,
+        null,
+        duration,
+        "16:9",
+        false,
+        0.5,
+        1,
+        shotType,
+        segments,
+        null,
+        List.of());
   }
 }

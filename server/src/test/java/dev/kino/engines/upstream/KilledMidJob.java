@@ -12,18 +12,22 @@ import java.time.Duration;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
-/** A Kino process killed with SIGKILL while its job runs at a provider, then started again on the same data. */
+/**
+ * A Kino process killed with SIGKILL while its job runs at a provider, then started again on the
+ * same data.
+ */
 final class KilledMidJob {
   private static final Duration WAIT = Duration.ofSeconds(90);
 
   private KilledMidJob() {}
 
   /**
-   * Submits {@code body} to {@code model} on a Kino process serving {@code modelsDir} with {@code env}, kills it
-   * once the job's task is started upstream, starts another on the same data directory and port, and returns the
-   * job's status once it has ended (with its log lines).
+   * Submits {@code body} to {@code model} on a Kino process serving {@code modelsDir} with {@code
+   * env}, kills it once the job's task is started upstream, starts another on the same data
+   * directory and port, and returns the job's status once it has ended (with its log lines).
    */
-  static JsonNode run(Map<String, String> env, Path modelsDir, String model, String body) throws IOException, InterruptedException {
+  static JsonNode run(Map<String, String> env, Path modelsDir, String model, String body)
+      throws IOException, InterruptedException {
     Path dataDir = Files.createTempDirectory("kino-upstream-crash-");
     int port = KinoProcess.freePort();
     String[] flags = {"--models-dir", modelsDir.toString(), "--fetch-allow", "127.0.0.1"};
@@ -31,14 +35,17 @@ final class KilledMidJob {
     String id;
     try (KinoProcess first = KinoProcess.serveWith(env, dataDir, port, flags)) {
       id = api.submitOk(model, body);
-      await().atMost(WAIT).until(() -> api.status(id).body().path("logs").toString().contains("submitted to"));
+      await()
+          .atMost(WAIT)
+          .until(() -> api.status(id).body().path("logs").toString().contains("submitted to"));
       first.kill9();
     }
     try (KinoProcess second = KinoProcess.serveWith(env, dataDir, port, flags)) {
       api.awaitState(id, WAIT, "completed", "failed");
       JsonNode status = api.status(id).body();
       if (!status.path("status").asString().equals("completed")) {
-        throw new AssertionError("the job did not complete after the restart: " + status + "\n" + second.output());
+        throw new AssertionError(
+            "the job did not complete after the restart: " + status + "\n" + second.output());
       }
       return status;
     }
