@@ -51,8 +51,8 @@ final class FramePainter {
     this.inserts = inserts;
     this.backgrounds = new BufferedImage[looks.size()];
     int unit = Math.min(width, height);
-    this.captionFont = new Font(Font.SANS_SERIF, Font.BOLD, Math.max(14, unit / 26));
-    this.labelFont = new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(12, unit / 40));
+    this.captionFont = CaptionFonts.bold(Math.max(14, unit / 26));
+    this.labelFont = CaptionFonts.regular(Math.max(12, unit / 40));
   }
 
   void paint(BufferedImage canvas, int frame, Shot shot, int shotCount) {
