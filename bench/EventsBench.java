@@ -2,7 +2,8 @@ import dev.kino.database.SqliteDatabase;
 import dev.kino.jobs.EventHub;
 import dev.kino.jobs.Job;
 import dev.kino.jobs.NewJob;
-import dev.kino.jobs.SqliteJobStore;
+import dev.kino.jobs.JobRequests;
+import dev.kino.jobs.JobStore;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -122,7 +123,7 @@ public class EventsBench {
   static void queuePosition(int queued) throws Exception {
     Path dir = Files.createTempDirectory("kino-bench-queue-");
     try (SqliteDatabase db = SqliteDatabase.open(dir)) {
-      SqliteJobStore store = new SqliteJobStore(db, new EventHub());
+      JobRequests store = JobStore.on(db, new EventHub()).requests();
       long t = System.nanoTime();
       db.writes().useHandle(h -> {
         var batch = h.prepareBatch("INSERT INTO jobs (id, owner, model_id, input, status, max_attempts, created_at) VALUES (?, 'bench', ?, '{}', 'in_queue', 3, ?)");

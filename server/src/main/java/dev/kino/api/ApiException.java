@@ -1,6 +1,7 @@
 package dev.kino.api;
 
 import dev.kino.models.FieldProblem;
+import dev.kino.requests.IdempotencyConflict;
 import java.util.List;
 
 /**
@@ -51,6 +52,20 @@ final class ApiException extends RuntimeException {
             ? "invalid input: " + describe(problems.getFirst())
             : problems.size() + " invalid fields, first: " + describe(problems.getFirst());
     return new ApiException(422, 422001, "invalid_input", message, problems);
+  }
+
+  /** A key reused with another body (422), or a first use still underway (409). */
+  static ApiException idempotencyConflict(IdempotencyConflict e) {
+    return e.requestId().isPresent()
+        ? new ApiException(
+            422,
+            422003,
+            "idempotency_key_reused",
+            e.getMessage(),
+            List.of(
+                new FieldProblem(
+                    "Idempotency-Key", "reused", "already used with a different body")))
+        : new ApiException(409, 409002, "idempotency_in_progress", e.getMessage());
   }
 
   private static String describe(FieldProblem p) {

@@ -8,7 +8,12 @@ import dev.kino.jobs.EventHub;
 import dev.kino.jobs.Job;
 import dev.kino.jobs.JobStore;
 import dev.kino.keys.KeyStore;
+import dev.kino.models.InvalidInputException;
 import dev.kino.models.ModelCatalog;
+import dev.kino.requests.Cancellations;
+import dev.kino.requests.IdempotencyConflict;
+import dev.kino.requests.RequestStatus;
+import dev.kino.requests.Submissions;
 import dev.kino.storage.FileStore;
 import dev.kino.storage.UrlSigner;
 import dev.kino.uploads.Uploads;
@@ -71,21 +76,20 @@ public final class ApiServer implements AutoCloseable {
     Links links =
         new Links(
             settings.publicUrl(), parts.signer(), parts.files(), settings.fileUrlTtl(), clock);
-    JobViews views = new JobViews(links, store);
+    JobViews views = new JobViews(links);
     Submissions submissions =
         new Submissions(
-            store,
+            store.requests(),
             parts.inputs(),
             parts.idempotency(),
-            views,
-            links,
             parts.onSubmit(),
             clock,
             settings.maxAttempts());
-    ModelRoutes models = new ModelRoutes(parts.catalog(), submissions);
+    ModelRoutes models = new ModelRoutes(parts.catalog(), submissions, views, links);
+    Cancellations cancellations =
+        new Cancellations(store.requests(), parts.hub(), parts.cancelsRunningJobs(), clock);
     RequestRoutes requests =
-        new RequestRoutes(
-            store, views, links, parts.files(), parts.hub(), parts.cancelsRunningJobs(), clock);
+        new RequestRoutes(store, cancellations, views, links, parts.files(), clock);
     EventStreams events = new EventStreams(store, parts.hub());
     WebhookRoutes webhooks = new WebhookRoutes(parts.webhookSigner(), parts.webhooks(), store);
     FileRoutes downloads = new FileRoutes(parts.files(), parts.signer(), clock);
@@ -127,6 +131,12 @@ public final class ApiServer implements AutoCloseable {
               config.routes.get("/files/<key>", downloads::get);
               config.routes.head("/files/<key>", downloads::head);
               config.routes.exception(ApiException.class, (e, ctx) -> ErrorBodies.write(ctx, e));
+              config.routes.exception(
+                  InvalidInputException.class,
+                  (e, ctx) -> ErrorBodies.write(ctx, ApiException.invalidInput(e.problems())));
+              config.routes.exception(
+                  IdempotencyConflict.class,
+                  (e, ctx) -> ErrorBodies.write(ctx, ApiException.idempotencyConflict(e)));
               config.routes.exception(
                   HttpResponseException.class, (e, ctx) -> ErrorBodies.write(ctx, fromJavalin(e)));
               config.routes.exception(
@@ -170,8 +180,10 @@ public final class ApiServer implements AutoCloseable {
   public static Function<Job, ObjectNode> resultDocuments(
       Settings settings, JobStore store, UrlSigner signer, FileStore files, Clock clock) {
     Links links = new Links(settings.publicUrl(), signer, files, settings.fileUrlTtl(), clock);
-    JobViews views = new JobViews(links, store);
-    return job -> views.result(links.base(job.baseUrl()), job);
+    JobViews views = new JobViews(links);
+    return job ->
+        views.result(
+            links.base(job.baseUrl()), RequestStatus.of(job, store.requests(), store.log(), false));
   }
 
   public ApiServer start() {

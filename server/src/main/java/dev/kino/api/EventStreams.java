@@ -33,7 +33,7 @@ final class EventStreams {
   EventStreams(JobStore store, EventHub hub) {
     this.store = store;
     this.hub = hub;
-    this.owned = new OwnedRequests(store);
+    this.owned = new OwnedRequests(store.requests());
   }
 
   void stream(Context ctx) throws InterruptedException {
@@ -54,7 +54,7 @@ final class EventStreams {
       write(out, "retry: 2000\n\n");
       out.flush();
       while (!hub.isClosed()) {
-        List<JobEvent> events = store.events(job.id(), after, BATCH);
+        List<JobEvent> events = store.log().events(job.id(), after, BATCH);
         for (JobEvent event : events) {
           write(out, frame(event));
           after = event.seq();
@@ -81,7 +81,7 @@ final class EventStreams {
   }
 
   private boolean isFinished(String jobId) {
-    return store.find(jobId).map(j -> j.state().isFinal()).orElse(true);
+    return store.requests().find(jobId).map(j -> j.state().isFinal()).orElse(true);
   }
 
   private static String frame(JobEvent event) {

@@ -3,7 +3,7 @@ package dev.kino.api;
 import dev.kino.jobs.Job;
 import dev.kino.jobs.JobEvent;
 import dev.kino.jobs.JobState;
-import dev.kino.jobs.JobStore;
+import dev.kino.requests.RequestStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -18,17 +18,10 @@ import tools.jackson.databind.node.ObjectNode;
  * timestamps, metadata, the events stream). {@code base} is the API base the links are built on.
  */
 final class JobViews {
-  /**
-   * How many of the latest engine log lines a status body shows (the events stream has them all).
-   */
-  static final int STATUS_LOG_LINES = 50;
-
   private final Links links;
-  private final JobStore store;
 
-  JobViews(Links links, JobStore store) {
+  JobViews(Links links) {
     this.links = links;
-    this.store = store;
   }
 
   ObjectNode submitted(String base, Job job) {
@@ -38,16 +31,15 @@ final class JobViews {
     return body;
   }
 
-  ObjectNode status(String base, Job job) {
+  ObjectNode status(String base, RequestStatus status) {
+    Job job = status.job();
     ObjectNode body = summary(base, job);
-    if (job.state() == JobState.IN_QUEUE) {
-      body.put("queue_position", store.queuePosition(job));
-    }
+    status.queuePosition().ifPresent(p -> body.put("queue_position", p));
     if (job.state() == JobState.IN_PROGRESS) {
       job.progress().ifPresent(p -> body.put("progress", p));
     }
     ArrayNode logs = body.putArray("logs");
-    for (JobEvent line : store.recentLogs(job.id(), STATUS_LOG_LINES)) {
+    for (JobEvent line : status.recentLogs()) {
       ObjectNode entry = logs.addObject();
       entry.put("timestamp", line.at().toString());
       entry.put("message", line.data().path("message").asString());
@@ -70,13 +62,12 @@ final class JobViews {
     return body;
   }
 
-  ObjectNode result(String base, Job job) {
+  ObjectNode result(String base, RequestStatus status) {
+    Job job = status.job();
     ObjectNode body = JsonMapper.shared().createObjectNode();
     body.put("request_id", job.id());
     body.put("status", job.state().wire());
-    if (job.state() == JobState.IN_QUEUE) {
-      body.put("queue_position", store.queuePosition(job));
-    }
+    status.queuePosition().ifPresent(p -> body.put("queue_position", p));
     boolean deleted = job.outputsDeletedAt().isPresent();
     body.set("output", deleted ? null : job.output().map(o -> signedOutput(base, o)).orElse(null));
     put(body, "created_at", Optional.of(job.createdAt()));

@@ -3,8 +3,12 @@ package dev.kino.api;
 import dev.kino.models.Model;
 import dev.kino.models.ModelCatalog;
 import dev.kino.models.ModelDefinition;
+import dev.kino.requests.Submission;
+import dev.kino.requests.Submissions;
+import dev.kino.requests.Submitted;
 import io.javalin.http.Context;
 import java.util.List;
+import java.util.Optional;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -16,10 +20,14 @@ final class ModelRoutes {
 
   private final ModelCatalog catalog;
   private final Submissions submissions;
+  private final JobViews views;
+  private final Links links;
 
-  ModelRoutes(ModelCatalog catalog, Submissions submissions) {
+  ModelRoutes(ModelCatalog catalog, Submissions submissions, JobViews views, Links links) {
     this.catalog = catalog;
     this.submissions = submissions;
+    this.views = views;
+    this.links = links;
   }
 
   void list(Context ctx) {
@@ -45,8 +53,24 @@ final class ModelRoutes {
     Responses.json(ctx, 200, describe(model(ctx).definition(), true));
   }
 
+  /**
+   * Parse, validate against the model, honour an {@code Idempotency-Key}, check input URLs, and
+   * queue the job durably before answering (see {@link Submissions}).
+   */
   void submit(Context ctx) {
-    submissions.submit(ctx, model(ctx));
+    Optional<String> key = RequestBodies.idempotencyKey(ctx);
+    Submission request =
+        new Submission(
+            model(ctx),
+            RequestBodies.json(ctx),
+            Authenticator.caller(ctx).ownerId(),
+            key,
+            links.base(ctx));
+    Submitted submitted = submissions.submit(request);
+    if (submitted.replayed()) {
+      ctx.header("Idempotent-Replayed", "true");
+    }
+    Responses.json(ctx, 200, views.submitted(request.baseUrl(), submitted.job()));
   }
 
   private Model model(Context ctx) {

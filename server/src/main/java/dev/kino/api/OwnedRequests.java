@@ -1,7 +1,7 @@
 package dev.kino.api;
 
 import dev.kino.jobs.Job;
-import dev.kino.jobs.JobStore;
+import dev.kino.jobs.JobRequests;
 import io.javalin.http.Context;
 import java.util.UUID;
 
@@ -9,9 +9,9 @@ import java.util.UUID;
  * The job named by {@code {request_id}}, if the caller's key owns it; others' ids are simply 404.
  */
 final class OwnedRequests {
-  private final JobStore store;
+  private final JobRequests store;
 
-  OwnedRequests(JobStore store) {
+  OwnedRequests(JobRequests store) {
     this.store = store;
   }
 

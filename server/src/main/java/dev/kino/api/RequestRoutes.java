@@ -1,25 +1,25 @@
 package dev.kino.api;
 
-import dev.kino.jobs.CancelOutcome;
-import dev.kino.jobs.EventHub;
 import dev.kino.jobs.Job;
+import dev.kino.jobs.JobLog;
 import dev.kino.jobs.JobQuery;
+import dev.kino.jobs.JobRequests;
 import dev.kino.jobs.JobState;
 import dev.kino.jobs.JobStore;
 import dev.kino.models.FieldProblem;
+import dev.kino.requests.Cancellations;
+import dev.kino.requests.RequestStatus;
 import dev.kino.storage.FileStore;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -33,81 +33,46 @@ final class RequestRoutes {
   private static final int DEFAULT_LIMIT = 20;
   private static final int MAX_LIMIT = 100;
 
-  private final JobStore store;
+  private final JobRequests jobs;
+  private final JobLog log;
+  private final Cancellations cancellations;
   private final JobViews views;
   private final Links links;
   private final OwnedRequests owned;
   private final FileStore files;
-  private final EventHub hub;
-  private final Predicate<String> cancelsRunningJobs;
   private final Clock clock;
 
   RequestRoutes(
       JobStore store,
+      Cancellations cancellations,
       JobViews views,
       Links links,
       FileStore files,
-      EventHub hub,
-      Predicate<String> cancelsRunningJobs,
       Clock clock) {
-    this.hub = hub;
-    this.cancelsRunningJobs = cancelsRunningJobs;
-    this.store = store;
+    this.jobs = store.requests();
+    this.log = store.log();
+    this.cancellations = cancellations;
     this.views = views;
     this.links = links;
-    this.owned = new OwnedRequests(store);
+    this.owned = new OwnedRequests(jobs);
     this.files = files;
     this.clock = clock;
   }
 
   void status(Context ctx) {
-    Responses.json(ctx, 200, views.status(links.base(ctx), owned.find(ctx)));
+    RequestStatus status = RequestStatus.of(owned.find(ctx), jobs, log, true);
+    Responses.json(ctx, 200, views.status(links.base(ctx), status));
   }
 
   void result(Context ctx) {
-    Responses.json(ctx, 200, views.result(links.base(ctx), owned.find(ctx)));
+    RequestStatus status = RequestStatus.of(owned.find(ctx), jobs, log, false);
+    Responses.json(ctx, 200, views.result(links.base(ctx), status));
   }
 
-  /**
-   * A queued job is cancelled at once (the seed API's rule). A running one is stopped too when its
-   * engine can stop it (ComfyUI, upstream providers): the worker is asked, and the answer waits for
-   * the job to end, up to {@link #RUNNING_CANCEL_WAIT}; it says {@code cancelled} only if it did,
-   * {@code not_cancellable} as soon as the engine withdraws the request.
-   */
+  /** See {@link Cancellations}: a running job's cancel waits for its engine's answer. */
   void cancel(Context ctx) throws InterruptedException {
-    Job job = owned.find(ctx);
-    CancelOutcome outcome = store.cancel(job.id(), clock.instant());
-    if (outcome == CancelOutcome.NOT_CANCELLABLE && cancelsRunningJobs.test(job.modelId())) {
-      outcome = cancelRunning(job.id());
-    }
-    Job now = store.find(job.id()).orElse(job);
-    Responses.json(ctx, 200, views.cancelled(now, outcome.wire()));
-  }
-
-  static final Duration RUNNING_CANCEL_WAIT = Duration.ofSeconds(20);
-
-  private CancelOutcome cancelRunning(String id) throws InterruptedException {
-    try (EventHub.Watch watch = hub.watch(id)) {
-      if (!store.requestCancel(id, clock.instant())) {
-        return CancelOutcome.NOT_CANCELLABLE;
-      }
-      long deadline = System.nanoTime() + RUNNING_CANCEL_WAIT.toNanos();
-      while (System.nanoTime() < deadline) {
-        Optional<Job> job = store.find(id);
-        if (job.isEmpty() || job.get().state().isFinal()) {
-          return job.isPresent() && job.get().state() == JobState.CANCELLED
-              ? CancelOutcome.CANCELLED
-              : CancelOutcome.NOT_CANCELLABLE;
-        }
-        if (!job.get().cancelRequested()) {
-          return CancelOutcome
-              .NOT_CANCELLABLE; // its engine could not stop it (an upstream provider had started
-          // it)
-        }
-        watch.await(Duration.ofMillis(500));
-      }
-      return CancelOutcome.NOT_CANCELLABLE;
-    }
+    Cancellations.Cancelled cancelled = cancellations.cancel(owned.find(ctx));
+    Responses.json(ctx, 200, views.cancelled(cancelled.job(), cancelled.outcome().wire()));
   }
 
   /**
@@ -126,7 +91,7 @@ final class RequestRoutes {
             .map(RequestRoutes::cursor);
     String owner = Authenticator.caller(ctx).ownerId();
     // One more than asked tells whether another page exists.
-    List<Job> page = store.list(new JobQuery(owner, state, model, before, limit + 1));
+    List<Job> page = jobs.list(new JobQuery(owner, state, model, before, limit + 1));
     String base = links.base(ctx);
     ObjectNode body = JsonMapper.shared().createObjectNode();
     ArrayNode requests = body.putArray("requests");
@@ -169,8 +134,8 @@ final class RequestRoutes {
             500, 500002, "delete_failed", "some outputs could not be deleted; try again");
       }
     }
-    store.markOutputsDeleted(job.id(), clock.instant());
-    Job now = store.find(job.id()).orElse(job);
+    jobs.markOutputsDeleted(job.id(), clock.instant());
+    Job now = jobs.find(job.id()).orElse(job);
     ObjectNode body = JsonMapper.shared().createObjectNode();
     body.put("request_id", now.id());
     body.put("status", now.state().wire());

@@ -19,7 +19,7 @@ final class WebhookRoutes {
   WebhookRoutes(WebhookSigner signer, WebhookStore deliveries, JobStore store) {
     this.signer = signer;
     this.deliveries = deliveries;
-    this.owned = new OwnedRequests(store);
+    this.owned = new OwnedRequests(store.requests());
   }
 
   /** {@code GET /v1/webhooks/secret}: the {@code whsec_} secret that signs this key's webhooks. */

@@ -9,10 +9,8 @@ import dev.kino.database.PostgresDatabase;
 import dev.kino.database.SharedSecrets;
 import dev.kino.database.SqliteDatabase;
 import dev.kino.engines.Engine;
+import dev.kino.engines.EngineSetup;
 import dev.kino.engines.Engines;
-import dev.kino.engines.comfyui.ComfyUiEngine;
-import dev.kino.engines.noop.NoopEngine;
-import dev.kino.engines.sandbox.SandboxEngine;
 import dev.kino.engines.upstream.Upstreams;
 import dev.kino.idempotency.IdempotencyKeys;
 import dev.kino.inputs.AddressPolicy;
@@ -20,7 +18,7 @@ import dev.kino.inputs.HostResolver;
 import dev.kino.inputs.InputFiles;
 import dev.kino.inputs.UrlFetcher;
 import dev.kino.jobs.EventHub;
-import dev.kino.jobs.SqlJobStore;
+import dev.kino.jobs.JobStore;
 import dev.kino.keys.CreatedKey;
 import dev.kino.keys.KeyStore;
 import dev.kino.media.FfmpegCodecs;
@@ -101,125 +99,161 @@ public final class KinoNode implements AutoCloseable {
     this.api = api;
   }
 
-  /** Starts a node; {@code out} receives the one-time admin key, if one is generated. */
+  /**
+   * Starts a node; {@code out} receives the one-time admin key, if one is generated. A start that
+   * fails part way (a port in use, a bad setting found late) closes what it had started, last
+   * first, so a failed start leaves no database, thread or lock open.
+   */
   public static KinoNode start(Settings settings, PrintStream out) {
-    Clock clock = Clock.systemUTC();
-    DataDirLock lock = DataDirLock.acquire(settings.dataDir());
+    StartedParts started = new StartedParts();
     try {
-      ModelCatalog loaded = withCredentials(ModelCatalog.load(settings.modelsDir()), settings);
-      AddressPolicy policy = addressPolicy(settings);
-      if (settings.role().runsJobs() && settings.workers() > 0) {
-        FfmpegCodecs.requireEncoders(); // the sandbox renders here; an API-only node never does
-      }
-      Database db = openDatabase(settings);
-      FileStore files = openFiles(settings);
-      Uploads uploads = new Uploads(db, files, clock, settings.uploadTtl());
-      UrlFetcher fetcher = new UrlFetcher(policy);
-      InputFiles inputs =
-          new InputFiles(
-              fetcher, uploads, settings.dataDir().resolve("cache").resolve("inputs"), clock);
-      Engines engines = engines(settings, loaded, inputs, fetcher);
-      requireEngines(loaded, engines);
-      ModelCatalog catalog =
-          loaded.withEngineRules(d -> engines.serving(d).flatMap(engine -> engine.inputRule(d)));
-      KeyStore keys = new KeyStore(db);
-      if (settings.role().servesApi()) {
-        ensureAdminKey(settings, keys, clock, out);
-      }
-      EventHub hub = new EventHub();
-      SqlJobStore store = new SqlJobStore(db, hub);
-      if (db.dialect() == Database.Dialect.SQLITE) {
-        // Alone on its database, this node ran every job marked running. In a cluster others may
-        // still be
-        // running theirs: their leases tell, and the lease reaper requeues only the expired ones.
-        int recovered = store.recoverAbandoned(clock.instant());
-        if (recovered > 0) {
-          LOG.warn(
-              "{} job(s) were running when the server last stopped; they are back in the queue",
-              recovered);
-        }
-      }
-      Path workRoot = cleanWorkRoot(settings.dataDir());
-      UrlSigner signer = new UrlSigner(secret(db, settings, "url-signing.key"));
-      Wakeup wakeup = new Wakeup();
-      Workers workers =
-          new Workers(store, catalog, engines, files, workRoot, wakeup, clock, settings, nodeId());
-      IdempotencyKeys idempotency = new IdempotencyKeys(db, clock);
-      WebhookStore webhookStore = new WebhookStore(db);
-      WebhookSigner webhookSigner = new WebhookSigner(secret(db, settings, "webhook-signing.key"));
-      WebhookDispatcher webhooks =
-          new WebhookDispatcher(
-                  webhookStore,
-                  store,
-                  hub,
-                  ApiServer.resultDocuments(settings, store, signer, files, clock),
-                  webhookSigner,
-                  policy,
-                  HostResolver.system(),
-                  new RetrySchedule(settings.webhookRetries()),
-                  clock)
-              .start();
-      ApiServer.Parts parts =
-          new ApiServer.Parts(
-              catalog,
-              store,
-              hub,
-              keys,
-              files,
-              signer,
-              inputs,
-              uploads,
-              idempotency,
-              webhookStore,
-              webhookSigner,
-              modelId ->
-                  catalog
-                      .find(modelId)
-                      .flatMap(m -> engines.serving(m.definition()))
-                      .map(Engine::cancelsRunningJobs)
-                      .orElse(false),
-              wakeup::signal);
-      Optional<ApiServer> api =
-          settings.role().servesApi()
-              ? Optional.of(new ApiServer(settings, parts, clock).start())
-              : Optional.empty();
-      Optional<ClusterChanges> cluster =
-          settings
-              .database()
-              .map(url -> ClusterChanges.start(url, hub, wakeup::signal, wakeup::signalAll));
-      Housekeeping housekeeping =
-          new Housekeeping(sweeps(uploads, idempotency, files), Duration.ofMinutes(1));
-      if (settings.role().runsJobs()) {
-        workers.start();
-      }
-      String where =
-          db.dialect() == Database.Dialect.SQLITE
-              ? "data dir " + settings.dataDir()
-              : "cluster database, " + settings.role();
-      api.ifPresentOrElse(
-          a ->
-              LOG.info(
-                  "Kino is listening on http://{}:{} ({}, {} models, {} workers)",
-                  settings.host(),
-                  a.port(),
-                  where,
-                  catalog.all().size(),
-                  settings.role().runsJobs() ? workers.size() : 0),
-          () ->
-              LOG.info(
-                  "Kino worker started ({}, {} models, {} workers)",
-                  where,
-                  catalog.all().size(),
-                  workers.size()));
-      return new KinoNode(
-          lock, db, files, workers, engines, api, inputs, housekeeping, webhooks, hub, cluster);
+      return start(settings, out, started, Clock.systemUTC());
     } catch (MediaException e) {
-      lock.close();
+      started.closeAll();
       throw new ConfigException(e.getMessage());
     } catch (RuntimeException e) {
-      lock.close();
+      started.closeAll();
       throw e;
     }
+  }
+
+  private static KinoNode start(
+      Settings settings, PrintStream out, StartedParts started, Clock clock) throws MediaException {
+    DataDirLock lock = started.add(DataDirLock.acquire(settings.dataDir()));
+    ModelCatalog loaded = withCredentials(ModelCatalog.load(settings.modelsDir()), settings);
+    AddressPolicy policy = addressPolicy(settings);
+    if (settings.role().runsJobs() && settings.workers() > 0) {
+      FfmpegCodecs.requireEncoders(); // the sandbox renders here; an API-only node never does
+    }
+    Database db = started.add(openDatabase(settings));
+    FileStore files = openFiles(settings);
+    if (files instanceof AutoCloseable closeable) {
+      started.add(closeable);
+    }
+    Uploads uploads = new Uploads(db, files, clock, settings.uploadTtl());
+    UrlFetcher fetcher = new UrlFetcher(policy);
+    InputFiles inputs =
+        started.add(
+            new InputFiles(
+                fetcher, uploads, settings.dataDir().resolve("cache").resolve("inputs"), clock));
+    List<ModelDefinition> definitions = loaded.all().stream().map(Model::definition).toList();
+    Engines engines = started.add(EngineSetup.engines(settings, definitions, inputs, fetcher));
+    ModelCatalog catalog =
+        loaded.withEngineRules(d -> engines.serving(d).flatMap(engine -> engine.inputRule(d)));
+    KeyStore keys = new KeyStore(db);
+    if (settings.role().servesApi()) {
+      ensureAdminKey(settings, keys, clock, out);
+    }
+    EventHub hub = started.add(new EventHub());
+    JobStore store = JobStore.on(db, hub);
+    if (db.dialect() == Database.Dialect.SQLITE) {
+      recoverAbandoned(store, clock);
+    }
+    Path workRoot = cleanWorkRoot(settings.dataDir());
+    UrlSigner signer = new UrlSigner(secret(db, settings, "url-signing.key"));
+    Wakeup wakeup = new Wakeup();
+    Workers workers =
+        started.add(
+            new Workers(
+                store, catalog, engines, files, workRoot, wakeup, clock, settings, nodeId()));
+    IdempotencyKeys idempotency = new IdempotencyKeys(db, clock);
+    WebhookStore webhookStore = new WebhookStore(db);
+    WebhookSigner webhookSigner = new WebhookSigner(secret(db, settings, "webhook-signing.key"));
+    WebhookDispatcher webhooks =
+        started.add(
+            new WebhookDispatcher(
+                    webhookStore,
+                    store,
+                    hub,
+                    ApiServer.resultDocuments(settings, store, signer, files, clock),
+                    webhookSigner,
+                    policy,
+                    HostResolver.system(),
+                    new RetrySchedule(settings.webhookRetries()),
+                    clock)
+                .start());
+    ApiServer.Parts parts =
+        new ApiServer.Parts(
+            catalog,
+            store,
+            hub,
+            keys,
+            files,
+            signer,
+            inputs,
+            uploads,
+            idempotency,
+            webhookStore,
+            webhookSigner,
+            modelId -> cancelsRunningJobs(catalog, engines, modelId),
+            wakeup::signal);
+    Optional<ApiServer> api = Optional.empty();
+    if (settings.role().servesApi()) {
+      api = Optional.of(started.add(new ApiServer(settings, parts, clock)).start());
+    }
+    Optional<ClusterChanges> cluster =
+        settings
+            .database()
+            .map(
+                url ->
+                    started.add(ClusterChanges.start(url, hub, wakeup::signal, wakeup::signalAll)));
+    Housekeeping housekeeping =
+        started.add(new Housekeeping(sweeps(uploads, idempotency, files), Duration.ofMinutes(1)));
+    if (settings.role().runsJobs()) {
+      workers.start();
+    }
+    logStarted(settings, db, catalog, workers, api);
+    return new KinoNode(
+        lock, db, files, workers, engines, api, inputs, housekeeping, webhooks, hub, cluster);
+  }
+
+  /**
+   * Alone on its database, this node ran every job marked running. In a cluster others may still be
+   * running theirs: their leases tell, and the lease reaper requeues only the expired ones.
+   */
+  private static void recoverAbandoned(JobStore store, Clock clock) {
+    int recovered = store.expired().recoverAbandoned(clock.instant());
+    if (recovered > 0) {
+      LOG.warn(
+          "{} job(s) were running when the server last stopped; they are back in the queue",
+          recovered);
+    }
+  }
+
+  private static boolean cancelsRunningJobs(ModelCatalog catalog, Engines engines, String modelId) {
+    return catalog
+        .find(modelId)
+        .flatMap(m -> engines.serving(m.definition()))
+        .map(Engine::cancelsRunningJobs)
+        .orElse(false);
+  }
+
+  private static void logStarted(
+      Settings settings,
+      Database db,
+      ModelCatalog catalog,
+      Workers workers,
+      Optional<ApiServer> api) {
+    String where =
+        db.dialect() == Database.Dialect.SQLITE
+            ? "data dir " + settings.dataDir()
+            : "cluster database, " + settings.role();
+    int running = settings.role().runsJobs() ? workers.size() : 0;
+    api.ifPresentOrElse(
+        a ->
+            LOG.info(
+                "Kino is listening on http://{}:{} ({}, {} models, {} workers)",
+                settings.host(),
+                a.port(),
+                where,
+                catalog.all().size(),
+                running),
+        () ->
+            LOG.info(
+                "Kino worker started ({}, {} models, {} workers)",
+                where,
+                catalog.all().size(),
+                workers.size()));
   }
 
   /** The API's port; -1 on a worker node. */
@@ -349,54 +383,6 @@ public final class KinoNode implements AutoCloseable {
                       d.source()));
           return missing.isEmpty();
         });
-  }
-
-  /**
-   * The sandbox always; ComfyUI when servers are configured (its definitions are checked now);
-   * upstreams in use.
-   */
-  private static Engines engines(
-      Settings settings, ModelCatalog catalog, InputFiles inputs, UrlFetcher fetcher) {
-    Map<String, Engine> engines = new HashMap<>();
-    engines.put("sandbox", new SandboxEngine(inputs));
-    engines.put("noop", new NoopEngine());
-    engines.putAll(
-        Upstreams.engines(
-            catalog.all().stream().map(Model::definition).toList(),
-            settings.credentials(),
-            fetcher));
-    List<ModelDefinition> comfy =
-        catalog.all().stream()
-            .map(Model::definition)
-            .filter(d -> d.engine().equals("comfyui"))
-            .toList();
-    if (!settings.comfyuiServers().isEmpty()) {
-      engines.put(
-          "comfyui",
-          new ComfyUiEngine(settings.comfyuiServers(), comfy, inputs, COMFYUI_HEALTH_CHECKS));
-    } else if (!comfy.isEmpty()) {
-      throw new ConfigException(
-          comfy.getFirst().source()
-              + ": engine \"comfyui\" needs servers: start with --comfyui http://HOST:8188 (repeatable)");
-    }
-    return new Engines(engines);
-  }
-
-  /** How often idle ComfyUI servers are asked for /system_stats. */
-  private static final Duration COMFYUI_HEALTH_CHECKS = Duration.ofSeconds(2);
-
-  private static void requireEngines(ModelCatalog catalog, Engines engines) {
-    for (Model model : catalog.all()) {
-      String engine = model.definition().engine();
-      if (engines.find(engine).isEmpty()) {
-        throw new ConfigException(
-            model.definition().source()
-                + ": engine \""
-                + engine
-                + "\" is not available; this build has "
-                + engines.names());
-      }
-    }
   }
 
   /**

@@ -29,7 +29,7 @@ final class Workers implements AutoCloseable {
   private final LeaseReaper reaper;
 
   Workers(
-      JobStore store,
+      JobStore jobs,
       ModelCatalog catalog,
       Engines engines,
       FileStore files,
@@ -38,7 +38,7 @@ final class Workers implements AutoCloseable {
       Clock clock,
       Settings settings,
       String nodeId) {
-    reaper = new LeaseReaper(store, wakeup, clock, settings.lease());
+    reaper = new LeaseReaper(jobs.expired(), wakeup, clock, settings.lease());
     if (settings.workers() == 0) {
       return; // accept and queue only
     }
@@ -54,7 +54,7 @@ final class Workers implements AutoCloseable {
           int size = engine.slots().map(slots -> slots.size()).orElse(settings.workers());
           pools.add(
               new WorkerPool(
-                  store,
+                  jobs.queue(),
                   catalog,
                   engines,
                   files,

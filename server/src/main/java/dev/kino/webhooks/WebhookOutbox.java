@@ -74,13 +74,13 @@ final class WebhookOutbox {
     }
     long now = System.nanoTime();
     if (!missingSince.isEmpty()) {
-      for (JobEvent late : jobs.eventsNumbered(List.copyOf(missingSince.keySet()))) {
+      for (JobEvent late : jobs.log().eventsNumbered(List.copyOf(missingSince.keySet()))) {
         missingSince.remove(late.seq());
         added += handle(late);
       }
     }
     while (true) {
-      List<JobEvent> events = jobs.eventsAfter(read, BATCH);
+      List<JobEvent> events = jobs.log().eventsAfter(read, BATCH);
       if (events.isEmpty()) {
         break;
       }
@@ -108,7 +108,7 @@ final class WebhookOutbox {
 
   private boolean enqueue(JobEvent event) {
     JobState state = JobState.fromWire(event.data().path("status").asString());
-    Optional<Job> job = jobs.find(event.jobId());
+    Optional<Job> job = jobs.requests().find(event.jobId());
     if (job.isEmpty() || job.get().callback().isEmpty()) {
       return false;
     }

@@ -12,7 +12,7 @@ import dev.kino.jobs.ClaimedJob;
 import dev.kino.jobs.Completion;
 import dev.kino.jobs.Job;
 import dev.kino.jobs.JobError;
-import dev.kino.jobs.JobStore;
+import dev.kino.jobs.JobQueue;
 import dev.kino.jobs.LastReport;
 import dev.kino.jobs.Lease;
 import dev.kino.models.Model;
@@ -46,7 +46,7 @@ final class JobRunner {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
   private static final long HEARTBEAT_MILLIS = 1000;
 
-  private final JobStore store;
+  private final JobQueue store;
   private final ModelCatalog models;
   private final Engines engines;
   private final FileStore files;
@@ -57,7 +57,7 @@ final class JobRunner {
   private final BooleanSupplier nodeRunning;
 
   JobRunner(
-      JobStore store,
+      JobQueue store,
       ModelCatalog models,
       Engines engines,
       FileStore files,
@@ -228,7 +228,7 @@ final class JobRunner {
       try {
         return write.getAsBoolean();
       } catch (RuntimeException e) {
-        if (!JobStore.isOutage(e) || System.nanoTime() > giveUpAt) {
+        if (!JobQueue.isOutage(e) || System.nanoTime() > giveUpAt) {
           throw e;
         }
         LOG.warn(

@@ -1,6 +1,6 @@
 package dev.kino.workers;
 
-import dev.kino.jobs.JobStore;
+import dev.kino.jobs.ExpiredLeases;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LeaseReaper implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LeaseReaper.class);
-  private final JobStore store;
+  private final ExpiredLeases expired;
   private final Wakeup wakeup;
   private final Clock clock;
   private final Duration lease;
@@ -39,8 +39,8 @@ public final class LeaseReaper implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("kino-lease-reaper").daemon().factory());
 
-  public LeaseReaper(JobStore store, Wakeup wakeup, Clock clock, Duration lease) {
-    this.store = store;
+  public LeaseReaper(ExpiredLeases expired, Wakeup wakeup, Clock clock, Duration lease) {
+    this.expired = expired;
     this.wakeup = wakeup;
     this.clock = clock;
     this.lease = lease;
@@ -56,7 +56,7 @@ public final class LeaseReaper implements AutoCloseable {
     Instant now = clock.instant();
     boolean lenient = failing || System.nanoTime() < graceUntil;
     try {
-      int reaped = store.reapExpired(lenient ? now.minus(lease) : now, now);
+      int reaped = expired.reap(lenient ? now.minus(lease) : now, now);
       if (failing) {
         failing = false;
         graceUntil = System.nanoTime() + lease.toNanos();

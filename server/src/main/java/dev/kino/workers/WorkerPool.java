@@ -3,7 +3,7 @@ package dev.kino.workers;
 import dev.kino.engines.Engines;
 import dev.kino.engines.Slots;
 import dev.kino.jobs.ClaimedJob;
-import dev.kino.jobs.JobStore;
+import dev.kino.jobs.JobQueue;
 import dev.kino.models.ModelCatalog;
 import dev.kino.storage.FileStore;
 import java.nio.file.Path;
@@ -28,7 +28,7 @@ public final class WorkerPool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
   private static final long POLL_MILLIS = 1000;
 
-  private final JobStore store;
+  private final JobQueue store;
   private final JobRunner runner;
   private final Wakeup.Lane lane;
   private final Clock clock;
@@ -43,7 +43,7 @@ public final class WorkerPool implements AutoCloseable {
   private volatile boolean running = true;
 
   public WorkerPool(
-      JobStore store,
+      JobQueue store,
       ModelCatalog models,
       Engines engines,
       FileStore files,

@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kino.database.SqliteDatabase;
 import dev.kino.idempotency.IdempotencyKeys.Claim;
 import dev.kino.jobs.EventHub;
+import dev.kino.jobs.JobRequests;
+import dev.kino.jobs.JobStore;
 import dev.kino.jobs.NewJob;
-import dev.kino.jobs.SqlJobStore;
 import dev.kino.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +26,7 @@ class IdempotencyKeysTest {
     MutableClock clock = new MutableClock();
     try (SqliteDatabase db = SqliteDatabase.open(dataDir)) {
       IdempotencyKeys keys = new IdempotencyKeys(db, clock);
-      SqlJobStore jobs = new SqlJobStore(db, new EventHub());
+      JobRequests jobs = JobStore.on(db, new EventHub()).requests();
       assertThat(keys.claim("alice", "k", "fp1", "id-1")).isEqualTo(new Claim.Fresh("id-1"));
       jobs.submit(
           new NewJob(

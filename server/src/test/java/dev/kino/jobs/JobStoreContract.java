@@ -32,7 +32,7 @@ abstract class JobStoreContract {
   static final Duration LEASE = Duration.ofSeconds(30);
 
   Database db;
-  SqlJobStore store;
+  JobStore store;
 
   /** Opens this test's database: empty the first time, the same records after a close. */
   abstract Database openDatabase();
@@ -40,7 +40,7 @@ abstract class JobStoreContract {
   @BeforeEach
   void open() {
     db = openDatabase();
-    store = new SqlJobStore(db, new EventHub());
+    store = JobStore.on(db, new EventHub());
   }
 
   @AfterEach
@@ -52,7 +52,7 @@ abstract class JobStoreContract {
   void a_submitted_job_is_queued_with_its_input() {
     Job job = submit("first");
 
-    Job stored = store.find(job.id()).orElseThrow();
+    Job stored = store.requests().find(job.id()).orElseThrow();
     assertThat(stored.state()).isEqualTo(JobState.IN_QUEUE);
     assertThat(stored.input().path("prompt").asString()).isEqualTo("first");
     assertThat(stored.attempt()).isZero();
@@ -66,7 +66,7 @@ abstract class JobStoreContract {
 
     assertThat(claim().job().id()).isEqualTo(first.id());
     assertThat(claim().job().id()).isEqualTo(second.id());
-    assertThat(store.claim("w", T0, LEASE, Set.of())).isEmpty();
+    assertThat(store.queue().claim("w", T0, LEASE, Set.of())).isEmpty();
   }
 
   @Test
@@ -95,7 +95,7 @@ abstract class JobStoreContract {
               () -> {
                 List<String> mine = new ArrayList<>();
                 Optional<ClaimedJob> claimed;
-                while ((claimed = store.claim(worker, T0, LEASE, Set.of())).isPresent()) {
+                while ((claimed = store.queue().claim(worker, T0, LEASE, Set.of())).isPresent()) {
                   mine.add(claimed.get().job().id());
                 }
                 return mine;
@@ -121,8 +121,10 @@ abstract class JobStoreContract {
     Job third = submit("c");
     claim();
 
-    assertThat(store.queuePosition(store.find(second.id()).orElseThrow())).isZero();
-    assertThat(store.queuePosition(store.find(third.id()).orElseThrow())).isEqualTo(1);
+    assertThat(store.requests().queuePosition(store.requests().find(second.id()).orElseThrow()))
+        .isZero();
+    assertThat(store.requests().queuePosition(store.requests().find(third.id()).orElseThrow()))
+        .isEqualTo(1);
     assertThat(first.id()).isNotNull();
   }
 
@@ -132,11 +134,13 @@ abstract class JobStoreContract {
     ClaimedJob claimed = claim();
 
     assertThat(
-            store.complete(
-                claimed.lease(), completion("jobs/x/1/video.mp4"), T0.plusSeconds(5), NONE))
+            store
+                .queue()
+                .complete(
+                    claimed.lease(), completion("jobs/x/1/video.mp4"), T0.plusSeconds(5), NONE))
         .isTrue();
 
-    Job done = store.find(claimed.job().id()).orElseThrow();
+    Job done = store.requests().find(claimed.job().id()).orElseThrow();
     assertThat(done.state()).isEqualTo(JobState.COMPLETED);
     assertThat(done.output().orElseThrow().path("video").asString())
         .isEqualTo("jobs/x/1/video.mp4");
@@ -148,20 +152,22 @@ abstract class JobStoreContract {
   void a_worker_whose_lease_expired_can_write_nothing_after_another_worker_claimed_the_job() {
     submit("p");
     ClaimedJob stale = claim();
-    assertThat(store.reapExpired(T0.plus(LEASE).plusSeconds(1))).isEqualTo(1);
+    assertThat(store.expired().reap(T0.plus(LEASE).plusSeconds(1))).isEqualTo(1);
     ClaimedJob fresh =
-        store.claim("w2", T0.plus(LEASE).plusSeconds(2), LEASE, Set.of()).orElseThrow();
+        store.queue().claim("w2", T0.plus(LEASE).plusSeconds(2), LEASE, Set.of()).orElseThrow();
 
-    assertThat(store.heartbeat(stale.lease(), T0.plusSeconds(40), LEASE, 0.5, List.of())).isFalse();
-    assertThat(store.complete(stale.lease(), completion("stale"), T0.plusSeconds(40), NONE))
+    assertThat(store.queue().heartbeat(stale.lease(), T0.plusSeconds(40), LEASE, 0.5, List.of()))
         .isFalse();
-    assertThat(store.fail(stale.lease(), new JobError("x", "stale"), T0.plusSeconds(40), NONE))
+    assertThat(store.queue().complete(stale.lease(), completion("stale"), T0.plusSeconds(40), NONE))
         .isFalse();
-    assertThat(store.release(stale.lease(), T0, NONE)).isFalse();
+    assertThat(
+            store.queue().fail(stale.lease(), new JobError("x", "stale"), T0.plusSeconds(40), NONE))
+        .isFalse();
+    assertThat(store.queue().release(stale.lease(), T0, NONE)).isFalse();
 
-    assertThat(store.complete(fresh.lease(), completion("fresh"), T0.plusSeconds(41), NONE))
+    assertThat(store.queue().complete(fresh.lease(), completion("fresh"), T0.plusSeconds(41), NONE))
         .isTrue();
-    Job done = store.find(fresh.job().id()).orElseThrow();
+    Job done = store.requests().find(fresh.job().id()).orElseThrow();
     assertThat(done.output().orElseThrow().path("video").asString()).isEqualTo("fresh");
     assertThat(done.attempt()).isEqualTo(2);
   }
@@ -170,22 +176,26 @@ abstract class JobStoreContract {
   void the_runs_last_report_is_written_with_its_outcome_before_the_status_event() {
     Job job = submit("p");
     ClaimedJob claimed = claim();
-    store.heartbeat(claimed.lease(), T0.plusSeconds(1), LEASE, 0.5, List.of("halfway"));
+    store.queue().heartbeat(claimed.lease(), T0.plusSeconds(1), LEASE, 0.5, List.of("halfway"));
 
-    store.complete(
-        claimed.lease(),
-        completion("v"),
-        T0.plusSeconds(2),
-        new LastReport(0.75, List.of("encoding", "done")));
-    boolean lateWrite =
-        store.fail(
+    store
+        .queue()
+        .complete(
             claimed.lease(),
-            new JobError("x", "late"),
-            T0.plusSeconds(3),
-            new LastReport(0.9, List.of("too late")));
+            completion("v"),
+            T0.plusSeconds(2),
+            new LastReport(0.75, List.of("encoding", "done")));
+    boolean lateWrite =
+        store
+            .queue()
+            .fail(
+                claimed.lease(),
+                new JobError("x", "late"),
+                T0.plusSeconds(3),
+                new LastReport(0.9, List.of("too late")));
 
     assertThat(lateWrite).as("the lease ended with the outcome").isFalse();
-    assertThat(store.events(job.id(), 0, 100))
+    assertThat(store.log().events(job.id(), 0, 100))
         .extracting(
             e ->
                 e.kind()
@@ -212,22 +222,27 @@ abstract class JobStoreContract {
     ClaimedJob first = claim();
 
     assertThat(
-            store.snooze(
-                first.lease(),
-                T0.plusSeconds(10),
-                T0.plusSeconds(1),
-                new LastReport(null, List.of("provider busy"))))
+            store
+                .queue()
+                .snooze(
+                    first.lease(),
+                    T0.plusSeconds(10),
+                    T0.plusSeconds(1),
+                    new LastReport(null, List.of("provider busy"))))
         .isTrue();
 
-    Job queued = store.find(job.id()).orElseThrow();
+    Job queued = store.requests().find(job.id()).orElseThrow();
     assertThat(queued.state()).isEqualTo(JobState.IN_QUEUE);
     assertThat(queued.attempt()).as("a snooze uses no attempt").isZero();
-    assertThat(store.claim("w", T0.plusSeconds(9), LEASE, Set.of()))
+    assertThat(store.queue().claim("w", T0.plusSeconds(9), LEASE, Set.of()))
         .as("not before its time")
         .isEmpty();
-    ClaimedJob again = store.claim("w", T0.plusSeconds(10), LEASE, Set.of()).orElseThrow();
+    ClaimedJob again = store.queue().claim("w", T0.plusSeconds(10), LEASE, Set.of()).orElseThrow();
     assertThat(again.job().attempt()).isEqualTo(1);
-    assertThat(store.snooze(first.lease(), T0.plusSeconds(20), T0.plusSeconds(11), LastReport.NONE))
+    assertThat(
+            store
+                .queue()
+                .snooze(first.lease(), T0.plusSeconds(20), T0.plusSeconds(11), LastReport.NONE))
         .as("the old lease is gone")
         .isFalse();
   }
@@ -236,18 +251,31 @@ abstract class JobStoreContract {
   void every_change_is_an_event_in_commit_order_and_a_stale_worker_adds_none() {
     Job job = submit("p");
     ClaimedJob stale = claim();
-    store.heartbeat(stale.lease(), T0.plusSeconds(1), LEASE, 0.25, List.of("rendering"));
-    store.reapExpired(T0.plus(LEASE).plusSeconds(5));
+    store.queue().heartbeat(stale.lease(), T0.plusSeconds(1), LEASE, 0.25, List.of("rendering"));
+    store.expired().reap(T0.plus(LEASE).plusSeconds(5));
     ClaimedJob fresh =
-        store.claim("w2", T0.plus(LEASE).plusSeconds(6), LEASE, Set.of()).orElseThrow();
-    store.heartbeat(
-        stale.lease(), T0.plus(LEASE).plusSeconds(7), LEASE, 0.9, List.of("from the stale worker"));
-    store.heartbeat(
-        fresh.lease(), T0.plus(LEASE).plusSeconds(7), LEASE, null, List.of("second try"));
-    store.fail(
-        fresh.lease(), new JobError("render_failed", "no"), T0.plus(LEASE).plusSeconds(8), NONE);
+        store.queue().claim("w2", T0.plus(LEASE).plusSeconds(6), LEASE, Set.of()).orElseThrow();
+    store
+        .queue()
+        .heartbeat(
+            stale.lease(),
+            T0.plus(LEASE).plusSeconds(7),
+            LEASE,
+            0.9,
+            List.of("from the stale worker"));
+    store
+        .queue()
+        .heartbeat(
+            fresh.lease(), T0.plus(LEASE).plusSeconds(7), LEASE, null, List.of("second try"));
+    store
+        .queue()
+        .fail(
+            fresh.lease(),
+            new JobError("render_failed", "no"),
+            T0.plus(LEASE).plusSeconds(8),
+            NONE);
 
-    List<JobEvent> events = store.events(job.id(), 0, 100);
+    List<JobEvent> events = store.log().events(job.id(), 0, 100);
     assertThat(events)
         .extracting(
             e ->
@@ -273,9 +301,9 @@ abstract class JobStoreContract {
         .isEqualTo("render_failed");
     assertThat(events.getLast().isFinal()).isTrue();
     assertThat(events).extracting(JobEvent::seq).isSorted();
-    assertThat(store.events(job.id(), events.get(5).seq(), 100))
+    assertThat(store.log().events(job.id(), events.get(5).seq(), 100))
         .containsExactlyElementsOf(events.subList(6, 8));
-    assertThat(store.recentLogs(job.id(), 1))
+    assertThat(store.log().recentLogs(job.id(), 1))
         .extracting(e -> e.data().path("message").asString())
         .containsExactly("second try");
   }
@@ -283,11 +311,11 @@ abstract class JobStoreContract {
   @Test
   void the_hub_is_told_after_each_commit_for_the_job_that_changed() throws Exception {
     EventHub hub = new EventHub();
-    SqlJobStore told = new SqlJobStore(db, hub);
-    Job job = told.submit(NewJob.of("owner", "m", input("p"), 2), T0);
+    JobStore told = JobStore.on(db, hub);
+    Job job = told.requests().submit(NewJob.of("owner", "m", input("p"), 2), T0);
     try (EventHub.Watch watch = hub.watch(job.id())) {
       assertThat(watch.await(Duration.ofMillis(10))).as("nothing new yet").isFalse();
-      told.cancel(job.id(), T0.plusSeconds(1));
+      told.requests().cancel(job.id(), T0.plusSeconds(1));
       assertThat(watch.await(Duration.ofSeconds(5))).isTrue();
     }
     assertThat(hub.watchedJobs()).isZero();
@@ -298,24 +326,24 @@ abstract class JobStoreContract {
     submit("p");
     ClaimedJob claimed = claim();
 
-    assertThat(store.heartbeat(claimed.lease(), T0.plusSeconds(25), LEASE, 0.4, List.of()))
+    assertThat(store.queue().heartbeat(claimed.lease(), T0.plusSeconds(25), LEASE, 0.4, List.of()))
         .isTrue();
 
-    assertThat(store.reapExpired(T0.plusSeconds(40))).isZero();
-    assertThat(store.find(claimed.job().id()).orElseThrow().progress()).contains(0.4);
-    assertThat(store.reapExpired(T0.plusSeconds(56))).isEqualTo(1);
+    assertThat(store.expired().reap(T0.plusSeconds(40))).isZero();
+    assertThat(store.requests().find(claimed.job().id()).orElseThrow().progress()).contains(0.4);
+    assertThat(store.expired().reap(T0.plusSeconds(56))).isEqualTo(1);
   }
 
   @Test
   void an_expired_lease_on_the_last_attempt_fails_the_job() {
-    Job job = store.submit(NewJob.of("owner", "m", input("p"), 2), T0);
+    Job job = store.requests().submit(NewJob.of("owner", "m", input("p"), 2), T0);
     claim();
-    store.reapExpired(T0.plusSeconds(31));
-    store.claim("w", T0.plusSeconds(32), LEASE, Set.of()).orElseThrow();
+    store.expired().reap(T0.plusSeconds(31));
+    store.queue().claim("w", T0.plusSeconds(32), LEASE, Set.of()).orElseThrow();
 
-    store.reapExpired(T0.plusSeconds(63));
+    store.expired().reap(T0.plusSeconds(63));
 
-    Job failed = store.find(job.id()).orElseThrow();
+    Job failed = store.requests().find(job.id()).orElseThrow();
     assertThat(failed.state()).isEqualTo(JobState.FAILED);
     assertThat(failed.error().orElseThrow().code()).isEqualTo("lease_lost");
     assertThat(failed.finishedAt()).isPresent();
@@ -328,17 +356,17 @@ abstract class JobStoreContract {
     claim();
     claim();
 
-    assertThat(store.recoverAbandoned(T0.plusSeconds(1))).isEqualTo(2);
+    assertThat(store.expired().recoverAbandoned(T0.plusSeconds(1))).isEqualTo(2);
 
-    assertThat(store.claim("w", T0.plusSeconds(2), LEASE, Set.of())).isPresent();
+    assertThat(store.queue().claim("w", T0.plusSeconds(2), LEASE, Set.of())).isPresent();
   }
 
   @Test
   void release_gives_the_job_back_without_spending_an_attempt() {
     Job job = submit("p");
-    store.release(claim().lease(), T0, NONE);
+    store.queue().release(claim().lease(), T0, NONE);
 
-    Job back = store.find(job.id()).orElseThrow();
+    Job back = store.requests().find(job.id()).orElseThrow();
     assertThat(back.state()).isEqualTo(JobState.IN_QUEUE);
     assertThat(back.attempt()).isZero();
   }
@@ -347,15 +375,17 @@ abstract class JobStoreContract {
   void only_a_queued_job_can_be_cancelled() {
     Job queued = submit("a");
     Job running = submit("b");
-    store.cancel(queued.id(), T0); // out of the way, so the claim below takes "b"
+    store.requests().cancel(queued.id(), T0); // out of the way, so the claim below takes "b"
     ClaimedJob claimed = claim();
 
-    assertThat(store.find(queued.id()).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
-    assertThat(store.cancel(queued.id(), T0)).isEqualTo(CancelOutcome.NOT_CANCELLABLE);
-    assertThat(store.cancel(running.id(), T0)).isEqualTo(CancelOutcome.NOT_CANCELLABLE);
-    store.complete(claimed.lease(), completion("v"), T0, NONE);
-    assertThat(store.cancel(running.id(), T0)).isEqualTo(CancelOutcome.NOT_CANCELLABLE);
-    assertThat(store.find(running.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+    assertThat(store.requests().find(queued.id()).orElseThrow().state())
+        .isEqualTo(JobState.CANCELLED);
+    assertThat(store.requests().cancel(queued.id(), T0)).isEqualTo(CancelOutcome.NOT_CANCELLABLE);
+    assertThat(store.requests().cancel(running.id(), T0)).isEqualTo(CancelOutcome.NOT_CANCELLABLE);
+    store.queue().complete(claimed.lease(), completion("v"), T0, NONE);
+    assertThat(store.requests().cancel(running.id(), T0)).isEqualTo(CancelOutcome.NOT_CANCELLABLE);
+    assertThat(store.requests().find(running.id()).orElseThrow().state())
+        .isEqualTo(JobState.COMPLETED);
   }
 
   @Test
@@ -379,19 +409,20 @@ abstract class JobStoreContract {
     db.close();
 
     db = openDatabase();
-    store = new SqlJobStore(db, new EventHub());
+    store = JobStore.on(db, new EventHub());
 
-    assertThat(store.find(job.id()).orElseThrow().input().path("prompt").asString())
+    assertThat(store.requests().find(job.id()).orElseThrow().input().path("prompt").asString())
         .isEqualTo("durable");
   }
 
   private Job submit(String prompt) {
-    return store.submit(
-        NewJob.of("owner", "kling/kling-3.0/pro/text-to-video", input(prompt), 3), T0);
+    return store
+        .requests()
+        .submit(NewJob.of("owner", "kling/kling-3.0/pro/text-to-video", input(prompt), 3), T0);
   }
 
   private ClaimedJob claim() {
-    return store.claim("w", T0, LEASE, Set.of()).orElseThrow();
+    return store.queue().claim("w", T0, LEASE, Set.of()).orElseThrow();
   }
 
   private static ObjectNode input(String prompt) {

@@ -33,16 +33,19 @@ class PostgresJobStoreTest extends JobStoreContract {
   void three_nodes_claiming_at_once_never_take_the_same_job() throws Exception {
     int jobs = 120;
     for (int i = 0; i < jobs; i++) {
-      store.submit(
-          NewJob.of("owner", "m", JsonMapper.shared().createObjectNode().put("prompt", "p" + i), 3),
-          T0);
+      store
+          .requests()
+          .submit(
+              NewJob.of(
+                  "owner", "m", JsonMapper.shared().createObjectNode().put("prompt", "p" + i), 3),
+              T0);
     }
     List<Database> nodes = List.of(openDatabase(), openDatabase(), openDatabase());
     ExecutorService workers = Executors.newFixedThreadPool(12);
     try {
       List<Future<List<String>>> claimed = new ArrayList<>();
       for (int w = 0; w < 12; w++) {
-        SqlJobStore node = new SqlJobStore(nodes.get(w % 3), new EventHub());
+        JobQueue node = new JobQueue(nodes.get(w % 3), new EventHub());
         String worker = "node-" + (w % 3) + "-worker-" + w;
         claimed.add(
             workers.submit(
@@ -64,7 +67,7 @@ class PostgresJobStoreTest extends JobStoreContract {
       }
       assertThat(total).as("every job claimed once").isEqualTo(jobs);
       assertThat(distinct).hasSize(jobs);
-      List<JobEvent> events = store.eventsAfter(0, 10_000);
+      List<JobEvent> events = store.log().eventsAfter(0, 10_000);
       assertThat(
               events.stream()
                   .filter(e -> e.data().path("status").asString("").equals("in_progress"))

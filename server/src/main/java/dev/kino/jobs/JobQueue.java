@@ -1,0 +1,282 @@
+package dev.kino.jobs;
+
+import static dev.kino.jobs.JobRows.JOB_COLUMNS;
+import static dev.kino.jobs.JobRows.JSON;
+import static dev.kino.jobs.JobRows.args;
+
+import dev.kino.database.Database;
+import dev.kino.database.Outages;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The queue as workers see it: claims, and the writes a worker makes under its {@link Lease}. A
+ * claim is one statement ({@code UPDATE ... RETURNING} of the oldest queued job; on PostgreSQL its
+ * row locked {@code FOR UPDATE SKIP LOCKED} in a CTE). Every later write carries the lease token in
+ * its WHERE clause, so a worker that lost its lease changes nothing and hears {@code false}. The
+ * transitions each write makes are listed on {@link JobState}; the only ones not fenced by a lease,
+ * the reaper's, are {@link ExpiredLeases}.
+ */
+public final class JobQueue {
+  /** The lease-fenced condition of every write a worker makes after its claim. */
+  private static final String LEASED =
+      " WHERE id = :id AND lease_token = :token AND status = 'in_progress'";
+
+  private final Database db;
+  private final EventHub hub;
+  private final StateChanges changes;
+
+  public JobQueue(Database db, EventHub hub) {
+    this.db = db;
+    this.hub = hub;
+    this.changes = new StateChanges(db, hub);
+  }
+
+  /**
+   * Takes the oldest queued job of one of these models (any model when empty) whose time has come,
+   * if any, under a new lease.
+   */
+  public Optional<ClaimedJob> claim(
+      String workerId, Instant now, Duration lease, Set<String> modelIds) {
+    List<String> scope = List.copyOf(modelIds);
+    String where =
+        " AND (run_after IS NULL OR run_after <= :now)"
+            + (scope.isEmpty() ? "" : " AND model_id IN (<models>)");
+    // A read first: a wake-up reaches every idle worker of every engine, and most find nothing for
+    // them; they should not queue for the writer ahead of the worker that will claim the job.
+    boolean any =
+        db.reads()
+            .withHandle(
+                h -> {
+                  var q =
+                      h.createQuery(
+                              "SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'in_queue'"
+                                  + where
+                                  + ")")
+                          .bind("now", now.toEpochMilli());
+                  if (!scope.isEmpty()) {
+                    q.bindList("models", scope);
+                  }
+                  return q.mapTo(Boolean.class).one();
+                });
+    if (!any) {
+      return Optional.empty();
+    }
+    String token = UUID.randomUUID().toString();
+    Optional<ClaimedJob> claimed =
+        db.writes()
+            .inTransaction(
+                h -> {
+                  var query =
+                      h.createQuery(claimStatement(where))
+                          .bindMap(
+                              args(
+                                  "token",
+                                  token,
+                                  "worker",
+                                  workerId,
+                                  "expires",
+                                  now.plus(lease).toEpochMilli(),
+                                  "now",
+                                  now.toEpochMilli()));
+                  if (!scope.isEmpty()) {
+                    query.bindList("models", scope);
+                  }
+                  Optional<Job> job = query.map(JobRows::job).findOne();
+                  job.ifPresent(
+                      j ->
+                          JobLog.appendStatus(h, j.id(), j.state().wire(), j.attempt(), null, now));
+                  return job.map(j -> new ClaimedJob(j, new Lease(j.id(), token, j.attempt())));
+                });
+    claimed.ifPresent(c -> hub.committed(c.job().id(), false));
+    return claimed;
+  }
+
+  /**
+   * The claim: the oldest queued job matching {@code where}. On PostgreSQL the candidate is locked
+   * with SKIP LOCKED in a CTE, so workers of several nodes claiming at once take different jobs
+   * instead of queueing behind one row; SQLite's single writer needs no lock.
+   */
+  private String claimStatement(String where) {
+    // started_at never precedes created_at: the worker read the clock before waiting for the
+    // writer, which a submit may have held with a later time.
+    String set =
+        "UPDATE jobs SET status = 'in_progress', attempt = attempt + 1, lease_token = :token,"
+            + " lease_owner = :worker, lease_expires_at = :expires, started_at = "
+            + db.dialect().larger(":now", "created_at")
+            + ", progress = NULL, run_after = NULL";
+    String oldest = " FROM jobs WHERE status = 'in_queue'" + where + " ORDER BY seq LIMIT 1";
+    return switch (db.dialect()) {
+      case SQLITE -> set + " WHERE seq = (SELECT seq" + oldest + ") RETURNING " + JOB_COLUMNS;
+      case POSTGRESQL ->
+          "WITH next AS (SELECT seq AS next_seq"
+              + oldest
+              + " FOR UPDATE SKIP LOCKED) "
+              + set
+              + " FROM next WHERE jobs.seq = next.next_seq RETURNING "
+              + JOB_COLUMNS.replace("seq, id,", "jobs.seq, id,");
+    };
+  }
+
+  /**
+   * Extends the lease, records progress (0..1; null when unknown or unchanged since the last call:
+   * each figure becomes an event) and appends the engine's new log lines. False: the lease is lost,
+   * and nothing was written.
+   */
+  public boolean heartbeat(
+      Lease lease, Instant now, Duration extension, Double progress, List<String> logs) {
+    boolean alive =
+        db.writes()
+            .inTransaction(
+                h -> {
+                  int updated =
+                      h.createUpdate(
+                              "UPDATE jobs SET lease_expires_at = :expires,"
+                                  + " progress = coalesce(:progress, progress)"
+                                  + LEASED)
+                          .bindMap(
+                              leased(
+                                  lease,
+                                  "expires",
+                                  now.plus(extension).toEpochMilli(),
+                                  "progress",
+                                  progress))
+                          .execute();
+                  if (updated != 1) {
+                    return false;
+                  }
+                  JobLog.appendReport(h, lease.jobId(), new LastReport(progress, logs), now);
+                  return true;
+                });
+    if (alive && (progress != null || !logs.isEmpty())) {
+      hub.committed(lease.jobId(), false);
+    }
+    return alive;
+  }
+
+  /** Records the engine's state for this run before it acts on it. False: the lease is lost. */
+  public boolean checkpoint(Lease lease, ObjectNode engineState) {
+    return changes.quietly(
+            "UPDATE jobs SET engine_state = :state" + LEASED,
+            leased(lease, "state", JSON.writeValueAsString(engineState)))
+        == 1;
+  }
+
+  /** Whether a cancel was asked for the job this lease runs. */
+  public boolean isCancelRequested(Lease lease) {
+    return changes.scalar(
+        Boolean.class,
+        "SELECT EXISTS (SELECT 1 FROM jobs WHERE id = :id AND lease_token = :token"
+            + " AND cancel_requested_at IS NOT NULL)",
+        leased(lease));
+  }
+
+  /**
+   * Withdraws the cancel asked for the job this lease runs (its engine could not stop it); it runs
+   * on.
+   */
+  public boolean withdrawCancel(Lease lease) {
+    boolean withdrawn =
+        changes.quietly("UPDATE jobs SET cancel_requested_at = NULL" + LEASED, leased(lease)) == 1;
+    hub.committed(lease.jobId(), false); // a cancel call waiting for the job hears the answer now
+    return withdrawn;
+  }
+
+  // The outcomes of a run: each writes only while the lease holds (false: lost, nothing written),
+  // and writes the run's last report (see LastReport) in the same commit.
+
+  public boolean complete(Lease lease, Completion completion, Instant now, LastReport last) {
+    return endRun(
+        lease,
+        last,
+        now,
+        "status = 'completed', output = :output, metadata = :metadata, progress = 1,"
+            + " finished_at = :now",
+        "output",
+        JSON.writeValueAsString(completion.output()),
+        "metadata",
+        JSON.writeValueAsString(completion.metadata()));
+  }
+
+  public boolean fail(Lease lease, JobError error, Instant now, LastReport last) {
+    return endRun(
+        lease,
+        last,
+        now,
+        "status = 'failed', error = :error, finished_at = :now",
+        "error",
+        JSON.writeValueAsString(error));
+  }
+
+  /**
+   * Puts a job back in the queue after a failure that another attempt may not have (its server
+   * died), counting the attempt; fails it with {@code error} when it was the last one.
+   */
+  public boolean retry(Lease lease, JobError error, Instant now, LastReport last) {
+    return endRun(
+        lease, last, now, StateChanges.REQUEUE_OR_FAIL, "error", JSON.writeValueAsString(error));
+  }
+
+  /**
+   * Gives a job back to the queue without counting the attempt, to be claimed no sooner than {@code
+   * until} (its provider was at its limit).
+   */
+  public boolean snooze(Lease lease, Instant until, Instant now, LastReport last) {
+    return endRun(
+        lease,
+        last,
+        now,
+        "status = 'in_queue', attempt = attempt - 1, progress = NULL, started_at = NULL,"
+            + " run_after = :until",
+        "until",
+        until.toEpochMilli());
+  }
+
+  /** Gives a job back to the queue without counting the attempt (orderly shutdown). */
+  public boolean release(Lease lease, Instant now, LastReport last) {
+    return endRun(
+        lease,
+        last,
+        now,
+        "status = 'in_queue', attempt = attempt - 1, progress = NULL, started_at = NULL");
+  }
+
+  /** Ends a running job as cancelled, after its worker stopped the run. */
+  public boolean cancelRunning(Lease lease, Instant now, LastReport last) {
+    return endRun(lease, last, now, "status = 'cancelled', finished_at = :now, progress = NULL");
+  }
+
+  /**
+   * Ends the run this lease holds: {@code set} (with its named arguments, and {@code :now}) and the
+   * lease given up, only while the lease holds; the run's last report and the status event in the
+   * same commit. False: the lease was lost.
+   */
+  private boolean endRun(Lease lease, LastReport last, Instant now, String set, Object... more) {
+    Map<String, Object> args = leased(lease, more);
+    args.put("now", now.toEpochMilli());
+    return changes.apply(
+            "UPDATE jobs SET " + set + "," + StateChanges.NO_LEASE + LEASED, args, last, now)
+        == 1;
+  }
+
+  /**
+   * True when a call failed because the database could not be reached (worth trying again), not on
+   * its own.
+   */
+  public static boolean isOutage(RuntimeException e) {
+    return Outages.isOutage(e);
+  }
+
+  private static Map<String, Object> leased(Lease lease, Object... more) {
+    Map<String, Object> args = args(more);
+    args.put("id", lease.jobId());
+    args.put("token", lease.token());
+    return args;
+  }
+}

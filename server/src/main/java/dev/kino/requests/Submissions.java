@@ -1,0 +1,87 @@
+package dev.kino.requests;
+
+import dev.kino.idempotency.IdempotencyKeys;
+import dev.kino.inputs.InputFiles;
+import dev.kino.jobs.Callback;
+import dev.kino.jobs.Job;
+import dev.kino.jobs.JobRequests;
+import dev.kino.jobs.NewJob;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Submit, as a use case: the body checked against the model (every problem at once, defaults
+ * applied) and the webhook fields taken out; then the {@code Idempotency-Key} claimed, so a replay
+ * answers with the original request before any check that costs a network round trip; then the URLs
+ * checked; then the job queued durably and idle workers woken. Refusals are {@link
+ * dev.kino.models.InvalidInputException} and {@link IdempotencyConflict}.
+ */
+public final class Submissions {
+  private final JobRequests jobs;
+  private final IdempotencyKeys idempotency;
+  private final UrlChecks urls;
+  private final Runnable onSubmit;
+  private final Clock clock;
+  private final int maxAttempts;
+
+  public Submissions(
+      JobRequests jobs,
+      InputFiles inputs,
+      IdempotencyKeys idempotency,
+      Runnable onSubmit,
+      Clock clock,
+      int maxAttempts) {
+    this.jobs = jobs;
+    this.idempotency = idempotency;
+    this.urls = new UrlChecks(inputs);
+    this.onSubmit = onSubmit;
+    this.clock = clock;
+    this.maxAttempts = maxAttempts;
+  }
+
+  public Submitted submit(Submission request) {
+    Optional<Callback> callback = WebhookFields.callback(request.body());
+    ObjectNode input = request.model().validate(WebhookFields.removedFrom(request.body()));
+    String id = UUID.randomUUID().toString();
+    Optional<String> key = request.idempotencyKey();
+    if (key.isPresent()) {
+      Optional<Job> earlier = claim(request, key.get(), id);
+      if (earlier.isPresent()) {
+        return new Submitted(earlier.get(), true);
+      }
+    }
+    try {
+      urls.check(input, callback, request.owner());
+      NewJob job =
+          new NewJob(
+              id,
+              request.owner(),
+              request.model().id(),
+              input,
+              maxAttempts,
+              callback,
+              request.baseUrl());
+      Job stored = jobs.submit(job, clock.instant());
+      onSubmit.run();
+      return new Submitted(stored, false);
+    } catch (RuntimeException e) {
+      key.ifPresent(k -> idempotency.release(request.owner(), k, id)); // the key stays free to use
+      throw e;
+    }
+  }
+
+  /** The request this key made before with the same body, or empty when the key is now ours. */
+  private Optional<Job> claim(Submission request, String key, String id) {
+    String fingerprint = Fingerprint.of(request.model().id(), request.body());
+    return switch (idempotency.claim(request.owner(), key, fingerprint, id)) {
+      case IdempotencyKeys.Claim.Fresh fresh -> Optional.empty();
+      case IdempotencyKeys.Claim.Replay replay ->
+          Optional.of(jobs.find(replay.requestId()).orElseThrow());
+      case IdempotencyKeys.Claim.Mismatch mismatch ->
+          throw IdempotencyConflict.reused(mismatch.requestId());
+      case IdempotencyKeys.Claim.InProgress busy -> throw IdempotencyConflict.inProgress();
+    };
+  }
+}
