@@ -415,6 +415,115 @@ abstract class JobStoreContract {
         .isEqualTo("durable");
   }
 
+  @Test
+  void a_retry_counts_the_attempt_and_queues_the_job_again_until_the_last_attempt_fails_it() {
+    Job job = store.requests().submit(NewJob.of("owner", "m", input("p"), 2), T0);
+    JobError serverDied = new JobError("server_lost", "the ComfyUI server went away");
+
+    assertThat(store.queue().retry(claim().lease(), serverDied, T0.plusSeconds(1), NONE)).isTrue();
+    Job again = store.requests().find(job.id()).orElseThrow();
+    assertThat(again.state()).isEqualTo(JobState.IN_QUEUE);
+    assertThat(again.attempt()).isEqualTo(1);
+    assertThat(again.error()).isEmpty();
+
+    ClaimedJob last = claim();
+    assertThat(store.queue().retry(last.lease(), serverDied, T0.plusSeconds(2), NONE)).isTrue();
+    Job failed = store.requests().find(job.id()).orElseThrow();
+    assertThat(failed.state()).isEqualTo(JobState.FAILED);
+    assertThat(failed.error().orElseThrow().code()).isEqualTo("server_lost");
+    assertThat(failed.finishedAt()).contains(T0.plusSeconds(2));
+    assertThat(store.queue().retry(last.lease(), serverDied, T0.plusSeconds(3), NONE))
+        .as("the lease ended with the failure")
+        .isFalse();
+  }
+
+  @Test
+  void a_running_job_is_cancelled_once_its_worker_stopped_it() {
+    Job job = submit("p");
+    assertThat(store.requests().requestCancel(job.id(), T0))
+        .as("a queued job is cancelled directly, not asked to stop")
+        .isFalse();
+    ClaimedJob claimed = claim();
+    assertThat(store.queue().isCancelRequested(claimed.lease())).isFalse();
+
+    assertThat(store.requests().requestCancel(job.id(), T0.plusSeconds(1))).isTrue();
+    assertThat(store.requests().find(job.id()).orElseThrow().cancelRequested()).isTrue();
+    assertThat(store.queue().isCancelRequested(claimed.lease())).isTrue();
+    assertThat(store.queue().cancelRunning(claimed.lease(), T0.plusSeconds(2), NONE)).isTrue();
+
+    Job cancelled = store.requests().find(job.id()).orElseThrow();
+    assertThat(cancelled.state()).isEqualTo(JobState.CANCELLED);
+    assertThat(cancelled.cancelRequested()).as("the request is spent with the lease").isFalse();
+    assertThat(cancelled.finishedAt()).contains(T0.plusSeconds(2));
+    assertThat(store.log().events(job.id(), 0, 10).getLast().data().path("status").asString())
+        .isEqualTo("cancelled");
+    assertThat(store.requests().requestCancel(job.id(), T0.plusSeconds(3))).isFalse();
+  }
+
+  @Test
+  void a_withdrawn_cancel_lets_the_job_run_on_and_a_stale_lease_cannot_withdraw() {
+    Job job = submit("p");
+    ClaimedJob claimed = claim();
+    store.requests().requestCancel(job.id(), T0.plusSeconds(1));
+
+    assertThat(store.queue().withdrawCancel(claimed.lease())).isTrue();
+
+    assertThat(store.queue().isCancelRequested(claimed.lease())).isFalse();
+    Job running = store.requests().find(job.id()).orElseThrow();
+    assertThat(running.state()).isEqualTo(JobState.IN_PROGRESS);
+    assertThat(running.cancelRequested()).isFalse();
+    store.expired().reap(T0.plus(LEASE).plusSeconds(1));
+    store.requests().requestCancel(job.id(), T0.plus(LEASE).plusSeconds(2)); // queued: no effect
+    assertThat(store.queue().withdrawCancel(claimed.lease())).isFalse();
+    assertThat(store.queue().isCancelRequested(claimed.lease())).isFalse();
+  }
+
+  @Test
+  void a_checkpoint_is_kept_with_the_job_across_attempts_and_fenced_by_the_lease() {
+    Job job = submit("p");
+    ClaimedJob first = claim();
+    ObjectNode state = JsonMapper.shared().createObjectNode().put("prompt_id", "abc");
+
+    assertThat(store.queue().checkpoint(first.lease(), state)).isTrue();
+    store.expired().reap(T0.plus(LEASE).plusSeconds(1));
+    ClaimedJob second =
+        store.queue().claim("w2", T0.plus(LEASE).plusSeconds(2), LEASE, Set.of()).orElseThrow();
+
+    assertThat(second.job().engineState()).contains(state);
+    ObjectNode stale = JsonMapper.shared().createObjectNode().put("prompt_id", "stale");
+    assertThat(store.queue().checkpoint(first.lease(), stale)).isFalse();
+    assertThat(store.requests().find(job.id()).orElseThrow().engineState()).contains(state);
+  }
+
+  @Test
+  void deleted_outputs_are_recorded_once_and_only_for_a_finished_job() {
+    Job job = submit("p");
+    assertThat(store.requests().markOutputsDeleted(job.id(), T0)).as("queued").isFalse();
+    store.queue().complete(claim().lease(), completion("v"), T0.plusSeconds(1), NONE);
+
+    assertThat(store.requests().markOutputsDeleted(job.id(), T0.plusSeconds(2))).isTrue();
+    assertThat(store.requests().markOutputsDeleted(job.id(), T0.plusSeconds(3))).isTrue();
+
+    Job done = store.requests().find(job.id()).orElseThrow();
+    assertThat(done.outputsDeletedAt()).as("the first time stays").contains(T0.plusSeconds(2));
+    assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+  }
+
+  @Test
+  void events_are_found_by_their_numbers_and_numbers_not_committed_are_left_out() {
+    Job job = submit("p");
+    store.requests().cancel(job.id(), T0.plusSeconds(1));
+    List<JobEvent> all = store.log().eventsAfter(0, 100);
+    long first = all.getFirst().seq();
+    long last = all.getLast().seq();
+
+    assertThat(store.log().eventsNumbered(List.of(last, first, last + 1000)))
+        .extracting(JobEvent::seq)
+        .containsExactly(first, last);
+    assertThat(store.log().eventsNumbered(List.of())).isEmpty();
+    assertThat(store.log().eventsAfter(first, 100)).extracting(JobEvent::seq).containsExactly(last);
+  }
+
   private Job submit(String prompt) {
     return store
         .requests()
