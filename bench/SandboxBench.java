@@ -2,7 +2,7 @@ import dev.kino.engines.EngineResult;
 import dev.kino.engines.EngineTask;
 import dev.kino.engines.Reporter;
 import dev.kino.engines.sandbox.SandboxEngine;
-import dev.kino.inputs.AddressPolicy;
+import dev.kino.network.AddressPolicy;
 import dev.kino.inputs.InputFiles;
 import dev.kino.inputs.UrlFetcher;
 import java.lang.management.ManagementFactory;

@@ -1,5 +1,9 @@
 package dev.kino.inputs;
 
+import dev.kino.network.AddressPolicy;
+import dev.kino.network.ForbiddenAddressException;
+import dev.kino.network.GuardedHttpClient;
+import dev.kino.network.HostResolver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -265,7 +269,7 @@ public final class UrlFetcher implements AutoCloseable {
 
   private static InputException failure(String field, String url, String current, Throwable cause) {
     for (Throwable t = cause; t != null; t = t.getCause()) {
-      if (t instanceof GuardedResolver.ForbiddenAddressException) {
+      if (t instanceof ForbiddenAddressException) {
         return forbidden(field, url, t.getMessage());
       }
       if (t instanceof TimeoutException) {

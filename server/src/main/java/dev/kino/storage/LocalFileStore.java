@@ -1,5 +1,6 @@
 package dev.kino.storage;
 
+import dev.kino.media.FileType;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ public final class LocalFileStore implements FileStore {
       return Optional.empty();
     }
     try {
-      return Optional.of(new StoredFile(file, Files.size(file), ContentTypes.of(key)));
+      return Optional.of(new StoredFile(file, Files.size(file), FileType.contentTypeOf(key)));
     } catch (IOException e) {
       return Optional.empty();
     }

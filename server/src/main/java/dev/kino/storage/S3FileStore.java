@@ -1,6 +1,7 @@
 package dev.kino.storage;
 
 import dev.kino.config.Credentials;
+import dev.kino.media.FileType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -124,7 +125,7 @@ public final class S3FileStore implements FileStore, AutoCloseable {
     try {
       if (size <= PART_BYTES) {
         s3.putObject(
-            p -> p.bucket(bucket).key(object).contentType(ContentTypes.of(key)),
+            p -> p.bucket(bucket).key(object).contentType(FileType.contentTypeOf(key)),
             RequestBody.fromFile(source));
       } else {
         putInParts(object, key, source, size);
@@ -139,7 +140,7 @@ public final class S3FileStore implements FileStore, AutoCloseable {
   private void putInParts(String object, String key, Path source, long size) throws IOException {
     String upload =
         s3.createMultipartUpload(
-                c -> c.bucket(bucket).key(object).contentType(ContentTypes.of(key)))
+                c -> c.bucket(bucket).key(object).contentType(FileType.contentTypeOf(key)))
             .uploadId();
     try (InputStream in = Files.newInputStream(source)) {
       List<CompletedPart> parts = new ArrayList<>();
@@ -206,7 +207,7 @@ public final class S3FileStore implements FileStore, AutoCloseable {
         Files.move(
             partial, local, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       }
-      return Optional.of(new StoredFile(local, size, ContentTypes.of(key)));
+      return Optional.of(new StoredFile(local, size, FileType.contentTypeOf(key)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,10 +1,10 @@
 package dev.kino.webhooks;
 
-import dev.kino.inputs.AddressPolicy;
-import dev.kino.inputs.HostResolver;
 import dev.kino.jobs.EventHub;
 import dev.kino.jobs.Job;
 import dev.kino.jobs.JobStore;
+import dev.kino.network.AddressPolicy;
+import dev.kino.network.HostResolver;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

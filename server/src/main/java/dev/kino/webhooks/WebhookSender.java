@@ -1,8 +1,8 @@
 package dev.kino.webhooks;
 
-import dev.kino.inputs.AddressPolicy;
-import dev.kino.inputs.GuardedHttpClient;
-import dev.kino.inputs.HostResolver;
+import dev.kino.network.AddressPolicy;
+import dev.kino.network.GuardedHttpClient;
+import dev.kino.network.HostResolver;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;

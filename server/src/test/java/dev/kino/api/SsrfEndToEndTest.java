@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.kino.inputs.AddressPolicy;
 import dev.kino.inputs.InputException;
 import dev.kino.inputs.UrlFetcher;
+import dev.kino.network.AddressPolicy;
 import dev.kino.testing.TestServer;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -3,6 +3,8 @@ package dev.kino.inputs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kino.network.AddressPolicy;
+import dev.kino.network.HostResolver;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;

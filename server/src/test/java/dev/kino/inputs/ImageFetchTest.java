@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.kino.network.AddressPolicy;
 import dev.kino.testing.Images;
 import java.awt.image.BufferedImage;
 import java.net.InetSocketAddress;

@@ -3,6 +3,7 @@ package dev.kino.inputs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.kino.network.AddressPolicy;
 import dev.kino.testing.MutableClock;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

@@ -35,4 +35,15 @@ class LocalFileStoreTest {
     assertThat(Files.readAllBytes(files.find("uploads/u/a.png").orElseThrow().path()))
         .containsExactly(2, 2);
   }
+
+  @Test
+  void a_stored_file_is_served_with_the_type_its_kind_has() throws Exception {
+    LocalFileStore files = new LocalFileStore(dataDir);
+    files.put("jobs/j/1/video.webm", Files.write(dataDir.resolve("a"), new byte[] {1}));
+    files.put("jobs/j/1/audio.wav", Files.write(dataDir.resolve("b"), new byte[] {1}));
+
+    assertThat(files.find("jobs/j/1/video.webm").orElseThrow().contentType())
+        .isEqualTo("video/webm");
+    assertThat(files.find("jobs/j/1/audio.wav").orElseThrow().contentType()).isEqualTo("audio/wav");
+  }
 }

@@ -12,6 +12,7 @@ import dev.kino.inputs.ImageInputs;
 import dev.kino.inputs.InputException;
 import dev.kino.inputs.InputFiles;
 import dev.kino.inputs.LocalInput;
+import dev.kino.media.FileType;
 import dev.kino.models.ModelDefinition;
 import java.io.IOException;
 import java.net.URI;
@@ -361,7 +362,7 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
               item.path("subfolder").asString(""),
               item.path("type").asString("output"),
               target);
-          files.add(new OutputFile(fieldFor(filename), target));
+          files.add(new OutputFile(FileType.fieldOf(filename), target));
           produced
               .putArray(node.getKey() + "." + kind.getKey())
               .add(item.path("subfolder").asString("") + "/" + filename);
@@ -380,16 +381,6 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
     metadata.put("prompt_id", promptId);
     metadata.set("files", produced);
     return new EngineResult(files, metadata);
-  }
-
-  private static String fieldFor(String filename) {
-    String ext = filename.substring(filename.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
-    return switch (ext) {
-      case "mp4", "webm", "mov", "mkv", "gif", "avi" -> "video";
-      case "png", "jpg", "jpeg", "webp", "bmp" -> "image";
-      case "wav", "flac", "mp3", "ogg", "m4a" -> "audio";
-      default -> "file";
-    };
   }
 
   private static int rank(String field) {

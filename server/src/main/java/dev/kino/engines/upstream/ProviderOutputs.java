@@ -6,6 +6,7 @@ import dev.kino.inputs.InputException;
 import dev.kino.inputs.MediaCheck;
 import dev.kino.inputs.UrlFetcher;
 import dev.kino.inputs.VideoInputs;
+import dev.kino.media.FileType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +65,9 @@ final class ProviderOutputs {
     try {
       temp = fetcher.fetch(field, url, VideoInputs.MAX_VIDEO_BYTES);
       String type = MediaCheck.inspect(field, url, temp, Files.size(temp));
-      Path target = workDir.resolve(field + "-" + n + extension(type));
+      Path target =
+          workDir.resolve(
+              field + "-" + n + FileType.ofContentType(type).map(FileType::extension).orElse(""));
       Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
       return new OutputFile(field, target);
     } catch (InputException e) {
@@ -80,20 +83,6 @@ final class ProviderOutputs {
     } finally {
       deleteQuietly(temp);
     }
-  }
-
-  private static String extension(String contentType) {
-    return switch (contentType) {
-      case "video/mp4" -> ".mp4";
-      case "video/quicktime" -> ".mov";
-      case "video/webm" -> ".webm";
-      case "video/x-msvideo" -> ".avi";
-      case "image/jpeg" -> ".jpg";
-      case "image/png" -> ".png";
-      case "image/webp" -> ".webp";
-      case "image/bmp" -> ".bmp";
-      default -> "";
-    };
   }
 
   private static void deleteQuietly(Path file) {

@@ -1,4 +1,4 @@
-package dev.kino.inputs;
+package dev.kino.network;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -52,7 +52,7 @@ public final class GuardedHttpClient {
   /** True when the failure is the policy refusing every address of the host. */
   public static boolean isForbiddenAddress(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof GuardedResolver.ForbiddenAddressException) {
+      if (t instanceof ForbiddenAddressException) {
         return true;
       }
     }

@@ -1,4 +1,4 @@
-package dev.kino.inputs;
+package dev.kino.network;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -49,23 +49,23 @@ public final class AddressPolicy {
   }
 
   /** The host is on the operator's allow-list by name. */
-  boolean isAllowedName(String host) {
+  public boolean isAllowedName(String host) {
     return allowedNames.contains(host.toLowerCase(Locale.ROOT));
   }
 
   /** The address is in one of the operator's allowed ranges. */
-  boolean isAllowedAddress(InetAddress address) {
+  public boolean isAllowedAddress(InetAddress address) {
     return allowedRanges.stream().anyMatch(r -> r.contains(address));
   }
 
   /** A name that must never be fetched unless allowed by name (metadata services, localhost). */
-  boolean isForbiddenName(String host) {
+  public boolean isForbiddenName(String host) {
     String h = host.toLowerCase(Locale.ROOT);
     return FORBIDDEN_NAMES.contains(h) || h.endsWith(".localhost");
   }
 
   /** True when the address may be fetched from. */
-  boolean permits(String host, InetAddress address) {
+  public boolean permits(String host, InetAddress address) {
     if (isAllowedName(host) || isAllowedAddress(address)) {
       return true;
     }

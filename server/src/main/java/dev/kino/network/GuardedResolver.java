@@ -1,4 +1,4 @@
-package dev.kino.inputs;
+package dev.kino.network;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -19,13 +19,8 @@ import org.eclipse.jetty.util.SocketAddressResolver;
  */
 final class GuardedResolver implements SocketAddressResolver {
   /** A connection the policy refused; the fetcher reports it as {@code url_forbidden}. */
-  static final class ForbiddenAddressException extends IOException {
-    ForbiddenAddressException(String message) {
-      super(message);
-    }
-  }
-
   private final AddressPolicy policy;
+
   private final HostResolver resolver;
   private final Executor executor;
 

@@ -1,4 +1,4 @@
-package dev.kino.inputs;
+package dev.kino.network;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
