@@ -9,6 +9,7 @@ import dev.kino.engines.upstream.Upstreams;
 import dev.kino.inputs.InputFiles;
 import dev.kino.inputs.UrlFetcher;
 import dev.kino.models.ModelDefinition;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -26,11 +27,15 @@ public final class EngineSetup {
   private EngineSetup() {}
 
   public static Engines engines(
-      Settings settings, List<ModelDefinition> models, InputFiles inputs, UrlFetcher fetcher) {
+      Settings settings,
+      List<ModelDefinition> models,
+      InputFiles inputs,
+      UrlFetcher fetcher,
+      Clock clock) {
     Map<String, Engine> engines = new HashMap<>();
     engines.put("sandbox", new SandboxEngine(inputs));
     engines.put("noop", new NoopEngine());
-    engines.putAll(Upstreams.engines(models, settings.credentials(), fetcher));
+    engines.putAll(Upstreams.engines(models, settings.credentials(), fetcher, clock));
     List<ModelDefinition> comfy =
         models.stream().filter(d -> d.engine().equals("comfyui")).toList();
     if (!settings.comfyuiServers().isEmpty()) {

@@ -55,9 +55,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Kino server on the embedded default: SQLite and files in the data directory, the sandbox
- * engine, workers and the HTTP API in one process. Start-up checks everything it can before it
- * listens.
+ * One Kino node in its role (API and workers, API only, workers only): on the embedded default,
+ * SQLite and files in the data directory; in a cluster, PostgreSQL and an S3 bucket shared with the
+ * other nodes. It wires the parts, in the order they depend on each other, and closes them in the
+ * order that loses nothing. Start-up checks everything it can before it listens.
  */
 public final class KinoNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KinoNode.class);
@@ -126,7 +127,7 @@ public final class KinoNode implements AutoCloseable {
       FfmpegCodecs.requireEncoders(); // the sandbox renders here; an API-only node never does
     }
     Database db = started.add(openDatabase(settings));
-    FileStore files = openFiles(settings);
+    FileStore files = openFiles(settings, clock);
     if (files instanceof AutoCloseable closeable) {
       started.add(closeable);
     }
@@ -137,7 +138,8 @@ public final class KinoNode implements AutoCloseable {
             new InputFiles(
                 fetcher, uploads, settings.dataDir().resolve("cache").resolve("inputs"), clock));
     List<ModelDefinition> definitions = loaded.all().stream().map(Model::definition).toList();
-    Engines engines = started.add(EngineSetup.engines(settings, definitions, inputs, fetcher));
+    Engines engines =
+        started.add(EngineSetup.engines(settings, definitions, inputs, fetcher, clock));
     ModelCatalog catalog =
         loaded.withEngineRules(d -> engines.serving(d).flatMap(engine -> engine.inputRule(d)));
     KeyStore keys = new KeyStore(db);
@@ -313,7 +315,7 @@ public final class KinoNode implements AutoCloseable {
   private static final Duration STORE_CACHE_KEPT = Duration.ofHours(1);
 
   /** The data directory's files, or the cluster's bucket. */
-  private static FileStore openFiles(Settings settings) {
+  private static FileStore openFiles(Settings settings, Clock clock) {
     if (settings.storage().isEmpty()) {
       return new LocalFileStore(settings.dataDir());
     }
@@ -321,7 +323,8 @@ public final class KinoNode implements AutoCloseable {
       return S3FileStore.open(
           settings.storage().get(),
           settings.credentials(),
-          settings.dataDir().resolve("cache").resolve("store"));
+          settings.dataDir().resolve("cache").resolve("store"),
+          clock);
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new ConfigException("--storage: " + e.getMessage());
     }

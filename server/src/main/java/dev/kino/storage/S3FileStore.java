@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,21 +52,23 @@ public final class S3FileStore implements FileStore, AutoCloseable {
   private final String bucket;
   private final String prefix;
   private final Path cache;
+  private final Clock clock;
 
   private S3FileStore(
-      S3Client s3, S3Presigner presigner, String bucket, String prefix, Path cache) {
+      S3Client s3, S3Presigner presigner, String bucket, String prefix, Path cache, Clock clock) {
     this.s3 = s3;
     this.presigner = presigner;
     this.bucket = bucket;
     this.prefix = prefix;
     this.cache = cache;
+    this.clock = clock;
   }
 
   /**
    * Opens {@code s3://bucket/prefix} and checks the bucket answers; {@code cache} holds local
-   * copies.
+   * copies, their last use timed by {@code clock}.
    */
-  public static S3FileStore open(URI location, Credentials env, Path cache) {
+  public static S3FileStore open(URI location, Credentials env, Path cache, Clock clock) {
     if (!"s3".equals(location.getScheme()) || location.getHost() == null) {
       throw new IllegalArgumentException("--storage takes s3://bucket/prefix, got " + location);
     }
@@ -101,7 +104,7 @@ public final class S3FileStore implements FileStore, AutoCloseable {
           presign.endpointOverride(uri);
         });
     S3FileStore store =
-        new S3FileStore(client.build(), presign.build(), location.getHost(), prefix, cache);
+        new S3FileStore(client.build(), presign.build(), location.getHost(), prefix, cache, clock);
     try {
       store.s3.headBucket(b -> b.bucket(store.bucket));
     } catch (SdkException e) {
@@ -195,10 +198,7 @@ public final class S3FileStore implements FileStore, AutoCloseable {
     long size = head.get().contentLength();
     try {
       Path local = cached(key);
-      if (Files.isRegularFile(local) && Files.size(local) == size) {
-        Files.setLastModifiedTime(
-            local, FileTime.from(Instant.now())); // in use: the cache sweep keeps it
-      } else {
+      if (!Files.isRegularFile(local) || Files.size(local) != size) {
         Files.createDirectories(local.getParent());
         Path partial =
             local.resolveSibling(
@@ -207,6 +207,8 @@ public final class S3FileStore implements FileStore, AutoCloseable {
         Files.move(
             partial, local, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       }
+      // The last use, on this store's clock: the cache sweep keeps what was used lately.
+      Files.setLastModifiedTime(local, FileTime.from(clock.instant()));
       return Optional.of(new StoredFile(local, size, FileType.contentTypeOf(key)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -238,7 +240,7 @@ public final class S3FileStore implements FileStore, AutoCloseable {
     if (!Files.isDirectory(cache)) {
       return 0;
     }
-    Instant before = Instant.now().minus(unused);
+    Instant before = clock.instant().minus(unused);
     int removed = 0;
     try (Stream<Path> files = Files.walk(cache)) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {

@@ -69,15 +69,16 @@ public final class Wakeup {
       if (generation != seen) {
         return generation;
       }
-      long deadline = System.currentTimeMillis() + timeoutMillis;
+      // nanoTime, not the wall clock: a clock set back while a worker waits must not stall it.
+      long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
       waiting++;
       try {
         while (tickets == 0) {
-          long left = deadline - System.currentTimeMillis();
+          long left = deadline - System.nanoTime();
           if (left <= 0) {
             return generation;
           }
-          wait(left);
+          wait(Math.max(1, left / 1_000_000));
         }
         tickets--;
         return generation;

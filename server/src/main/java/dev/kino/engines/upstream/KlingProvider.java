@@ -47,6 +47,11 @@ final class KlingProvider implements Provider {
   private final ProviderHttp http =
       new ProviderHttp(KlingProvider::busy, body -> body.path("message").asString(""));
   private final Map<String, KlingToken> tokens = new ConcurrentHashMap<>();
+  private final Clock clock;
+
+  KlingProvider(Clock clock) {
+    this.clock = clock;
+  }
 
   @Override
   public String engine() {
@@ -293,8 +298,7 @@ final class KlingProvider implements Provider {
     String bearer =
         tokens
             .computeIfAbsent(
-                model.id(),
-                id -> new KlingToken(model.keys().get(0), model.keys().get(1), Clock.systemUTC()))
+                model.id(), id -> new KlingToken(model.keys().get(0), model.keys().get(1), clock))
             .bearer();
     return ProviderHttp.request(URI.create(model.baseUrl() + path))
         .header("Authorization", "Bearer " + bearer);

@@ -4,25 +4,26 @@ import dev.kino.config.Credentials;
 import dev.kino.engines.Engine;
 import dev.kino.inputs.UrlFetcher;
 import dev.kino.models.ModelDefinition;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * The upstream engines a node can run, by engine type, and which models they can serve with the
  * keys it has.
  */
 public final class Upstreams {
-  private record Kind(UpstreamModel.Account account, Supplier<Provider> provider) {}
+  private record Kind(UpstreamModel.Account account, Function<Clock, Provider> provider) {}
 
   private static final Map<String, Kind> KINDS =
       Map.of(
-          "runcomfy", new Kind(SeedApiProvider.ACCOUNT, SeedApiProvider::new),
+          "runcomfy", new Kind(SeedApiProvider.ACCOUNT, clock -> new SeedApiProvider()),
           "kling", new Kind(KlingProvider.ACCOUNT, KlingProvider::new),
-          "fal", new Kind(FalProvider.ACCOUNT, FalProvider::new));
+          "fal", new Kind(FalProvider.ACCOUNT, clock -> new FalProvider()));
 
   private Upstreams() {}
 
@@ -44,9 +45,15 @@ public final class Upstreams {
     return Optional.of(UpstreamModel.keyVariables(definition, kind.account()));
   }
 
-  /** One engine per upstream type in use among {@code definitions} (whose keys are all set). */
+  /**
+   * One engine per upstream type in use among {@code definitions} (whose keys are all set); {@code
+   * clock} times what a provider signs (Kling's tokens).
+   */
   public static Map<String, Engine> engines(
-      Collection<ModelDefinition> definitions, Credentials credentials, UrlFetcher fetcher) {
+      Collection<ModelDefinition> definitions,
+      Credentials credentials,
+      UrlFetcher fetcher,
+      Clock clock) {
     Map<String, Engine> engines = new HashMap<>();
     KINDS.forEach(
         (type, kind) -> {
@@ -56,7 +63,7 @@ public final class Upstreams {
                   .map(d -> UpstreamModel.from(d, kind.account(), credentials).orElseThrow())
                   .toList();
           if (!models.isEmpty()) {
-            engines.put(type, new UpstreamEngine(kind.provider().get(), models, fetcher));
+            engines.put(type, new UpstreamEngine(kind.provider().apply(clock), models, fetcher));
           }
         });
     return engines;
