@@ -1,8 +1,13 @@
 package dev.kino;
 
-import dev.kino.cli.KeysCommand;
-import dev.kino.cli.ServeCommand;
-import dev.kino.cli.WorkerCommand;
+import dev.kino.cli.operator.KeysCommand;
+import dev.kino.cli.operator.ServeCommand;
+import dev.kino.cli.operator.WorkerCommand;
+import dev.kino.cli.user.CompletionCommand;
+import dev.kino.cli.user.ExitCodes;
+import dev.kino.cli.user.ModelCommands;
+import dev.kino.cli.user.RunCommand;
+import dev.kino.cli.user.UserCommands;
 import dev.kino.client.FieldError;
 import dev.kino.client.KinoApiException;
 import dev.kino.client.KinoConnectionException;
@@ -10,11 +15,6 @@ import dev.kino.client.KinoException;
 import dev.kino.client.KinoTimeoutException;
 import dev.kino.client.RequestCancelledException;
 import dev.kino.client.RequestFailedException;
-import dev.kino.commands.CompletionCommand;
-import dev.kino.commands.ExitCodes;
-import dev.kino.commands.ModelCommands;
-import dev.kino.commands.RunCommand;
-import dev.kino.commands.UserCommands;
 import dev.kino.config.ConfigException;
 import dev.kino.models.ModelDefinitionException;
 import java.io.PrintWriter;

@@ -1,4 +1,4 @@
-package dev.kino.cli;
+package dev.kino.cli.operator;
 
 import dev.kino.database.Database;
 import dev.kino.database.PostgresDatabase;

@@ -1,4 +1,4 @@
-package dev.kino.commands;
+package dev.kino.cli.user;
 
 import dev.kino.client.RequestEvent;
 import dev.kino.client.RequestState;

@@ -1,4 +1,4 @@
-package dev.kino.commands;
+package dev.kino.cli.user;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.kino.commands;
+package dev.kino.cli.user;
 
 /** What the user commands exit with; documented in the README. */
 public final class ExitCodes {

@@ -1,4 +1,4 @@
-package dev.kino.commands;
+package dev.kino.cli.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

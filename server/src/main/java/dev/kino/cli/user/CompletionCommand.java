@@ -1,4 +1,4 @@
-package dev.kino.commands;
+package dev.kino.cli.user;
 
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;

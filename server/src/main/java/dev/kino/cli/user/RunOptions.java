@@ -1,4 +1,4 @@
-package dev.kino.commands;
+package dev.kino.cli.user;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
