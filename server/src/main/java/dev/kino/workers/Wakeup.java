@@ -52,6 +52,11 @@ public final class Wakeup {
       notifyAll();
     }
 
+    /** Wake-ups handed out and not yet taken by a waiting worker (tests). */
+    synchronized int ticketsForTest() {
+      return tickets;
+    }
+
     /** How many workers wait on this lane now (tests). */
     synchronized int waitingForTest() {
       return waiting;

@@ -61,11 +61,11 @@ class ClusterAcceptanceTest {
     List<Api> apis = new ArrayList<>();
     try (Database db = PostgresDatabase.open(databaseUrl, 2)) {
       for (int i = 0; i < 3; i++) {
-        int port = KinoProcess.freePort();
-        nodes.add(
+        KinoProcess node =
             KinoProcess.serveWith(
-                s3.environment(), Files.createTempDirectory("kino-cluster-node-"), port, flags));
-        apis.add(new Api("http://127.0.0.1:" + port, TestServer.ADMIN_KEY));
+                s3.environment(), Files.createTempDirectory("kino-cluster-node-"), flags);
+        nodes.add(node);
+        apis.add(node.api(TestServer.ADMIN_KEY));
       }
 
       List<String> ids = submitThroughAllNodes(apis);
@@ -76,8 +76,9 @@ class ClusterAcceptanceTest {
 
       await().atMost(Duration.ofMinutes(5)).until(() -> completed(db) >= JOBS * 2 / 5);
       KinoProcess frozen = nodes.get(1);
-      List<Held> heldWhenFrozen = heldBy(db, frozen.pid());
       frozen.freeze();
+      // Read once it is stopped: read before, a job it was finishing could end in between.
+      List<Held> heldWhenFrozen = heldBy(db, frozen.pid());
       await().atMost(Duration.ofMinutes(2)).until(() -> heldBy(db, frozen.pid()).isEmpty());
       frozen.thaw();
 

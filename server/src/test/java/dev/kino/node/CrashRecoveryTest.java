@@ -23,11 +23,10 @@ class CrashRecoveryTest {
   @Test
   void kill_9_during_queued_and_running_jobs_loses_none_of_them() throws Exception {
     Path dataDir = Files.createTempDirectory("kino-crash-");
-    int port = KinoProcess.freePort();
-    Api api = new Api("http://127.0.0.1:" + port, TestServer.ADMIN_KEY);
     List<String> ids = new ArrayList<>();
 
-    try (KinoProcess first = KinoProcess.serve(dataDir, port, "--workers", "1")) {
+    try (KinoProcess first = KinoProcess.serve(dataDir, "--workers", "1")) {
+      Api api = first.api(TestServer.ADMIN_KEY);
       for (int i = 0; i < 5; i++) {
         ids.add(
             api.submitOk(
@@ -42,7 +41,8 @@ class CrashRecoveryTest {
     // The first job was cut off mid-render; the rest were still queued.
     assertThat(ids).hasSize(5);
 
-    try (KinoProcess second = KinoProcess.serve(dataDir, port, "--workers", "2")) {
+    try (KinoProcess second = KinoProcess.serve(dataDir, "--workers", "2")) {
+      Api api = second.api(TestServer.ADMIN_KEY);
       for (String id : ids) {
         JsonNode result = api.awaitState(id, Duration.ofSeconds(180), "completed", "failed");
         assertThat(result.path("status").asString())
@@ -60,7 +60,7 @@ class CrashRecoveryTest {
   @Test
   void a_second_server_on_the_same_data_directory_is_refused() throws Exception {
     Path dataDir = Files.createTempDirectory("kino-lock-");
-    try (KinoProcess first = KinoProcess.serve(dataDir, KinoProcess.freePort(), "--workers", "0")) {
+    try (KinoProcess first = KinoProcess.serve(dataDir, "--workers", "0")) {
       KinoProcess.Result second =
           KinoProcess.run(
               "serve",

@@ -2,7 +2,6 @@ package dev.kino.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kino.testing.Api;
 import dev.kino.testing.KinoProcess;
 import dev.kino.testing.TestServer;
 import java.nio.file.Files;
@@ -50,9 +49,8 @@ class KeysCommandTest {
   void a_fresh_data_directory_without_an_operator_key_gets_an_admin_key_printed_once()
       throws Exception {
     Path dataDir = Files.createTempDirectory("kino-bootstrap-");
-    int port = KinoProcess.freePort();
     String printed;
-    try (KinoProcess first = KinoProcess.serveWithoutAdminKey(dataDir, port)) {
+    try (KinoProcess first = KinoProcess.serveWithoutAdminKey(dataDir)) {
       printed =
           first
               .output()
@@ -61,13 +59,11 @@ class KeysCommandTest {
               .filter(l -> l.startsWith("kino_"))
               .findFirst()
               .orElseThrow();
-      assertThat(new Api("http://127.0.0.1:" + port, printed).get("/v1/models").status())
-          .isEqualTo(200);
+      assertThat(first.api(printed).get("/v1/models").status()).isEqualTo(200);
     }
-    try (KinoProcess again = KinoProcess.serveWithoutAdminKey(dataDir, port)) {
+    try (KinoProcess again = KinoProcess.serveWithoutAdminKey(dataDir)) {
       assertThat(again.output()).doesNotContain("kino_");
-      assertThat(new Api("http://127.0.0.1:" + port, printed).get("/v1/models").status())
-          .isEqualTo(200);
+      assertThat(again.api(printed).get("/v1/models").status()).isEqualTo(200);
     }
     assertThat(
             Files.readString(

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs the real {@code kino} main class in a separate JVM, as the launcher would, on this test's
@@ -19,6 +21,7 @@ public final class KinoProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
   private final Path stdout;
+  private volatile int port;
 
   private KinoProcess(Process process, Path log, Path stdout) {
     this.stdout = stdout;
@@ -26,46 +29,67 @@ public final class KinoProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts {@code kino serve} on the data dir and waits until it answers its health check. */
-  public static KinoProcess serve(Path dataDir, int port, String... extra) {
-    return serve(true, Map.of(), dataDir, port, extra);
+  /**
+   * Starts {@code kino serve} on the data dir on a port the server picks itself ({@code --port 0};
+   * a number chosen here and handed over could be taken by then) and waits until it answers its
+   * health check on the port it reports.
+   */
+  public static KinoProcess serve(Path dataDir, String... extra) {
+    return serve(true, Map.of(), dataDir, extra);
   }
 
   /** As {@link #serve}, with more environment variables (an upstream provider's key, say). */
-  public static KinoProcess serveWith(
-      Map<String, String> env, Path dataDir, int port, String... extra) {
-    return serve(true, env, dataDir, port, extra);
+  public static KinoProcess serveWith(Map<String, String> env, Path dataDir, String... extra) {
+    return serve(true, env, dataDir, extra);
   }
 
   /** As {@link #serve}, without {@code KINO_ADMIN_KEY}, as a newcomer starts it. */
-  public static KinoProcess serveWithoutAdminKey(Path dataDir, int port) {
-    return serve(false, Map.of(), dataDir, port, "--workers", "0");
+  public static KinoProcess serveWithoutAdminKey(Path dataDir) {
+    return serve(false, Map.of(), dataDir, "--workers", "0");
   }
 
+  private static final Pattern LISTENING =
+      Pattern.compile("Kino is listening on http://[^:]+:(\\d+)");
+
   private static KinoProcess serve(
-      boolean adminKey, Map<String, String> env, Path dataDir, int port, String... extra) {
+      boolean adminKey, Map<String, String> env, Path dataDir, String... extra) {
     List<String> args =
-        new ArrayList<>(
-            List.of("serve", "--data-dir", dataDir.toString(), "--port", Integer.toString(port)));
+        new ArrayList<>(List.of("serve", "--data-dir", dataDir.toString(), "--port", "0"));
     args.addAll(List.of(extra));
     KinoProcess kino = start(args, "kino-serve-", adminKey, env);
-    Api api = new Api("http://127.0.0.1:" + port, null);
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
       if (!kino.process.isAlive()) {
         throw new AssertionError("kino serve exited early:\n" + kino.output());
       }
-      try {
-        if (api.get("/healthz").status() == 200) {
-          return kino;
+      Matcher listening = LISTENING.matcher(kino.output());
+      if (listening.find()) {
+        kino.port = Integer.parseInt(listening.group(1));
+        try {
+          if (kino.api(null).get("/healthz").status() == 200) {
+            return kino;
+          }
+        } catch (UncheckedIOException notYet) {
+          // Not answering yet.
         }
-      } catch (UncheckedIOException notYet) {
-        // Not listening yet.
       }
       sleep(100);
     }
     kino.close();
     throw new AssertionError("kino serve did not become healthy:\n" + kino.output());
+  }
+
+  /** The port a server started with {@link #serve} listens on. */
+  public int port() {
+    if (port == 0) {
+      throw new IllegalStateException("not a server started with serve()");
+    }
+    return port;
+  }
+
+  /** The server's API, called with {@code key} (null: none). */
+  public Api api(String key) {
+    return new Api("http://127.0.0.1:" + port(), key);
   }
 
   /**
@@ -206,6 +230,11 @@ public final class KinoProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * A port nothing listens on at the moment: for a client that must find no server there, and for
+   * children that cannot report a port they picked (PostgreSQL, s3proxy), which a bind race can
+   * then fail at start; Kino's own servers pick theirs with {@link #serve}.
+   */
   public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();

@@ -41,8 +41,9 @@ class WakeupTest {
     wakeup.signal();
 
     await().until(() -> sandboxWoken.get() == 1 && upstreamWoken.get() == 1);
-    Thread.sleep(200);
-    assertThat(sandboxWoken.get()).as("the other sandbox workers sleep on").isEqualTo(1);
+    assertThat(sandbox.ticketsForTest()).as("no wake-up left for another sandbox worker").isZero();
+    assertThat(waiting(sandbox)).as("the other sandbox workers sleep on").isEqualTo(3);
+    assertThat(sandboxWoken.get()).isEqualTo(1);
 
     wakeup.signalAll();
 

@@ -194,17 +194,17 @@ class ComfyUiEndToEndTest {
       throws Exception {
     try (FakeComfyUi comfy = new FakeComfyUi().slowSteps(40, Duration.ofMillis(100))) {
       Path dataDir = Files.createTempDirectory("kino-comfyui-crash-");
-      int port = KinoProcess.freePort();
       String[] flags = {"--models-dir", EXAMPLES.toString(), "--comfyui", comfy.url()};
-      Api api = new Api("http://127.0.0.1:" + port, TestServer.ADMIN_KEY);
       String id;
-      try (KinoProcess first = KinoProcess.serve(dataDir, port, flags)) {
+      try (KinoProcess first = KinoProcess.serve(dataDir, flags)) {
+        Api api = first.api(TestServer.ADMIN_KEY);
         id = api.submitOk(T2V, "{\"prompt\": \"p\"}");
         await().atMost(WAIT).until(() -> api.status(id).body().path("progress").asDouble(0) > 0.1);
         first.kill9();
       }
 
-      try (KinoProcess second = KinoProcess.serve(dataDir, port, flags)) {
+      try (KinoProcess second = KinoProcess.serve(dataDir, flags)) {
+        Api api = second.api(TestServer.ADMIN_KEY);
         api.awaitState(id, WAIT, "completed", "failed");
         JsonNode done = api.status(id).body();
         assertThat(done.path("status").asString()).as(second.output()).isEqualTo("completed");

@@ -29,18 +29,18 @@ final class KilledMidJob {
   static JsonNode run(Map<String, String> env, Path modelsDir, String model, String body)
       throws IOException, InterruptedException {
     Path dataDir = Files.createTempDirectory("kino-upstream-crash-");
-    int port = KinoProcess.freePort();
     String[] flags = {"--models-dir", modelsDir.toString(), "--fetch-allow", "127.0.0.1"};
-    Api api = new Api("http://127.0.0.1:" + port, TestServer.ADMIN_KEY);
     String id;
-    try (KinoProcess first = KinoProcess.serveWith(env, dataDir, port, flags)) {
+    try (KinoProcess first = KinoProcess.serveWith(env, dataDir, flags)) {
+      Api api = first.api(TestServer.ADMIN_KEY);
       id = api.submitOk(model, body);
       await()
           .atMost(WAIT)
           .until(() -> api.status(id).body().path("logs").toString().contains("submitted to"));
       first.kill9();
     }
-    try (KinoProcess second = KinoProcess.serveWith(env, dataDir, port, flags)) {
+    try (KinoProcess second = KinoProcess.serveWith(env, dataDir, flags)) {
+      Api api = second.api(TestServer.ADMIN_KEY);
       api.awaitState(id, WAIT, "completed", "failed");
       JsonNode status = api.status(id).body();
       if (!status.path("status").asString().equals("completed")) {
