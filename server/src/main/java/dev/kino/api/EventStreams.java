@@ -39,16 +39,7 @@ final class EventStreams {
   void stream(Context ctx) throws InterruptedException {
     Job job = owned.find(ctx);
     long after = lastEventId(ctx);
-    HttpServletResponse response = ctx.res();
-    response.setStatus(200);
-    response.setContentType("text/event-stream");
-    response.setCharacterEncoding("UTF-8");
-    response.setHeader("Cache-Control", "no-cache");
-    response.setHeader(
-        "X-Accel-Buffering", "no"); // tell nginx-style proxies not to buffer the stream
-    // A web page on another origin opens the stream with its token (no cookies), which CORS must
-    // allow.
-    response.setHeader("Access-Control-Allow-Origin", "*");
+    HttpServletResponse response = eventStream(ctx.res());
     try (EventHub.Watch watch = hub.watch(job.id())) {
       ServletOutputStream out = response.getOutputStream();
       write(out, "retry: 2000\n\n");
@@ -78,6 +69,18 @@ final class EventStreams {
     } catch (IOException clientLeft) {
       // The client closed the stream; it can resume with Last-Event-ID.
     }
+  }
+
+  private static HttpServletResponse eventStream(HttpServletResponse response) {
+    response.setStatus(200);
+    response.setContentType("text/event-stream");
+    response.setCharacterEncoding("UTF-8");
+    response.setHeader("Cache-Control", "no-cache");
+    // Tell nginx-style proxies not to buffer the stream.
+    response.setHeader("X-Accel-Buffering", "no");
+    // A web page on another origin opens the stream with its token (no cookies): CORS must allow.
+    response.setHeader("Access-Control-Allow-Origin", "*");
+    return response;
   }
 
   private boolean isFinished(String jobId) {

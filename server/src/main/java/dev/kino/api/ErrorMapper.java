@@ -1,0 +1,82 @@
+package dev.kino.api;
+
+import dev.kino.database.Outages;
+import dev.kino.models.InvalidInputException;
+import dev.kino.requests.IdempotencyConflict;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where a refusal becomes its error body: Kino's {@link ApiException}, the use cases'
+ * typed refusals, Javalin's own (unknown route, wrong method, body too large), a database outage
+ * (503 with Retry-After) and, last, anything unexpected (a logged 500 in the same shape).
+ */
+final class ErrorMapper {
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+
+  private ErrorMapper() {}
+
+  static void register(RoutesConfig routes) {
+    routes.exception(ApiException.class, (e, ctx) -> ErrorBodies.write(ctx, e));
+    routes.exception(
+        InvalidInputException.class,
+        (e, ctx) -> ErrorBodies.write(ctx, ApiException.invalidInput(e.problems())));
+    routes.exception(
+        IdempotencyConflict.class,
+        (e, ctx) -> ErrorBodies.write(ctx, ApiException.idempotencyConflict(e)));
+    routes.exception(
+        HttpResponseException.class, (e, ctx) -> ErrorBodies.write(ctx, fromJavalin(e)));
+    routes.exception(Exception.class, ErrorMapper::unexpected);
+  }
+
+  private static void unexpected(Exception e, Context ctx) {
+    if (Outages.isOutage(e)) {
+      // The database is restarting or unreachable; asking again shortly works.
+      LOG.warn("database unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+      ctx.header("Retry-After", "5");
+      ErrorBodies.write(
+          ctx,
+          new ApiException(
+              503,
+              503001,
+              "database_unavailable",
+              "the server cannot reach its database right now; try again shortly (with the same"
+                  + " Idempotency-Key, if the request should happen once: a connection lost mid-way"
+                  + " may still have stored it)"));
+      return;
+    }
+    LOG.error("unexpected error on {} {}; answered 500", ctx.method(), ctx.path(), e);
+    ErrorBodies.write(
+        ctx,
+        new ApiException(
+            500, 500001, "internal_error", "the server failed unexpectedly; the error is logged"));
+  }
+
+  /** Javalin's own refusals in Kino's error shape. */
+  private static ApiException fromJavalin(HttpResponseException e) {
+    int status = e.getStatus();
+    return switch (status) {
+      case 404 ->
+          new ApiException(
+              404,
+              404001,
+              "route_not_found",
+              "no such route; the API lives under /v1 (see the README)");
+      case 405 ->
+          new ApiException(
+              405, 405001, "method_not_allowed", "this route does not accept that HTTP method");
+      case 413 ->
+          new ApiException(
+              413,
+              413001,
+              "body_too_large",
+              "the request body is larger than "
+                  + ApiServer.MAX_JSON_BODY / 1_000_000
+                  + " MB; upload files with POST /v1/files");
+      default -> new ApiException(status, status * 1000 + 1, "http_" + status, e.getMessage());
+    };
+  }
+}
