@@ -64,7 +64,7 @@ final class ErrorMapper {
               404,
               404001,
               "route_not_found",
-              "no such route; the API lives under /v1 (see the README)");
+              "no such route; the API lives under /v1 (see docs/api.md)");
       case 405 ->
           new ApiException(
               405, 405001, "method_not_allowed", "this route does not accept that HTTP method");

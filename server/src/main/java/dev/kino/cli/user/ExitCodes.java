@@ -1,6 +1,6 @@
 package dev.kino.cli.user;
 
-/** What the user commands exit with; documented in the README. */
+/** What the user commands exit with; documented in docs/clients.md. */
 public final class ExitCodes {
   private ExitCodes() {}
 
