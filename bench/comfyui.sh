@@ -7,9 +7,8 @@ cd "$(dirname "$0")/.."
 bash ./kino build
 JAVA_HOME="$(bash ./kino java-home)"
 export PATH="$JAVA_HOME/bin:$PATH"
-[ "$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')" -ge 24 ] && export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 # The fake ComfyUI servers are the test suite's (server/src/test): compile them too.
-(mvn -q -B -ntp -DskipTests -pl server -am test-compile) 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g' >&2
+(bash ./mvnw -q -B -ntp -DskipTests -Dspotless.check.skip=true -pl server -am test-compile) 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g' >&2
 cp="server/target/kino.jar:server/target/lib/*:server/target/test-classes"
 mkdir -p server/target/bench && javac -nowarn -d server/target/bench -cp "$cp" bench/BenchServer.java bench/ComfyBench.java
 exec java -Xmx1g --enable-native-access=ALL-UNNAMED -cp "server/target/bench:$cp" ComfyBench "$@"
