@@ -12,6 +12,8 @@ import dev.kino.testing.WebhookReceiver;
 import dev.kino.testing.WebhookReceiver.Call;
 import dev.kino.testing.WebhookReceiver.Reply;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,8 +105,16 @@ class WebhooksEndToEndTest {
       await()
           .atMost(WAIT)
           .until(() -> receiver.calls("/ok").size() == 2 && receiver.calls("/broken").size() == 1);
+      // Messages are sent concurrently, so a fast job's two may arrive in either order; their
+      // timestamps say which came first.
       assertThat(receiver.calls("/ok"))
           .extracting(c -> type(c))
+          .containsExactlyInAnyOrder("request.started", "request.completed");
+      assertThat(
+              receiver.calls("/ok").stream()
+                  .sorted(Comparator.comparing(c -> timestamp(c)))
+                  .map(c -> type(c))
+                  .toList())
           .containsExactly("request.started", "request.completed");
       JsonNode failed = JsonMapper.shared().readTree(receiver.calls("/broken").getFirst().body());
       assertThat(failed.path("type").asString()).isEqualTo("request.failed");
@@ -266,6 +276,11 @@ class WebhooksEndToEndTest {
         + "\""
         + (onStart ? ", \"webhook_on_start\": true" : "")
         + "}";
+  }
+
+  /** When the event the message announces happened (the body's timestamp, not the send time). */
+  private static Instant timestamp(Call call) {
+    return Instant.parse(JsonMapper.shared().readTree(call.body()).path("timestamp").asString());
   }
 
   private static String type(Call call) {
