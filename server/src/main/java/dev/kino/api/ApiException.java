@@ -15,13 +15,27 @@ final class ApiException extends RuntimeException {
   final String reason;
   final List<FieldProblem> problems;
 
+  /** How many problems there were; more than {@link #problems} lists when the rest were cut. */
+  final int problemsTotal;
+
   ApiException(
       int status, int errorCode, String reason, String message, List<FieldProblem> problems) {
+    this(status, errorCode, reason, message, problems, problems.size());
+  }
+
+  private ApiException(
+      int status,
+      int errorCode,
+      String reason,
+      String message,
+      List<FieldProblem> problems,
+      int problemsTotal) {
     super(message);
     this.status = status;
     this.errorCode = errorCode;
     this.reason = reason;
     this.problems = List.copyOf(problems);
+    this.problemsTotal = problemsTotal;
   }
 
   ApiException(int status, int errorCode, String reason, String message) {
@@ -47,11 +61,16 @@ final class ApiException extends RuntimeException {
   }
 
   static ApiException invalidInput(List<FieldProblem> problems) {
+    return invalidInput(problems, problems.size());
+  }
+
+  /** {@code total} problems, of which {@code problems} are the first (the rest only counted). */
+  static ApiException invalidInput(List<FieldProblem> problems, int total) {
     String message =
-        problems.size() == 1
+        total == 1
             ? "invalid input: " + describe(problems.getFirst())
-            : problems.size() + " invalid fields, first: " + describe(problems.getFirst());
-    return new ApiException(422, 422001, "invalid_input", message, problems);
+            : total + " invalid fields, first: " + describe(problems.getFirst());
+    return new ApiException(422, 422001, "invalid_input", message, problems, total);
   }
 
   /** A key reused with another body (422), or a first use still underway (409). */

@@ -28,6 +28,9 @@ final class ErrorBodies {
         error.put("code", p.code());
         error.put("message", p.message());
       }
+      if (e.problemsTotal > e.problems.size()) {
+        detail.put("errors_total", e.problemsTotal); // the list holds the first ones only
+      }
     }
     if (e.status == 401) {
       ctx.header("WWW-Authenticate", "Bearer");

@@ -23,7 +23,7 @@ final class ErrorMapper {
     routes.exception(ApiException.class, (e, ctx) -> ErrorBodies.write(ctx, e));
     routes.exception(
         InvalidInputException.class,
-        (e, ctx) -> ErrorBodies.write(ctx, ApiException.invalidInput(e.problems())));
+        (e, ctx) -> ErrorBodies.write(ctx, ApiException.invalidInput(e.problems(), e.total())));
     routes.exception(
         IdempotencyConflict.class,
         (e, ctx) -> ErrorBodies.write(ctx, ApiException.idempotencyConflict(e)));

@@ -8,6 +8,8 @@ import com.networknt.schema.path.NodePath;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -19,6 +21,7 @@ final class InputValidator {
   private static final SchemaRegistry REGISTRY =
       SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
+  private static final Logger LOG = LoggerFactory.getLogger(InputValidator.class);
   private final ObjectNode schemaNode;
   private final Schema schema;
 
@@ -37,13 +40,17 @@ final class InputValidator {
                   "type",
                   "the request body must be a JSON object of the model's input fields")));
     }
+    BodyShape.requireBounded(object);
+    List<Error> errors = schemaErrors(object);
+    if (!errors.isEmpty()) {
+      List<FieldProblem> listed = new ArrayList<>();
+      for (Error error :
+          errors.subList(0, Math.min(errors.size(), InvalidInputException.MAX_LISTED))) {
+        listed.add(toProblem(error));
+      }
+      throw new InvalidInputException(listed, errors.size());
+    }
     List<FieldProblem> problems = new ArrayList<>();
-    for (Error error : schema.validate(object)) {
-      problems.add(toProblem(error));
-    }
-    if (!problems.isEmpty()) {
-      throw new InvalidInputException(problems);
-    }
     ObjectNode applied = object.deepCopy();
     Defaults.apply(schemaNode, applied);
     if (schemaNode.path("properties").has(SchemaNormaliser.SEED)
@@ -57,6 +64,25 @@ final class InputValidator {
       throw new InvalidInputException(problems);
     }
     return applied;
+  }
+
+  /**
+   * The schema's verdict. A failure of the validator itself on some value is still the client's
+   * body it could not read: a 422 for the body, with one line in the log, never a 500.
+   */
+  private List<Error> schemaErrors(ObjectNode body) {
+    try {
+      return schema.validate(BodyShape.comparable(body));
+    } catch (RuntimeException e) {
+      LOG.warn("the schema validator failed on a request body: {}", e.toString());
+      throw new InvalidInputException(
+          List.of(
+              new FieldProblem(
+                  "",
+                  "unreadable_value",
+                  "a value in the body cannot be checked against the model's schema (an extreme"
+                      + " number?); send values within the schema's limits")));
+    }
   }
 
   private static FieldProblem toProblem(Error error) {

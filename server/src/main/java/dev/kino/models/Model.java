@@ -51,10 +51,12 @@ public final class Model {
     } catch (InvalidInputException e) {
       // Every problem at once: the engine's limits too, read from the body as sent.
       List<FieldProblem> all = new ArrayList<>(e.problems());
-      if (body instanceof ObjectNode sent) {
-        engineRule.ifPresent(rule -> all.addAll(rule.check(sent)));
-      }
-      throw new InvalidInputException(all);
+      List<FieldProblem> engine =
+          body instanceof ObjectNode sent
+              ? engineRule.map(rule -> rule.check(sent)).orElse(List.of())
+              : List.of();
+      all.addAll(engine);
+      throw new InvalidInputException(all, e.total() + engine.size());
     }
     List<FieldProblem> problems = engineRule.map(rule -> rule.check(input)).orElse(List.of());
     if (!problems.isEmpty()) {
