@@ -95,6 +95,7 @@ public final class ApiServer implements AutoCloseable {
             config -> {
               serverSettings(config, settings, uploadSpool);
               RoutesConfig routes = config.routes;
+              routes.before(SecurityHeaders::apply);
               routes.before("/v1/*", auth::authenticate);
               routes.get("/healthz", ctx -> Responses.json(ctx, 200, health()));
               routes.get("/v1/models", models::list);

@@ -69,12 +69,20 @@ final class Authenticator {
       throw ApiException.unauthorized(
           "a token opens only the events stream it was issued for; send \"Authorization: Bearer <your API key>\"");
     }
-    return tokens
-        .verify(events.group(1), token, clock.instant())
-        .orElseThrow(
-            () ->
-                ApiException.unauthorized(
-                    "the token is not valid for this events stream, or it expired; get a fresh events_url from the status route"));
+    String owner =
+        tokens
+            .verify(events.group(1), token, clock.instant())
+            .orElseThrow(
+                () ->
+                    ApiException.unauthorized(
+                        "the token is not valid for this events stream, or it expired; get a fresh events_url from the status route"));
+    // A token speaks for its key only while the key does: revoking a key ends its tokens too.
+    boolean active =
+        owner.equals(ENV_ADMIN_OWNER) ? adminKeyHash.isPresent() : keys.isActive(owner);
+    if (!active) {
+      throw ApiException.unauthorized("the API key this token was issued for has been revoked");
+    }
+    return owner;
   }
 
   static Caller caller(Context ctx) {

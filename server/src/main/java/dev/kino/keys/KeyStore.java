@@ -58,6 +58,20 @@ public final class KeyStore {
                     .findOne());
   }
 
+  /**
+   * Whether the key with this id exists and is not revoked (for credentials derived from a key).
+   */
+  public boolean isActive(String id) {
+    return db.reads()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT EXISTS (SELECT 1 FROM api_keys WHERE id = ? AND revoked_at IS NULL)")
+                    .bind(0, id)
+                    .mapTo(Boolean.class)
+                    .one());
+  }
+
   public List<ApiKey> list() {
     return db.reads()
         .withHandle(

@@ -2,11 +2,15 @@ package dev.kino.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kino.database.SqliteDatabase;
+import dev.kino.keys.CreatedKey;
+import dev.kino.keys.KeyStore;
 import dev.kino.testing.Api;
 import dev.kino.testing.EventStream;
 import dev.kino.testing.EventStream.Event;
 import dev.kino.testing.TestServer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -165,6 +169,27 @@ class EventsStreamTest {
       Api.Answer statusWithToken =
           new Api(api.base(), null).get("/v1/requests/" + id + "/status?token=" + token);
       assertThat(statusWithToken.status()).isEqualTo(401);
+    }
+  }
+
+  @Test
+  void an_events_token_stops_working_when_its_key_is_revoked() throws Exception {
+    try (TestServer server = TestServer.start(0)) {
+      CreatedKey key;
+      try (SqliteDatabase db = SqliteDatabase.open(server.dataDir())) {
+        key = new KeyStore(db).create("browser-app", false, Instant.now());
+      }
+      Api api = server.api(key.plaintext());
+      String signed = api.status(api.submitOk(STD, CLIP)).text("events_url");
+      assertThat(status(EventStream.open(signed, null, null))).isEqualTo(200);
+
+      try (SqliteDatabase db = SqliteDatabase.open(server.dataDir())) {
+        new KeyStore(db).revoke(key.key().id(), Instant.now());
+      }
+
+      assertThat(status(EventStream.open(signed, null, null)))
+          .as("the token spoke for a key that is gone")
+          .isEqualTo(401);
     }
   }
 
