@@ -1,6 +1,5 @@
 package dev.kino.network;
 
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -11,11 +10,12 @@ import java.util.Set;
 
 /**
  * Which hosts the server may fetch from. A server that fetches URLs chosen by its users must not
- * become a way into the operator's network, so loopback, private, link-local, CGNAT, multicast,
- * unspecified and reserved addresses are refused, including when hidden inside IPv4-mapped, NAT64
- * or 6to4 IPv6 forms, as are cloud metadata names. The operator's allow-list ({@code
- * --fetch-allow}: host names, addresses or CIDR ranges) lifts the refusal, and also permits plain
- * http for those hosts.
+ * become a way into the operator's network, so every range IANA's special-purpose registries mark
+ * not globally reachable is refused ({@link SpecialRanges}: loopback, private, link-local, CGNAT,
+ * documentation, benchmarking, reserved, discard-only, ...), with multicast, including when hidden
+ * inside IPv4-mapped, SIIT, NAT64 or 6to4 IPv6 forms, as are cloud metadata names. The operator's
+ * allow-list ({@code --fetch-allow}: host names, addresses or CIDR ranges) lifts the refusal, and
+ * also permits plain http for those hosts.
  */
 public final class AddressPolicy {
   private static final Set<String> FORBIDDEN_NAMES =
@@ -77,36 +77,19 @@ public final class AddressPolicy {
         || address.isAnyLocalAddress()
         || address.isLinkLocalAddress()
         || address.isSiteLocalAddress()
-        || address.isMulticastAddress()) {
+        || address.isMulticastAddress()
+        || SpecialRanges.contains(address)) {
       return true;
     }
-    byte[] b = address.getAddress();
-    if (address instanceof Inet4Address) {
-      int first = b[0] & 0xff;
-      int second = b[1] & 0xff;
-      return first == 0 // "this network"
-          || first >= 240 // reserved and broadcast
-          || (first == 100 && second >= 64 && second < 128) // CGNAT 100.64/10
-          || (first == 192 && second == 0 && (b[2] & 0xff) == 0) // IETF protocol assignments
-          || (first == 198 && (second == 18 || second == 19)); // benchmarking
-    }
-    if (address instanceof Inet6Address) {
-      int first = b[0] & 0xff;
-      if ((first & 0xfe) == 0xfc) { // unique local fc00::/7
-        return true;
-      }
-      if (first == 0xfe && (b[1] & 0xc0) == 0xc0) { // deprecated site-local fec0::/10
-        return true;
-      }
-      InetAddress embedded = embeddedIpv4(b);
-      return embedded != null && isForbidden(embedded);
-    }
-    return false;
+    InetAddress embedded =
+        address instanceof Inet6Address ? embeddedIpv4(address.getAddress()) : null;
+    return embedded != null && isForbidden(embedded);
   }
 
   /**
-   * The IPv4 address inside IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible, NAT64 (64:ff9b::/96) and
-   * 6to4 forms.
+   * The IPv4 address inside IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d), SIIT's
+   * IPv4-translated (::ffff:0:a.b.c.d), NAT64 (64:ff9b::/96) and 6to4 (2002::/16) forms. (Teredo,
+   * 2001::/32, is refused as a whole with the IETF protocol block.)
    */
   private static InetAddress embeddedIpv4(byte[] b) {
     try {
@@ -116,6 +99,13 @@ public final class AddressPolicy {
       }
       if (zeroPrefix
           && ((b[10] == (byte) 0xff && b[11] == (byte) 0xff) || (b[10] == 0 && b[11] == 0))) {
+        return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
+      }
+      boolean siit = b[8] == (byte) 0xff && b[9] == (byte) 0xff && b[10] == 0 && b[11] == 0;
+      for (int i = 0; i < 8; i++) {
+        siit &= b[i] == 0;
+      }
+      if (siit) {
         return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
       }
       if (b[0] == 0 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b) {
