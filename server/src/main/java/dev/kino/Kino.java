@@ -16,8 +16,11 @@ import dev.kino.client.KinoTimeoutException;
 import dev.kino.client.RequestCancelledException;
 import dev.kino.client.RequestFailedException;
 import dev.kino.config.ConfigException;
+import dev.kino.database.DamagedDatabaseException;
 import dev.kino.models.ModelDefinitionException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -80,8 +83,15 @@ public final class Kino {
         (e, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();
           // Start-up refusals are the operator's to fix: one clear line, no stack trace.
-          if (e instanceof ConfigException || e instanceof ModelDefinitionException) {
+          if (e instanceof ConfigException
+              || e instanceof ModelDefinitionException
+              || e instanceof DamagedDatabaseException) {
             err.println("kino: " + e.getMessage());
+            return 2;
+          }
+          if (e instanceof UncheckedIOException io && isOperatorCommand(commandLine)) {
+            // A data directory that cannot be written (read-only, full, not ours) at start-up.
+            err.println("kino: " + io.getMessage() + ": " + io.getCause().getMessage());
             return 2;
           }
           if (e instanceof KinoException k) {
@@ -110,6 +120,15 @@ public final class Kino {
       case KinoTimeoutException t -> ExitCodes.TIMEOUT;
       default -> ExitCodes.ERROR;
     };
+  }
+
+  private static boolean isOperatorCommand(CommandLine command) {
+    for (CommandLine c = command; c != null; c = c.getParent()) {
+      if (Set.of("serve", "worker", "keys").contains(c.getCommandName())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isServe(String[] args) {

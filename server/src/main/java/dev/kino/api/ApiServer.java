@@ -25,9 +25,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import tools.jackson.databind.json.JsonMapper;
+import java.util.function.Supplier;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -61,7 +62,8 @@ public final class ApiServer implements AutoCloseable {
       WebhookStore webhooks,
       WebhookSigner webhookSigner,
       Predicate<String> cancelsRunningJobs,
-      Runnable onSubmit) {}
+      Runnable onSubmit,
+      Supplier<Optional<String>> databaseProblem) {}
 
   public ApiServer(Settings settings, Parts parts, Clock clock) {
     JobStore store = parts.store();
@@ -89,6 +91,7 @@ public final class ApiServer implements AutoCloseable {
     WebhookRoutes webhooks = new WebhookRoutes(parts.webhookSigner(), parts.webhooks(), store);
     FileRoutes downloads = new FileRoutes(parts.files(), parts.signer(), clock);
     UploadRoutes uploaded = new UploadRoutes(parts.uploads(), links);
+    Health health = new Health(parts.databaseProblem(), clock);
     Path uploadSpool = spool(settings.dataDir());
     this.app =
         Javalin.create(
@@ -97,7 +100,7 @@ public final class ApiServer implements AutoCloseable {
               RoutesConfig routes = config.routes;
               routes.before(SecurityHeaders::apply);
               routes.before("/v1/*", auth::authenticate);
-              routes.get("/healthz", ctx -> Responses.json(ctx, 200, health()));
+              routes.get("/healthz", health::check);
               routes.get("/v1/models", models::list);
               routes.get("/v1/models/<model_id>", models::show);
               routes.post("/v1/models/<model_id>", models::submit);
@@ -176,11 +179,5 @@ public final class ApiServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare the upload spool " + dir, e);
     }
-  }
-
-  private static ObjectNode health() {
-    ObjectNode body = JsonMapper.shared().createObjectNode();
-    body.put("status", "ok");
-    return body;
   }
 }

@@ -17,6 +17,14 @@ public interface Database extends AutoCloseable {
 
   Dialect dialect();
 
+  /**
+   * Damage the database itself reports (SQLite's quick check), if any; PostgreSQL guards its own
+   * files. Costs a read of the whole database: for a health check that runs now and then.
+   */
+  default java.util.Optional<String> problem() {
+    return java.util.Optional.empty();
+  }
+
   @Override
   void close();
 

@@ -6,10 +6,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * The embedded SQLite database in the data directory: WAL journal, durable commits
@@ -35,8 +39,11 @@ public final class SqliteDatabase implements Database {
   }
 
   /**
-   * Opens (creating when absent) {@code kino.db} in the data directory and brings its schema up to
-   * date.
+   * Opens (creating when absent) {@code kino.db} in the data directory, checks it with SQLite's
+   * quick check, and brings its schema up to date.
+   *
+   * @throws DamagedDatabaseException when the file is damaged, or empty beside an earlier run's
+   *     data
    */
   public static SqliteDatabase open(Path dataDir) {
     try {
@@ -44,9 +51,105 @@ public final class SqliteDatabase implements Database {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
     }
-    SqliteDatabase db = new SqliteDatabase(dataDir.resolve("kino.db"));
-    Flyway.configure().dataSource(db.writer).locations("classpath:db/sqlite").load().migrate();
-    return db;
+    Path file = dataDir.resolve("kino.db");
+    requireNotReplaced(dataDir, file);
+    SqliteDatabase db;
+    try {
+      db = new SqliteDatabase(file);
+    } catch (RuntimeException e) {
+      throw isDamage(e) ? damaged(file, e.getMessage()) : e;
+    }
+    try {
+      db.problem()
+          .ifPresent(
+              problem -> {
+                throw damaged(file, problem);
+              });
+      Flyway.configure().dataSource(db.writer).locations("classpath:db/sqlite").load().migrate();
+      return db;
+    } catch (RuntimeException e) {
+      db.close();
+      throw isDamage(e) && !(e instanceof DamagedDatabaseException)
+          ? damaged(file, e.getMessage())
+          : e;
+    }
+  }
+
+  /**
+   * What SQLite's quick check finds wrong, if anything: a damaged page or index, or a file that is
+   * not a database at all. It reads the whole file, so callers run it sparingly.
+   */
+  @Override
+  public Optional<String> problem() {
+    try {
+      List<String> verdict =
+          reads.withHandle(h -> h.createQuery("PRAGMA quick_check(5)").mapTo(String.class).list());
+      return verdict.equals(List.of("ok"))
+          ? Optional.empty()
+          : Optional.of("SQLite's quick check: " + String.join("; ", verdict));
+    } catch (RuntimeException e) {
+      if (isDamage(e)) {
+        return Optional.of(rootMessage(e));
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * A missing or empty {@code kino.db} is a fresh install only in a data directory that has never
+   * been used: beside stored files or signing keys it is a database lost or replaced.
+   */
+  private static void requireNotReplaced(Path dataDir, Path file) {
+    try {
+      boolean emptyDatabase = !Files.exists(file) || Files.size(file) == 0;
+      if (!emptyDatabase) {
+        return;
+      }
+      for (String earlier : List.of("url-signing.key", "webhook-signing.key", "files")) {
+        if (Files.exists(dataDir.resolve(earlier))) {
+          throw new DamagedDatabaseException(
+              file
+                  + " is "
+                  + (Files.exists(file) ? "empty" : "missing")
+                  + " but "
+                  + dataDir
+                  + " holds an earlier run's "
+                  + earlier
+                  + "; starting would begin a new database and lose every job and key. Restore"
+                  + " kino.db from a backup, or move the data directory away to start afresh.");
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  private static DamagedDatabaseException damaged(Path file, String problem) {
+    return new DamagedDatabaseException(
+        file + " is damaged (" + problem + "); restore it from a backup before starting Kino");
+  }
+
+  /** SQLITE_CORRUPT or SQLITE_NOTADB anywhere in the causes. */
+  private static boolean isDamage(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLiteException sqlite) {
+        SQLiteErrorCode code = sqlite.getResultCode();
+        if (code == SQLiteErrorCode.SQLITE_CORRUPT
+            || code == SQLiteErrorCode.SQLITE_NOTADB
+            || code.name().startsWith("SQLITE_CORRUPT_")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getMessage();
   }
 
   /** For statements that change data; callers are serialised. */

@@ -188,7 +188,8 @@ public final class KinoNode implements AutoCloseable {
             webhookStore,
             webhookSigner,
             modelId -> cancelsRunningJobs(catalog, engines, modelId),
-            wakeup::signal);
+            wakeup::signal,
+            db::problem);
     Optional<ApiServer> api = Optional.empty();
     if (settings.role().servesApi()) {
       api = Optional.of(started.add(new ApiServer(settings, parts, clock)).start());

@@ -1,0 +1,50 @@
+package dev.kino.api;
+
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code GET /healthz}: 200 while this node can serve, 503 once its database reports damage, so a
+ * load balancer routes away. The database's own check reads the whole file, so its verdict is kept
+ * for {@link #RECHECK_EVERY}; a damage found stays found.
+ */
+final class Health {
+  static final Duration RECHECK_EVERY = Duration.ofMinutes(1);
+
+  private final Supplier<Optional<String>> databaseProblem;
+  private final Clock clock;
+  private Instant checkedAt = Instant.MIN;
+  private Optional<String> problem = Optional.empty();
+
+  Health(Supplier<Optional<String>> databaseProblem, Clock clock) {
+    this.databaseProblem = databaseProblem;
+    this.clock = clock;
+  }
+
+  void check(Context ctx) {
+    Optional<String> found = problem();
+    ObjectNode body = JsonMapper.shared().createObjectNode();
+    body.put("status", found.isEmpty() ? "ok" : "unavailable");
+    found.ifPresent(
+        p -> {
+          body.put("reason", "database_damaged");
+          body.put("message", "the database is damaged: " + p);
+        });
+    Responses.json(ctx, found.isEmpty() ? 200 : 503, body);
+  }
+
+  private synchronized Optional<String> problem() {
+    Instant now = clock.instant();
+    if (problem.isEmpty() && !now.isBefore(checkedAt.plus(RECHECK_EVERY))) {
+      problem = databaseProblem.get();
+      checkedAt = now;
+    }
+    return problem;
+  }
+}
