@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;
@@ -66,6 +67,7 @@ public final class SqliteDatabase implements Database {
                 throw damaged(file, problem);
               });
       Flyway.configure().dataSource(db.writer).locations("classpath:db/sqlite").load().migrate();
+      ownerOnly(file);
       return db;
     } catch (RuntimeException e) {
       db.close();
@@ -92,6 +94,20 @@ public final class SqliteDatabase implements Database {
         return Optional.of(rootMessage(e));
       }
       throw e;
+    }
+  }
+
+  /** The database and its journal files are readable by their owner only (0600). */
+  private static void ownerOnly(Path file) {
+    for (String suffix : List.of("", "-wal", "-shm")) {
+      Path f = file.resolveSibling(file.getFileName() + suffix);
+      try {
+        if (Files.exists(f)) {
+          Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+        }
+      } catch (IOException | UnsupportedOperationException e) {
+        // A file system without POSIX permissions: nothing to tighten.
+      }
     }
   }
 

@@ -1,12 +1,12 @@
 package dev.kino.node;
 
 import dev.kino.config.ConfigException;
+import dev.kino.storage.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -26,7 +26,7 @@ final class DataDirLock implements AutoCloseable {
 
   static DataDirLock acquire(Path dataDir) {
     try {
-      Files.createDirectories(dataDir);
+      OwnerOnly.directory(dataDir);
       FileChannel channel =
           FileChannel.open(
               dataDir.resolve("server.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);

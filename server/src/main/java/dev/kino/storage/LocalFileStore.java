@@ -28,6 +28,7 @@ public final class LocalFileStore implements FileStore {
   public void put(String key, Path source) throws IOException {
     Path target = resolve(key);
     Files.createDirectories(target.getParent());
+    OwnerOnly.file(source); // before it is visible under its key
     try {
       Files.move(
           source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -37,6 +38,7 @@ public final class LocalFileStore implements FileStore {
     }
     Path partial = target.resolveSibling(target.getFileName() + ".partial");
     Files.copy(source, partial, StandardCopyOption.REPLACE_EXISTING);
+    OwnerOnly.file(partial);
     try {
       Files.move(
           partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
