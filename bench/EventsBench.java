@@ -64,6 +64,23 @@ public class EventsBench {
     CountDownLatch finished = new CountDownLatch(streams);
     AtomicInteger failures = new AtomicInteger();
     ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
+    // While the streams connect in one burst, a load balancer's health check keeps asking.
+    List<Long> healthNanos = java.util.Collections.synchronizedList(new ArrayList<>());
+    Thread healthProbe = Thread.ofPlatform().daemon().start(() -> {
+      URI base = URI.create(server.base);
+      while (opened.getCount() > 0) {
+        long t = System.nanoTime();
+        // A new connection each time, as a load balancer's check makes it.
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+          socket.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          socket.getInputStream().readAllBytes();
+          healthNanos.add(System.nanoTime() - t);
+          Thread.sleep(20);
+        } catch (Exception e) {
+          healthNanos.add(System.nanoTime() - t);
+        }
+      }
+    });
     long openStart = System.nanoTime();
     for (int i = 0; i < streams; i++) {
       int n = i;
@@ -97,6 +114,8 @@ public class EventsBench {
       throw new IllegalStateException("only " + (streams - opened.getCount()) + " streams opened");
     }
     System.out.printf(Locale.ROOT, "opened %d streams in %.1f s (%d failed)%n", streams, (System.nanoTime() - openStart) / 1e9, failures.get());
+    healthProbe.join();
+    BenchServer.report("/healthz while the " + streams + " streams connect", healthNanos.stream().mapToLong(Long::longValue).toArray());
     Thread.sleep(3000);
     long rssHeld = server.rssKb();
     System.out.printf(Locale.ROOT, "server RSS: %d MB with no stream, %d MB with %d open: %.1f KB per stream%n",

@@ -29,6 +29,8 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -136,7 +138,22 @@ public final class ApiServer implements AutoCloseable {
     config.http.prefer405over404 = true;
     config.jetty.host = settings.host();
     config.jetty.port = settings.port();
+    // Jetty's default listen backlog (50) turns a burst of connections (thousands of event streams
+    // opening at once) into seconds of stalled accepts, health checks among them.
+    config.jetty.addConnector(
+        (server, http) -> {
+          ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+          connector.setHost(settings.host());
+          connector.setPort(settings.port());
+          connector.setAcceptQueueSize(ACCEPT_QUEUE);
+          return connector;
+        });
   }
+
+  /**
+   * Connections the kernel holds for Kino before it accepts them (capped by net.core.somaxconn).
+   */
+  static final int ACCEPT_QUEUE = 4096;
 
   /**
    * The body the result route would give for a job, with links on the base its client used (or the
