@@ -54,10 +54,7 @@ public final class Kino {
 
   public static void main(String[] args) {
     CommandLine cli = commandLine();
-    int code = cli.execute(args);
-    if (code != 0 || !isServe(args)) {
-      System.exit(code);
-    }
+    System.exit(cli.execute(args));
   }
 
   /** The whole command line, with errors mapped to one clear line and an exit code. */
@@ -129,9 +126,5 @@ public final class Kino {
       }
     }
     return false;
-  }
-
-  private static boolean isServe(String[] args) {
-    return args.length > 0 && args[0].equals("serve");
   }
 }

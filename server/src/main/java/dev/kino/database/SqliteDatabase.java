@@ -54,6 +54,7 @@ public final class SqliteDatabase implements Database {
     }
     Path file = dataDir.resolve("kino.db");
     requireNotReplaced(dataDir, file);
+    nativeLibraryUnder(dataDir);
     SqliteDatabase db;
     try {
       db = new SqliteDatabase(file);
@@ -94,6 +95,22 @@ public final class SqliteDatabase implements Database {
         return Optional.of(rootMessage(e));
       }
       throw e;
+    }
+  }
+
+  /**
+   * sqlite-jdbc unpacks its native library on first use, by default into /tmp, where every killed
+   * process leaves a copy: unpacked under the data directory instead, unless the operator chose.
+   */
+  private static void nativeLibraryUnder(Path dataDir) {
+    if (System.getProperty("org.sqlite.tmpdir") == null) {
+      Path dir = dataDir.resolve("tmp").resolve("sqlite");
+      try {
+        Files.createDirectories(dir);
+        System.setProperty("org.sqlite.tmpdir", dir.toString());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create " + dir, e);
+      }
     }
   }
 

@@ -216,6 +216,15 @@ public final class KinoProcess implements AutoCloseable {
     }
   }
 
+  /** SIGTERM, as a service manager stops it; the exit code once it has stopped. */
+  public int terminate() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      throw new AssertionError("kino did not stop within 60 s of SIGTERM:\n" + output());
+    }
+    return process.exitValue();
+  }
+
   /** SIGKILL: no shutdown hook, no chance to tidy up. */
   public void kill9() throws InterruptedException {
     process.destroyForcibly();

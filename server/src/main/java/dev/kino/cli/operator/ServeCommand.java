@@ -14,8 +14,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
 
 /** {@code kino serve}: the API and this node's workers, until Ctrl-C or SIGTERM. */
 @Command(
@@ -160,14 +162,20 @@ public class ServeCommand implements Callable<Integer> {
             role());
     KinoNode node = KinoNode.start(settings, System.out);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  node.close();
-                  stopped.countDown();
-                },
-                "kino-shutdown"));
+    AtomicBoolean closing = new AtomicBoolean();
+    Runnable stop =
+        () -> {
+          if (closing.compareAndSet(false, true)) {
+            node.close();
+          }
+          stopped.countDown();
+        };
+    // SIGTERM and Ctrl-C stop the node in order and the command returns, so the process exits 0
+    // (under the JVM's default handling a SIGTERM exit is 143). The hook covers every other end.
+    for (String name : List.of("TERM", "INT")) {
+      Signal.handle(new Signal(name), signal -> Thread.ofPlatform().name("kino-stop").start(stop));
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(stop, "kino-shutdown"));
     stopped.await();
     return 0;
   }
