@@ -138,6 +138,7 @@ public final class ApiServer implements AutoCloseable {
     config.http.prefer405over404 = true;
     config.jetty.host = settings.host();
     config.jetty.port = settings.port();
+    config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
     // Jetty's default listen backlog (50) turns a burst of connections (thousands of event streams
     // opening at once) into seconds of stalled accepts, health checks among them.
     config.jetty.addConnector(

@@ -6,6 +6,8 @@ import dev.kino.requests.IdempotencyConflict;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,13 @@ final class ErrorMapper {
   }
 
   private static void unexpected(Exception e, Context ctx) {
+    if (isClientGone(e)) {
+      // The client hung up mid-request: nothing to answer, nobody's mistake but the network's.
+      LOG.info("client left during {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+      ErrorBodies.write(
+          ctx, new ApiException(400, 400008, "request_incomplete", "the request ended early"));
+      return;
+    }
     if (Outages.isOutage(e)) {
       // The database is restarting or unreachable; asking again shortly works.
       LOG.warn("database unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
@@ -53,6 +62,18 @@ final class ErrorMapper {
         ctx,
         new ApiException(
             500, 500001, "internal_error", "the server failed unexpectedly; the error is logged"));
+  }
+
+  private static boolean isClientGone(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof EofException
+          || (t instanceof IOException io
+              && io.getMessage() != null
+              && io.getMessage().contains("Early EOF"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Javalin's own refusals in Kino's error shape. */

@@ -34,6 +34,26 @@ final class RequestBodies {
     return Optional.of(key);
   }
 
+  /**
+   * The parser's complaint in the client's terms: where in the body, and what is wrong, without the
+   * parser's class and feature names.
+   */
+  static String inClientsTerms(JacksonException e) {
+    String message =
+        e.getOriginalMessage()
+            .replaceAll("\\s*\\(start marker at \\[.*", "")
+            .replace("expected close marker for Object", "an object is not closed with }")
+            .replace("expected close marker for Array", "an array is not closed with ]")
+            .replaceAll(":?\\s*enable `[^`]*` to allow", " (not allowed in JSON)")
+            .replaceAll("\\s*\\(?`[^`]*`\\)?", "")
+            .strip();
+    var location = e.getLocation();
+    if (location != null && location.getLineNr() > 0) {
+      message += " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+    }
+    return message;
+  }
+
   static JsonNode json(Context ctx) {
     String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
     if (!type.isEmpty()
@@ -55,7 +75,7 @@ final class RequestBodies {
     try {
       return JsonMapper.shared().readTree(bytes);
     } catch (JacksonException e) {
-      throw ApiException.malformedJson(e.getOriginalMessage());
+      throw ApiException.malformedJson(inClientsTerms(e));
     }
   }
 }
