@@ -39,12 +39,6 @@ import tools.jackson.databind.node.ObjectNode;
  * anything unexpected becomes a logged 500 with the same shape.
  */
 public final class ApiServer implements AutoCloseable {
-
-  /**
-   * JSON request bodies: room for a few inline data: URIs; larger files go through POST /v1/files.
-   */
-  static final int MAX_JSON_BODY = 8_000_000;
-
   private final Javalin app;
 
   /**
@@ -94,6 +88,7 @@ public final class ApiServer implements AutoCloseable {
     FileRoutes downloads = new FileRoutes(parts.files(), parts.signer(), clock);
     UploadRoutes uploaded = new UploadRoutes(parts.uploads(), links);
     Health health = new Health(parts.databaseProblem(), clock);
+    HostCheck hosts = new HostCheck(settings.publicUrl(), settings.host(), settings.http());
     Path uploadSpool = spool(settings.dataDir());
     this.app =
         Javalin.create(
@@ -101,6 +96,7 @@ public final class ApiServer implements AutoCloseable {
               serverSettings(config, settings, uploadSpool);
               RoutesConfig routes = config.routes;
               routes.before(SecurityHeaders::apply);
+              routes.before("/v1/*", hosts::check);
               routes.before("/v1/*", auth::authenticate);
               routes.get("/healthz", health::check);
               routes.get("/v1/models", models::list);
@@ -121,7 +117,7 @@ public final class ApiServer implements AutoCloseable {
               routes.get("/v1/files/{file_id}/content", uploaded::content);
               routes.get("/files/<key>", downloads::get);
               routes.head("/files/<key>", downloads::head);
-              ErrorMapper.register(routes);
+              ErrorMapper.register(routes, settings.http().maxJsonBytes());
             });
   }
 
@@ -130,7 +126,9 @@ public final class ApiServer implements AutoCloseable {
     config.startup.showJavalinBanner = false;
     config.startup.showOldJavalinVersionWarning = false;
     config.concurrency.useVirtualThreads = true;
-    config.http.maxRequestSize = MAX_JSON_BODY;
+    // JSON request bodies: room for a few inline data: URIs; larger files go through POST
+    // /v1/files.
+    config.http.maxRequestSize = settings.http().maxJsonBytes();
     config.jetty.multipartConfig.cacheDirectory(uploadSpool.toString());
     config.jetty.multipartConfig.maxFileSize(Uploads.MAX_BYTES, SizeUnit.BYTES);
     config.jetty.multipartConfig.maxTotalRequestSize(Uploads.MAX_BYTES + 1_000_000, SizeUnit.BYTES);

@@ -21,7 +21,7 @@ final class ErrorMapper {
 
   private ErrorMapper() {}
 
-  static void register(RoutesConfig routes) {
+  static void register(RoutesConfig routes, int maxJsonBytes) {
     routes.exception(ApiException.class, (e, ctx) -> ErrorBodies.write(ctx, e));
     routes.exception(
         InvalidInputException.class,
@@ -30,7 +30,8 @@ final class ErrorMapper {
         IdempotencyConflict.class,
         (e, ctx) -> ErrorBodies.write(ctx, ApiException.idempotencyConflict(e)));
     routes.exception(
-        HttpResponseException.class, (e, ctx) -> ErrorBodies.write(ctx, fromJavalin(e)));
+        HttpResponseException.class,
+        (e, ctx) -> ErrorBodies.write(ctx, fromJavalin(e, maxJsonBytes)));
     routes.exception(Exception.class, ErrorMapper::unexpected);
   }
 
@@ -77,7 +78,7 @@ final class ErrorMapper {
   }
 
   /** Javalin's own refusals in Kino's error shape. */
-  private static ApiException fromJavalin(HttpResponseException e) {
+  private static ApiException fromJavalin(HttpResponseException e, int maxJsonBytes) {
     int status = e.getStatus();
     return switch (status) {
       case 404 ->
@@ -95,8 +96,8 @@ final class ErrorMapper {
               413001,
               "body_too_large",
               "the request body is larger than "
-                  + ApiServer.MAX_JSON_BODY / 1_000_000
-                  + " MB; upload files with POST /v1/files");
+                  + maxJsonBytes
+                  + " bytes; upload files with POST /v1/files");
       default -> new ApiException(status, status * 1000 + 1, "http_" + status, e.getMessage());
     };
   }

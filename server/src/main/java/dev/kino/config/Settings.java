@@ -32,6 +32,7 @@ import java.util.Optional;
  * @param storage an S3 location ({@code s3://bucket/prefix}) for outputs and uploads, shared by a
  *     cluster's nodes; empty: the data directory
  * @param role what this node does: API and workers, only the API, or only workers
+ * @param http what the HTTP API accepts (allowed Host names, the largest JSON body)
  */
 public record Settings(
     String host,
@@ -51,10 +52,12 @@ public record Settings(
     Credentials credentials,
     Optional<String> database,
     Optional<URI> storage,
-    Role role) {
+    Role role,
+    HttpSettings http) {
 
   public Settings {
     Objects.requireNonNull(credentials, "credentials");
+    Objects.requireNonNull(http, "http");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
     if (port < 0 || port > 65535) {
@@ -134,7 +137,8 @@ public record Settings(
         Credentials.of(Map.of()),
         Optional.empty(),
         Optional.empty(),
-        Role.API_AND_WORKERS);
+        Role.API_AND_WORKERS,
+        HttpSettings.DEFAULTS);
   }
 
   /** Standard Webhooks' suggestion: at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
@@ -168,7 +172,8 @@ public record Settings(
         credentials,
         Optional.of(url),
         storage,
-        role);
+        role,
+        http);
   }
 
   public Settings withStorage(URI location) {
@@ -190,7 +195,31 @@ public record Settings(
         credentials,
         database,
         Optional.of(location),
-        role);
+        role,
+        http);
+  }
+
+  public Settings withHttp(HttpSettings h) {
+    return new Settings(
+        host,
+        port,
+        dataDir,
+        modelsDir,
+        publicUrl,
+        workers,
+        fetchAllow,
+        adminKey,
+        lease,
+        maxAttempts,
+        fileUrlTtl,
+        uploadTtl,
+        webhookRetries,
+        comfyuiServers,
+        credentials,
+        database,
+        storage,
+        role,
+        h);
   }
 
   public Settings withRole(Role r) {
@@ -212,7 +241,8 @@ public record Settings(
         credentials,
         database,
         storage,
-        r);
+        r,
+        http);
   }
 
   public Settings withPort(int p) {
@@ -234,7 +264,8 @@ public record Settings(
         credentials,
         database,
         storage,
-        role);
+        role,
+        http);
   }
 
   public Settings withWorkers(int n) {
@@ -256,7 +287,8 @@ public record Settings(
         credentials,
         database,
         storage,
-        role);
+        role,
+        http);
   }
 
   public Settings withFetchAllow(List<String> allow) {
@@ -278,7 +310,8 @@ public record Settings(
         credentials,
         database,
         storage,
-        role);
+        role,
+        http);
   }
 
   public Settings withAdminKey(String key) {
@@ -300,7 +333,8 @@ public record Settings(
         credentials,
         database,
         storage,
-        role);
+        role,
+        http);
   }
 
   public Settings withWebhookRetries(List<Duration> delays) {
@@ -322,7 +356,8 @@ public record Settings(
         credentials,
         database,
         storage,
-        role);
+        role,
+        http);
   }
 
   public Settings withComfyui(List<URI> servers) {
@@ -344,7 +379,8 @@ public record Settings(
         credentials,
         database,
         storage,
-        role);
+        role,
+        http);
   }
 
   public Settings withCredentials(Credentials c) {
@@ -366,7 +402,8 @@ public record Settings(
         c,
         database,
         storage,
-        role);
+        role,
+        http);
   }
 
   public Settings withModelsDir(Path dir) {
@@ -388,7 +425,8 @@ public record Settings(
         credentials,
         database,
         storage,
-        role);
+        role,
+        http);
   }
 
   public Settings withMaxAttempts(int n) {
@@ -410,7 +448,8 @@ public record Settings(
         credentials,
         database,
         storage,
-        role);
+        role,
+        http);
   }
 
   public Settings withPublicUrl(URI url) {
@@ -432,6 +471,7 @@ public record Settings(
         credentials,
         database,
         storage,
-        role);
+        role,
+        http);
   }
 }

@@ -2,8 +2,11 @@ package dev.kino.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kino.config.HttpSettings;
 import dev.kino.testing.Api;
 import dev.kino.testing.SharedServer;
+import dev.kino.testing.TestServer;
+import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -108,5 +111,19 @@ class HostileInputTest {
     assertThat(answer.status()).isEqualTo(422);
     assertThat(answer.body().at("/detail/errors/0/code").asString()).isEqualTo("too_many_values");
     assertThat(answer.raw().body().length()).as("the answer stays small").isLessThan(2_000);
+  }
+
+  @Test
+  void a_body_over_the_operators_limit_is_a_413_before_it_is_read() {
+    try (TestServer server =
+        TestServer.start(s -> s.withWorkers(0).withHttp(new HttpSettings(List.of(), 64_000)))) {
+      String big = "{\"prompt\": \"p\", \"negative_prompt\": \"" + "a".repeat(70_000) + "\"}";
+
+      Api.Answer answer = server.api().submit(STD, big);
+
+      assertThat(answer.status()).isEqualTo(413);
+      assertThat(answer.body().at("/detail/reason").asString()).isEqualTo("body_too_large");
+      assertThat(answer.body().path("error_message").asString()).contains("64000 bytes");
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.kino.cli.operator;
 
 import dev.kino.config.ConfigException;
 import dev.kino.config.Credentials;
+import dev.kino.config.HttpSettings;
 import dev.kino.config.Role;
 import dev.kino.config.Settings;
 import dev.kino.node.KinoNode;
@@ -132,6 +133,23 @@ public class ServeCommand implements Callable<Integer> {
   List<URI> comfyui;
 
   @Option(
+      names = "--allowed-host",
+      split = ",",
+      defaultValue = "${env:KINO_ALLOWED_HOSTS}",
+      paramLabel = "HOST",
+      description =
+          "A host name clients may reach this server by, when --public-url is not set (links in answers are built from the request's Host; loopback and the address a request arrived on are always allowed); repeatable (env KINO_ALLOWED_HOSTS, comma-separated).")
+  List<String> allowedHosts;
+
+  @Option(
+      names = "--max-json-bytes",
+      defaultValue = "${env:KINO_MAX_JSON_BYTES:-8000000}",
+      paramLabel = "BYTES",
+      description =
+          "The largest JSON request body; larger ones are refused with 413 (env KINO_MAX_JSON_BYTES; default ${DEFAULT-VALUE}).")
+  int maxJsonBytes;
+
+  @Option(
       names = "--webhook-retries",
       defaultValue = "${env:KINO_WEBHOOK_RETRIES:-0s,5s,5m,30m,2h,5h,10h,10h}",
       description =
@@ -159,7 +177,8 @@ public class ServeCommand implements Callable<Integer> {
             Credentials.fromEnvironment(),
             Optional.ofNullable(database).filter(url -> !url.isBlank()),
             Optional.ofNullable(storage),
-            role());
+            role(),
+            new HttpSettings(allowedHosts == null ? List.of() : allowedHosts, maxJsonBytes));
     KinoNode node = KinoNode.start(settings, System.out);
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean closing = new AtomicBoolean();
