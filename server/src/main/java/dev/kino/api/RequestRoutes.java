@@ -8,6 +8,7 @@ import dev.kino.jobs.JobState;
 import dev.kino.jobs.JobStore;
 import dev.kino.models.FieldProblem;
 import dev.kino.requests.Cancellations;
+import dev.kino.requests.OutputDeletions;
 import dev.kino.requests.RequestStatus;
 import dev.kino.storage.FileStore;
 import io.javalin.http.Context;
@@ -16,13 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -39,8 +37,7 @@ final class RequestRoutes {
   private final JobViews views;
   private final Links links;
   private final OwnedRequests owned;
-  private final FileStore files;
-  private final Clock clock;
+  private final OutputDeletions deletions;
 
   RequestRoutes(
       JobStore store,
@@ -55,8 +52,7 @@ final class RequestRoutes {
     this.views = views;
     this.links = links;
     this.owned = new OwnedRequests(jobs);
-    this.files = files;
-    this.clock = clock;
+    this.deletions = new OutputDeletions(jobs, files, clock);
   }
 
   void status(Context ctx) {
@@ -123,41 +119,21 @@ final class RequestRoutes {
               + job.state().wire()
               + "; only a finished request's outputs can be deleted (cancel it first)");
     }
-    int deleted = 0;
-    for (String key : outputKeys(job)) {
-      try {
-        files.delete(key);
-        deleted++;
-      } catch (IOException e) {
-        LOG.warn("could not delete output {} of request {}: {}", key, job.id(), e.getMessage());
-        throw new ApiException(
-            500, 500002, "delete_failed", "some outputs could not be deleted; try again");
-      }
+    OutputDeletions.Deleted deleted;
+    try {
+      deleted = deletions.delete(job);
+    } catch (IOException e) {
+      LOG.warn("could not delete the outputs of request {}: {}", job.id(), e.getMessage());
+      throw new ApiException(
+          500, 500002, "delete_failed", "some outputs could not be deleted; try again");
     }
-    jobs.markOutputsDeleted(job.id(), clock.instant());
-    Job now = jobs.find(job.id()).orElse(job);
+    Job now = deleted.job();
     ObjectNode body = JsonMapper.shared().createObjectNode();
     body.put("request_id", now.id());
     body.put("status", now.state().wire());
-    body.put("deleted_files", deleted);
+    body.put("deleted_files", deleted.files());
     now.outputsDeletedAt().ifPresent(t -> body.put("outputs_deleted_at", t.toString()));
     Responses.json(ctx, 200, body);
-  }
-
-  private static Set<String> outputKeys(Job job) {
-    Set<String> keys = new LinkedHashSet<>();
-    if (job.outputsDeletedAt().isEmpty()) {
-      job.output().ifPresent(output -> output.values().forEach(v -> collect(v, keys)));
-    }
-    return keys;
-  }
-
-  private static void collect(JsonNode value, Set<String> keys) {
-    if (value.isArray()) {
-      value.forEach(v -> collect(v, keys));
-    } else if (value.isString()) {
-      keys.add(value.asString());
-    }
   }
 
   private static JobState state(String word) {

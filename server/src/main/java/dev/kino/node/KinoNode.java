@@ -26,6 +26,7 @@ import dev.kino.models.ModelCatalog;
 import dev.kino.models.ModelDefinition;
 import dev.kino.network.AddressPolicy;
 import dev.kino.network.HostResolver;
+import dev.kino.requests.OrphanedOutputs;
 import dev.kino.storage.FileStore;
 import dev.kino.storage.LocalFileStore;
 import dev.kino.storage.S3FileStore;
@@ -150,6 +151,7 @@ public final class KinoNode implements AutoCloseable {
     JobStore store = JobStore.on(db, hub);
     if (db.dialect() == Database.Dialect.SQLITE) {
       recoverAbandoned(store, clock);
+      sweepOrphanedOutputs(files, store);
     }
     Path workRoot = cleanWorkRoot(settings.dataDir());
     UrlSigner signer = new UrlSigner(secret(db, settings, "url-signing.key"));
@@ -220,6 +222,18 @@ public final class KinoNode implements AutoCloseable {
       LOG.warn(
           "{} job(s) were running when the server last stopped; they are back in the queue",
           recovered);
+    }
+  }
+
+  /** Files no job owns (see OrphanedOutputs); a node alone on its data sweeps them at start. */
+  private static void sweepOrphanedOutputs(FileStore files, JobStore store) {
+    try {
+      int removed = OrphanedOutputs.sweep(files, store.requests());
+      if (removed > 0) {
+        LOG.info("removed {} stored file(s) that no job owns (left by a crash)", removed);
+      }
+    } catch (IOException e) {
+      LOG.warn("could not sweep stored files that no job owns: {}", e.getMessage());
     }
   }
 

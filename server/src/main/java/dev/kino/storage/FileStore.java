@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,6 +17,12 @@ public interface FileStore {
 
   /** Removes the file under the key, if there is one. */
   void delete(String key) throws IOException;
+
+  /**
+   * Every stored key under the folder {@code prefix} ({@code jobs/<id>}), at any depth; empty when
+   * there is none.
+   */
+  List<String> keys(String prefix) throws IOException;
 
   /**
    * The stored file, if the key exists (on this node's disk: an object store copies it into a

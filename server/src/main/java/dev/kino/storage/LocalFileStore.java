@@ -6,7 +6,9 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Files under {@code <data-dir>/files}. A stored file appears whole or not at all (write, then
@@ -51,12 +53,16 @@ public final class LocalFileStore implements FileStore {
   public void delete(String key) throws IOException {
     Path file = resolve(key);
     Files.deleteIfExists(file);
-    // The folder each upload or job attempt had to itself; left in place when something else is
-    // still there.
-    try {
-      Files.deleteIfExists(file.getParent());
-    } catch (java.nio.file.DirectoryNotEmptyException stillUsed) {
-      // Other files live there.
+    // The folders the file had to itself (an upload's, a job attempt's, the job's) go with it; the
+    // top-level folder (jobs, uploads) and any folder still holding something stay.
+    for (Path dir = file.getParent();
+        dir != null && !dir.equals(root) && !dir.getParent().equals(root);
+        dir = dir.getParent()) {
+      try {
+        Files.deleteIfExists(dir);
+      } catch (java.nio.file.DirectoryNotEmptyException stillUsed) {
+        break;
+      }
     }
   }
 
@@ -73,6 +79,22 @@ public final class LocalFileStore implements FileStore {
       return Optional.of(new StoredFile(file, Files.size(file), FileType.contentTypeOf(key)));
     } catch (IOException e) {
       return Optional.empty();
+    }
+  }
+
+  @Override
+  public List<String> keys(String prefix) throws IOException {
+    Path folder = resolve(prefix);
+    if (!Files.isDirectory(folder)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(folder)) {
+      return files
+          .filter(Files::isRegularFile)
+          .filter(f -> !f.getFileName().toString().endsWith(".partial"))
+          .map(f -> root.relativize(f).toString().replace('\\', '/'))
+          .sorted()
+          .toList();
     }
   }
 

@@ -184,6 +184,24 @@ public final class S3FileStore implements FileStore, AutoCloseable {
   }
 
   @Override
+  public List<String> keys(String prefix) throws IOException {
+    String folder = object(prefix) + "/";
+    try {
+      List<String> keys = new ArrayList<>();
+      s3.listObjectsV2Paginator(l -> l.bucket(bucket).prefix(folder))
+          .contents()
+          .forEach(
+              o ->
+                  keys.add(
+                      o.key().substring(this.prefix.isEmpty() ? 0 : this.prefix.length() + 1)));
+      return keys;
+    } catch (SdkException e) {
+      throw new IOException(
+          "cannot list " + folder + " in s3://" + bucket + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public boolean exists(String key) {
     return head(key).isPresent();
   }

@@ -46,4 +46,20 @@ class LocalFileStoreTest {
         .isEqualTo("video/webm");
     assertThat(files.find("jobs/j/1/audio.wav").orElseThrow().contentType()).isEqualTo("audio/wav");
   }
+
+  @Test
+  void keys_lists_a_folders_files_and_deleting_the_last_removes_the_folders_it_had()
+      throws Exception {
+    LocalFileStore files = new LocalFileStore(dataDir);
+    files.put("jobs/j/1/video.mp4", Files.write(dataDir.resolve("v"), new byte[] {1}));
+    files.put("jobs/j/2/video.mp4", Files.write(dataDir.resolve("w"), new byte[] {1}));
+
+    assertThat(files.keys("jobs/j")).containsExactly("jobs/j/1/video.mp4", "jobs/j/2/video.mp4");
+    files.delete("jobs/j/1/video.mp4");
+    files.delete("jobs/j/2/video.mp4");
+
+    assertThat(files.keys("jobs/j")).isEmpty();
+    assertThat(dataDir.resolve("files/jobs/j")).doesNotExist();
+    assertThat(dataDir.resolve("files/jobs")).as("the top-level folder stays").isDirectory();
+  }
 }

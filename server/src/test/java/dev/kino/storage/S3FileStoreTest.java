@@ -43,6 +43,8 @@ class S3FileStoreTest {
         S3FileStore.open(bucket, Credentials.of(s3.environment()), work.resolve("cache"), clock)) {
       store.put("jobs/x/1/video.mp4", big);
 
+      assertThat(store.keys("jobs/x")).containsExactly("jobs/x/1/video.mp4");
+      assertThat(store.keys("jobs/y")).isEmpty();
       StoredFile found = store.find("jobs/x/1/video.mp4").orElseThrow();
       assertThat(found.size()).isEqualTo(40L << 20);
       assertThat(found.contentType()).isEqualTo("video/mp4");
