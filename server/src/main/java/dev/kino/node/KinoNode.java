@@ -5,6 +5,7 @@ import dev.kino.cluster.ClusterChanges;
 import dev.kino.config.ConfigException;
 import dev.kino.config.Settings;
 import dev.kino.database.Database;
+import dev.kino.database.DatabaseClock;
 import dev.kino.database.PostgresDatabase;
 import dev.kino.database.SharedSecrets;
 import dev.kino.database.SqliteDatabase;
@@ -107,9 +108,14 @@ public final class KinoNode implements AutoCloseable {
    * first, so a failed start leaves no database, thread or lock open.
    */
   public static KinoNode start(Settings settings, PrintStream out) {
+    return start(settings, out, Clock.systemUTC());
+  }
+
+  /** As {@link #start(Settings, PrintStream)} on a given clock (a test's skewed one, say). */
+  public static KinoNode start(Settings settings, PrintStream out, Clock localClock) {
     StartedParts started = new StartedParts();
     try {
-      return start(settings, out, started, Clock.systemUTC());
+      return start(settings, out, started, localClock);
     } catch (MediaException e) {
       started.closeAll();
       throw new ConfigException(e.getMessage());
@@ -120,7 +126,9 @@ public final class KinoNode implements AutoCloseable {
   }
 
   private static KinoNode start(
-      Settings settings, PrintStream out, StartedParts started, Clock clock) throws MediaException {
+      Settings settings, PrintStream out, StartedParts started, Clock localClock)
+      throws MediaException {
+    Clock clock = localClock;
     DataDirLock lock = started.add(DataDirLock.acquire(settings.dataDir()));
     ModelCatalog loaded = withCredentials(ModelCatalog.load(settings.modelsDir()), settings);
     AddressPolicy policy = addressPolicy(settings);
@@ -128,6 +136,9 @@ public final class KinoNode implements AutoCloseable {
       FfmpegCodecs.requireEncoders(); // the sandbox renders here; an API-only node never does
     }
     Database db = started.add(openDatabase(settings));
+    if (db.dialect() == Database.Dialect.POSTGRESQL) {
+      clock = started.add(DatabaseClock.start(db, clock)); // one clock for the whole cluster
+    }
     FileStore files = openFiles(settings, clock);
     if (files instanceof AutoCloseable closeable) {
       started.add(closeable);
