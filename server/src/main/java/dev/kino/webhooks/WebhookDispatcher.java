@@ -41,6 +41,7 @@ public final class WebhookDispatcher implements AutoCloseable {
   private final RetrySchedule schedule;
   private final Clock clock;
   private final Semaphore slots = new Semaphore(IN_FLIGHT);
+  private final Destinations destinations;
   private final ExecutorService sends = Executors.newVirtualThreadPerTaskExecutor();
   private final Thread loop;
   private volatile boolean running = true;
@@ -60,6 +61,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     this.sender = new WebhookSender(policy, resolver, signer);
     this.schedule = schedule;
     this.clock = clock;
+    this.destinations = new Destinations(clock);
     this.loop = Thread.ofPlatform().name("kino-webhooks").daemon().unstarted(this::run);
     hub.onAnyEvent(this::wake);
   }
@@ -91,15 +93,25 @@ public final class WebhookDispatcher implements AutoCloseable {
       return;
     }
     // Held for the longest an attempt can take, so this node owns the message while it sends it.
-    List<Delivery> due =
-        store.takeDue(clock.instant(), WebhookSender.TIMEOUT.plusSeconds(45), free);
+    // More are taken than there are free senders, so that messages to a receiver that has its
+    // share already do not hide the others' behind them.
+    Instant now = clock.instant();
+    List<Delivery> due = store.takeDue(now, WebhookSender.TIMEOUT.plusSeconds(45), free * 4);
+    int started = 0;
     for (Delivery delivery : due) {
+      if (started == free || !destinations.tryAcquire(delivery.url())) {
+        store.postpone(delivery, now.plus(POSTPONE)); // its receiver is busy, or no sender is free
+        continue;
+      }
+      started++;
       slots.acquireUninterruptibly();
       sends.execute(
           () -> {
+            boolean answered = false;
             try {
-              attempt(delivery);
+              answered = attempt(delivery);
             } finally {
+              destinations.release(delivery.url(), answered);
               slots.release();
               wake();
             }
@@ -107,14 +119,18 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
   }
 
-  private void attempt(Delivery delivery) {
+  /** How long a message waits when its receiver has its share of the senders. */
+  private static final Duration POSTPONE = Duration.ofSeconds(1);
+
+  /** Sends once and records it; whether the receiver answered at all (any status). */
+  private boolean attempt(Delivery delivery) {
     Instant started = clock.instant();
     long t0 = System.nanoTime();
     WebhookSender.Result result;
     try {
       result = sender.send(delivery, started);
     } catch (InterruptedException e) {
-      return; // shutting down; the message comes due again after its hold
+      return true; // shutting down; the message comes due again after its hold
     } catch (RuntimeException e) {
       result =
           new WebhookSender.Result(
@@ -125,9 +141,10 @@ public final class WebhookDispatcher implements AutoCloseable {
     Delivery.Attempt attempt =
         new Delivery.Attempt(number, started, result.statusCode(), result.error(), millis);
     Instant now = clock.instant();
+    boolean answered = result.statusCode().isPresent();
     if (result.delivered()) {
       store.recordAttempt(delivery, attempt, "delivered", Optional.empty(), now);
-      return;
+      return true;
     }
     boolean gone = result.statusCode().filter(code -> code == 410).isPresent();
     Optional<Duration> wait =
@@ -140,7 +157,7 @@ public final class WebhookDispatcher implements AutoCloseable {
           number,
           describe(result));
       store.recordAttempt(delivery, attempt, "failed", Optional.empty(), now);
-      return;
+      return answered;
     }
     Duration delay = wait.get();
     if (result.retryAfter().isPresent()) {
@@ -151,6 +168,7 @@ public final class WebhookDispatcher implements AutoCloseable {
       delay = asked.compareTo(delay) > 0 ? asked : delay;
     }
     store.recordAttempt(delivery, attempt, "pending", Optional.of(now.plus(delay)), now);
+    return answered;
   }
 
   private static String describe(WebhookSender.Result result) {

@@ -93,6 +93,18 @@ public final class WebhookStore {
                     .list());
   }
 
+  /** Gives a taken message back, due again at {@code next}, without counting an attempt. */
+  void postpone(Delivery d, Instant next) {
+    db.writes()
+        .useHandle(
+            h ->
+                h.createUpdate(
+                        "UPDATE webhook_deliveries SET next_attempt_at = :next WHERE id = :id AND state = 'pending'")
+                    .bind("next", next.toEpochMilli())
+                    .bind("id", d.id())
+                    .execute());
+  }
+
   /**
    * Records an attempt and what follows it: delivered, failed for good, or pending until {@code
    * next}.
