@@ -11,6 +11,7 @@ import dev.kino.models.ModelCatalog;
 import dev.kino.requests.Cancellations;
 import dev.kino.requests.RequestStatus;
 import dev.kino.requests.Submissions;
+import dev.kino.storage.DiskSpace;
 import dev.kino.storage.FileStore;
 import dev.kino.storage.UrlSigner;
 import dev.kino.uploads.Uploads;
@@ -59,7 +60,8 @@ public final class ApiServer implements AutoCloseable {
       WebhookSigner webhookSigner,
       Predicate<String> cancelsRunningJobs,
       Runnable onSubmit,
-      Supplier<Optional<String>> databaseProblem) {}
+      Supplier<Optional<String>> databaseProblem,
+      DiskSpace disk) {}
 
   public ApiServer(Settings settings, Parts parts, Clock clock) {
     JobStore store = parts.store();
@@ -76,6 +78,7 @@ public final class ApiServer implements AutoCloseable {
             parts.inputs(),
             parts.idempotency(),
             parts.onSubmit(),
+            parts.disk(),
             clock,
             settings.maxAttempts());
     ModelRoutes models = new ModelRoutes(parts.catalog(), submissions, views, links);
@@ -86,8 +89,8 @@ public final class ApiServer implements AutoCloseable {
     EventStreams events = new EventStreams(store, parts.hub());
     WebhookRoutes webhooks = new WebhookRoutes(parts.webhookSigner(), parts.webhooks(), store);
     FileRoutes downloads = new FileRoutes(parts.files(), parts.signer(), clock);
-    UploadRoutes uploaded = new UploadRoutes(parts.uploads(), links);
-    Health health = new Health(parts.databaseProblem(), clock);
+    UploadRoutes uploaded = new UploadRoutes(parts.uploads(), links, parts.disk());
+    Health health = new Health(parts.databaseProblem(), parts.disk(), clock);
     HostCheck hosts = new HostCheck(settings.publicUrl(), settings.host(), settings.http());
     Path uploadSpool = spool(settings.dataDir());
     this.app =

@@ -3,6 +3,7 @@ package dev.kino.api;
 import dev.kino.database.Outages;
 import dev.kino.models.InvalidInputException;
 import dev.kino.requests.IdempotencyConflict;
+import dev.kino.storage.StorageFullException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -30,6 +31,12 @@ final class ErrorMapper {
         IdempotencyConflict.class,
         (e, ctx) -> ErrorBodies.write(ctx, ApiException.idempotencyConflict(e)));
     routes.exception(
+        StorageFullException.class,
+        (e, ctx) -> {
+          ctx.header("Retry-After", "60");
+          ErrorBodies.write(ctx, new ApiException(507, 507001, "storage_full", e.getMessage()));
+        });
+    routes.exception(
         HttpResponseException.class,
         (e, ctx) -> ErrorBodies.write(ctx, fromJavalin(e, maxJsonBytes)));
     routes.exception(Exception.class, ErrorMapper::unexpected);
@@ -41,6 +48,15 @@ final class ErrorMapper {
       LOG.info("client left during {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
       ErrorBodies.write(
           ctx, new ApiException(400, 400008, "request_incomplete", "the request ended early"));
+      return;
+    }
+    if (isDiskFull(e)) {
+      // The disk filled between DiskSpace's checks: the same answer as its refusal.
+      LOG.warn("disk full during {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+      ctx.header("Retry-After", "60");
+      ErrorBodies.write(
+          ctx,
+          new ApiException(507, 507001, "storage_full", new StorageFullException().getMessage()));
       return;
     }
     if (Outages.isOutage(e)) {
@@ -63,6 +79,20 @@ final class ErrorMapper {
         ctx,
         new ApiException(
             500, 500001, "internal_error", "the server failed unexpectedly; the error is logged"));
+  }
+
+  /**
+   * SQLite's SQLITE_FULL, or the file system's "No space left on device", anywhere in the causes.
+   */
+  private static boolean isDiskFull(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String message = t.getMessage();
+      if (message != null
+          && (message.contains("SQLITE_FULL") || message.contains("No space left on device"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isClientGone(Throwable e) {

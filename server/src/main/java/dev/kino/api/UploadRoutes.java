@@ -2,6 +2,7 @@ package dev.kino.api;
 
 import dev.kino.inputs.InputException;
 import dev.kino.models.FieldProblem;
+import dev.kino.storage.DiskSpace;
 import dev.kino.storage.StoredFile;
 import dev.kino.uploads.Upload;
 import dev.kino.uploads.Uploads;
@@ -24,13 +25,16 @@ import tools.jackson.databind.node.ObjectNode;
 final class UploadRoutes {
   private final Uploads uploads;
   private final Links links;
+  private final DiskSpace disk;
 
-  UploadRoutes(Uploads uploads, Links links) {
+  UploadRoutes(Uploads uploads, Links links, DiskSpace disk) {
     this.uploads = uploads;
     this.links = links;
+    this.disk = disk;
   }
 
   void create(Context ctx) {
+    disk.requireRoom();
     String owner = Authenticator.caller(ctx).ownerId();
     try {
       Upload upload;

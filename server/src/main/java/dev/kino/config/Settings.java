@@ -33,6 +33,7 @@ import java.util.Optional;
  *     cluster's nodes; empty: the data directory
  * @param role what this node does: API and workers, only the API, or only workers
  * @param http what the HTTP API accepts (allowed Host names, the largest JSON body)
+ * @param disk how much room the data directory must keep
  */
 public record Settings(
     String host,
@@ -53,11 +54,13 @@ public record Settings(
     Optional<String> database,
     Optional<URI> storage,
     Role role,
-    HttpSettings http) {
+    HttpSettings http,
+    DiskSettings disk) {
 
   public Settings {
     Objects.requireNonNull(credentials, "credentials");
     Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(disk, "disk");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
     if (port < 0 || port > 65535) {
@@ -138,7 +141,8 @@ public record Settings(
         Optional.empty(),
         Optional.empty(),
         Role.API_AND_WORKERS,
-        HttpSettings.DEFAULTS);
+        HttpSettings.DEFAULTS,
+        DiskSettings.DEFAULTS);
   }
 
   /** Standard Webhooks' suggestion: at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
@@ -173,7 +177,8 @@ public record Settings(
         Optional.of(url),
         storage,
         role,
-        http);
+        http,
+        disk);
   }
 
   public Settings withStorage(URI location) {
@@ -196,7 +201,32 @@ public record Settings(
         database,
         Optional.of(location),
         role,
-        http);
+        http,
+        disk);
+  }
+
+  public Settings withDisk(DiskSettings d) {
+    return new Settings(
+        host,
+        port,
+        dataDir,
+        modelsDir,
+        publicUrl,
+        workers,
+        fetchAllow,
+        adminKey,
+        lease,
+        maxAttempts,
+        fileUrlTtl,
+        uploadTtl,
+        webhookRetries,
+        comfyuiServers,
+        credentials,
+        database,
+        storage,
+        role,
+        http,
+        d);
   }
 
   public Settings withHttp(HttpSettings h) {
@@ -219,7 +249,8 @@ public record Settings(
         database,
         storage,
         role,
-        h);
+        h,
+        disk);
   }
 
   public Settings withRole(Role r) {
@@ -242,7 +273,8 @@ public record Settings(
         database,
         storage,
         r,
-        http);
+        http,
+        disk);
   }
 
   public Settings withPort(int p) {
@@ -265,7 +297,8 @@ public record Settings(
         database,
         storage,
         role,
-        http);
+        http,
+        disk);
   }
 
   public Settings withWorkers(int n) {
@@ -288,7 +321,8 @@ public record Settings(
         database,
         storage,
         role,
-        http);
+        http,
+        disk);
   }
 
   public Settings withFetchAllow(List<String> allow) {
@@ -311,7 +345,8 @@ public record Settings(
         database,
         storage,
         role,
-        http);
+        http,
+        disk);
   }
 
   public Settings withAdminKey(String key) {
@@ -334,7 +369,8 @@ public record Settings(
         database,
         storage,
         role,
-        http);
+        http,
+        disk);
   }
 
   public Settings withWebhookRetries(List<Duration> delays) {
@@ -357,7 +393,8 @@ public record Settings(
         database,
         storage,
         role,
-        http);
+        http,
+        disk);
   }
 
   public Settings withComfyui(List<URI> servers) {
@@ -380,7 +417,8 @@ public record Settings(
         database,
         storage,
         role,
-        http);
+        http,
+        disk);
   }
 
   public Settings withCredentials(Credentials c) {
@@ -403,7 +441,8 @@ public record Settings(
         database,
         storage,
         role,
-        http);
+        http,
+        disk);
   }
 
   public Settings withModelsDir(Path dir) {
@@ -426,7 +465,8 @@ public record Settings(
         database,
         storage,
         role,
-        http);
+        http,
+        disk);
   }
 
   public Settings withMaxAttempts(int n) {
@@ -449,7 +489,8 @@ public record Settings(
         database,
         storage,
         role,
-        http);
+        http,
+        disk);
   }
 
   public Settings withPublicUrl(URI url) {
@@ -472,6 +513,7 @@ public record Settings(
         database,
         storage,
         role,
-        http);
+        http,
+        disk);
   }
 }

@@ -28,6 +28,7 @@ import dev.kino.models.ModelDefinition;
 import dev.kino.network.AddressPolicy;
 import dev.kino.network.HostResolver;
 import dev.kino.requests.OrphanedOutputs;
+import dev.kino.storage.DiskSpace;
 import dev.kino.storage.FileStore;
 import dev.kino.storage.LocalFileStore;
 import dev.kino.storage.S3FileStore;
@@ -165,12 +166,13 @@ public final class KinoNode implements AutoCloseable {
       sweepOrphanedOutputs(files, store);
     }
     Path workRoot = cleanWorkRoot(settings.dataDir());
+    DiskSpace disk = DiskSpace.of(settings.dataDir(), settings.disk().minFreeBytes(), clock);
     UrlSigner signer = new UrlSigner(secret(db, settings, "url-signing.key"));
     Wakeup wakeup = new Wakeup();
     Workers workers =
         started.add(
             new Workers(
-                store, catalog, engines, files, workRoot, wakeup, clock, settings, nodeId()));
+                store, catalog, engines, files, workRoot, wakeup, clock, settings, nodeId(), disk));
     IdempotencyKeys idempotency = new IdempotencyKeys(db, clock);
     WebhookStore webhookStore = new WebhookStore(db);
     WebhookSigner webhookSigner = new WebhookSigner(secret(db, settings, "webhook-signing.key"));
@@ -202,7 +204,8 @@ public final class KinoNode implements AutoCloseable {
             webhookSigner,
             modelId -> cancelsRunningJobs(catalog, engines, modelId),
             wakeup::signal,
-            db::problem);
+            db::problem,
+            disk);
     Optional<ApiServer> api = Optional.empty();
     if (settings.role().servesApi()) {
       api = Optional.of(started.add(new ApiServer(settings, parts, clock)).start());

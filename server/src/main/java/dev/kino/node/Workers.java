@@ -6,6 +6,7 @@ import dev.kino.engines.Engines;
 import dev.kino.jobs.JobStore;
 import dev.kino.models.Model;
 import dev.kino.models.ModelCatalog;
+import dev.kino.storage.DiskSpace;
 import dev.kino.storage.FileStore;
 import dev.kino.workers.LeaseReaper;
 import dev.kino.workers.Wakeup;
@@ -37,7 +38,8 @@ final class Workers implements AutoCloseable {
       Wakeup wakeup,
       Clock clock,
       Settings settings,
-      String nodeId) {
+      String nodeId,
+      DiskSpace disk) {
     reaper = new LeaseReaper(jobs.expired(), wakeup, clock, settings.lease());
     if (settings.workers() == 0) {
       return; // accept and queue only
@@ -66,7 +68,8 @@ final class Workers implements AutoCloseable {
                   nodeId,
                   name,
                   models,
-                  engine.slots()));
+                  engine.slots(),
+                  disk));
         });
   }
 

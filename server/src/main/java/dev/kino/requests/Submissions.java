@@ -6,6 +6,7 @@ import dev.kino.jobs.Callback;
 import dev.kino.jobs.Job;
 import dev.kino.jobs.JobRequests;
 import dev.kino.jobs.NewJob;
+import dev.kino.storage.DiskSpace;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
@@ -23,6 +24,7 @@ public final class Submissions {
   private final IdempotencyKeys idempotency;
   private final UrlChecks urls;
   private final Runnable onSubmit;
+  private final DiskSpace disk;
   private final Clock clock;
   private final int maxAttempts;
 
@@ -31,8 +33,10 @@ public final class Submissions {
       InputFiles inputs,
       IdempotencyKeys idempotency,
       Runnable onSubmit,
+      DiskSpace disk,
       Clock clock,
       int maxAttempts) {
+    this.disk = disk;
     this.jobs = jobs;
     this.idempotency = idempotency;
     this.urls = new UrlChecks(inputs);
@@ -53,6 +57,7 @@ public final class Submissions {
       }
     }
     try {
+      disk.requireRoom();
       urls.check(input, callback, request.owner());
       NewJob job =
           new NewJob(

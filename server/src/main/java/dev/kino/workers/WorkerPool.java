@@ -5,6 +5,7 @@ import dev.kino.engines.Slots;
 import dev.kino.jobs.ClaimedJob;
 import dev.kino.jobs.JobQueue;
 import dev.kino.models.ModelCatalog;
+import dev.kino.storage.DiskSpace;
 import dev.kino.storage.FileStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,6 +38,7 @@ public final class WorkerPool implements AutoCloseable {
   private final String nodeId;
   private final String name;
   private final Set<String> scope;
+  private final DiskSpace disk;
   private final Optional<Slots> slots;
   private final List<Thread> threads = new ArrayList<>();
   private final ScheduledExecutorService scheduler;
@@ -55,7 +57,9 @@ public final class WorkerPool implements AutoCloseable {
       String nodeId,
       String name,
       Set<String> scope,
-      Optional<Slots> slots) {
+      Optional<Slots> slots,
+      DiskSpace disk) {
+    this.disk = disk;
     this.name = name;
     this.scope = Set.copyOf(scope);
     this.slots = slots;
@@ -92,6 +96,12 @@ public final class WorkerPool implements AutoCloseable {
     long seen = lane.current();
     while (running) {
       try {
+        if (disk.isFull()) {
+          // No room to write outputs or outcomes: queued jobs wait; DiskSpace says so once a
+          // minute.
+          seen = lane.await(seen, POLL_MILLIS);
+          continue;
+        }
         // A place to run first (a free, healthy server), then a job: jobs wait in the queue, not on
         // a server.
         Slots.Slot slot =
@@ -116,11 +126,32 @@ public final class WorkerPool implements AutoCloseable {
       } catch (RuntimeException e) {
         // The store is unreachable or broken; the job, if any, keeps its lease and the reaper frees
         // it.
-        LOG.error("worker {} could not claim or record a job; retrying in a second", workerId, e);
+        failures.report(workerId, e);
         sleepQuietly();
       }
     }
   }
+
+  /** A failing store is said once with its trace, then in one line a minute while it lasts. */
+  private final class Failures {
+    private long lastLoggedNanos;
+    private boolean logged;
+
+    synchronized void report(String workerId, RuntimeException e) {
+      long now = System.nanoTime();
+      if (!logged) {
+        LOG.error("worker {} could not claim or record a job; retrying every second", workerId, e);
+      } else if (now - lastLoggedNanos >= Duration.ofMinutes(1).toNanos()) {
+        LOG.error("workers still cannot claim or record jobs: {}", e.toString());
+      } else {
+        return;
+      }
+      logged = true;
+      lastLoggedNanos = now;
+    }
+  }
+
+  private final Failures failures = new Failures();
 
   private static void sleepQuietly() {
     try {

@@ -16,6 +16,7 @@ import dev.kino.models.Model;
 import dev.kino.models.ModelCatalog;
 import dev.kino.network.AddressPolicy;
 import dev.kino.network.HostResolver;
+import dev.kino.storage.DiskSpace;
 import dev.kino.testing.MutableClock;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -58,7 +59,14 @@ class SubmissionsTest {
         InputFiles.fetchingOnly(
             new UrlFetcher(new AddressPolicy(List.of()), counting, FetchLimits.DEFAULT));
     submissions =
-        new Submissions(jobs, inputs, new IdempotencyKeys(db, clock), () -> woken++, clock, 3);
+        new Submissions(
+            jobs,
+            inputs,
+            new IdempotencyKeys(db, clock),
+            () -> woken++,
+            DiskSpace.of(dataDir, 0, clock),
+            clock,
+            3);
     model = ModelCatalog.load(Optional.empty()).find(MODEL).orElseThrow();
   }
 

@@ -2,6 +2,7 @@ package dev.kino.cli.operator;
 
 import dev.kino.config.ConfigException;
 import dev.kino.config.Credentials;
+import dev.kino.config.DiskSettings;
 import dev.kino.config.HttpSettings;
 import dev.kino.config.Role;
 import dev.kino.config.Settings;
@@ -150,6 +151,14 @@ public class ServeCommand implements Callable<Integer> {
   int maxJsonBytes;
 
   @Option(
+      names = "--min-free-space",
+      defaultValue = "${env:KINO_MIN_FREE_SPACE:-209715200}",
+      paramLabel = "BYTES",
+      description =
+          "Usable space the data directory must keep; below it the node takes no new work until space returns (env KINO_MIN_FREE_SPACE; default ${DEFAULT-VALUE}, 200 MB).")
+  long minFreeSpace;
+
+  @Option(
       names = "--webhook-retries",
       defaultValue = "${env:KINO_WEBHOOK_RETRIES:-0s,5s,5m,30m,2h,5h,10h,10h}",
       description =
@@ -178,7 +187,8 @@ public class ServeCommand implements Callable<Integer> {
             Optional.ofNullable(database).filter(url -> !url.isBlank()),
             Optional.ofNullable(storage),
             role(),
-            new HttpSettings(allowedHosts == null ? List.of() : allowedHosts, maxJsonBytes));
+            new HttpSettings(allowedHosts == null ? List.of() : allowedHosts, maxJsonBytes),
+            new DiskSettings(minFreeSpace));
     KinoNode node = KinoNode.start(settings, System.out);
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean closing = new AtomicBoolean();
