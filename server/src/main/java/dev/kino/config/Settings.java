@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Everything a Kino node is configured with, validated once at start-up and immutable afterwards.
@@ -158,362 +159,140 @@ public record Settings(
           Duration.ofHours(10));
 
   public Settings withDatabase(String url) {
-    return new Settings(
-        host,
-        port,
-        dataDir,
-        modelsDir,
-        publicUrl,
-        workers,
-        fetchAllow,
-        adminKey,
-        lease,
-        maxAttempts,
-        fileUrlTtl,
-        uploadTtl,
-        webhookRetries,
-        comfyuiServers,
-        credentials,
-        Optional.of(url),
-        storage,
-        role,
-        http,
-        disk);
+    return with(copy -> copy.database = Optional.of(url));
   }
 
   public Settings withStorage(URI location) {
-    return new Settings(
-        host,
-        port,
-        dataDir,
-        modelsDir,
-        publicUrl,
-        workers,
-        fetchAllow,
-        adminKey,
-        lease,
-        maxAttempts,
-        fileUrlTtl,
-        uploadTtl,
-        webhookRetries,
-        comfyuiServers,
-        credentials,
-        database,
-        Optional.of(location),
-        role,
-        http,
-        disk);
+    return with(copy -> copy.storage = Optional.of(location));
   }
 
   public Settings withDisk(DiskSettings d) {
-    return new Settings(
-        host,
-        port,
-        dataDir,
-        modelsDir,
-        publicUrl,
-        workers,
-        fetchAllow,
-        adminKey,
-        lease,
-        maxAttempts,
-        fileUrlTtl,
-        uploadTtl,
-        webhookRetries,
-        comfyuiServers,
-        credentials,
-        database,
-        storage,
-        role,
-        http,
-        d);
+    return with(copy -> copy.disk = d);
   }
 
   public Settings withHttp(HttpSettings h) {
-    return new Settings(
-        host,
-        port,
-        dataDir,
-        modelsDir,
-        publicUrl,
-        workers,
-        fetchAllow,
-        adminKey,
-        lease,
-        maxAttempts,
-        fileUrlTtl,
-        uploadTtl,
-        webhookRetries,
-        comfyuiServers,
-        credentials,
-        database,
-        storage,
-        role,
-        h,
-        disk);
+    return with(copy -> copy.http = h);
   }
 
   public Settings withRole(Role r) {
-    return new Settings(
-        host,
-        port,
-        dataDir,
-        modelsDir,
-        publicUrl,
-        workers,
-        fetchAllow,
-        adminKey,
-        lease,
-        maxAttempts,
-        fileUrlTtl,
-        uploadTtl,
-        webhookRetries,
-        comfyuiServers,
-        credentials,
-        database,
-        storage,
-        r,
-        http,
-        disk);
+    return with(copy -> copy.role = r);
   }
 
   public Settings withPort(int p) {
-    return new Settings(
-        host,
-        p,
-        dataDir,
-        modelsDir,
-        publicUrl,
-        workers,
-        fetchAllow,
-        adminKey,
-        lease,
-        maxAttempts,
-        fileUrlTtl,
-        uploadTtl,
-        webhookRetries,
-        comfyuiServers,
-        credentials,
-        database,
-        storage,
-        role,
-        http,
-        disk);
+    return with(copy -> copy.port = p);
   }
 
   public Settings withWorkers(int n) {
-    return new Settings(
-        host,
-        port,
-        dataDir,
-        modelsDir,
-        publicUrl,
-        n,
-        fetchAllow,
-        adminKey,
-        lease,
-        maxAttempts,
-        fileUrlTtl,
-        uploadTtl,
-        webhookRetries,
-        comfyuiServers,
-        credentials,
-        database,
-        storage,
-        role,
-        http,
-        disk);
+    return with(copy -> copy.workers = n);
   }
 
   public Settings withFetchAllow(List<String> allow) {
-    return new Settings(
-        host,
-        port,
-        dataDir,
-        modelsDir,
-        publicUrl,
-        workers,
-        allow,
-        adminKey,
-        lease,
-        maxAttempts,
-        fileUrlTtl,
-        uploadTtl,
-        webhookRetries,
-        comfyuiServers,
-        credentials,
-        database,
-        storage,
-        role,
-        http,
-        disk);
+    return with(copy -> copy.fetchAllow = allow);
   }
 
   public Settings withAdminKey(String key) {
-    return new Settings(
-        host,
-        port,
-        dataDir,
-        modelsDir,
-        publicUrl,
-        workers,
-        fetchAllow,
-        Optional.of(key),
-        lease,
-        maxAttempts,
-        fileUrlTtl,
-        uploadTtl,
-        webhookRetries,
-        comfyuiServers,
-        credentials,
-        database,
-        storage,
-        role,
-        http,
-        disk);
+    return with(copy -> copy.adminKey = Optional.of(key));
   }
 
   public Settings withWebhookRetries(List<Duration> delays) {
-    return new Settings(
-        host,
-        port,
-        dataDir,
-        modelsDir,
-        publicUrl,
-        workers,
-        fetchAllow,
-        adminKey,
-        lease,
-        maxAttempts,
-        fileUrlTtl,
-        uploadTtl,
-        delays,
-        comfyuiServers,
-        credentials,
-        database,
-        storage,
-        role,
-        http,
-        disk);
+    return with(copy -> copy.webhookRetries = delays);
   }
 
   public Settings withComfyui(List<URI> servers) {
-    return new Settings(
-        host,
-        port,
-        dataDir,
-        modelsDir,
-        publicUrl,
-        workers,
-        fetchAllow,
-        adminKey,
-        lease,
-        maxAttempts,
-        fileUrlTtl,
-        uploadTtl,
-        webhookRetries,
-        servers,
-        credentials,
-        database,
-        storage,
-        role,
-        http,
-        disk);
+    return with(copy -> copy.comfyuiServers = servers);
   }
 
   public Settings withCredentials(Credentials c) {
-    return new Settings(
-        host,
-        port,
-        dataDir,
-        modelsDir,
-        publicUrl,
-        workers,
-        fetchAllow,
-        adminKey,
-        lease,
-        maxAttempts,
-        fileUrlTtl,
-        uploadTtl,
-        webhookRetries,
-        comfyuiServers,
-        c,
-        database,
-        storage,
-        role,
-        http,
-        disk);
+    return with(copy -> copy.credentials = c);
   }
 
   public Settings withModelsDir(Path dir) {
-    return new Settings(
-        host,
-        port,
-        dataDir,
-        Optional.of(dir),
-        publicUrl,
-        workers,
-        fetchAllow,
-        adminKey,
-        lease,
-        maxAttempts,
-        fileUrlTtl,
-        uploadTtl,
-        webhookRetries,
-        comfyuiServers,
-        credentials,
-        database,
-        storage,
-        role,
-        http,
-        disk);
+    return with(copy -> copy.modelsDir = Optional.of(dir));
   }
 
   public Settings withMaxAttempts(int n) {
-    return new Settings(
-        host,
-        port,
-        dataDir,
-        modelsDir,
-        publicUrl,
-        workers,
-        fetchAllow,
-        adminKey,
-        lease,
-        n,
-        fileUrlTtl,
-        uploadTtl,
-        webhookRetries,
-        comfyuiServers,
-        credentials,
-        database,
-        storage,
-        role,
-        http,
-        disk);
+    return with(copy -> copy.maxAttempts = n);
   }
 
   public Settings withPublicUrl(URI url) {
-    return new Settings(
-        host,
-        port,
-        dataDir,
-        modelsDir,
-        Optional.of(url),
-        workers,
-        fetchAllow,
-        adminKey,
-        lease,
-        maxAttempts,
-        fileUrlTtl,
-        uploadTtl,
-        webhookRetries,
-        comfyuiServers,
-        credentials,
-        database,
-        storage,
-        role,
-        http,
-        disk);
+    return with(copy -> copy.publicUrl = Optional.of(url));
+  }
+
+  /** These settings with one thing changed (each {@code with...} below). */
+  private Settings with(Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
+    return copy.build();
+  }
+
+  /** The settings' values, to change one and validate the result again. */
+  private static final class Copy {
+    String host;
+    int port;
+    Path dataDir;
+    Optional<Path> modelsDir;
+    Optional<URI> publicUrl;
+    int workers;
+    List<String> fetchAllow;
+    Optional<String> adminKey;
+    Duration lease;
+    int maxAttempts;
+    Duration fileUrlTtl;
+    Duration uploadTtl;
+    List<Duration> webhookRetries;
+    List<URI> comfyuiServers;
+    Credentials credentials;
+    Optional<String> database;
+    Optional<URI> storage;
+    Role role;
+    HttpSettings http;
+    DiskSettings disk;
+
+    Copy(Settings from) {
+      host = from.host;
+      port = from.port;
+      dataDir = from.dataDir;
+      modelsDir = from.modelsDir;
+      publicUrl = from.publicUrl;
+      workers = from.workers;
+      fetchAllow = from.fetchAllow;
+      adminKey = from.adminKey;
+      lease = from.lease;
+      maxAttempts = from.maxAttempts;
+      fileUrlTtl = from.fileUrlTtl;
+      uploadTtl = from.uploadTtl;
+      webhookRetries = from.webhookRetries;
+      comfyuiServers = from.comfyuiServers;
+      credentials = from.credentials;
+      database = from.database;
+      storage = from.storage;
+      role = from.role;
+      http = from.http;
+      disk = from.disk;
+    }
+
+    Settings build() {
+      return new Settings(
+          host,
+          port,
+          dataDir,
+          modelsDir,
+          publicUrl,
+          workers,
+          fetchAllow,
+          adminKey,
+          lease,
+          maxAttempts,
+          fileUrlTtl,
+          uploadTtl,
+          webhookRetries,
+          comfyuiServers,
+          credentials,
+          database,
+          storage,
+          role,
+          http,
+          disk);
+    }
   }
 }
