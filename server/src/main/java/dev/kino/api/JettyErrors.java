@@ -28,16 +28,14 @@ final class JettyErrors extends ErrorHandler {
       Throwable cause,
       Callback callback) {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-    response.getHeaders().put("X-Content-Type-Options", "nosniff");
-    response.getHeaders().put("Referrer-Policy", "no-referrer");
-    response.getHeaders().put("Content-Security-Policy", SecurityHeaders.CONTENT_SECURITY_POLICY);
+    SecurityHeaders.putAll(response.getHeaders()::put);
     response.write(true, ByteBuffer.wrap(body(code)), callback);
   }
 
   @Override
   public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
     fields.put(new HttpField(HttpHeader.CONTENT_TYPE, "application/json"));
-    fields.put(new HttpField("X-Content-Type-Options", "nosniff"));
+    SecurityHeaders.putAll((name, value) -> fields.put(new HttpField(name, value)));
     return ByteBuffer.wrap(body(status));
   }
 

@@ -1,19 +1,28 @@
 package dev.kino.api;
 
 import io.javalin.http.Context;
+import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Headers every answer carries, so that nothing Kino serves is sniffed into another type, leaks its
  * signed URL as a referrer, or runs in a page: the API and the files are data, never documents.
  */
 final class SecurityHeaders {
-  static final String CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
+  static final Map<String, String> HEADERS =
+      Map.of(
+          "X-Content-Type-Options", "nosniff",
+          "Referrer-Policy", "no-referrer",
+          "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
 
   private SecurityHeaders() {}
 
   static void apply(Context ctx) {
-    ctx.header("X-Content-Type-Options", "nosniff");
-    ctx.header("Referrer-Policy", "no-referrer");
-    ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+    putAll(ctx::header);
+  }
+
+  /** The headers, to whatever sets them (a Javalin context, Jetty's own error responses). */
+  static void putAll(BiConsumer<String, String> put) {
+    HEADERS.forEach(put);
   }
 }
