@@ -30,12 +30,7 @@ final class ErrorMapper {
     routes.exception(
         IdempotencyConflict.class,
         (e, ctx) -> ErrorBodies.write(ctx, ApiException.idempotencyConflict(e)));
-    routes.exception(
-        StorageFullException.class,
-        (e, ctx) -> {
-          ctx.header("Retry-After", "60");
-          ErrorBodies.write(ctx, new ApiException(507, 507001, "storage_full", e.getMessage()));
-        });
+    routes.exception(StorageFullException.class, (e, ctx) -> storageFull(ctx, e));
     routes.exception(
         HttpResponseException.class,
         (e, ctx) -> ErrorBodies.write(ctx, fromJavalin(e, maxJsonBytes)));
@@ -53,10 +48,7 @@ final class ErrorMapper {
     if (isDiskFull(e)) {
       // The disk filled between DiskSpace's checks: the same answer as its refusal.
       LOG.warn("disk full during {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
-      ctx.header("Retry-After", "60");
-      ErrorBodies.write(
-          ctx,
-          new ApiException(507, 507001, "storage_full", new StorageFullException().getMessage()));
+      storageFull(ctx, new StorageFullException());
       return;
     }
     if (Outages.isOutage(e)) {
@@ -79,6 +71,11 @@ final class ErrorMapper {
         ctx,
         new ApiException(
             500, 500001, "internal_error", "the server failed unexpectedly; the error is logged"));
+  }
+
+  private static void storageFull(Context ctx, StorageFullException e) {
+    ctx.header("Retry-After", "60");
+    ErrorBodies.write(ctx, new ApiException(507, 507001, "storage_full", e.getMessage()));
   }
 
   /**
