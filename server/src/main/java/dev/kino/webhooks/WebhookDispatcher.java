@@ -8,6 +8,7 @@ import dev.kino.network.HostResolver;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -98,9 +99,10 @@ public final class WebhookDispatcher implements AutoCloseable {
     Instant now = clock.instant();
     List<Delivery> due = store.takeDue(now, WebhookSender.TIMEOUT.plusSeconds(45), free * 4);
     int started = 0;
+    List<Delivery> postponed = new ArrayList<>();
     for (Delivery delivery : due) {
       if (started == free || !destinations.tryAcquire(delivery.url())) {
-        store.postpone(delivery, now.plus(POSTPONE)); // its receiver is busy, or no sender is free
+        postponed.add(delivery); // its receiver has its share, or no sender is free
         continue;
       }
       started++;
@@ -117,6 +119,7 @@ public final class WebhookDispatcher implements AutoCloseable {
             }
           });
     }
+    store.postpone(postponed, now.plus(POSTPONE));
   }
 
   /** How long a message waits when its receiver has its share of the senders. */

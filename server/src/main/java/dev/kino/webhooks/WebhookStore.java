@@ -93,15 +93,18 @@ public final class WebhookStore {
                     .list());
   }
 
-  /** Gives a taken message back, due again at {@code next}, without counting an attempt. */
-  void postpone(Delivery d, Instant next) {
+  /** Gives taken messages back, due again at {@code next}, without counting an attempt. */
+  void postpone(List<Delivery> deliveries, Instant next) {
+    if (deliveries.isEmpty()) {
+      return;
+    }
     db.writes()
         .useHandle(
             h ->
                 h.createUpdate(
-                        "UPDATE webhook_deliveries SET next_attempt_at = :next WHERE id = :id AND state = 'pending'")
+                        "UPDATE webhook_deliveries SET next_attempt_at = :next WHERE id IN (<ids>) AND state = 'pending'")
                     .bind("next", next.toEpochMilli())
-                    .bind("id", d.id())
+                    .bindList("ids", deliveries.stream().map(Delivery::id).toList())
                     .execute());
   }
 
