@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Background sweeps that forget what has expired (uploads, idempotency keys), each run once at
- * start and then at a fixed interval on one daemon thread. A sweep that fails is logged and tried
- * again next time.
+ * start and then at a fixed interval on one daemon thread, and the ones that run once only. A sweep
+ * that fails is logged and tried again next time.
  */
 final class Housekeeping implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
@@ -31,6 +31,11 @@ final class Housekeeping implements AutoCloseable {
   Housekeeping(Map<String, Sweep> sweeps, Duration every) {
     timer.scheduleWithFixedDelay(
         () -> sweeps.forEach(Housekeeping::runOne), 0, every.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** A sweep that runs once, in the background, soon after start. */
+  void once(String what, Sweep sweep) {
+    timer.execute(() -> runOne(what, sweep));
   }
 
   private static void runOne(String what, Sweep sweep) {

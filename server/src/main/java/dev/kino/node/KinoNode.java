@@ -163,7 +163,6 @@ public final class KinoNode implements AutoCloseable {
     JobStore store = JobStore.on(db, hub);
     if (db.dialect() == Database.Dialect.SQLITE) {
       recoverAbandoned(store, clock);
-      sweepOrphanedOutputs(files, store);
     }
     Path workRoot = cleanWorkRoot(settings.dataDir());
     DiskSpace disk = DiskSpace.of(settings.dataDir(), settings.disk().minFreeBytes(), clock);
@@ -218,6 +217,12 @@ public final class KinoNode implements AutoCloseable {
                     started.add(ClusterChanges.start(url, hub, wakeup::signal, wakeup::signalAll)));
     Housekeeping housekeeping =
         started.add(new Housekeeping(sweeps(uploads, idempotency, files), Duration.ofMinutes(1)));
+    if (db.dialect() == Database.Dialect.SQLITE) {
+      // Alone on its data, this node may sweep what a crash left behind (see OrphanedOutputs).
+      housekeeping.once(
+          "stored file(s) that no job owns (left by a crash)",
+          () -> OrphanedOutputs.sweep(files, store.requests()));
+    }
     if (settings.role().runsJobs()) {
       workers.start();
     }
@@ -236,18 +241,6 @@ public final class KinoNode implements AutoCloseable {
       LOG.warn(
           "{} job(s) were running when the server last stopped; they are back in the queue",
           recovered);
-    }
-  }
-
-  /** Files no job owns (see OrphanedOutputs); a node alone on its data sweeps them at start. */
-  private static void sweepOrphanedOutputs(FileStore files, JobStore store) {
-    try {
-      int removed = OrphanedOutputs.sweep(files, store.requests());
-      if (removed > 0) {
-        LOG.info("removed {} stored file(s) that no job owns (left by a crash)", removed);
-      }
-    } catch (IOException e) {
-      LOG.warn("could not sweep stored files that no job owns: {}", e.getMessage());
     }
   }
 

@@ -5,7 +5,6 @@ import dev.kino.jobs.JobRequests;
 import dev.kino.storage.FileStore;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,9 +13,10 @@ import java.util.TreeMap;
 
 /**
  * Stored files no job owns: an attempt's outputs stored just before a crash kept the job from
- * recording them (a later attempt stored its own), or a job's record is gone. Swept at start-up by
- * a node alone on its data (the embedded default), when no attempt can be mid-way; a queued or
- * running job's folder is left alone.
+ * recording them (a later attempt stored its own), or a job's record is gone. Swept once after
+ * start-up by a node alone on its data (the embedded default), in the background: a queued or
+ * running job's folder is left alone, a finished job's folder is written by nobody, and a folder is
+ * only made by a worker after its job exists, so the sweep can run beside the workers.
  */
 public final class OrphanedOutputs {
   private OrphanedOutputs() {}
@@ -36,12 +36,7 @@ public final class OrphanedOutputs {
       if (job.isPresent() && !job.get().state().isFinal()) {
         continue;
       }
-      Set<String> kept = new HashSet<>();
-      if (job.isPresent() && job.get().outputsDeletedAt().isEmpty()) {
-        job.get()
-            .output()
-            .ifPresent(o -> o.values().forEach(v -> OutputDeletions.collect(v, kept)));
-      }
+      Set<String> kept = job.map(OutputDeletions::recordedOutputs).orElse(Set.of());
       for (String key : folder.getValue()) {
         if (!kept.contains(key)) {
           files.delete(key);

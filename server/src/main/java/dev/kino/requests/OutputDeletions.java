@@ -42,6 +42,13 @@ public final class OutputDeletions {
   /** Every file kept for the job: its folder's, and any output its record names elsewhere. */
   static Set<String> storedFiles(Job job, FileStore files) throws IOException {
     Set<String> keys = new LinkedHashSet<>(files.keys(folder(job.id())));
+    keys.addAll(recordedOutputs(job));
+    return keys;
+  }
+
+  /** The storage keys the job's record names as its outputs (none once they were deleted). */
+  static Set<String> recordedOutputs(Job job) {
+    Set<String> keys = new LinkedHashSet<>();
     if (job.outputsDeletedAt().isEmpty()) {
       job.output().ifPresent(output -> output.values().forEach(v -> collect(v, keys)));
     }
@@ -49,12 +56,12 @@ public final class OutputDeletions {
   }
 
   /** Where a job's attempts store their outputs ({@code jobs/<id>/<attempt>/...}). */
-  public static String folder(String jobId) {
+  static String folder(String jobId) {
     return "jobs/" + jobId;
   }
 
   /** The storage keys an output names (a field holds one key or a list of them). */
-  public static void collect(JsonNode value, Set<String> keys) {
+  private static void collect(JsonNode value, Set<String> keys) {
     if (value.isArray()) {
       value.forEach(v -> collect(v, keys));
     } else if (value.isString()) {

@@ -1,6 +1,7 @@
 package dev.kino.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.kino.testing.Api;
 import dev.kino.testing.TestServer;
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Outputs are moved into storage before the completion is recorded, so a crash in between leaves a
  * copy under the job's folder that no record names (the next attempt stores and records its own).
- * Deleting a request removes such copies too, and a restart sweeps the ones nobody deleted.
+ * Deleting a request removes such copies too, and a restart sweeps (in the background) the ones
+ * nobody deleted.
  */
 class OutputCopiesTest {
   static final String STD = "kling/kling-3.0/standard/text-to-video";
@@ -50,6 +52,10 @@ class OutputCopiesTest {
 
       server.restart();
 
+      // The sweep runs once, in the background, soon after start.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> !Files.exists(earlierAttempt) && !Files.exists(noSuchJob));
       assertThat(earlierAttempt).doesNotExist();
       assertThat(noSuchJob).doesNotExist();
       assertThat(Api.download(video, null).statusCode())
