@@ -73,12 +73,8 @@ public final class AddressPolicy {
   }
 
   static boolean isForbidden(InetAddress address) {
-    if (address.isLoopbackAddress()
-        || address.isAnyLocalAddress()
-        || address.isLinkLocalAddress()
-        || address.isSiteLocalAddress()
-        || address.isMulticastAddress()
-        || SpecialRanges.contains(address)) {
+    // The registries' table holds loopback, any-local, link-local, site-local and multicast too.
+    if (SpecialRanges.contains(address)) {
       return true;
     }
     InetAddress embedded =
