@@ -57,17 +57,28 @@ final class BodyShape {
       return JsonNodeFactory.instance.numberNode(
           new BigDecimal(node.doubleValue()).toBigIntegerExact());
     }
+    // A copy is made only where something changes: most bodies go to the validator as they are.
     if (node instanceof ObjectNode object) {
-      ObjectNode copy = object.objectNode();
+      ObjectNode copy = null;
       for (Map.Entry<String, JsonNode> field : object.properties()) {
-        copy.set(field.getKey(), comparable(field.getValue()));
+        JsonNode exact = comparable(field.getValue());
+        if (exact != field.getValue()) {
+          copy = copy == null ? object.deepCopy() : copy;
+          copy.set(field.getKey(), exact);
+        }
       }
-      return copy;
+      return copy == null ? object : copy;
     }
     if (node instanceof ArrayNode array) {
-      ArrayNode copy = array.arrayNode();
-      array.forEach(item -> copy.add(comparable(item)));
-      return copy;
+      ArrayNode copy = null;
+      for (int i = 0; i < array.size(); i++) {
+        JsonNode exact = comparable(array.get(i));
+        if (exact != array.get(i)) {
+          copy = copy == null ? array.deepCopy() : copy;
+          copy.set(i, exact);
+        }
+      }
+      return copy == null ? array : copy;
     }
     return node;
   }
