@@ -66,12 +66,14 @@ public class EventsBench {
     ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
     // While the streams connect in one burst, a load balancer's health check keeps asking.
     List<Long> healthNanos = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Long> connectNanos = java.util.Collections.synchronizedList(new ArrayList<>());
     Thread healthProbe = Thread.ofPlatform().daemon().start(() -> {
       URI base = URI.create(server.base);
       while (opened.getCount() > 0) {
         long t = System.nanoTime();
         // A new connection each time, as a load balancer's check makes it.
         try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+          connectNanos.add(System.nanoTime() - t);
           socket.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
           socket.getInputStream().readAllBytes();
           healthNanos.add(System.nanoTime() - t);
@@ -116,6 +118,8 @@ public class EventsBench {
     System.out.printf(Locale.ROOT, "opened %d streams in %.1f s (%d failed)%n", streams, (System.nanoTime() - openStart) / 1e9, failures.get());
     healthProbe.join();
     BenchServer.report("/healthz while the " + streams + " streams connect", healthNanos.stream().mapToLong(Long::longValue).toArray());
+    BenchServer.report("  of which the TCP connect", connectNanos.stream().mapToLong(Long::longValue).toArray());
+    if (System.getenv("KINO_BENCH_TRACE") != null) { System.out.println(healthNanos.stream().map(n -> Long.toString(n / 1_000_000)).toList()); }
     Thread.sleep(3000);
     long rssHeld = server.rssKb();
     System.out.printf(Locale.ROOT, "server RSS: %d MB with no stream, %d MB with %d open: %.1f KB per stream%n",

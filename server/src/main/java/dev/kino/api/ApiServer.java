@@ -27,11 +27,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -91,17 +94,20 @@ public final class ApiServer implements AutoCloseable {
     FileRoutes downloads = new FileRoutes(parts.files(), parts.signer(), clock);
     UploadRoutes uploaded = new UploadRoutes(parts.uploads(), links, parts.disk());
     Health health = new Health(parts.databaseProblem(), parts.disk(), clock);
+    Executor requestThreads =
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("kino-http-", 0).factory());
     HostCheck hosts = new HostCheck(settings.publicUrl(), settings.host(), settings.http());
     Path uploadSpool = spool(settings.dataDir());
     this.app =
         Javalin.create(
             config -> {
               serverSettings(config, settings, uploadSpool);
+              config.jetty.modifyServer(
+                  server -> server.setHandler(new RequestDispatch(health, requestThreads)));
               RoutesConfig routes = config.routes;
               routes.before(SecurityHeaders::apply);
               routes.before("/v1/*", hosts::check);
               routes.before("/v1/*", auth::authenticate);
-              routes.get("/healthz", health::check);
               routes.get("/v1/models", models::list);
               routes.get("/v1/models/<model_id>", models::show);
               routes.post("/v1/models/<model_id>", models::submit);
@@ -129,6 +135,13 @@ public final class ApiServer implements AutoCloseable {
     config.startup.showJavalinBanner = false;
     config.startup.showOldJavalinVersionWarning = false;
     config.concurrency.useVirtualThreads = true;
+    // Jetty's selectors and acceptors on platform threads of their own, not on virtual threads with
+    // the requests: a burst of requests cannot delay reading the next ones (RequestDispatch).
+    QueuedThreadPool jettyThreads = new QueuedThreadPool(JETTY_THREADS, 4);
+    jettyThreads.setName("kino-jetty");
+    jettyThreads.setVirtualThreadsExecutor(
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("kino-jetty-", 0).factory()));
+    config.jetty.threadPool = jettyThreads;
     // JSON request bodies: room for a few inline data: URIs; larger files go through POST
     // /v1/files.
     config.http.maxRequestSize = settings.http().maxJsonBytes();
@@ -156,6 +169,9 @@ public final class ApiServer implements AutoCloseable {
    * Connections the kernel holds for Kino before it accepts them (capped by net.core.somaxconn).
    */
   static final int ACCEPT_QUEUE = 4096;
+
+  /** Jetty's own threads; the requests run on virtual threads, not on these. */
+  private static final int JETTY_THREADS = 32;
 
   /**
    * The body the result route would give for a job, with links on the base its client used (or the

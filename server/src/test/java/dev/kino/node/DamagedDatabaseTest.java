@@ -1,6 +1,7 @@
 package dev.kino.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.kino.testing.Api;
 import dev.kino.testing.KinoProcess;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -61,10 +63,17 @@ class DamagedDatabaseTest {
       checkpoint(server.dataDir().resolve("kino.db"));
       overwriteSecondHalf(server.dataDir().resolve("kino.db"));
 
-      Api.Answer health = new Api(api.base(), null).get("/healthz");
+      Api anonymous = new Api(api.base(), null);
 
-      assertThat(health.status()).isEqualTo(503);
-      assertThat(health.body().path("reason").asString()).isEqualTo("database_damaged");
+      // The check reads the whole file on a thread of its own; the health answer gives its verdict.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                Api.Answer health = anonymous.get("/healthz");
+                assertThat(health.status()).isEqualTo(503);
+                assertThat(health.body().path("reason").asString()).isEqualTo("database_damaged");
+              });
     }
   }
 

@@ -1,0 +1,74 @@
+package dev.kino.api;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The first thing every request meets. A health check is answered at once on the connection's own
+ * thread; every other request is handed to the request threads (one virtual thread each) that run
+ * the API. A burst of thousands of requests (event streams opening at once) queues on those threads
+ * and can keep them busy for seconds; a load balancer's check must not wait behind it, or it takes
+ * a busy node for a dead one.
+ */
+final class RequestDispatch extends Handler.Wrapper {
+  static final String HEALTH_PATH = "/healthz";
+
+  private final Health health;
+  private final Executor requestThreads;
+
+  RequestDispatch(Health health, Executor requestThreads) {
+    this.health = health;
+    this.requestThreads = requestThreads;
+  }
+
+  /** Jetty calls {@link #handle} on its I/O thread, as nothing here blocks. */
+  @Override
+  public InvocationType getInvocationType() {
+    return InvocationType.NON_BLOCKING;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    if (HEALTH_PATH.equals(Request.getPathInContext(request)) && readsOnly(request)) {
+      answerHealth(request, response, callback);
+      return true;
+    }
+    try {
+      requestThreads.execute(() -> handleOnRequestThread(request, response, callback));
+    } catch (RejectedExecutionException stopping) {
+      Response.writeError(request, response, callback, 503, "the server is stopping");
+    }
+    return true;
+  }
+
+  private void handleOnRequestThread(Request request, Response response, Callback callback) {
+    try {
+      if (!super.handle(request, response, callback)) {
+        Response.writeError(request, response, callback, 404);
+      }
+    } catch (Throwable failure) {
+      Response.writeError(request, response, callback, failure);
+    }
+  }
+
+  private void answerHealth(Request request, Response response, Callback callback) {
+    Health.Answer answer = health.answer();
+    response.setStatus(answer.status());
+    SecurityHeaders.putAll(response.getHeaders()::put);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.body().length);
+    response.write(true, ByteBuffer.wrap(answer.body()), callback); // Jetty sends no body to HEAD
+  }
+
+  private static boolean readsOnly(Request request) {
+    return HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod());
+  }
+}
