@@ -11,9 +11,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,6 +47,15 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class FakeComfyUi implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.shared();
+
+  /** Node types ComfyUI treats as outputs (OUTPUT_NODE = True) among those the tests use. */
+  private static final Set<String> OUTPUT_NODES =
+      Set.of("SaveVideo", "SaveImage", "PreviewImage", "PreviewAny", "SaveAnimatedWEBP");
+
+  /** ImageScale's choices in ComfyUI's nodes.py. */
+  private static final List<String> IMAGE_SCALE_METHODS =
+      List.of("nearest-exact", "bilinear", "area", "bicubic", "lanczos");
+
   private static final byte[] VIDEO = Images.twoSecondVideo();
 
   private final Path root;
@@ -60,6 +74,7 @@ public final class FakeComfyUi implements AutoCloseable {
   private volatile Duration stepDelay = Duration.ZERO;
   private volatile int steps = 4;
   private volatile String rejectNode;
+  private final List<String> takenOff = new CopyOnWriteArrayList<>();
   private volatile String failNode;
   private volatile boolean crashNextRun;
   private volatile boolean dropSocketsNextRun;
@@ -91,6 +106,7 @@ public final class FakeComfyUi implements AutoCloseable {
                   config.routes.post("/upload/image", this::upload);
                   config.routes.post("/prompt", this::prompt);
                   config.routes.get("/queue", this::queueState);
+                  config.routes.post("/queue", this::queueChange);
                   config.routes.get("/history/{prompt_id}", this::historyOf);
                   config.routes.get("/view", this::view);
                   config.routes.post("/interrupt", this::interruptRoute);
@@ -188,6 +204,11 @@ public final class FakeComfyUi implements AutoCloseable {
   }
 
   /** Every prompt graph received, in order. */
+  /** Prompt ids Kino deleted from the queue ({@code POST /queue {"delete": [...]}}). */
+  public List<String> takenOff() {
+    return List.copyOf(takenOff);
+  }
+
   public List<JsonNode> prompts() {
     return List.copyOf(received);
   }
@@ -309,7 +330,41 @@ public final class FakeComfyUi implements AutoCloseable {
         }
       }
     }
-    if (!nodeErrors.isEmpty()) {
+    for (Map.Entry<String, JsonNode> node : graph.properties()) {
+      if (node.getValue().path("class_type").asString().equals("ImageScale")) {
+        String method = node.getValue().path("inputs").path("upscale_method").asString();
+        if (!IMAGE_SCALE_METHODS.contains(method)) {
+          nodeErrors.set(
+              node.getKey(),
+              nodeError(
+                  graph,
+                  node.getKey(),
+                  "value_not_in_list",
+                  "Value not in list",
+                  "upscale_method",
+                  "upscale_method: '" + method + "' not in " + IMAGE_SCALE_METHODS));
+        }
+      }
+    }
+    // As ComfyUI's validate_prompt: an output is good when nothing it depends on has an error; with
+    // at least one good output the prompt is queued (200) for those alone, node_errors and all.
+    List<String> good = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> node : graph.properties()) {
+      if (OUTPUT_NODES.contains(node.getValue().path("class_type").asString())) {
+        Set<String> needs = upstream(graph, node.getKey());
+        if (needs.stream().noneMatch(nodeErrors::has)) {
+          good.add(node.getKey());
+        } else {
+          needs.stream()
+              .filter(nodeErrors::has)
+              .forEach(
+                  bad ->
+                      ((ArrayNode) nodeErrors.get(bad).path("dependent_outputs"))
+                          .add(node.getKey()));
+        }
+      }
+    }
+    if (!nodeErrors.isEmpty() && good.isEmpty()) {
       ObjectNode error = JSON.createObjectNode();
       error
           .putObject("error")
@@ -327,13 +382,45 @@ public final class FakeComfyUi implements AutoCloseable {
     item.put("prompt_id", promptId);
     item.put("client_id", body.path("client_id").asString(""));
     item.set("prompt", graph);
+    ArrayNode outputs = item.putArray("outputs");
+    good.forEach(outputs::add);
     queue.add(item);
     json(
         ctx,
         JSON.createObjectNode()
             .put("prompt_id", promptId)
             .put("number", item.path("number").asInt())
-            .set("node_errors", JSON.createObjectNode()));
+            .set("node_errors", nodeErrors));
+  }
+
+  /** The node and every node it takes an input from, transitively. */
+  private static Set<String> upstream(ObjectNode graph, String node) {
+    Set<String> seen = new HashSet<>();
+    Deque<String> todo = new ArrayDeque<>(List.of(node));
+    while (!todo.isEmpty()) {
+      String id = todo.pop();
+      if (seen.add(id)) {
+        for (JsonNode input : graph.path(id).path("inputs")) {
+          if (input.isArray() && input.size() == 2 && input.get(0).isString()) {
+            todo.push(input.get(0).asString());
+          }
+        }
+      }
+    }
+    return seen;
+  }
+
+  /** {@code POST /queue}: {@code delete} takes waiting prompts off the queue; {@code clear} all. */
+  private void queueChange(Context ctx) {
+    JsonNode body = JSON.readTree(ctx.body());
+    if (body.path("clear").asBoolean(false)) {
+      queue.clear();
+    }
+    for (JsonNode id : body.path("delete")) {
+      takenOff.add(id.asString());
+      queue.removeIf(item -> item.path("prompt_id").asString().equals(id.asString()));
+    }
+    ctx.status(200);
   }
 
   private static ObjectNode nodeError(
@@ -480,9 +567,14 @@ public final class FakeComfyUi implements AutoCloseable {
         "execution_cached",
         cached.put("prompt_id", promptId).put("timestamp", System.currentTimeMillis()));
     ObjectNode outputs = JSON.createObjectNode();
+    Set<String> toRun = new HashSet<>();
+    item.path("outputs").forEach(output -> toRun.addAll(upstream(graph, output.asString())));
     for (Map.Entry<String, JsonNode> node : graph.properties()) {
       String id = node.getKey();
       String type = node.getValue().path("class_type").asString();
+      if (!toRun.isEmpty() && !toRun.contains(id)) {
+        continue; // not needed by an output that validated: ComfyUI does not run it
+      }
       send(
           clientId,
           null,

@@ -97,7 +97,10 @@ final class ComfyClient {
     return subfolder.isEmpty() ? uploaded : subfolder + "/" + uploaded;
   }
 
-  /** A prompt ComfyUI refused (400): its error and the nodes at fault. */
+  /**
+   * A prompt ComfyUI refused: a 400, or a 200 whose {@code node_errors} say some outputs did not
+   * validate. Its error (if any) and the nodes at fault.
+   */
   static final class Rejected extends Exception {
     private static final long serialVersionUID = 1L;
     final transient JsonNode body;
@@ -128,6 +131,27 @@ final class ComfyClient {
     if (response.statusCode() != 200) {
       throw new IOException("POST /prompt answered " + response.statusCode());
     }
+    JsonNode accepted = parse(response.body(), "/prompt");
+    if (!accepted.path("node_errors").isEmpty()) {
+      // ComfyUI queued only the outputs that validated and would run them: a job with part of its
+      // outputs. Take the prompt off the server before it spends GPU time, then refuse as for a
+      // 400.
+      takeOff(promptId);
+      throw new Rejected(accepted);
+    }
+  }
+
+  /** Removes the prompt from the server's queue, and stops it if it has started meanwhile. */
+  private void takeOff(String promptId) throws IOException, InterruptedException {
+    ObjectNode delete = JSON.createObjectNode();
+    delete.putArray("delete").add(promptId);
+    send(
+        HttpRequest.newBuilder(uri("/queue"))
+            .timeout(CALL_TIMEOUT)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(delete)))
+            .build());
+    interrupt(promptId);
   }
 
   /** The prompt's history entry, once ComfyUI has one (when it finished, or failed). */

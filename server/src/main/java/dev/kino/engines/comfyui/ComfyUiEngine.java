@@ -33,6 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -151,11 +152,10 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
       JsonNode history = follow(client, promptId, messages, listening, reporter);
       return outputs(client, history, task, promptId);
     } catch (IOException e) {
-      pool.failed(client, e.getMessage());
+      String reason = reason(e);
+      pool.failed(client, reason);
       throw EngineException.retryable(
-          "comfyui_unavailable",
-          "the ComfyUI server " + client.url() + " failed: " + e.getMessage(),
-          e);
+          "comfyui_unavailable", "the ComfyUI server " + client.url() + " failed: " + reason, e);
     } catch (InterruptedException e) {
       if (task.cancelRequested().getAsBoolean() && started) {
         interruptQuietly(client, promptId);
@@ -355,17 +355,14 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
           if (filename.isEmpty() || filename.contains("/") || filename.contains("..")) {
             continue;
           }
+          String subfolder = item.path("subfolder").asString("");
           String local = names.add(filename) ? filename : node.getKey() + "-" + filename;
           Path target = task.workDir().resolve(local);
-          client.view(
-              filename,
-              item.path("subfolder").asString(""),
-              item.path("type").asString("output"),
-              target);
+          client.view(filename, subfolder, item.path("type").asString("output"), target);
           files.add(new OutputFile(FileType.fieldOf(filename), target));
-          produced
-              .putArray(node.getKey() + "." + kind.getKey())
-              .add(item.path("subfolder").asString("") + "/" + filename);
+          String where = node.getKey() + "." + kind.getKey();
+          (produced.has(where) ? (ArrayNode) produced.get(where) : produced.putArray(where))
+              .add(subfolder.isEmpty() ? filename : subfolder + "/" + filename);
         }
       }
     }
@@ -403,6 +400,11 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
           "no ComfyUI websocket (" + e.getMessage() + "); following the prompt through /history");
       return false;
     }
+  }
+
+  /** What went wrong, also when the exception has no message (a refused connection has none). */
+  private static String reason(IOException e) {
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 
   private static void interruptQuietly(ComfyClient client, String promptId) {

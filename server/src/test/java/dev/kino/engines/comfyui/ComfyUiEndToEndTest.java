@@ -32,6 +32,10 @@ class ComfyUiEndToEndTest {
   static final String I2V = "wan/wan-2.2/ti2v-5b/image-to-video";
   static final Duration WAIT = Duration.ofSeconds(60);
 
+  /** Definitions that show one ComfyUI behaviour each. */
+  static final Path TEST_MODELS =
+      Path.of(System.getProperty("user.dir")).resolve("src/test/resources/comfyui-models");
+
   static TestServer kino(FakeComfyUi... servers) {
     List<URI> urls = Stream.of(servers).map(s -> URI.create(s.url())).toList();
     return TestServer.start(s -> s.withWorkers(2).withModelsDir(EXAMPLES).withComfyui(urls));
@@ -126,6 +130,33 @@ class ComfyUiEndToEndTest {
       assertThat(error.path("message").asString())
           .contains("node 37 (UNETLoader) input unet_name")
           .contains("Value not in list");
+    }
+  }
+
+  @Test
+  void a_prompt_comfyui_accepts_only_in_part_fails_and_is_taken_off_the_server() {
+    // ComfyUI answers 200 with node_errors when some outputs validate: here the poster does, the
+    // video (behind an ImageScale with a method not in its list) does not.
+    try (FakeComfyUi comfy = new FakeComfyUi();
+        TestServer server =
+            TestServer.start(
+                s ->
+                    s.withWorkers(1)
+                        .withModelsDir(TEST_MODELS)
+                        .withComfyui(List.of(URI.create(comfy.url()))))) {
+      Api api = server.api();
+      String id = api.submitOk("test/two-branch-video-broken", "{\"prompt\": \"p\"}");
+
+      api.awaitState(id, WAIT, "failed", "completed");
+
+      JsonNode result = api.result(id).body();
+      assertThat(result.path("status").asString()).as(result.toString()).isEqualTo("failed");
+      assertThat(result.at("/error/code").asString()).isEqualTo("node_error");
+      assertThat(result.at("/error/message").asString())
+          .contains("node 2 (ImageScale) input upscale_method")
+          .contains("Value not in list");
+      assertThat(comfy.takenOff()).as("deleted from the server's queue").hasSize(1);
+      assertThat(comfy.queued()).isZero();
     }
   }
 
