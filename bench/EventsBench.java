@@ -119,7 +119,6 @@ public class EventsBench {
     healthProbe.join();
     BenchServer.report("/healthz while the " + streams + " streams connect", healthNanos.stream().mapToLong(Long::longValue).toArray());
     BenchServer.report("  of which the TCP connect", connectNanos.stream().mapToLong(Long::longValue).toArray());
-    if (System.getenv("KINO_BENCH_TRACE") != null) { System.out.println(healthNanos.stream().map(n -> Long.toString(n / 1_000_000)).toList()); }
     Thread.sleep(3000);
     long rssHeld = server.rssKb();
     System.out.printf(Locale.ROOT, "server RSS: %d MB with no stream, %d MB with %d open: %.1f KB per stream%n",

@@ -94,16 +94,16 @@ public final class ApiServer implements AutoCloseable {
     FileRoutes downloads = new FileRoutes(parts.files(), parts.signer(), clock);
     UploadRoutes uploaded = new UploadRoutes(parts.uploads(), links, parts.disk());
     Health health = new Health(parts.databaseProblem(), parts.disk(), clock);
-    Executor requestThreads =
+    Executor virtualThreads =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("kino-http-", 0).factory());
     HostCheck hosts = new HostCheck(settings.publicUrl(), settings.host(), settings.http());
     Path uploadSpool = spool(settings.dataDir());
     this.app =
         Javalin.create(
             config -> {
-              serverSettings(config, settings, uploadSpool);
+              serverSettings(config, settings, uploadSpool, virtualThreads);
               config.jetty.modifyServer(
-                  server -> server.setHandler(new RequestDispatch(health, requestThreads)));
+                  server -> server.setHandler(new RequestDispatch(health, virtualThreads)));
               RoutesConfig routes = config.routes;
               routes.before(SecurityHeaders::apply);
               routes.before("/v1/*", hosts::check);
@@ -131,7 +131,8 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** Virtual threads, body limits, the multipart spool, where to listen. */
-  private static void serverSettings(JavalinConfig config, Settings settings, Path uploadSpool) {
+  private static void serverSettings(
+      JavalinConfig config, Settings settings, Path uploadSpool, Executor virtualThreads) {
     config.startup.showJavalinBanner = false;
     config.startup.showOldJavalinVersionWarning = false;
     config.concurrency.useVirtualThreads = true;
@@ -139,8 +140,7 @@ public final class ApiServer implements AutoCloseable {
     // the requests: a burst of requests cannot delay reading the next ones (RequestDispatch).
     QueuedThreadPool jettyThreads = new QueuedThreadPool(JETTY_THREADS, 4);
     jettyThreads.setName("kino-jetty");
-    jettyThreads.setVirtualThreadsExecutor(
-        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("kino-jetty-", 0).factory()));
+    jettyThreads.setVirtualThreadsExecutor(virtualThreads);
     config.jetty.threadPool = jettyThreads;
     // JSON request bodies: room for a few inline data: URIs; larger files go through POST
     // /v1/files.

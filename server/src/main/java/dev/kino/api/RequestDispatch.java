@@ -18,7 +18,7 @@ import org.eclipse.jetty.util.Callback;
  * a busy node for a dead one.
  */
 final class RequestDispatch extends Handler.Wrapper {
-  static final String HEALTH_PATH = "/healthz";
+  private static final String HEALTH_PATH = "/healthz";
 
   private final Health health;
   private final Executor requestThreads;

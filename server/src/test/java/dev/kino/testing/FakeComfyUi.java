@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -314,38 +315,20 @@ public final class FakeComfyUi implements AutoCloseable {
               input,
               input + ": not one of the choices"));
     }
-    for (Map.Entry<String, JsonNode> node : graph.properties()) {
-      if (node.getValue().path("class_type").asString().equals("LoadImage")) {
-        String image = node.getValue().path("inputs").path("image").asString();
-        if (!Files.exists(root.resolve("input").resolve(image))) {
-          nodeErrors.set(
-              node.getKey(),
-              nodeError(
-                  graph,
-                  node.getKey(),
-                  "value_not_in_list",
-                  "Value not in list",
-                  "image",
-                  "image: '" + image + "' not in []"));
-        }
-      }
-    }
-    for (Map.Entry<String, JsonNode> node : graph.properties()) {
-      if (node.getValue().path("class_type").asString().equals("ImageScale")) {
-        String method = node.getValue().path("inputs").path("upscale_method").asString();
-        if (!IMAGE_SCALE_METHODS.contains(method)) {
-          nodeErrors.set(
-              node.getKey(),
-              nodeError(
-                  graph,
-                  node.getKey(),
-                  "value_not_in_list",
-                  "Value not in list",
-                  "upscale_method",
-                  "upscale_method: '" + method + "' not in " + IMAGE_SCALE_METHODS));
-        }
-      }
-    }
+    checkChoice(
+        graph,
+        nodeErrors,
+        "LoadImage",
+        "image",
+        image -> Files.exists(root.resolve("input").resolve(image)),
+        "[]");
+    checkChoice(
+        graph,
+        nodeErrors,
+        "ImageScale",
+        "upscale_method",
+        IMAGE_SCALE_METHODS::contains,
+        IMAGE_SCALE_METHODS.toString());
     // As ComfyUI's validate_prompt: an output is good when nothing it depends on has an error; with
     // at least one good output the prompt is queued (200) for those alone, node_errors and all.
     List<String> good = new ArrayList<>();
@@ -391,6 +374,35 @@ public final class FakeComfyUi implements AutoCloseable {
             .put("prompt_id", promptId)
             .put("number", item.path("number").asInt())
             .set("node_errors", nodeErrors));
+  }
+
+  /**
+   * ComfyUI's {@code value_not_in_list} for every node of the type whose input is not one of its
+   * choices (listed as {@code choices} in the details).
+   */
+  private static void checkChoice(
+      ObjectNode graph,
+      ObjectNode nodeErrors,
+      String classType,
+      String input,
+      Predicate<String> allowed,
+      String choices) {
+    for (Map.Entry<String, JsonNode> node : graph.properties()) {
+      if (node.getValue().path("class_type").asString().equals(classType)) {
+        String value = node.getValue().path("inputs").path(input).asString();
+        if (!allowed.test(value)) {
+          nodeErrors.set(
+              node.getKey(),
+              nodeError(
+                  graph,
+                  node.getKey(),
+                  "value_not_in_list",
+                  "Value not in list",
+                  input,
+                  input + ": '" + value + "' not in " + choices));
+        }
+      }
+    }
   }
 
   /** The node and every node it takes an input from, transitively. */

@@ -94,7 +94,12 @@ final class ComfyClient {
     JsonNode answer = json(send(request), "/upload/image");
     String subfolder = answer.path("subfolder").asString("");
     String uploaded = answer.path("name").asString(name);
-    return subfolder.isEmpty() ? uploaded : subfolder + "/" + uploaded;
+    return inSubfolder(subfolder, uploaded);
+  }
+
+  /** A file's name as ComfyUI's inputs and Kino's metadata give it: {@code subfolder/name}. */
+  static String inSubfolder(String subfolder, String name) {
+    return subfolder.isEmpty() ? name : subfolder + "/" + name;
   }
 
   /**
@@ -118,13 +123,8 @@ final class ComfyClient {
     body.set("prompt", graph);
     body.put("client_id", clientId);
     body.put("prompt_id", promptId);
-    HttpRequest request =
-        HttpRequest.newBuilder(uri("/prompt"))
-            .timeout(CALL_TIMEOUT)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-            .build();
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(postJson("/prompt", body), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() == 400) {
       throw new Rejected(parse(response.body(), "/prompt"));
     }
@@ -145,13 +145,16 @@ final class ComfyClient {
   private void takeOff(String promptId) throws IOException, InterruptedException {
     ObjectNode delete = JSON.createObjectNode();
     delete.putArray("delete").add(promptId);
-    send(
-        HttpRequest.newBuilder(uri("/queue"))
-            .timeout(CALL_TIMEOUT)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(delete)))
-            .build());
+    send(postJson("/queue", delete));
     interrupt(promptId);
+  }
+
+  private HttpRequest postJson(String path, JsonNode body) {
+    return HttpRequest.newBuilder(uri(path))
+        .timeout(CALL_TIMEOUT)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+        .build();
   }
 
   /** The prompt's history entry, once ComfyUI has one (when it finished, or failed). */
@@ -202,13 +205,7 @@ final class ComfyClient {
 
   /** Stops the prompt if it is the one running. */
   void interrupt(String promptId) throws IOException, InterruptedException {
-    ObjectNode body = JSON.createObjectNode().put("prompt_id", promptId);
-    send(
-        HttpRequest.newBuilder(uri("/interrupt"))
-            .timeout(CALL_TIMEOUT)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-            .build());
+    send(postJson("/interrupt", JSON.createObjectNode().put("prompt_id", promptId)));
   }
 
   /** Opens the websocket for one client id; messages go to the listener. */

@@ -33,7 +33,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -360,9 +359,9 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
           Path target = task.workDir().resolve(local);
           client.view(filename, subfolder, item.path("type").asString("output"), target);
           files.add(new OutputFile(FileType.fieldOf(filename), target));
-          String where = node.getKey() + "." + kind.getKey();
-          (produced.has(where) ? (ArrayNode) produced.get(where) : produced.putArray(where))
-              .add(subfolder.isEmpty() ? filename : subfolder + "/" + filename);
+          produced
+              .withArrayProperty(node.getKey() + "." + kind.getKey())
+              .add(ComfyClient.inSubfolder(subfolder, filename));
         }
       }
     }
