@@ -1,5 +1,8 @@
 package dev.kino.models;
 
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -18,4 +21,20 @@ public record ModelDefinition(
     ObjectNode engineSettings,
     ObjectNode inputSchema,
     ObjectNode outputSchema,
-    String source) {}
+    String source) {
+
+  /**
+   * The output fields a completed job must have: the output schema's {@code required} when it says,
+   * otherwise {@code video} when the schema has one (a video model that produced no video has not
+   * succeeded, whatever its engine says).
+   */
+  public List<String> requiredOutputs() {
+    JsonNode required = outputSchema.get("required");
+    if (required != null && required.isArray()) {
+      List<String> fields = new ArrayList<>();
+      required.forEach(f -> fields.add(f.asString()));
+      return fields;
+    }
+    return outputSchema.path("properties").has("video") ? List.of("video") : List.of();
+  }
+}

@@ -17,6 +17,7 @@ import dev.kino.jobs.LastReport;
 import dev.kino.jobs.Lease;
 import dev.kino.models.Model;
 import dev.kino.models.ModelCatalog;
+import dev.kino.models.ModelDefinition;
 import dev.kino.storage.FileStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -197,7 +199,8 @@ final class JobRunner {
               job.engineState(),
               slot,
               flags.cancelRequested()::get);
-      return new Outcome.Succeeded(engine.run(task, progress));
+      return new Outcome.Succeeded(
+          withRequiredOutputs(engine.run(task, progress), model.definition()));
     } catch (EngineException e) {
       JobError error = new JobError(e.code(), e.getMessage());
       if (e.retryAfter().isPresent()) {
@@ -214,6 +217,25 @@ final class JobRunner {
       return new Outcome.Failed(
           new JobError("engine_error", "the engine failed unexpectedly: " + e));
     }
+  }
+
+  /** An engine's success without an output the model promises is a failure, named as such. */
+  private static EngineResult withRequiredOutputs(EngineResult result, ModelDefinition definition)
+      throws EngineException {
+    List<String> produced = result.files().stream().map(OutputFile::field).toList();
+    List<String> missing =
+        definition.requiredOutputs().stream().filter(f -> !produced.contains(f)).toList();
+    if (!missing.isEmpty()) {
+      throw new EngineException(
+          "missing_output",
+          "the engine finished without the "
+              + String.join(", ", missing)
+              + " output the model "
+              + definition.id()
+              + " must produce"
+              + (produced.isEmpty() ? "" : " (it produced: " + String.join(", ", produced) + ")"));
+    }
+    return result;
   }
 
   /**

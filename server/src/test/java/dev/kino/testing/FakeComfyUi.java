@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,7 @@ public final class FakeComfyUi implements AutoCloseable {
   private final Map<String, List<WsContext>> sockets = new ConcurrentHashMap<>();
   private final List<JsonNode> received = new CopyOnWriteArrayList<>();
   private final AtomicReference<ObjectNode> running = new AtomicReference<>();
+  private volatile Map<String, JsonNode> cache = new ConcurrentHashMap<>();
   private final AtomicInteger number = new AtomicInteger();
   private final AtomicInteger concurrent = new AtomicInteger();
   private final AtomicInteger maxConcurrent = new AtomicInteger();
@@ -78,6 +80,7 @@ public final class FakeComfyUi implements AutoCloseable {
   private final List<String> takenOff = new CopyOnWriteArrayList<>();
   private volatile String failNode;
   private volatile boolean crashNextRun;
+  private volatile boolean loseOutputs;
   private volatile boolean dropSocketsNextRun;
   private volatile boolean starting;
   private volatile int decodeTiles;
@@ -177,6 +180,20 @@ public final class FakeComfyUi implements AutoCloseable {
   public FakeComfyUi crashDuringNextRun() {
     crashNextRun = true;
     return this;
+  }
+
+  /**
+   * The next file saved is gone before anyone reads it, as after an operator's clean-up of the
+   * output folder: {@code /view} answers 404 for it.
+   */
+  public FakeComfyUi loseNextOutput() {
+    loseOutputs = true;
+    return this;
+  }
+
+  /** Where save nodes write (ComfyUI's {@code output/}). */
+  public Path outputDir() {
+    return root.resolve("output");
   }
 
   /** The next run closes every websocket halfway and carries on. */
@@ -571,21 +588,47 @@ public final class FakeComfyUi implements AutoCloseable {
         JSON.createObjectNode()
             .put("prompt_id", promptId)
             .put("timestamp", System.currentTimeMillis()));
+    Set<String> toRun = new HashSet<>();
+    item.path("outputs").forEach(output -> toRun.addAll(upstream(graph, output.asString())));
+    // As ComfyUI's default ("classic") cache: a node whose inputs, its ancestors' included, are
+    // those of a node in the last prompt is not run again; an output node among them replays the
+    // last prompt's files in "executed". Entries this prompt does not use are dropped.
+    Map<String, String> signatures = new HashMap<>();
+    for (String id : graph.propertyNames()) {
+      signatures.put(id, signature(graph, id));
+    }
+    Map<String, JsonNode> kept = new HashMap<>(cache);
+    kept.keySet().retainAll(signatures.values());
+    cache = new ConcurrentHashMap<>(kept);
     ObjectNode cached = JSON.createObjectNode();
-    cached.putArray("nodes");
+    ArrayNode cachedNodes = cached.putArray("nodes");
+    graph
+        .propertyNames()
+        .forEach(
+            id -> {
+              if ((toRun.isEmpty() || toRun.contains(id)) && kept.containsKey(signatures.get(id))) {
+                cachedNodes.add(id);
+              }
+            });
     send(
         clientId,
         messages,
         "execution_cached",
         cached.put("prompt_id", promptId).put("timestamp", System.currentTimeMillis()));
     ObjectNode outputs = JSON.createObjectNode();
-    Set<String> toRun = new HashSet<>();
-    item.path("outputs").forEach(output -> toRun.addAll(upstream(graph, output.asString())));
     for (Map.Entry<String, JsonNode> node : graph.properties()) {
       String id = node.getKey();
       String type = node.getValue().path("class_type").asString();
       if (!toRun.isEmpty() && !toRun.contains(id)) {
         continue; // not needed by an output that validated: ComfyUI does not run it
+      }
+      JsonNode replay = kept.get(signatures.get(id));
+      if (replay != null) {
+        if (replay.isObject()) {
+          outputs.set(id, replay);
+          send(clientId, null, "executed", executed(id, promptId, (ObjectNode) replay));
+        }
+        continue;
       }
       send(
           clientId,
@@ -595,6 +638,8 @@ public final class FakeComfyUi implements AutoCloseable {
               .put("node", id)
               .put("display_node", id)
               .put("prompt_id", promptId));
+      progressState(clientId, promptId, id, "running");
+      JsonNode inputs = node.getValue().path("inputs");
       if (id.equals(failNode)) {
         failNode = null;
         return failed(
@@ -604,62 +649,69 @@ public final class FakeComfyUi implements AutoCloseable {
             "execution_error",
             id,
             type,
-            "CUDA out of memory while running " + type);
+            "CUDA out of memory while running " + type,
+            "torch.OutOfMemoryError");
       }
-      if (type.startsWith("KSampler") || type.startsWith("SamplerCustom")) {
-        for (int step = 1; step <= steps; step++) {
-          Thread.sleep(stepDelay.toMillis());
-          if (interrupt.getAndSet(false)) {
-            return failed(promptId, clientId, messages, "execution_interrupted", id, type, null);
-          }
-          if (step == steps / 2 + 1 && crashNextRun) {
-            crashNextRun = false;
-            crash();
-            return null;
-          }
-          if (step == steps / 2 + 1 && dropSocketsNextRun) {
-            dropSocketsNextRun = false;
-            sockets.values().forEach(list -> list.forEach(WsContext::closeSession));
-          }
-          send(
-              clientId,
-              null,
-              "progress",
-              JSON.createObjectNode()
-                  .put("value", step)
-                  .put("max", steps)
-                  .put("prompt_id", promptId)
-                  .put("node", id));
-        }
+      Steps stepped =
+          switch (type) {
+            case String t when t.startsWith("KSampler") || t.startsWith("SamplerCustom") ->
+                steps(clientId, promptId, id, steps, stepDelay.toMillis());
+            case "VAEDecode" -> steps(clientId, promptId, id, decodeTiles, stepDelay.toMillis());
+            // The kit's custom nodes: `seconds` of work in `steps` progress steps, or a failure
+            // after `after_seconds` (two steps).
+            case "KinoKitAnimate" ->
+                steps(
+                    clientId,
+                    promptId,
+                    id,
+                    inputs.path("steps").asInt(20),
+                    (long)
+                        (inputs.path("seconds").asDouble(4)
+                            * 1000
+                            / inputs.path("steps").asInt(20)));
+            case "KinoKitFail" ->
+                steps(
+                    clientId,
+                    promptId,
+                    id,
+                    2,
+                    (long) (inputs.path("after_seconds").asDouble(1) * 500));
+            default -> Steps.DONE;
+          };
+      if (stepped == Steps.CRASHED) {
+        return null;
       }
-      if (type.equals("VAEDecode")) {
-        for (int tile = 1; tile <= decodeTiles; tile++) {
-          Thread.sleep(stepDelay.toMillis());
-          send(
-              clientId,
-              null,
-              "progress",
-              JSON.createObjectNode()
-                  .put("value", tile)
-                  .put("max", decodeTiles)
-                  .put("prompt_id", promptId)
-                  .put("node", id));
-        }
+      if (stepped == Steps.INTERRUPTED) {
+        return failed(promptId, clientId, messages, "execution_interrupted", id, type, null, null);
       }
-      if (type.equals("SaveVideo")) {
-        ObjectNode output =
-            saveVideo(node.getValue().path("inputs").path("filename_prefix").asString("ComfyUI"));
-        outputs.set(id, output);
-        send(
+      if (type.equals("KinoKitFail")) {
+        return failed(
+            promptId,
             clientId,
-            null,
-            "executed",
-            JSON.createObjectNode()
-                .put("node", id)
-                .put("display_node", id)
-                .put("prompt_id", promptId)
-                .set("output", output));
+            messages,
+            "execution_error",
+            id,
+            type,
+            inputs.path("message").asString("KinoKitFail: this node always fails"),
+            "RuntimeError");
       }
+      ObjectNode output =
+          switch (type) {
+            case "SaveVideo" -> save(inputs.path("filename_prefix").asString("ComfyUI"), ".mp4");
+            case "SaveImage" -> save(inputs.path("filename_prefix").asString("ComfyUI"), ".png");
+            case "PreviewAny" -> {
+              ObjectNode text = JSON.createObjectNode();
+              text.putArray("text").add("tensor([[[[1.0000, 1.0000, 1.0000]]]])");
+              yield text;
+            }
+            default -> null;
+          };
+      cache.put(signatures.get(id), output == null ? JSON.nullNode() : output);
+      if (output != null) {
+        outputs.set(id, output);
+        send(clientId, null, "executed", executed(id, promptId, output));
+      }
+      progressState(clientId, promptId, id, "finished");
     }
     send(
         clientId,
@@ -669,6 +721,38 @@ public final class FakeComfyUi implements AutoCloseable {
             .put("prompt_id", promptId)
             .put("timestamp", System.currentTimeMillis()));
     return new Execution("success", messages, outputs);
+  }
+
+  private static ObjectNode executed(String node, String promptId, ObjectNode output) {
+    return JSON.createObjectNode()
+        .put("node", node)
+        .put("display_node", node)
+        .put("prompt_id", promptId)
+        .set("output", output);
+  }
+
+  /**
+   * What ComfyUI's cache keys a node by: its class, its literal inputs and, for a linked input, the
+   * linked node's own key. Every input counts, also one the node does not declare.
+   */
+  private static String signature(ObjectNode graph, String node) {
+    JsonNode body = graph.path(node);
+    StringBuilder key = new StringBuilder(body.path("class_type").asString()).append('{');
+    List<String> names = new ArrayList<>();
+    body.path("inputs").propertyNames().forEach(names::add);
+    names.sort(null);
+    for (String name : names) {
+      JsonNode value = body.path("inputs").get(name);
+      key.append(name).append('=');
+      if (value.isArray() && value.size() == 2 && value.get(0).isString()) {
+        key.append('(').append(signature(graph, value.get(0).asString())).append(')');
+        key.append(value.get(1).asInt());
+      } else {
+        key.append(value);
+      }
+      key.append(';');
+    }
+    return key.append('}').toString();
   }
 
   /**
@@ -682,7 +766,8 @@ public final class FakeComfyUi implements AutoCloseable {
       String kind,
       String node,
       String type,
-      String exception) {
+      String exception,
+      String exceptionType) {
     ObjectNode data =
         JSON.createObjectNode()
             .put("prompt_id", promptId)
@@ -690,7 +775,7 @@ public final class FakeComfyUi implements AutoCloseable {
             .put("node_type", type);
     data.putArray("executed");
     if (exception != null) {
-      data.put("exception_message", exception).put("exception_type", "torch.OutOfMemoryError");
+      data.put("exception_message", exception).put("exception_type", exceptionType);
       data.putArray("traceback");
       data.putObject("current_inputs");
       data.putObject("current_outputs");
@@ -708,14 +793,24 @@ public final class FakeComfyUi implements AutoCloseable {
     return entry;
   }
 
-  private ObjectNode saveVideo(String prefix) {
+  /**
+   * A save node's file, named as ComfyUI names it ({@code prefix_00001_.ext} in the prefix's
+   * subfolder); SaveVideo's MP4 is listed under {@code images} with {@code animated: [true]}.
+   */
+  private ObjectNode save(String prefix, String extension) {
     String subfolder = prefix.contains("/") ? prefix.substring(0, prefix.lastIndexOf('/')) : "";
     String base = prefix.substring(prefix.lastIndexOf('/') + 1);
-    String filename = base + "_" + String.format("%05d", number.get()) + "_.mp4";
+    String filename = base + "_" + String.format("%05d", number.get()) + "_" + extension;
     try {
       Path dir = root.resolve("output").resolve(subfolder);
       Files.createDirectories(dir);
-      Files.write(dir.resolve(filename), VIDEO);
+      Files.write(
+          dir.resolve(filename),
+          extension.equals(".mp4") ? VIDEO : Images.encode(Images.quadrants(8, 8), "png"));
+      if (loseOutputs) {
+        loseOutputs = false;
+        Files.delete(dir.resolve(filename));
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -726,8 +821,67 @@ public final class FakeComfyUi implements AutoCloseable {
         .put("filename", filename)
         .put("subfolder", subfolder)
         .put("type", "output");
-    output.putArray("animated").add(true);
+    if (extension.equals(".mp4")) {
+      output.putArray("animated").add(true);
+    }
     return output;
+  }
+
+  private enum Steps {
+    DONE,
+    INTERRUPTED,
+    CRASHED
+  }
+
+  /**
+   * A node's progress bar: {@code count} steps {@code millis} apart, each a {@code progress}
+   * message; stops at an interrupt, and is where a crash or a dropped socket the test asked for
+   * happens (halfway).
+   */
+  private Steps steps(String clientId, String promptId, String node, int count, long millis)
+      throws InterruptedException {
+    for (int step = 1; step <= count; step++) {
+      Thread.sleep(millis);
+      if (interrupt.getAndSet(false)) {
+        return Steps.INTERRUPTED;
+      }
+      if (step == count / 2 + 1 && crashNextRun) {
+        crashNextRun = false;
+        crash();
+        return Steps.CRASHED;
+      }
+      if (step == count / 2 + 1 && dropSocketsNextRun) {
+        dropSocketsNextRun = false;
+        sockets.values().forEach(list -> list.forEach(WsContext::closeSession));
+      }
+      send(
+          clientId,
+          null,
+          "progress",
+          JSON.createObjectNode()
+              .put("value", step)
+              .put("max", count)
+              .put("prompt_id", promptId)
+              .put("node", node));
+      progressState(clientId, promptId, node, "running");
+    }
+    return Steps.DONE;
+  }
+
+  /** ComfyUI 0.3.6x's {@code progress_state}: the state of the node that moved (abridged). */
+  private void progressState(String clientId, String promptId, String node, String state) {
+    ObjectNode data = JSON.createObjectNode().put("prompt_id", promptId);
+    data.putObject("nodes")
+        .putObject(node)
+        .put("value", state.equals("finished") ? 1.0 : 0.0)
+        .put("max", 1.0)
+        .put("state", state)
+        .put("node_id", node)
+        .put("prompt_id", promptId)
+        .put("display_node_id", node)
+        .putNull("parent_node_id")
+        .put("real_node_id", node);
+    send(clientId, null, "progress_state", data);
   }
 
   private void send(String clientId, ArrayNode history, String type, ObjectNode data) {

@@ -186,8 +186,8 @@ final class ComfyClient {
     return false;
   }
 
-  /** Downloads an output file. */
-  void view(String filename, String subfolder, String type, Path target)
+  /** Downloads an output file; false if the server has no such file. */
+  boolean view(String filename, String subfolder, String type, Path target)
       throws IOException, InterruptedException {
     String query =
         "filename=" + enc(filename) + "&subfolder=" + enc(subfolder) + "&type=" + enc(type);
@@ -196,10 +196,14 @@ final class ComfyClient {
             HttpRequest.newBuilder(uri("/view?" + query)).GET().build(),
             HttpResponse.BodyHandlers.ofInputStream());
     try (InputStream in = r.body()) {
+      if (r.statusCode() == 404) {
+        return false;
+      }
       if (r.statusCode() != 200) {
         throw new IOException("GET /view of " + filename + " answered " + r.statusCode());
       }
       Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+      return true;
     }
   }
 

@@ -132,7 +132,11 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
         Map<String, String> uploaded = uploadImages(task, workflow, client);
         ObjectNode graph =
             workflow.graph(
-                task.input(), uploaded, () -> ThreadLocalRandom.current().nextLong(0, 1L << 32));
+                task.input(),
+                uploaded,
+                () -> ThreadLocalRandom.current().nextLong(0, 1L << 32),
+                task.jobId(),
+                promptId);
         ObjectNode state = JsonMapper.shared().createObjectNode();
         state
             .put("server", client.url())
@@ -357,7 +361,19 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
           String subfolder = item.path("subfolder").asString("");
           String local = names.add(filename) ? filename : node.getKey() + "-" + filename;
           Path target = task.workDir().resolve(local);
-          client.view(filename, subfolder, item.path("type").asString("output"), target);
+          if (!client.view(filename, subfolder, item.path("type").asString("output"), target)) {
+            // The server answers, but the file it names is gone (an operator's clean-up of its
+            // output folder): this job's loss, not the server's fault.
+            throw new EngineException(
+                "output_unreadable",
+                "ComfyUI reports the output "
+                    + ComfyClient.inSubfolder(subfolder, filename)
+                    + " of node "
+                    + node.getKey()
+                    + ", but "
+                    + client.url()
+                    + " has no such file (GET /view answered 404)");
+          }
           files.add(new OutputFile(FileType.fieldOf(filename), target));
           produced
               .withArrayProperty(node.getKey() + "." + kind.getKey())

@@ -34,9 +34,12 @@ public final class ComfyWorkflow {
   private final WorkflowTemplate template;
   private final List<Binding> bindings;
 
+  private final List<String> outputNodes;
+
   private ComfyWorkflow(WorkflowTemplate template, List<Binding> bindings) {
     this.template = template;
     this.bindings = List.copyOf(bindings);
+    this.outputNodes = template.outputNodes();
   }
 
   /**
@@ -196,16 +199,41 @@ public final class ComfyWorkflow {
     return new Binding.Table(field, node, rows);
   }
 
-  /** The graph for one request: the template with every bound input set. */
+  /**
+   * The graph for one prompt of one job: the template with every bound input set, and each output
+   * node marked with the job and the prompt.
+   *
+   * <p>ComfyUI caches every node's result under its inputs: a prompt identical to an earlier one
+   * runs nothing and replays the earlier prompt's file names, files an operator may have deleted
+   * since, or that another job owns. An extra input on an output node changes its cache key (and
+   * ComfyUI passes no input to a node that its INPUT_TYPES lacks), so the output nodes run for
+   * every prompt while the expensive nodes upstream stay cached. A {@code filename_prefix} gains
+   * the job's id, so no two jobs write or read the same file.
+   */
   public ObjectNode graph(
-      ObjectNode input, Map<String, String> uploadedImages, LongSupplier randomSeed) {
+      ObjectNode input,
+      Map<String, String> uploadedImages,
+      LongSupplier randomSeed,
+      String jobId,
+      String promptId) {
     ObjectNode graph = template.copy();
     Binding.Context context = new Binding.Context(uploadedImages, randomSeed);
     for (Binding binding : bindings) {
       binding.apply(graph, input.get(binding.field()), context);
     }
+    for (String node : outputNodes) {
+      ObjectNode inputs = (ObjectNode) graph.path(node).path("inputs");
+      inputs.put(PROMPT_MARK, promptId);
+      JsonNode prefix = inputs.get(WorkflowTemplate.FILENAME_PREFIX);
+      if (prefix != null && prefix.isString()) {
+        inputs.put(WorkflowTemplate.FILENAME_PREFIX, prefix.asString() + "-" + jobId);
+      }
+    }
     return graph;
   }
+
+  /** The input Kino adds to each output node; no ComfyUI node has it. */
+  static final String PROMPT_MARK = "kino_prompt_id";
 
   /** The fields whose files are uploaded to the server before the run (LoadImage inputs). */
   public List<String> imageFields() {

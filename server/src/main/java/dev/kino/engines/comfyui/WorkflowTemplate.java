@@ -2,8 +2,10 @@ package dev.kino.engines.comfyui;
 
 import dev.kino.models.ModelDefinitionException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -112,6 +114,32 @@ final class WorkflowTemplate {
   ObjectNode copy() {
     return nodes.deepCopy();
   }
+
+  /**
+   * The nodes whose results are the workflow's outputs: those no other node takes an input from
+   * (ComfyUI runs a graph from its output nodes, which are these), and any node that names its
+   * files with a {@code filename_prefix}.
+   */
+  List<String> outputNodes() {
+    Set<String> linked = new HashSet<>();
+    for (JsonNode body : nodes) {
+      for (JsonNode value : body.path("inputs")) {
+        if (isLink(value)) {
+          linked.add(value.get(0).asString());
+        }
+      }
+    }
+    List<String> outputs = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> node : nodes.properties()) {
+      if (!linked.contains(node.getKey())
+          || node.getValue().path("inputs").path(FILENAME_PREFIX).isString()) {
+        outputs.add(node.getKey());
+      }
+    }
+    return outputs;
+  }
+
+  static final String FILENAME_PREFIX = "filename_prefix";
 
   /** Node ids, in the file's order. */
   List<String> nodeIds() {

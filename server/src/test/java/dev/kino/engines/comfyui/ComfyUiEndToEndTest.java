@@ -60,7 +60,8 @@ class ComfyUiEndToEndTest {
       assertThat(result.at("/metadata/engine/engine").asString()).isEqualTo("comfyui");
       assertThat(result.at("/metadata/engine/server").asString()).isEqualTo(comfy.url());
       assertThat(result.at("/metadata/engine/files/58.images/0").asString())
-          .startsWith("video/kino-wan22_");
+          .as("the file is named after the job")
+          .startsWith("video/kino-wan22-" + id + "_");
       JsonNode graph = comfy.prompts().getFirst();
       assertThat(graph.at("/6/inputs/text").asString()).isEqualTo("a heron lifts off a misty lake");
       assertThat(graph.at("/55/inputs/length").asInt()).isEqualTo(73);

@@ -47,10 +47,34 @@ class ComfyWorkflowTest {
   }
 
   @Test
+  void
+      each_prompt_marks_its_output_nodes_so_comfyui_runs_them_again_and_names_files_after_the_job() {
+    Model model = model("wan/wan-2.2/ti2v-5b/text-to-video");
+    ObjectNode input = model.validate(JsonMapper.shared().readTree("{\"prompt\": \"p\"}"));
+    ComfyWorkflow workflow = ComfyWorkflow.from(model.definition());
+
+    ObjectNode first = workflow.graph(input, Map.of(), () -> 1, "job-1", "prompt-1");
+    ObjectNode again = workflow.graph(input, Map.of(), () -> 1, "job-2", "prompt-2");
+
+    assertThat(first.at("/58/inputs/kino_prompt_id").asString()).isEqualTo("prompt-1");
+    assertThat(again.at("/58/inputs/kino_prompt_id").asString()).isEqualTo("prompt-2");
+    assertThat(first.at("/58/inputs/filename_prefix").asString()).endsWith("-job-1");
+    assertThat(again.at("/58/inputs/filename_prefix").asString()).endsWith("-job-2");
+    assertThat(first.at("/3/inputs/kino_prompt_id").isMissingNode())
+        .as("the sampler feeds the decoder: it stays cacheable")
+        .isTrue();
+    assertThat(first.at("/3").toString())
+        .as("upstream of the outputs the two prompts are the same")
+        .isEqualTo(again.at("/3").toString());
+  }
+
+  @Test
   void defaults_apply_and_the_seed_drawn_at_submit_is_the_one_used() {
     Model model = model("wan/wan-2.2/ti2v-5b/text-to-video");
     ObjectNode input = model.validate(JsonMapper.shared().readTree("{\"prompt\": \"p\"}"));
-    ObjectNode graph = ComfyWorkflow.from(model.definition()).graph(input, Map.of(), () -> 4242);
+    ObjectNode graph =
+        ComfyWorkflow.from(model.definition())
+            .graph(input, Map.of(), () -> 4242, "job-1", "prompt-1");
 
     assertThat(graph.at("/55/inputs/length").asInt())
         .as("default 5 s -> 121 frames")
@@ -76,7 +100,8 @@ class ComfyWorkflowTest {
                     "{\"prompt\": \"p\", \"start_image_url\": \"https://example.com/a.png\"}"));
 
     ObjectNode graph =
-        workflow.graph(input, Map.of("start_image_url", "kino-job-1-start.png"), () -> 1);
+        workflow.graph(
+            input, Map.of("start_image_url", "kino-job-1-start.png"), () -> 1, "job-1", "prompt-1");
 
     assertThat(workflow.imageFields()).containsExactly("start_image_url");
     assertThat(graph.at("/56/class_type").asString()).isEqualTo("LoadImage");
@@ -187,7 +212,12 @@ class ComfyWorkflowTest {
   private static ObjectNode graph(String id, String body) {
     Model model = model(id);
     return ComfyWorkflow.from(model.definition())
-        .graph(model.validate(JsonMapper.shared().readTree(body)), Map.of(), () -> 4242);
+        .graph(
+            model.validate(JsonMapper.shared().readTree(body)),
+            Map.of(),
+            () -> 4242,
+            "job-1",
+            "prompt-1");
   }
 
   private static Model model(String id) {
