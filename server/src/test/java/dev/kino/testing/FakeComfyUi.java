@@ -61,6 +61,7 @@ public final class FakeComfyUi implements AutoCloseable {
   private static final byte[] VIDEO = Images.twoSecondVideo();
 
   private final Path root;
+  private final int port;
   private final Javalin app;
   private final BlockingQueue<ObjectNode> queue = new LinkedBlockingQueue<>();
   private final Map<String, ObjectNode> history = new ConcurrentHashMap<>();
@@ -111,6 +112,7 @@ public final class FakeComfyUi implements AutoCloseable {
                   config.routes.post("/prompt", this::prompt);
                   config.routes.get("/queue", this::queueState);
                   config.routes.post("/queue", this::queueChange);
+                  config.routes.get("/history", this::allHistory);
                   config.routes.get("/history/{prompt_id}", this::historyOf);
                   config.routes.get("/view", this::view);
                   config.routes.post("/interrupt", this::interruptRoute);
@@ -143,15 +145,16 @@ public final class FakeComfyUi implements AutoCloseable {
                       });
                 })
             .start();
+    this.port = app.port();
     executor = Thread.ofPlatform().name("fake-comfyui-executor").daemon().start(this::execute);
   }
 
   public String url() {
-    return "http://127.0.0.1:" + app.port();
+    return "http://127.0.0.1:" + port;
   }
 
   public int port() {
-    return app.port();
+    return port;
   }
 
   // --- what tests set
@@ -486,6 +489,12 @@ public final class FakeComfyUi implements AutoCloseable {
     return e;
   }
 
+  private void allHistory(Context ctx) {
+    ObjectNode answer = JSON.createObjectNode();
+    history.forEach(answer::set);
+    json(ctx, answer);
+  }
+
   private void historyOf(Context ctx) {
     String id = ctx.pathParam("prompt_id");
     ObjectNode answer = JSON.createObjectNode();
@@ -695,10 +704,28 @@ public final class FakeComfyUi implements AutoCloseable {
             inputs.path("message").asString("KinoKitFail: this node always fails"),
             "RuntimeError");
       }
+      String format = inputs.path("format").asString("auto");
+      if (type.equals("SaveVideo") && !List.of("auto", "mp4").contains(format)) {
+        // SaveVideo's format is a V3 combo that validation lets through: it fails when it runs.
+        return failed(
+            promptId,
+            clientId,
+            messages,
+            "execution_error",
+            id,
+            type,
+            "'" + format + "' is not a valid VideoContainer\n",
+            "ValueError");
+      }
       ObjectNode output =
           switch (type) {
-            case "SaveVideo" -> save(inputs.path("filename_prefix").asString("ComfyUI"), ".mp4");
-            case "SaveImage" -> save(inputs.path("filename_prefix").asString("ComfyUI"), ".png");
+            case "SaveVideo" ->
+                save(inputs.path("filename_prefix").asString("ComfyUI"), ".mp4", video(graph, id));
+            case "SaveImage" ->
+                save(
+                    inputs.path("filename_prefix").asString("ComfyUI"),
+                    ".png",
+                    Images.encode(Images.quadrants(8, 8), "png"));
             case "PreviewAny" -> {
               ObjectNode text = JSON.createObjectNode();
               text.putArray("text").add("tensor([[[[1.0000, 1.0000, 1.0000]]]])");
@@ -797,16 +824,14 @@ public final class FakeComfyUi implements AutoCloseable {
    * A save node's file, named as ComfyUI names it ({@code prefix_00001_.ext} in the prefix's
    * subfolder); SaveVideo's MP4 is listed under {@code images} with {@code animated: [true]}.
    */
-  private ObjectNode save(String prefix, String extension) {
+  private ObjectNode save(String prefix, String extension, byte[] content) {
     String subfolder = prefix.contains("/") ? prefix.substring(0, prefix.lastIndexOf('/')) : "";
     String base = prefix.substring(prefix.lastIndexOf('/') + 1);
     String filename = base + "_" + String.format("%05d", number.get()) + "_" + extension;
     try {
       Path dir = root.resolve("output").resolve(subfolder);
       Files.createDirectories(dir);
-      Files.write(
-          dir.resolve(filename),
-          extension.equals(".mp4") ? VIDEO : Images.encode(Images.quadrants(8, 8), "png"));
+      Files.write(dir.resolve(filename), content);
       if (loseOutputs) {
         loseOutputs = false;
         Files.delete(dir.resolve(filename));
@@ -825,6 +850,36 @@ public final class FakeComfyUi implements AutoCloseable {
       output.putArray("animated").add(true);
     }
     return output;
+  }
+
+  /**
+   * The MP4 a SaveVideo node writes: for the test kit's image nodes (EmptyImage, ImageScale) of
+   * their size, with CreateVideo's frame rate and the batch's length, as ComfyUI renders them;
+   * otherwise (models whose frames come from a VAE) a fixed two-second clip.
+   */
+  private static byte[] video(ObjectNode graph, String saveNode) {
+    int width = 0;
+    int height = 0;
+    int fps = 24;
+    int frames = 0;
+    for (String id : upstream(graph, saveNode)) {
+      JsonNode node = graph.path(id);
+      JsonNode inputs = node.path("inputs");
+      switch (node.path("class_type").asString()) {
+        case "EmptyImage", "ImageScale" -> {
+          width = Math.max(width, inputs.path("width").asInt(0));
+          height = Math.max(height, inputs.path("height").asInt(0));
+          frames = Math.max(frames, inputs.path("batch_size").asInt(0));
+        }
+        case "RepeatImageBatch" -> frames = Math.max(frames, inputs.path("amount").asInt(0));
+        case "CreateVideo" -> fps = (int) Math.round(inputs.path("fps").asDouble(24));
+        default -> {}
+      }
+    }
+    if (width <= 0 || height <= 0 || frames <= 0) {
+      return VIDEO;
+    }
+    return Images.video(width, height, fps, Math.min(frames, 240));
   }
 
   private enum Steps {
@@ -921,6 +976,12 @@ public final class FakeComfyUi implements AutoCloseable {
                       }
                     }));
     Thread.ofVirtual().start(app::stop);
+  }
+
+  /** As {@code kill -9}: the running prompt stops where it is, with no history and no goodbye. */
+  public void kill() {
+    crash();
+    executor.interrupt();
   }
 
   @Override

@@ -147,11 +147,17 @@ public final class Images implements AutoCloseable {
 
   /** Two seconds of black 320x240 H.264 at 24 fps, no audio: a motion-reference video. */
   public static byte[] twoSecondVideo() {
+    return video(320, 240, 24, 48);
+  }
+
+  /** A black H.264 MP4 of this size, frame rate and length, no audio. */
+  public static byte[] video(int width, int height, int fps, int frames) {
     try {
-      Path file = Files.createTempFile("kino-motion-", ".mp4");
-      try (Mp4Writer writer = Mp4Writer.open(file, new VideoFormat(320, 240, 24, 0, 48_000))) {
-        BufferedImage frame = new BufferedImage(320, 240, BufferedImage.TYPE_3BYTE_BGR);
-        for (int i = 0; i < 48; i++) {
+      Path file = Files.createTempFile("kino-video-", ".mp4");
+      try (Mp4Writer writer =
+          Mp4Writer.open(file, new VideoFormat(width, height, fps, 0, 48_000))) {
+        BufferedImage frame = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        for (int i = 0; i < frames; i++) {
           writer.writeFrame(frame);
         }
       }

@@ -32,7 +32,7 @@ class ComfyUiEndToEndTest {
   static final String I2V = "wan/wan-2.2/ti2v-5b/image-to-video";
   static final Duration WAIT = Duration.ofSeconds(60);
 
-  /** Definitions that show one ComfyUI behaviour each. */
+  /** Definitions that show one ComfyUI behaviour each (the kit's are in the conformance suite). */
   static final Path TEST_MODELS =
       Path.of(System.getProperty("user.dir")).resolve("src/test/resources/comfyui-models");
 
@@ -135,9 +135,25 @@ class ComfyUiEndToEndTest {
   }
 
   @Test
-  void a_prompt_comfyui_accepts_only_in_part_fails_and_is_taken_off_the_server() {
-    // ComfyUI answers 200 with node_errors when some outputs validate: here the poster does, the
-    // video (behind an ImageScale with a method not in its list) does not.
+  void an_output_file_gone_before_kino_reads_it_fails_that_job_and_the_server_keeps_working() {
+    try (FakeComfyUi comfy = new FakeComfyUi().loseNextOutput();
+        TestServer server = kino(comfy)) {
+      Api api = server.api();
+      String lost = api.submitOk(T2V, "{\"prompt\": \"p\"}");
+
+      JsonNode error = api.awaitState(lost, WAIT, "failed", "completed").path("error");
+
+      assertThat(error.path("code").asString()).isEqualTo("output_unreadable");
+      assertThat(error.path("message").asString()).contains("GET /view answered 404");
+      String next = api.submitOk(T2V, "{\"prompt\": \"p\"}");
+      assertThat(api.awaitState(next, WAIT, "failed", "completed").path("status").asString())
+          .as("the only server was not taken out of the pool")
+          .isEqualTo("completed");
+    }
+  }
+
+  @Test
+  void a_video_model_whose_prompt_saves_only_a_still_fails_missing_output() {
     try (FakeComfyUi comfy = new FakeComfyUi();
         TestServer server =
             TestServer.start(
@@ -146,18 +162,15 @@ class ComfyUiEndToEndTest {
                         .withModelsDir(TEST_MODELS)
                         .withComfyui(List.of(URI.create(comfy.url()))))) {
       Api api = server.api();
-      String id = api.submitOk("test/two-branch-video-broken", "{\"prompt\": \"p\"}");
+      String id = api.submitOk("test/poster-only", "{\"prompt\": \"p\", \"duration\": 1}");
 
-      api.awaitState(id, WAIT, "failed", "completed");
+      JsonNode result = api.awaitState(id, WAIT, "failed", "completed");
 
-      JsonNode result = api.result(id).body();
       assertThat(result.path("status").asString()).as(result.toString()).isEqualTo("failed");
-      assertThat(result.at("/error/code").asString()).isEqualTo("node_error");
+      assertThat(result.at("/error/code").asString()).isEqualTo("missing_output");
       assertThat(result.at("/error/message").asString())
-          .contains("node 2 (ImageScale) input upscale_method")
-          .contains("Value not in list");
-      assertThat(comfy.takenOff()).as("deleted from the server's queue").hasSize(1);
-      assertThat(comfy.queued()).isZero();
+          .contains("without the video output")
+          .contains("it produced: image");
     }
   }
 
