@@ -47,7 +47,8 @@ public final class ApiServer implements AutoCloseable {
 
   /**
    * What the API serves from; {@code onSubmit} wakes idle workers; {@code cancelsRunningJobs} says,
-   * by model id, whether its engine can stop a running job.
+   * by model id, whether its engine can stop a running job; {@code unavailable}, why no engine
+   * place can run the model now (its jobs wait).
    */
   public record Parts(
       ModelCatalog catalog,
@@ -62,6 +63,7 @@ public final class ApiServer implements AutoCloseable {
       WebhookStore webhooks,
       WebhookSigner webhookSigner,
       Predicate<String> cancelsRunningJobs,
+      Function<String, Optional<String>> unavailable,
       Runnable onSubmit,
       Supplier<Optional<String>> databaseProblem,
       DiskSpace disk) {}
@@ -74,7 +76,7 @@ public final class ApiServer implements AutoCloseable {
     Links links =
         new Links(
             settings.publicUrl(), parts.signer(), parts.files(), settings.fileUrlTtl(), clock);
-    JobViews views = new JobViews(links);
+    JobViews views = new JobViews(links, parts.unavailable());
     Submissions submissions =
         new Submissions(
             store.requests(),
@@ -84,7 +86,8 @@ public final class ApiServer implements AutoCloseable {
             parts.disk(),
             clock,
             settings.maxAttempts());
-    ModelRoutes models = new ModelRoutes(parts.catalog(), submissions, views, links);
+    ModelRoutes models =
+        new ModelRoutes(parts.catalog(), submissions, views, links, parts.unavailable());
     Cancellations cancellations =
         new Cancellations(store.requests(), parts.hub(), parts.cancelsRunningJobs(), clock);
     RequestRoutes requests =
@@ -180,7 +183,7 @@ public final class ApiServer implements AutoCloseable {
   public static Function<Job, ObjectNode> resultDocuments(
       Settings settings, JobStore store, UrlSigner signer, FileStore files, Clock clock) {
     Links links = new Links(settings.publicUrl(), signer, files, settings.fileUrlTtl(), clock);
-    JobViews views = new JobViews(links);
+    JobViews views = new JobViews(links, modelId -> Optional.empty());
     return job ->
         views.result(
             links.base(job.baseUrl()), RequestStatus.of(job, store.requests(), store.log(), false));

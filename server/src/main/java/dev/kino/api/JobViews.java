@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -19,9 +20,12 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class JobViews {
   private final Links links;
+  private final Function<String, Optional<String>> unavailable;
 
-  JobViews(Links links) {
+  /** {@code unavailable}: by model id, why no engine place can run it now. */
+  JobViews(Links links, Function<String, Optional<String>> unavailable) {
     this.links = links;
+    this.unavailable = unavailable;
   }
 
   ObjectNode submitted(String base, Job job) {
@@ -35,6 +39,9 @@ final class JobViews {
     Job job = status.job();
     ObjectNode body = summary(base, job);
     status.queuePosition().ifPresent(p -> body.put("queue_position", p));
+    if (job.state() == JobState.IN_QUEUE) {
+      unavailable.apply(job.modelId()).ifPresent(why -> body.put("waiting_reason", why));
+    }
     if (job.state() == JobState.IN_PROGRESS) {
       job.progress().ifPresent(p -> body.put("progress", p));
     }

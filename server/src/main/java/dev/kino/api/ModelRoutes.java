@@ -9,6 +9,7 @@ import dev.kino.requests.Submitted;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -22,12 +23,19 @@ final class ModelRoutes {
   private final Submissions submissions;
   private final JobViews views;
   private final Links links;
+  private final Function<String, Optional<String>> unavailable;
 
-  ModelRoutes(ModelCatalog catalog, Submissions submissions, JobViews views, Links links) {
+  ModelRoutes(
+      ModelCatalog catalog,
+      Submissions submissions,
+      JobViews views,
+      Links links,
+      Function<String, Optional<String>> unavailable) {
     this.catalog = catalog;
     this.submissions = submissions;
     this.views = views;
     this.links = links;
+    this.unavailable = unavailable;
   }
 
   void list(Context ctx) {
@@ -49,8 +57,14 @@ final class ModelRoutes {
     Responses.json(ctx, 200, body);
   }
 
+  /** One model, with whether it can run now (and why not: its jobs wait meanwhile). */
   void show(Context ctx) {
-    Responses.json(ctx, 200, describe(model(ctx).definition(), true));
+    ModelDefinition definition = model(ctx).definition();
+    ObjectNode body = describe(definition, true);
+    Optional<String> why = unavailable.apply(definition.id());
+    body.put("available", why.isEmpty());
+    why.ifPresent(w -> body.put("unavailable_reason", w));
+    Responses.json(ctx, 200, body);
   }
 
   /**

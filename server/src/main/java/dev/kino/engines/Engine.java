@@ -35,6 +35,14 @@ public interface Engine {
   }
 
   /**
+   * Why none of this engine's places can run the model now (no ComfyUI server has its node types or
+   * files): its jobs wait in the queue meanwhile. Empty: it can run.
+   */
+  default Optional<String> unavailable(ModelDefinition model) {
+    return Optional.empty();
+  }
+
+  /**
    * What this engine cannot take of a model's input although the model's schema allows it (a
    * provider's lower limit), checked at submit. Empty: everything the schema accepts.
    */

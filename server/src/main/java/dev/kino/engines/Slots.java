@@ -16,6 +16,14 @@ public interface Slots {
     /** For logs and the job's metadata, e.g. the server's URL. */
     String name();
 
+    /**
+     * Whether a job of this model can run here (a server that has the model's node types and
+     * files); a worker claims only such jobs with this slot.
+     */
+    default boolean runs(String modelId) {
+      return true;
+    }
+
     @Override
     void close();
   }

@@ -202,6 +202,7 @@ public final class KinoNode implements AutoCloseable {
             webhookStore,
             webhookSigner,
             modelId -> cancelsRunningJobs(catalog, engines, modelId),
+            modelId -> unavailable(catalog, engines, modelId),
             wakeup::signal,
             db::problem,
             disk);
@@ -250,6 +251,13 @@ public final class KinoNode implements AutoCloseable {
         .flatMap(m -> engines.serving(m.definition()))
         .map(Engine::cancelsRunningJobs)
         .orElse(false);
+  }
+
+  private static Optional<String> unavailable(
+      ModelCatalog catalog, Engines engines, String modelId) {
+    return catalog
+        .find(modelId)
+        .flatMap(m -> engines.serving(m.definition()).flatMap(e -> e.unavailable(m.definition())));
   }
 
   private static void logStarted(

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,14 +110,8 @@ public final class WorkerPool implements AutoCloseable {
         if (slot == null) {
           continue;
         }
-        try {
-          Optional<ClaimedJob> claimed = store.claim(workerId, clock.instant(), lease, scope);
-          if (claimed.isPresent()) {
-            runner.run(claimed.get(), slot);
-            continue;
-          }
-        } finally {
-          slot.close();
+        if (claimAndRun(workerId, slot)) {
+          continue;
         }
         seen = lane.await(seen, POLL_MILLIS);
       } catch (InterruptedException e) {
@@ -129,6 +124,41 @@ public final class WorkerPool implements AutoCloseable {
         failures.report(workerId, e);
         sleepQuietly();
       }
+    }
+  }
+
+  /**
+   * Claims a job this slot can run and runs it; false if there was none. A slot that runs only some
+   * of the pool's models (a server without a node pack) may find nothing while another free slot
+   * would: those are tried in turn, each held meanwhile so the next take is another one, and all
+   * but the one used are given back.
+   */
+  private boolean claimAndRun(String workerId, Slots.Slot first) throws InterruptedException {
+    List<Slots.Slot> held = new ArrayList<>(List.of(first));
+    try {
+      Slots.Slot slot = first;
+      while (slot != null) {
+        Set<String> runnable = scope.stream().filter(slot::runs).collect(Collectors.toSet());
+        Optional<ClaimedJob> claimed =
+            runnable.isEmpty()
+                ? Optional.empty()
+                : store.claim(workerId, clock.instant(), lease, runnable);
+        if (claimed.isPresent()) {
+          Slots.Slot using = slot;
+          held.stream().filter(s -> s != using).forEach(Slots.Slot::close);
+          held.retainAll(List.of(using));
+          runner.run(claimed.get(), using);
+          return true;
+        }
+        boolean partial = runnable.size() < scope.size();
+        slot = partial && slots.isPresent() ? slots.get().take(Duration.ZERO) : null;
+        if (slot != null) {
+          held.add(slot);
+        }
+      }
+      return false;
+    } finally {
+      held.forEach(Slots.Slot::close);
     }
   }
 

@@ -31,6 +31,12 @@ public interface ComfyServers extends AutoCloseable {
   /** Starts server {@code index} again on its port, and waits until it answers. */
   void restart(int index);
 
+  /**
+   * Starts one more server, without the kit's custom nodes (as ComfyUI's {@code
+   * --disable-all-custom-nodes} runs), and returns its index.
+   */
+  int addWithoutCustomNodes();
+
   /** Restarts any server a test killed, so each test starts from a full pool. */
   void reviveAll();
 

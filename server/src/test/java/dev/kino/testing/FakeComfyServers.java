@@ -15,11 +15,16 @@ public final class FakeComfyServers implements ComfyServers {
   public static final Path KIT_MODELS =
       Path.of(System.getProperty("user.dir")).resolve("src/test/resources/comfyui-kit");
 
+  /** The kit's custom nodes ({@code shared/comfyui/custom_nodes/kino_kit_nodes}). */
+  private static final String[] KIT_NODES = {"KinoKitTextColor", "KinoKitAnimate", "KinoKitFail"};
+
   private final List<FakeComfyUi> servers = new ArrayList<>();
+  private final List<Boolean> bare = new ArrayList<>();
 
   public FakeComfyServers(int count) {
     for (int i = 0; i < count; i++) {
       servers.add(new FakeComfyUi());
+      bare.add(false);
     }
   }
 
@@ -65,7 +70,15 @@ public final class FakeComfyServers implements ComfyServers {
   public void restart(int index) {
     FakeComfyUi dead = servers.get(index);
     dead.close();
-    servers.set(index, new FakeComfyUi(dead.port()));
+    FakeComfyUi again = new FakeComfyUi(dead.port());
+    servers.set(index, bare.get(index) ? again.withoutNodes(KIT_NODES) : again);
+  }
+
+  @Override
+  public int addWithoutCustomNodes() {
+    servers.add(new FakeComfyUi().withoutNodes(KIT_NODES));
+    bare.add(true);
+    return servers.size() - 1;
   }
 
   @Override

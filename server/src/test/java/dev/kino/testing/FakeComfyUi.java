@@ -82,6 +82,8 @@ public final class FakeComfyUi implements AutoCloseable {
   private volatile String failNode;
   private volatile boolean crashNextRun;
   private volatile boolean loseOutputs;
+  private final Set<String> missingNodes = ConcurrentHashMap.newKeySet();
+  private final Set<String> missingFiles = ConcurrentHashMap.newKeySet();
   private volatile boolean dropSocketsNextRun;
   private volatile boolean starting;
   private volatile int decodeTiles;
@@ -108,6 +110,7 @@ public final class FakeComfyUi implements AutoCloseable {
                   config.jetty.host = "127.0.0.1";
                   config.jetty.port = port;
                   config.routes.get("/system_stats", this::systemStats);
+                  config.routes.get("/object_info", this::objectInfo);
                   config.routes.post("/upload/image", this::upload);
                   config.routes.post("/prompt", this::prompt);
                   config.routes.get("/queue", this::queueState);
@@ -197,6 +200,18 @@ public final class FakeComfyUi implements AutoCloseable {
   /** Where save nodes write (ComfyUI's {@code output/}). */
   public Path outputDir() {
     return root.resolve("output");
+  }
+
+  /** This server lacks these node types (a custom node pack not installed). */
+  public FakeComfyUi withoutNodes(String... types) {
+    missingNodes.addAll(List.of(types));
+    return this;
+  }
+
+  /** This server lacks these model files (their loaders do not list them). */
+  public FakeComfyUi withoutFiles(String... files) {
+    missingFiles.addAll(List.of(files));
+    return this;
   }
 
   /** The next run closes every websocket halfway and carries on. */
@@ -289,6 +304,91 @@ public final class FakeComfyUi implements AutoCloseable {
     json(ctx, stats);
   }
 
+  /**
+   * The node types this server has: every type the repository's workflows use (examples, the kit's,
+   * the tests'), as a server with every node pack installed, less those a test removed.
+   */
+  private Set<String> nodeTypes() {
+    Set<String> types = new HashSet<>(KNOWN.keySet());
+    types.removeAll(missingNodes);
+    return types;
+  }
+
+  /**
+   * {@code /object_info} as ComfyUI shapes it, for the inputs Kino reads: each node type's inputs,
+   * a list of choices as the spec's first element. A loader's list is the model files the
+   * repository's workflows name (the server "has the weights"), less those a test removed;
+   * LoadImage's is the input folder; ImageScale's its methods.
+   */
+  private void objectInfo(Context ctx) throws IOException {
+    ObjectNode info = JSON.createObjectNode();
+    for (String type : nodeTypes()) {
+      ObjectNode required = info.putObject(type).putObject("input").putObject("required");
+      KNOWN
+          .get(type)
+          .forEach(
+              (input, values) -> {
+                ArrayNode choices = required.putArray(input).addArray();
+                values.stream().filter(v -> !missingFiles.contains(v)).forEach(choices::add);
+              });
+      ((ObjectNode) info.get(type)).put("output_node", OUTPUT_NODES.contains(type));
+    }
+    if (info.has("LoadImage")) {
+      ArrayNode images = info.at("/LoadImage/input/required").withArray("image").removeAll();
+      ArrayNode files = images.addArray();
+      try (var listed = Files.list(root.resolve("input"))) {
+        listed.forEach(f -> files.add(f.getFileName().toString()));
+      }
+    }
+    if (info.has("ImageScale")) {
+      ArrayNode methods =
+          info.at("/ImageScale/input/required").withArray("upscale_method").removeAll().addArray();
+      IMAGE_SCALE_METHODS.forEach(methods::add);
+    }
+    json(ctx, info);
+  }
+
+  /** Node type -> loader input -> the files named for it, from every workflow in the repository. */
+  private static final Map<String, Map<String, Set<String>>> KNOWN = knownNodes();
+
+  private static Map<String, Map<String, Set<String>>> knownNodes() {
+    Map<String, Map<String, Set<String>>> known = new HashMap<>();
+    Path module = Path.of(System.getProperty("user.dir"));
+    for (Path dir :
+        List.of(
+            module.resolve("../examples/comfyui/models"),
+            module.resolve("src/test/resources/comfyui-kit"),
+            module.resolve("src/test/resources/comfyui-models"))) {
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      try (var files = Files.walk(dir)) {
+        for (Path file : files.filter(f -> f.toString().endsWith(".workflow.json")).toList()) {
+          for (Map.Entry<String, JsonNode> node : JSON.readTree(file.toFile()).properties()) {
+            Map<String, Set<String>> inputs =
+                known.computeIfAbsent(
+                    node.getValue().path("class_type").asString(), t -> new HashMap<>());
+            for (Map.Entry<String, JsonNode> input : node.getValue().path("inputs").properties()) {
+              if (input.getKey().endsWith("_name") && input.getValue().isString()) {
+                inputs
+                    .computeIfAbsent(input.getKey(), i -> new HashSet<>())
+                    .add(input.getValue().asString());
+              }
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    for (String type : List.of("LoadImage", "ImageScale", "SaveVideo", "SaveImage")) {
+      known.computeIfAbsent(type, t -> new HashMap<>());
+    }
+    known.get("LoadImage").put("image", Set.of());
+    known.get("ImageScale").put("upscale_method", Set.of());
+    return known;
+  }
+
   /** Kino's Jackson 3 is not Javalin's mapper, so JSON answers are written out here. */
   private static void json(Context ctx, JsonNode body) {
     ctx.contentType("application/json").result(JSON.writeValueAsString(body));
@@ -320,6 +420,22 @@ public final class FakeComfyUi implements AutoCloseable {
     JsonNode body = JSON.readTree(ctx.body());
     ObjectNode graph = (ObjectNode) body.path("prompt");
     received.add(graph.deepCopy());
+    for (Map.Entry<String, JsonNode> node : graph.properties()) {
+      String type = node.getValue().path("class_type").asString();
+      if (!nodeTypes().contains(type)) {
+        // As validate_prompt: a node type the server lacks refuses the whole prompt.
+        ObjectNode error = JSON.createObjectNode();
+        error
+            .putObject("error")
+            .put("type", "invalid_prompt")
+            .put("message", "Cannot execute because node " + type + " does not exist.")
+            .put("details", "Node ID '#" + node.getKey() + "'")
+            .putObject("extra_info");
+        error.putObject("node_errors");
+        json(ctx.status(400), error);
+        return;
+      }
+    }
     String reject = rejectNode;
     rejectNode = null;
     ObjectNode nodeErrors = JSON.createObjectNode();

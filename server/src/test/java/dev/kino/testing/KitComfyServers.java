@@ -192,6 +192,19 @@ public final class KitComfyServers implements ComfyServers {
   }
 
   @Override
+  public int addWithoutCustomNodes() {
+    try {
+      extraArgs.add("--disable-all-custom-nodes");
+      urls.add(URI.create("http://127.0.0.1:" + freePort()));
+      pids.add(-1L);
+      launch(urls.size() - 1);
+      return urls.size() - 1;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
   public void reviveAll() {
     if (own) {
       return;

@@ -1,6 +1,8 @@
 package dev.kino.engines.comfyui;
 
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -14,10 +16,23 @@ import tools.jackson.databind.node.ObjectNode;
  * (random when the request has none), {@code image} (the file is uploaded to the server and its
  * name set, as for LoadImage.image).
  */
-sealed interface Binding {
+sealed interface Binding permits Binding.Single, Binding.Table {
   String field();
 
   String node();
+
+  /** The node inputs this binding sets, as {@code node/input}. */
+  Set<String> sets();
+
+  /** A binding that sets one input. */
+  sealed interface Single extends Binding permits Value, Frames, Linear, Seed, Image {
+    String input();
+
+    @Override
+    default Set<String> sets() {
+      return Set.of(node() + "/" + input());
+    }
+  }
 
   /** Sets the node inputs from the request's value (null when the request has none). */
   void apply(ObjectNode graph, JsonNode value, Context context);
@@ -32,7 +47,7 @@ sealed interface Binding {
     return (ObjectNode) graph.get(node).get("inputs");
   }
 
-  record Value(String field, String node, String input) implements Binding {
+  record Value(String field, String node, String input) implements Single {
     @Override
     public void apply(ObjectNode graph, JsonNode value, Context context) {
       if (value != null && !value.isNull()) {
@@ -42,7 +57,7 @@ sealed interface Binding {
   }
 
   record Frames(String field, String node, String input, double fps, FrameRule rule)
-      implements Binding {
+      implements Single {
     @Override
     public void apply(ObjectNode graph, JsonNode value, Context context) {
       if (value != null && value.isNumber()) {
@@ -53,6 +68,13 @@ sealed interface Binding {
 
   record Table(String field, String node, Map<String, Map<String, JsonNode>> rows)
       implements Binding {
+    @Override
+    public Set<String> sets() {
+      Set<String> inputs = new HashSet<>();
+      rows.values().forEach(row -> row.keySet().forEach(input -> inputs.add(node + "/" + input)));
+      return inputs;
+    }
+
     @Override
     public void apply(ObjectNode graph, JsonNode value, Context context) {
       if (value == null || value.isNull()) {
@@ -74,7 +96,7 @@ sealed interface Binding {
       double toLow,
       double toHigh,
       boolean whole)
-      implements Binding {
+      implements Single {
     @Override
     public void apply(ObjectNode graph, JsonNode value, Context context) {
       if (value == null || !value.isNumber()) {
@@ -90,7 +112,7 @@ sealed interface Binding {
     }
   }
 
-  record Seed(String field, String node, String input) implements Binding {
+  record Seed(String field, String node, String input) implements Single {
     @Override
     public void apply(ObjectNode graph, JsonNode value, Context context) {
       long seed =
@@ -101,7 +123,7 @@ sealed interface Binding {
     }
   }
 
-  record Image(String field, String node, String input) implements Binding {
+  record Image(String field, String node, String input) implements Single {
     @Override
     public void apply(ObjectNode graph, JsonNode value, Context context) {
       String name = context.uploaded().get(field);

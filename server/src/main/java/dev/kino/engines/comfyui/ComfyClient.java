@@ -170,6 +170,24 @@ final class ComfyClient {
     return Optional.ofNullable(all.get(promptId));
   }
 
+  /**
+   * What the server has ({@code GET /object_info}: every node type and its inputs); empty from a
+   * server without that route, which is then taken to run anything.
+   */
+  Optional<JsonNode> objectInfo() throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(uri("/object_info")).timeout(CALL_TIMEOUT).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() == 404) {
+      return Optional.empty();
+    }
+    if (r.statusCode() != 200) {
+      throw new IOException("GET /object_info answered " + r.statusCode());
+    }
+    return Optional.of(parse(r.body(), "/object_info"));
+  }
+
   /** Whether the prompt is running or waiting on the server. */
   boolean queued(String promptId) throws IOException, InterruptedException {
     JsonNode queue =

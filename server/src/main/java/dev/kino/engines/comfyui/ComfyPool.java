@@ -1,11 +1,14 @@
 package dev.kino.engines.comfyui;
 
 import dev.kino.engines.Slots;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -32,8 +35,17 @@ final class ComfyPool implements Slots, AutoCloseable {
           Thread.ofPlatform().name("kino-comfyui-health").daemon().factory());
   private final Duration checkEvery;
 
-  ComfyPool(List<URI> urls, HttpClient http, Duration checkEvery) {
+  /** Health checks between two readings of an idle server's {@code /object_info}. */
+  private static final int READ_AGAIN_EVERY = 5;
+
+  private final Map<String, ComfyWorkflow> workflows;
+  private final Map<String, String> reportedUnavailable = new HashMap<>();
+
+  /** {@code workflows}: by model id, to match jobs with the servers that have what they need. */
+  ComfyPool(
+      List<URI> urls, HttpClient http, Duration checkEvery, Map<String, ComfyWorkflow> workflows) {
     this.checkEvery = checkEvery;
+    this.workflows = Map.copyOf(workflows);
     for (URI url : urls) {
       servers.add(new Server(new ComfyClient(url, http)));
     }
@@ -56,6 +68,12 @@ final class ComfyPool implements Slots, AutoCloseable {
     private Hold heldBy;
     private boolean healthy;
     private boolean checked;
+
+    /** What it has; empty until read, or when the server does not say (then it runs anything). */
+    private Optional<ServerCapabilities> capabilities = Optional.empty();
+
+    private boolean capabilitiesRead;
+    private long capabilitiesReadAt;
 
     private Server(ComfyClient client) {
       this.client = client;
@@ -132,6 +150,16 @@ final class ComfyPool implements Slots, AutoCloseable {
     }
 
     @Override
+    public boolean runs(String modelId) {
+      lock.lock();
+      try {
+        return lacks(server, modelId).isEmpty();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
     public void close() {
       lock.lock();
       try {
@@ -193,6 +221,47 @@ final class ComfyPool implements Slots, AutoCloseable {
     }
   }
 
+  /** Why the server cannot run the model (call with the lock held); empty if it can. */
+  private Optional<String> lacks(Server server, String modelId) {
+    ComfyWorkflow workflow = workflows.get(modelId);
+    return workflow == null
+        ? Optional.empty()
+        : server.capabilities.flatMap(c -> c.lacks(workflow));
+  }
+
+  /** Why the server cannot run the model; empty if it can. */
+  Optional<String> lacksFor(Server server, String modelId) {
+    lock.lock();
+    try {
+      return lacks(server, modelId);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Why no server of the pool can run the model: each server lacks a node type or a file it needs.
+   * Empty while any server can, or may (one not read yet).
+   */
+  Optional<String> unavailable(String modelId) {
+    lock.lock();
+    try {
+      List<String> reasons = new ArrayList<>();
+      for (Server s : servers) {
+        Optional<String> lacking = s.capabilitiesRead ? lacks(s, modelId) : Optional.empty();
+        if (lacking.isEmpty()) {
+          return Optional.empty();
+        }
+        reasons.add(s.client.url() + " " + lacking.get());
+      }
+      return reasons.isEmpty()
+          ? Optional.empty()
+          : Optional.of("no ComfyUI server can run it: " + String.join("; ", reasons));
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Whether the server passed its last health check. */
   boolean looksHealthy(Server server) {
     lock.lock();
@@ -225,8 +294,27 @@ final class ComfyPool implements Slots, AutoCloseable {
         continue;
       }
       boolean ok = s.client.healthy(Duration.ofSeconds(5));
+      Optional<ServerCapabilities> read = Optional.empty();
+      boolean reread = ok && needsCapabilities(s);
+      if (reread) {
+        try {
+          read = s.client.objectInfo().map(ServerCapabilities::from);
+        } catch (IOException e) {
+          LOG.warn("ComfyUI server {}: cannot read /object_info: {}", s.client.url(), e.toString());
+          ok = false;
+          reread = false;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
       lock.lock();
       try {
+        if (reread) {
+          s.capabilities = read;
+          s.capabilitiesRead = true;
+          s.capabilitiesReadAt = System.nanoTime();
+        }
         if (ok && !s.healthy) {
           LOG.info("ComfyUI server {} is {}", s.client.url(), s.checked ? "back" : "ready");
         } else if (!ok && (s.healthy || !s.checked)) {
@@ -239,6 +327,38 @@ final class ComfyPool implements Slots, AutoCloseable {
         changed.signalAll();
       } finally {
         lock.unlock();
+      }
+    }
+    reportUnavailable();
+  }
+
+  /**
+   * What a server has is read when it comes (back) into the pool, and again now and then: it may
+   * have restarted with other nodes between two checks, or an operator added model files (ComfyUI
+   * lists a folder's files as they are).
+   */
+  private boolean needsCapabilities(Server s) {
+    lock.lock();
+    try {
+      return !s.healthy
+          || !s.capabilitiesRead
+          || System.nanoTime() - s.capabilitiesReadAt > checkEvery.toNanos() * READ_AGAIN_EVERY;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Says once when a model becomes one no server can run, and when it can run again. */
+  private void reportUnavailable() {
+    for (String model : workflows.keySet()) {
+      Optional<String> why = unavailable(model);
+      String before = reportedUnavailable.get(model);
+      if (why.isPresent() && !why.get().equals(before)) {
+        LOG.warn("model {} cannot run: {}; its jobs wait in the queue", model, why.get());
+        reportedUnavailable.put(model, why.get());
+      } else if (why.isEmpty() && before != null) {
+        LOG.info("model {} can run again", model);
+        reportedUnavailable.remove(model);
       }
     }
   }

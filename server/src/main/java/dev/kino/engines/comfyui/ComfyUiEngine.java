@@ -73,7 +73,7 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
-    this.pool = new ComfyPool(servers, http, healthEvery);
+    this.pool = new ComfyPool(servers, http, healthEvery, workflows);
   }
 
   @Override
@@ -84,6 +84,11 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
   @Override
   public boolean cancelsRunningJobs() {
     return true;
+  }
+
+  @Override
+  public Optional<String> unavailable(ModelDefinition model) {
+    return pool.unavailable(model.id());
   }
 
   @Override
@@ -111,6 +116,17 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
     }
     ComfyPool.Server server = earlier.map(Earlier::server).orElseGet(hold::commit);
     ComfyClient client = server.client;
+    if (earlier.isEmpty()) {
+      // A worker claims only jobs its server can run, but a hold traded with a resuming job may
+      // have brought this job to another server: back to the queue, for a server that can.
+      Optional<String> lacking = pool.lacksFor(server, task.modelId());
+      if (lacking.isPresent()) {
+        throw EngineException.retryable(
+            "comfyui_unavailable",
+            "the ComfyUI server " + client.url() + " " + lacking.get(),
+            null);
+      }
+    }
     // A fresh prompt is followed on the server's shared socket; a resumed one on a socket of its
     // own, under the
     // client id it was queued with (ComfyUI sends a prompt's messages to that id only).

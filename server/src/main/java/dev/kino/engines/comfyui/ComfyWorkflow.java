@@ -3,6 +3,7 @@ package dev.kino.engines.comfyui;
 import dev.kino.models.ModelDefinition;
 import dev.kino.models.ModelDefinitionException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,11 +36,30 @@ public final class ComfyWorkflow {
   private final List<Binding> bindings;
 
   private final List<String> outputNodes;
+  private final List<FixedInput> fixedInputs;
 
   private ComfyWorkflow(WorkflowTemplate template, List<Binding> bindings) {
     this.template = template;
     this.bindings = List.copyOf(bindings);
     this.outputNodes = template.outputNodes();
+    Set<String> bound = new HashSet<>();
+    bindings.forEach(b -> bound.addAll(b.sets()));
+    this.fixedInputs =
+        template.stringInputs().stream()
+            .filter(i -> !bound.contains(i.node() + "/" + i.input()))
+            .toList();
+  }
+
+  /** A string input the workflow fixes (no binding sets it): a loader's file name, say. */
+  record FixedInput(String node, String classType, String input, String value) {}
+
+  /** Node id -> class_type, for matching the workflow with what a server has. */
+  Map<String, String> nodeTypes() {
+    return template.nodeTypes();
+  }
+
+  List<FixedInput> fixedInputs() {
+    return fixedInputs;
   }
 
   /**

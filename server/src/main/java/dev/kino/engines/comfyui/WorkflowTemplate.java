@@ -3,6 +3,7 @@ package dev.kino.engines.comfyui;
 import dev.kino.models.ModelDefinitionException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -140,6 +141,31 @@ final class WorkflowTemplate {
   }
 
   static final String FILENAME_PREFIX = "filename_prefix";
+
+  /** Node id -> class_type, in the file's order. */
+  Map<String, String> nodeTypes() {
+    Map<String, String> types = new LinkedHashMap<>();
+    nodes
+        .properties()
+        .forEach(n -> types.put(n.getKey(), n.getValue().path("class_type").asString()));
+    return types;
+  }
+
+  /** Every literal string input of every node. */
+  List<ComfyWorkflow.FixedInput> stringInputs() {
+    List<ComfyWorkflow.FixedInput> found = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> node : nodes.properties()) {
+      String type = node.getValue().path("class_type").asString();
+      for (Map.Entry<String, JsonNode> input : node.getValue().path("inputs").properties()) {
+        if (input.getValue().isString()) {
+          found.add(
+              new ComfyWorkflow.FixedInput(
+                  node.getKey(), type, input.getKey(), input.getValue().asString()));
+        }
+      }
+    }
+    return found;
+  }
 
   /** Node ids, in the file's order. */
   List<String> nodeIds() {

@@ -337,6 +337,45 @@ abstract class ComfyUiConformance {
     }
   }
 
+  @Test
+  void
+      a_server_without_the_kits_custom_nodes_gets_none_of_its_jobs_and_alone_leaves_them_waiting() {
+    Assumptions.assumeTrue(servers.controllable(), "these servers are not the suite's to start");
+    int bare = servers.addWithoutCustomNodes();
+    URI bareUrl = servers.urls().get(bare);
+    try (TestServer kino = kino(bare, 0)) {
+      Api api = kino.api();
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        ids.add(api.submitOk(T2V, "{\"prompt\": \"where " + i + "\", \"duration\": 1}"));
+      }
+      for (String id : ids) {
+        assertThat(api.awaitState(id, WAIT, "completed", "failed").path("status").asString())
+            .isEqualTo("completed");
+        assertThat(api.result(id).body().at("/metadata/engine/server").asString())
+            .isEqualTo(servers.urls().getFirst().toString());
+      }
+      assertThat(api.get("/v1/models/" + T2V).body().path("available").asBoolean()).isTrue();
+    }
+    try (TestServer kino = kino(bare)) {
+      Api api = kino.api();
+      await()
+          .atMost(WAIT)
+          .until(() -> !api.get("/v1/models/" + T2V).body().path("available").asBoolean(true));
+      JsonNode model = api.get("/v1/models/" + T2V).body();
+      assertThat(model.path("unavailable_reason").asString())
+          .contains(bareUrl.toString())
+          .contains("node type KinoKitTextColor");
+
+      String id = api.submitOk(T2V, "{\"prompt\": \"nowhere\", \"duration\": 1}");
+
+      JsonNode status = api.status(id).body();
+      assertThat(status.path("status").asString()).isEqualTo("in_queue");
+      assertThat(status.path("waiting_reason").asString()).contains("KinoKitTextColor");
+      assertThat(comfy(bareUrl, "/history").isEmpty()).as("nothing was sent there").isTrue();
+    }
+  }
+
   // --- helpers -------------------------------------------------------------------------------
 
   /** Submits a kit test model's request and returns the error it fails with. */

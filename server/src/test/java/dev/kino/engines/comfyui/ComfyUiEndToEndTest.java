@@ -175,6 +175,35 @@ class ComfyUiEndToEndTest {
   }
 
   @Test
+  void a_model_whose_weights_no_server_has_waits_and_runs_once_a_server_comes_back_with_them() {
+    FakeComfyUi lacking = new FakeComfyUi().withoutFiles("wan2.2_vae.safetensors");
+    try (TestServer server = kino(lacking)) {
+      Api api = server.api();
+      await()
+          .atMost(WAIT)
+          .until(() -> !api.get("/v1/models/" + T2V).body().path("available").asBoolean(true));
+      assertThat(api.get("/v1/models/" + T2V).text("unavailable_reason"))
+          .contains("has no file wan2.2_vae.safetensors (node 39, VAELoader input vae_name)");
+
+      String id = api.submitOk(T2V, "{\"prompt\": \"p\"}");
+      JsonNode waiting = api.status(id).body();
+      assertThat(waiting.path("status").asString()).isEqualTo("in_queue");
+      assertThat(waiting.path("waiting_reason").asString()).contains("wan2.2_vae.safetensors");
+      assertThat(lacking.prompts()).isEmpty();
+
+      lacking.kill();
+      try (FakeComfyUi complete = new FakeComfyUi(lacking.port())) {
+        JsonNode done = api.awaitState(id, WAIT, "completed", "failed");
+        assertThat(done.path("status").asString()).as(done.toString()).isEqualTo("completed");
+        assertThat(api.get("/v1/models/" + T2V).body().path("available").asBoolean()).isTrue();
+        assertThat(complete.prompts()).hasSize(1);
+      }
+    } finally {
+      lacking.close();
+    }
+  }
+
+  @Test
   void an_error_while_running_fails_the_request_with_the_nodes_message() {
     try (FakeComfyUi comfy = new FakeComfyUi().failNextRun("3");
         TestServer server = kino(comfy)) {
