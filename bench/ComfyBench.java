@@ -49,6 +49,10 @@ public class ComfyBench {
   static final Pattern FILENAME = Pattern.compile("\"filename\":\"([^\"]+)\",\"subfolder\":\"([^\"]*)\"");
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("busy")) {
+      busyShare(System.getenv().getOrDefault("KINO_BENCH_COMFYUI_FLAGS", ""));
+      return;
+    }
     int latencyJobs = args.length > 0 ? Integer.parseInt(args[0]) : 300;
     int throughputJobs = args.length > 1 ? Integer.parseInt(args[1]) : 800;
     List<FakeComfyUi> fakes = new ArrayList<>();
@@ -133,6 +137,66 @@ public class ComfyBench {
     } finally {
       kino.stop();
       bare.forEach(BareClient::close);
+      fakes.forEach(FakeComfyUi::close);
+    }
+    busyShare(System.getenv().getOrDefault("KINO_BENCH_COMFYUI_FLAGS", ""));
+  }
+
+  /** Seconds of GPU work per job in the busy-share run, and jobs per server in its backlog. */
+  static final int BUSY_STEPS = 10;
+  static final Duration BUSY_STEP = Duration.ofMillis(100);
+  static final int BACKLOG_PER_SERVER = 12;
+
+  /**
+   * What matters for a GPU: 1-second jobs on 4 fake servers with a backlog, submitted at once. Each server's
+   * busy share (time running a prompt over the time from its first start to its last end) and the gap between
+   * one prompt's end and the next one's start, by the fakes' own clocks.
+   */
+  static void busyShare(String extraFlags) throws Exception {
+    List<FakeComfyUi> fakes = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      fakes.add(new FakeComfyUi().slowSteps(BUSY_STEPS, BUSY_STEP));
+    }
+    Path dataDir = Files.createTempDirectory("kino-bench-comfyui-busy-");
+    List<String> flags = new ArrayList<>(List.of("--models-dir", Path.of("examples/comfyui/models").toAbsolutePath().toString(),
+        "--comfyui", String.join(",", fakes.stream().map(FakeComfyUi::url).toList())));
+    if (!extraFlags.isBlank()) {
+      flags.addAll(List.of(extraFlags.strip().split("\\s+")));
+    }
+    BenchServer kino = BenchServer.start(dataDir, 0, 1, flags);
+    try {
+      Thread.sleep(2500);
+      int jobs = BACKLOG_PER_SERVER * fakes.size();
+      List<Future<?>> followers = new ArrayList<>();
+      try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        for (int i = 0; i < jobs; i++) {
+          followers.add(pool.submit(() -> submitAndFollow(kino, "{\"prompt\": \"a heron lifts off a misty lake\"}")));
+        }
+        for (Future<?> f : followers) {
+          f.get();
+        }
+      }
+      List<Long> gaps = new ArrayList<>();
+      List<String> shares = new ArrayList<>();
+      double worst = 1;
+      for (FakeComfyUi fake : fakes) {
+        List<long[]> runs = fake.runs();
+        long busy = 0;
+        for (int i = 0; i < runs.size(); i++) {
+          busy += runs.get(i)[1] - runs.get(i)[0];
+          if (i > 0) {
+            gaps.add(runs.get(i)[0] - runs.get(i - 1)[1]);
+          }
+        }
+        double share = (double) busy / (runs.getLast()[1] - runs.getFirst()[0]);
+        worst = Math.min(worst, share);
+        shares.add(String.format(Locale.ROOT, "%.1f%% (%d prompts)", 100 * share, runs.size()));
+      }
+      System.out.printf(Locale.ROOT, "busy share, 1-second jobs, %d queued at once on 4 servers%s: %s; lowest %.1f%%%n", jobs,
+          extraFlags.isBlank() ? "" : " (" + extraFlags.strip() + ")", shares, 100 * worst);
+      BenchServer.report("  gap from one prompt's end to the next one's start on the same server", gaps.stream().mapToLong(Long::longValue).toArray());
+    } finally {
+      kino.stop();
       fakes.forEach(FakeComfyUi::close);
     }
   }

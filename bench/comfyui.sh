@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # ComfyUI engine overhead: Kino against 4 instant fake ComfyUI servers, side by side with a bare client driving
 # the same fakes with no queue (the floor): submit-to-completed p50/p99 one job at a time, jobs per second.
-# Usage: bench/comfyui.sh [latency-jobs] [throughput-jobs]   (prints figures; takes about a minute)
+# Then what matters for a GPU: 1-second jobs with a backlog, each server's busy share and the gap between prompts.
+# Usage: bench/comfyui.sh [latency-jobs] [throughput-jobs]   (prints figures; takes about a minute and a half)
+#        bench/comfyui.sh busy                               (the busy-share run alone)
+# KINO_BENCH_COMFYUI_FLAGS adds flags to the busy-share run's `kino serve` (e.g. --comfyui-queue-depth 1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash ./kino build

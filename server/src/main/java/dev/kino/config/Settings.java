@@ -27,6 +27,8 @@ import java.util.function.Consumer;
  * @param uploadTtl how long an uploaded input file is kept
  * @param webhookRetries the wait before each webhook attempt (the first is usually zero)
  * @param comfyuiServers the ComfyUI servers that run models whose engine is {@code comfyui}
+ * @param comfyuiQueueDepth how many Kino jobs a ComfyUI server takes at once: one running, the
+ *     others' prompts waiting in its own queue so the GPU never waits for Kino (1: one at a time)
  * @param credentials where upstream engines read the API keys their definitions name
  * @param database a PostgreSQL URL ({@code postgresql://...}) shared by a cluster's nodes; empty:
  *     SQLite in the data directory
@@ -51,6 +53,7 @@ public record Settings(
     Duration uploadTtl,
     List<Duration> webhookRetries,
     List<URI> comfyuiServers,
+    int comfyuiQueueDepth,
     Credentials credentials,
     Optional<String> database,
     Optional<URI> storage,
@@ -69,6 +72,10 @@ public record Settings(
     }
     if (workers < 0 || workers > 256) {
       throw new ConfigException("--workers must be between 0 and 256, got " + workers);
+    }
+    if (comfyuiQueueDepth < 1 || comfyuiQueueDepth > 8) {
+      throw new ConfigException(
+          "--comfyui-queue-depth must be between 1 and 8, got " + comfyuiQueueDepth);
     }
     if (maxAttempts < 1) {
       throw new ConfigException("max attempts must be at least 1, got " + maxAttempts);
@@ -138,6 +145,7 @@ public record Settings(
         Duration.ofDays(7),
         STANDARD_WEBHOOK_RETRIES,
         List.of(),
+        DEFAULT_COMFYUI_QUEUE_DEPTH,
         Credentials.of(Map.of()),
         Optional.empty(),
         Optional.empty(),
@@ -145,6 +153,9 @@ public record Settings(
         HttpSettings.DEFAULTS,
         DiskSettings.DEFAULTS);
   }
+
+  /** One prompt running on a server and the next one waiting in its queue. */
+  public static final int DEFAULT_COMFYUI_QUEUE_DEPTH = 2;
 
   /** Standard Webhooks' suggestion: at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
   public static final List<Duration> STANDARD_WEBHOOK_RETRIES =
@@ -202,6 +213,10 @@ public record Settings(
     return with(copy -> copy.comfyuiServers = servers);
   }
 
+  public Settings withComfyuiQueueDepth(int depth) {
+    return with(copy -> copy.comfyuiQueueDepth = depth);
+  }
+
   public Settings withCredentials(Credentials c) {
     return with(copy -> copy.credentials = c);
   }
@@ -241,6 +256,7 @@ public record Settings(
     Duration uploadTtl;
     List<Duration> webhookRetries;
     List<URI> comfyuiServers;
+    int comfyuiQueueDepth;
     Credentials credentials;
     Optional<String> database;
     Optional<URI> storage;
@@ -263,6 +279,7 @@ public record Settings(
       uploadTtl = from.uploadTtl;
       webhookRetries = from.webhookRetries;
       comfyuiServers = from.comfyuiServers;
+      comfyuiQueueDepth = from.comfyuiQueueDepth;
       credentials = from.credentials;
       database = from.database;
       storage = from.storage;
@@ -287,6 +304,7 @@ public record Settings(
           uploadTtl,
           webhookRetries,
           comfyuiServers,
+          comfyuiQueueDepth,
           credentials,
           database,
           storage,

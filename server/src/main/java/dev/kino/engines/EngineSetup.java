@@ -41,7 +41,12 @@ public final class EngineSetup {
     if (!settings.comfyuiServers().isEmpty()) {
       engines.put(
           "comfyui",
-          new ComfyUiEngine(settings.comfyuiServers(), comfy, inputs, COMFYUI_HEALTH_CHECKS));
+          new ComfyUiEngine(
+              settings.comfyuiServers(),
+              comfy,
+              inputs,
+              COMFYUI_HEALTH_CHECKS,
+              settings.comfyuiQueueDepth()));
     } else if (!comfy.isEmpty()) {
       throw new ConfigException(
           comfy.getFirst().source()

@@ -79,6 +79,7 @@ public final class FakeComfyUi implements AutoCloseable {
   private volatile int steps = 4;
   private volatile String rejectNode;
   private final List<String> takenOff = new CopyOnWriteArrayList<>();
+  private final List<long[]> runs = new CopyOnWriteArrayList<>();
   private volatile String failNode;
   private volatile boolean crashNextRun;
   private volatile boolean loseOutputs;
@@ -245,6 +246,11 @@ public final class FakeComfyUi implements AutoCloseable {
     return List.copyOf(takenOff);
   }
 
+  /** When each prompt that ran started and ended ({@code System.nanoTime()}), in order. */
+  public List<long[]> runs() {
+    return List.copyOf(runs);
+  }
+
   public List<JsonNode> prompts() {
     return List.copyOf(received);
   }
@@ -353,7 +359,10 @@ public final class FakeComfyUi implements AutoCloseable {
 
   private static Map<String, Map<String, Set<String>>> knownNodes() {
     Map<String, Map<String, Set<String>>> known = new HashMap<>();
-    Path module = Path.of(System.getProperty("user.dir"));
+    // The server module's directory: the tests run there, the benchmarks from the repository's
+    // root.
+    Path here = Path.of(System.getProperty("user.dir"));
+    Path module = Files.isDirectory(here.resolve("server/src")) ? here.resolve("server") : here;
     for (Path dir :
         List.of(
             module.resolve("../examples/comfyui/models"),
@@ -662,6 +671,7 @@ public final class FakeComfyUi implements AutoCloseable {
       }
       running.set(item);
       maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+      long startedAt = System.nanoTime();
       try {
         Execution done = run(item);
         if (done == null) {
@@ -681,6 +691,7 @@ public final class FakeComfyUi implements AutoCloseable {
                 .putNull("node")
                 .put("display_node", (String) null)
                 .put("prompt_id", item.path("prompt_id").asString()));
+        runs.add(new long[] {startedAt, System.nanoTime()});
       } catch (InterruptedException e) {
         return;
       } finally {

@@ -134,6 +134,14 @@ public class ServeCommand implements Callable<Integer> {
   List<URI> comfyui;
 
   @Option(
+      names = "--comfyui-queue-depth",
+      defaultValue = "${env:KINO_COMFYUI_QUEUE_DEPTH:-2}",
+      paramLabel = "N",
+      description =
+          "Kino jobs per ComfyUI server at once: one running, the next ones' prompts waiting in the server's own queue, so its GPU starts the next the moment one ends (env KINO_COMFYUI_QUEUE_DEPTH; default ${DEFAULT-VALUE}; 1: one at a time).")
+  int comfyuiQueueDepth;
+
+  @Option(
       names = "--allowed-host",
       split = ",",
       defaultValue = "${env:KINO_ALLOWED_HOSTS}",
@@ -183,6 +191,7 @@ public class ServeCommand implements Callable<Integer> {
             uploadTtl,
             webhookDelays(),
             comfyui == null ? List.of() : comfyui,
+            comfyuiQueueDepth,
             Credentials.fromEnvironment(),
             Optional.ofNullable(database).filter(url -> !url.isBlank()),
             Optional.ofNullable(storage),

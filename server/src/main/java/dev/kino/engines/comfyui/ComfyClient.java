@@ -142,7 +142,7 @@ final class ComfyClient {
   }
 
   /** Removes the prompt from the server's queue, and stops it if it has started meanwhile. */
-  private void takeOff(String promptId) throws IOException, InterruptedException {
+  void takeOff(String promptId) throws IOException, InterruptedException {
     ObjectNode delete = JSON.createObjectNode();
     delete.putArray("delete").add(promptId);
     send(postJson("/queue", delete));

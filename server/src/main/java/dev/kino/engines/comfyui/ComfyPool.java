@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,12 +40,22 @@ final class ComfyPool implements Slots, AutoCloseable {
   private static final int READ_AGAIN_EVERY = 5;
 
   private final Map<String, ComfyWorkflow> workflows;
+  private final int depth;
   private final Map<String, String> reportedUnavailable = new HashMap<>();
 
-  /** {@code workflows}: by model id, to match jobs with the servers that have what they need. */
+  /**
+   * {@code workflows}: by model id, to match jobs with the servers that have what they need; {@code
+   * depth}: how many Kino jobs a server takes at once, the one running and those whose prompts wait
+   * in its own queue, so the GPU starts the next prompt the moment one ends.
+   */
   ComfyPool(
-      List<URI> urls, HttpClient http, Duration checkEvery, Map<String, ComfyWorkflow> workflows) {
+      List<URI> urls,
+      HttpClient http,
+      Duration checkEvery,
+      Map<String, ComfyWorkflow> workflows,
+      int depth) {
     this.checkEvery = checkEvery;
+    this.depth = depth;
     this.workflows = Map.copyOf(workflows);
     for (URI url : urls) {
       servers.add(new Server(new ComfyClient(url, http)));
@@ -53,8 +64,8 @@ final class ComfyPool implements Slots, AutoCloseable {
   }
 
   /**
-   * One server: its client, the worker's hold on it (null when free), whether it looked healthy
-   * last time.
+   * One server: its client, the workers' holds on it, whether it looked healthy last time, what it
+   * has.
    */
   static final class Server {
     final ComfyClient client;
@@ -65,7 +76,9 @@ final class ComfyPool implements Slots, AutoCloseable {
      */
     final ComfySocket socket;
 
-    private Hold heldBy;
+    /** The holds on this server: the job running on it, and any whose prompt waits in its queue. */
+    private final List<Hold> holders = new ArrayList<>();
+
     private boolean healthy;
     private boolean checked;
 
@@ -84,9 +97,9 @@ final class ComfyPool implements Slots, AutoCloseable {
   /**
    * A worker's hold on one server for one job. Until the job starts a prompt with it ({@link
    * #commit}), the hold can be traded: a job resuming an earlier attempt's prompt takes the server
-   * that prompt runs on, and the worker that held that server gets the resuming job's server
-   * instead. So a new prompt never lands on a server where a resumed one still runs, whichever
-   * worker claimed which job first.
+   * that prompt runs on, and when that server is full, a worker that holds it without a prompt yet
+   * gets the resuming job's server instead. So a server never has more than {@code depth} Kino
+   * prompts, whichever worker claimed which job first.
    */
   final class Hold implements Slot {
     private Server server;
@@ -94,7 +107,7 @@ final class ComfyPool implements Slots, AutoCloseable {
 
     private Hold(Server server) {
       this.server = server;
-      server.heldBy = this;
+      server.holders.add(this);
     }
 
     /** The server a new prompt goes to; from now on this hold stays where it is. */
@@ -109,27 +122,29 @@ final class ComfyPool implements Slots, AutoCloseable {
     }
 
     /**
-     * Holds {@code other}, where this job's earlier prompt runs, and commits to it: free, it is
-     * taken; held by a worker that has not started a prompt, the two holds trade servers. False
-     * when a prompt was already started there by another job (this job then follows its prompt
-     * without holding that server).
+     * Holds {@code other}, where this job's earlier prompt runs, and commits to it: with room, it
+     * is taken; full, but held by a worker that has not started a prompt, the two holds trade
+     * servers. False when every job holding it has started a prompt there (this job then follows
+     * its prompt without holding that server).
      */
     boolean moveTo(Server other) {
       lock.lock();
       try {
         if (other != server) {
-          Hold holder = other.heldBy;
-          if (holder != null && holder.committed) {
-            return false;
-          }
-          if (holder != null) {
+          if (other.holders.size() >= depth) {
+            Optional<Hold> uncommitted =
+                other.holders.stream().filter(h -> !h.committed).findFirst();
+            if (uncommitted.isEmpty()) {
+              return false;
+            }
+            Hold holder = uncommitted.get();
+            other.holders.remove(holder);
             holder.server = server;
-            server.heldBy = holder;
-          } else {
-            server.heldBy = null;
-            changed.signalAll();
+            server.holders.add(holder);
           }
-          other.heldBy = this;
+          server.holders.remove(this);
+          changed.signalAll();
+          other.holders.add(this);
           server = other;
         }
         committed = true;
@@ -163,9 +178,7 @@ final class ComfyPool implements Slots, AutoCloseable {
     public void close() {
       lock.lock();
       try {
-        if (server.heldBy == this) {
-          server.heldBy = null;
-        }
+        server.holders.remove(this);
         changed.signalAll();
       } finally {
         lock.unlock();
@@ -173,9 +186,10 @@ final class ComfyPool implements Slots, AutoCloseable {
     }
   }
 
+  /** Jobs at once: {@code depth} per server (one running, the rest queued in ComfyUI behind it). */
   @Override
   public int size() {
-    return servers.size();
+    return servers.size() * depth;
   }
 
   @Override
@@ -184,10 +198,14 @@ final class ComfyPool implements Slots, AutoCloseable {
     lock.lock();
     try {
       while (true) {
-        for (Server s : servers) {
-          if (s.healthy && s.heldBy == null) {
-            return new Hold(s);
-          }
+        // The least busy healthy server with room: an idle one first, then one whose queue takes a
+        // next prompt while the current one runs.
+        Optional<Server> free =
+            servers.stream()
+                .filter(s -> s.healthy && s.holders.size() < depth)
+                .min(Comparator.comparingInt(s -> s.holders.size()));
+        if (free.isPresent()) {
+          return new Hold(free.get());
         }
         if (left <= 0) {
           return null;
@@ -286,7 +304,7 @@ final class ComfyPool implements Slots, AutoCloseable {
       boolean idle;
       lock.lock();
       try {
-        idle = s.heldBy == null;
+        idle = s.holders.isEmpty();
       } finally {
         lock.unlock();
       }

@@ -61,7 +61,8 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
       List<URI> servers,
       List<ModelDefinition> definitions,
       InputFiles inputs,
-      Duration healthEvery) {
+      Duration healthEvery,
+      int queueDepth) {
     for (ModelDefinition definition : definitions) {
       workflows.put(definition.id(), ComfyWorkflow.from(definition));
     }
@@ -73,7 +74,7 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
-    this.pool = new ComfyPool(servers, http, healthEvery, workflows);
+    this.pool = new ComfyPool(servers, http, healthEvery, workflows, queueDepth);
   }
 
   @Override
@@ -177,7 +178,7 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
           "comfyui_unavailable", "the ComfyUI server " + client.url() + " failed: " + reason, e);
     } catch (InterruptedException e) {
       if (task.cancelRequested().getAsBoolean() && started) {
-        interruptQuietly(client, promptId);
+        takeOffQuietly(client, promptId);
       }
       throw e;
     } finally {
@@ -438,9 +439,10 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
     return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 
-  private static void interruptQuietly(ComfyClient client, String promptId) {
+  /** Stops the prompt, running or still waiting in the server's queue. */
+  private static void takeOffQuietly(ComfyClient client, String promptId) {
     try {
-      client.interrupt(promptId);
+      client.takeOff(promptId);
     } catch (IOException | InterruptedException e) {
       LOG.warn(
           "could not interrupt ComfyUI prompt {} on {}: {}", promptId, client.url(), e.toString());

@@ -310,36 +310,64 @@ abstract class ComfyUiConformance {
   }
 
   @Test
-  void two_jobs_for_one_server_wait_in_kinos_queue_and_run_one_after_the_other() {
+  void the_next_job_waits_in_the_servers_own_queue_and_the_one_after_in_kinos() {
+    // One prompt runs, the next waits in ComfyUI's queue so the GPU starts it the moment the first
+    // ends (--comfyui-queue-depth 2, the default), and the third waits in Kino's queue.
     URI server = servers.urls().getFirst();
     try (TestServer kino = kino(0)) {
       Api api = kino.api();
-      String first = api.submitOk(T2V, "{\"prompt\": \"one\", \"duration\": 2}");
-      String second = api.submitOk(T2V, "{\"prompt\": \"two\", \"duration\": 2}");
+      String first = api.submitOk(T2V, "{\"prompt\": \"one\", \"duration\": 4}");
       await().atMost(WAIT).until(() -> api.status(first).text("status").equals("in_progress"));
+      String second = api.submitOk(T2V, "{\"prompt\": \"two\", \"duration\": 1}");
+      String third = api.submitOk(T2V, "{\"prompt\": \"three\", \"duration\": 1}");
 
-      JsonNode waiting = api.status(second).body();
+      await().atMost(WAIT).until(() -> comfy(server, "/queue").path("queue_pending").size() == 1);
+      assertThat(api.status(first).text("status")).isEqualTo("in_progress");
+      assertThat(api.status(second).text("status")).isEqualTo("in_progress");
+      JsonNode waiting = api.status(third).body();
       assertThat(waiting.path("status").asString()).isEqualTo("in_queue");
       assertThat(waiting.path("queue_position").asInt(-1)).isZero();
 
       List<JsonNode> runs = new ArrayList<>();
-      for (String id : List.of(first, second)) {
+      for (String id : List.of(first, second, third)) {
         assertThat(api.awaitState(id, WAIT, "completed", "failed").path("status").asString())
             .isEqualTo("completed");
         runs.add(
             history(server, api.result(id).body().at("/metadata/engine/prompt_id").asString()));
       }
-      long firstEnded = message(runs.get(0), "execution_success").path("timestamp").asLong();
-      long secondStarted = message(runs.get(1), "execution_start").path("timestamp").asLong();
-      assertThat(secondStarted)
-          .as("ComfyUI ran them one at a time")
-          .isGreaterThanOrEqualTo(firstEnded);
+      for (int i = 1; i < runs.size(); i++) {
+        long ended = message(runs.get(i - 1), "execution_success").path("timestamp").asLong();
+        long started = message(runs.get(i), "execution_start").path("timestamp").asLong();
+        assertThat(started).as("ComfyUI ran them one at a time").isGreaterThanOrEqualTo(ended);
+      }
     }
   }
 
   @Test
-  void
-      a_server_without_the_kits_custom_nodes_gets_none_of_its_jobs_and_alone_leaves_them_waiting() {
+  void a_job_whose_prompt_waits_in_the_servers_queue_is_cancelled_by_deleting_it_there() {
+    URI server = servers.urls().getFirst();
+    try (TestServer kino = kino(0)) {
+      Api api = kino.api();
+      String first = api.submitOk(T2V, "{\"prompt\": \"runs\", \"duration\": 4}");
+      await().atMost(WAIT).until(() -> api.status(first).text("status").equals("in_progress"));
+      String second = api.submitOk(T2V, "{\"prompt\": \"waits\", \"duration\": 1}");
+      await().atMost(WAIT).until(() -> comfy(server, "/queue").path("queue_pending").size() == 1);
+
+      assertThat(api.cancel(second).status()).isEqualTo(200);
+
+      assertThat(api.awaitState(second, WAIT, "cancelled").path("status").asString())
+          .isEqualTo("cancelled");
+      assertThat(comfy(server, "/queue").path("queue_pending").size())
+          .as("deleted from ComfyUI's queue")
+          .isZero();
+      assertThat(api.awaitState(first, WAIT, "completed", "failed").path("status").asString())
+          .as("the running one was not interrupted")
+          .isEqualTo("completed");
+    }
+  }
+
+  @Test
+  void a_server_lacking_the_kits_nodes_gets_none_of_its_jobs_and_alone_leaves_them_waiting() {
     Assumptions.assumeTrue(servers.controllable(), "these servers are not the suite's to start");
     int bare = servers.addWithoutCustomNodes();
     URI bareUrl = servers.urls().get(bare);
