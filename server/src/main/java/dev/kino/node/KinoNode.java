@@ -217,7 +217,10 @@ public final class KinoNode implements AutoCloseable {
                 url ->
                     started.add(ClusterChanges.start(url, hub, wakeup::signal, wakeup::signalAll)));
     Housekeeping housekeeping =
-        started.add(new Housekeeping(sweeps(uploads, idempotency, files), Duration.ofMinutes(1)));
+        started.add(
+            new Housekeeping(
+                sweeps(uploads, idempotency, files, settings.disk().cacheMaxBytes()),
+                Duration.ofMinutes(1)));
     if (db.dialect() == Database.Dialect.SQLITE) {
       // Alone on its data, this node may sweep what a crash left behind (see OrphanedOutputs).
       housekeeping.once(
@@ -329,14 +332,14 @@ public final class KinoNode implements AutoCloseable {
 
   /** What housekeeping removes every minute. */
   private static Map<String, Housekeeping.Sweep> sweeps(
-      Uploads uploads, IdempotencyKeys idempotency, FileStore files) {
+      Uploads uploads, IdempotencyKeys idempotency, FileStore files, long cacheMaxBytes) {
     Map<String, Housekeeping.Sweep> sweeps = new HashMap<>();
     sweeps.put("expired upload(s)", uploads::sweepExpired);
     sweeps.put("idempotency key(s) older than 24 h", idempotency::sweep);
     if (files instanceof S3FileStore bucket) {
       sweeps.put(
-          "cached copies of stored files unused for an hour",
-          () -> bucket.sweepCache(STORE_CACHE_KEPT));
+          "cached copies of stored files (unused for an hour, or beyond --cache-max)",
+          () -> bucket.sweepCache(STORE_CACHE_KEPT, cacheMaxBytes));
     }
     return sweeps;
   }

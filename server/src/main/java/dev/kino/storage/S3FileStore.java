@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -251,25 +252,39 @@ public final class S3FileStore implements FileStore, AutoCloseable {
   }
 
   /**
-   * Removes cached copies not used for {@code unused} (the bucket keeps the files; a later use
-   * downloads again); returns how many it removed.
+   * Removes cached copies not used for {@code unused}, then, while the rest take more than {@code
+   * maxBytes}, the least recently used (the bucket keeps the files; a later use downloads again). A
+   * copy used in the last minute stays whatever the cap: an engine may be about to open it. Returns
+   * how many it removed.
    */
-  public int sweepCache(Duration unused) throws IOException {
+  public int sweepCache(Duration unused, long maxBytes) throws IOException {
     if (!Files.isDirectory(cache)) {
       return 0;
     }
-    Instant before = clock.instant().minus(unused);
-    int removed = 0;
+    Instant now = clock.instant();
+    record Copy(Path path, Instant used, long size) {}
+    List<Copy> copies = new ArrayList<>();
     try (Stream<Path> files = Files.walk(cache)) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
-        if (Files.getLastModifiedTime(file).toInstant().isBefore(before)
-            && Files.deleteIfExists(file)) {
-          removed++;
-        }
+        copies.add(new Copy(file, Files.getLastModifiedTime(file).toInstant(), Files.size(file)));
+      }
+    }
+    copies.sort(Comparator.comparing(Copy::used));
+    long total = copies.stream().mapToLong(Copy::size).sum();
+    int removed = 0;
+    for (Copy copy : copies) {
+      boolean stale = copy.used().isBefore(now.minus(unused));
+      boolean over = total > maxBytes && copy.used().isBefore(now.minus(IN_USE));
+      if ((stale || over) && Files.deleteIfExists(copy.path())) {
+        removed++;
+        total -= copy.size();
       }
     }
     return removed;
   }
+
+  /** How recently used a copy must be to stay although the cache is over its cap. */
+  private static final Duration IN_USE = Duration.ofMinutes(1);
 
   @Override
   public Optional<URI> directUrl(String key, Duration ttl) {

@@ -17,7 +17,11 @@ class DiskFullTest {
   @Test
   void submits_and_uploads_are_refused_with_507_storage_full_and_the_health_check_fails() {
     try (TestServer server =
-        TestServer.start(s -> s.withWorkers(1).withDisk(new DiskSettings(Long.MAX_VALUE)))) {
+        TestServer.start(
+            s ->
+                s.withWorkers(1)
+                    .withDisk(
+                        new DiskSettings(Long.MAX_VALUE, DiskSettings.DEFAULT_CACHE_MAX_BYTES)))) {
       Api api = server.api();
 
       Api.Answer submit =

@@ -55,9 +55,11 @@ class S3FileStoreTest {
           .as("a presigned GET serves the same bytes")
           .isEqualTo(sha);
 
-      assertThat(store.sweepCache(Duration.ofHours(1))).as("a copy just used stays").isZero();
+      assertThat(store.sweepCache(Duration.ofHours(1), Long.MAX_VALUE))
+          .as("a copy just used stays")
+          .isZero();
       clock.advance(Duration.ofHours(2));
-      assertThat(store.sweepCache(Duration.ofHours(1)))
+      assertThat(store.sweepCache(Duration.ofHours(1), Long.MAX_VALUE))
           .as("unused copies go; the bucket keeps the file")
           .isEqualTo(1);
       assertThat(store.exists("jobs/x/1/video.mp4")).isTrue();
@@ -69,6 +71,44 @@ class S3FileStoreTest {
       assertThat(store.find("jobs/x/1/video.mp4")).isEmpty();
       assertThat(store.find("jobs/never/stored.mp4")).isEmpty();
       assertThat(store.exists("jobs/x/1/video.mp4")).isFalse();
+    }
+  }
+
+  @Test
+  void beyond_its_cap_the_cache_gives_up_the_least_recently_used_copies_first() throws Exception {
+    S3Server s3 = S3Server.shared();
+    URI bucket = s3.newBucket();
+    Path work = Files.createTempDirectory("kino-s3-cache-");
+    Path file = work.resolve("input.png");
+    Files.write(file, new byte[1 << 20]);
+    MutableClock clock = new MutableClock();
+    try (S3FileStore store =
+        S3FileStore.open(bucket, Credentials.of(s3.environment()), work.resolve("cache"), clock)) {
+      for (String name : new String[] {"a", "b", "c"}) {
+        store.put("uploads/" + name + ".png", file);
+      }
+      Path a = store.find("uploads/a.png").orElseThrow().path();
+      clock.advance(Duration.ofMinutes(2));
+      Path b = store.find("uploads/b.png").orElseThrow().path();
+      clock.advance(Duration.ofMinutes(2));
+      Path c = store.find("uploads/c.png").orElseThrow().path();
+      clock.advance(Duration.ofMinutes(2));
+      store.find("uploads/a.png"); // used again: now the most recent but one
+
+      long cap = (5L << 20) / 2; // room for two and a half copies
+      assertThat(store.sweepCache(Duration.ofHours(1), cap)).isEqualTo(1);
+
+      assertThat(b).as("the least recently used goes").doesNotExist();
+      assertThat(a).exists();
+      assertThat(c).exists();
+      assertThat(store.sweepCache(Duration.ofHours(1), 0))
+          .as("a copy used in the last minute stays whatever the cap")
+          .isEqualTo(1);
+      assertThat(a).exists();
+      assertThat(c).doesNotExist();
+      assertThat(store.find("uploads/b.png").orElseThrow().path())
+          .as("downloaded again when needed")
+          .exists();
     }
   }
 

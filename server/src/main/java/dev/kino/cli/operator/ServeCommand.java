@@ -167,6 +167,14 @@ public class ServeCommand implements Callable<Integer> {
   long minFreeSpace;
 
   @Option(
+      names = "--cache-max",
+      defaultValue = "${env:KINO_CACHE_MAX:-10737418240}",
+      paramLabel = "BYTES",
+      description =
+          "With --storage: the most this node's local copies of bucket files (inputs its engines read) may take; beyond it the least recently used go first, and any unused for an hour (env KINO_CACHE_MAX; default ${DEFAULT-VALUE}, 10 GiB).")
+  long cacheMax;
+
+  @Option(
       names = "--webhook-retries",
       defaultValue = "${env:KINO_WEBHOOK_RETRIES:-0s,5s,5m,30m,2h,5h,10h,10h}",
       description =
@@ -197,7 +205,7 @@ public class ServeCommand implements Callable<Integer> {
             Optional.ofNullable(storage),
             role(),
             new HttpSettings(allowedHosts == null ? List.of() : allowedHosts, maxJsonBytes),
-            new DiskSettings(minFreeSpace));
+            new DiskSettings(minFreeSpace, cacheMax));
     KinoNode node = KinoNode.start(settings, System.out);
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean closing = new AtomicBoolean();
