@@ -1,6 +1,7 @@
 package dev.kino.engines;
 
 import java.time.Duration;
+import java.util.List;
 
 /** An engine's places to run jobs (its servers); see {@link Engine#slots()}. */
 public interface Slots {
@@ -24,6 +25,15 @@ public interface Slots {
       return true;
     }
 
+    /**
+     * The names of the cluster-wide places this slot stands for (a ComfyUI server's room, a
+     * provider account's tasks): in a cluster, the claim of a job also takes one of them, so
+     * capacity is counted once for all nodes. Empty: nothing shared.
+     */
+    default List<String> places() {
+      return List.of();
+    }
+
     @Override
     void close();
   }
@@ -33,7 +43,12 @@ public interface Slots {
    * concurrency).
    */
   static Slots permits(int n) {
-    return new Permits(n);
+    return new Permits("", n);
+  }
+
+  /** As {@link #permits(int)}, shared by a cluster's nodes as the places {@code "name #i"}. */
+  static Slots permits(String name, int n) {
+    return new Permits(name, n);
   }
 
   /** For engines without places: every worker may run a job. */

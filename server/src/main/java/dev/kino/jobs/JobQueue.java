@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -44,7 +45,19 @@ public final class JobQueue {
    */
   public Optional<ClaimedJob> claim(
       String workerId, Instant now, Duration lease, Set<String> modelIds) {
+    return claim(workerId, now, lease, modelIds, List.of());
+  }
+
+  /**
+   * As {@link #claim(String, Instant, Duration, Set)}, and in the same transaction takes one of
+   * {@code places} (engine capacity the cluster shares: a ComfyUI server's room, a provider
+   * account's tasks) under the job's lease; when every one of them is held by a live job, nothing
+   * is claimed. On SQLite, where one node counts its own places, {@code places} is not used.
+   */
+  public Optional<ClaimedJob> claim(
+      String workerId, Instant now, Duration lease, Set<String> modelIds, List<String> places) {
     List<String> scope = List.copyOf(modelIds);
+    boolean shared = !places.isEmpty() && db.dialect() == Database.Dialect.POSTGRESQL;
     String where =
         " AND (run_after IS NULL OR run_after <= :now)"
             + (scope.isEmpty() ? "" : " AND model_id IN (<models>)");
@@ -69,33 +82,89 @@ public final class JobQueue {
       return Optional.empty();
     }
     String token = UUID.randomUUID().toString();
-    Optional<ClaimedJob> claimed =
-        db.writes()
-            .inTransaction(
-                h -> {
-                  var query =
-                      h.createQuery(claimStatement(where))
-                          .bindMap(
-                              args(
-                                  "token",
-                                  token,
-                                  "worker",
-                                  workerId,
-                                  "expires",
-                                  now.plus(lease).toEpochMilli(),
-                                  "now",
-                                  now.toEpochMilli()));
-                  if (!scope.isEmpty()) {
-                    query.bindList("models", scope);
-                  }
-                  Optional<Job> job = query.map(JobRows::job).findOne();
-                  job.ifPresent(
-                      j ->
-                          JobLog.appendStatus(h, j.id(), j.state().wire(), j.attempt(), null, now));
-                  return job.map(j -> new ClaimedJob(j, new Lease(j.id(), token, j.attempt())));
-                });
+    Optional<ClaimedJob> claimed;
+    try {
+      claimed = claimIn(where, scope, token, workerId, now, lease, shared, places);
+    } catch (PlacesHeld held) {
+      return Optional.empty(); // rolled back: the job stays queued for a worker with room
+    }
     claimed.ifPresent(c -> hub.committed(c.job().id(), false));
     return claimed;
+  }
+
+  /** Every place asked for is held by a live job elsewhere in the cluster. */
+  private static final class PlacesHeld extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    PlacesHeld() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * Takes the first of {@code places} that is free or whose holder's lease has expired, under this
+   * job's lease token and expiry; false when all are held.
+   */
+  private static boolean takePlace(
+      Handle h, List<String> places, Job job, String token, Instant now, Duration lease) {
+    for (String place : places) {
+      int taken =
+          h.createUpdate(
+                  "INSERT INTO engine_places (place, job_id, lease_token, lease_expires_at)"
+                      + " VALUES (:place, :job, :token, :expires) ON CONFLICT (place) DO UPDATE"
+                      + " SET job_id = excluded.job_id, lease_token = excluded.lease_token,"
+                      + " lease_expires_at = excluded.lease_expires_at"
+                      + " WHERE engine_places.lease_expires_at < :now")
+              .bind("place", place)
+              .bind("job", job.id())
+              .bind("token", token)
+              .bind("expires", now.plus(lease).toEpochMilli())
+              .bind("now", now.toEpochMilli())
+              .execute();
+      if (taken == 1) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Optional<ClaimedJob> claimIn(
+      String where,
+      List<String> scope,
+      String token,
+      String workerId,
+      Instant now,
+      Duration lease,
+      boolean shared,
+      List<String> places) {
+    return db.writes()
+        .inTransaction(
+            h -> {
+              var query =
+                  h.createQuery(claimStatement(where))
+                      .bindMap(
+                          args(
+                              "token",
+                              token,
+                              "worker",
+                              workerId,
+                              "expires",
+                              now.plus(lease).toEpochMilli(),
+                              "now",
+                              now.toEpochMilli()));
+              if (!scope.isEmpty()) {
+                query.bindList("models", scope);
+              }
+              Optional<Job> job = query.map(JobRows::job).findOne();
+              if (job.isPresent()
+                  && shared
+                  && !takePlace(h, places, job.get(), token, now, lease)) {
+                throw new PlacesHeld();
+              }
+              job.ifPresent(
+                  j -> JobLog.appendStatus(h, j.id(), j.state().wire(), j.attempt(), null, now));
+              return job.map(j -> new ClaimedJob(j, new Lease(j.id(), token, j.attempt())));
+            });
   }
 
   /**
@@ -150,6 +219,15 @@ public final class JobQueue {
                           .execute();
                   if (updated != 1) {
                     return false;
+                  }
+                  if (db.dialect() == Database.Dialect.POSTGRESQL) {
+                    // The job's place in the cluster lives as long as its lease.
+                    h.createUpdate(
+                            "UPDATE engine_places SET lease_expires_at = :expires"
+                                + " WHERE lease_token = :token")
+                        .bind("expires", now.plus(extension).toEpochMilli())
+                        .bind("token", lease.token())
+                        .execute();
                   }
                   JobLog.appendReport(h, lease.jobId(), new LastReport(progress, logs), now);
                   return true;
@@ -260,9 +338,17 @@ public final class JobQueue {
   private boolean endRun(Lease lease, LastReport last, Instant now, String set, Object... more) {
     Map<String, Object> args = leased(lease, more);
     args.put("now", now.toEpochMilli());
-    return changes.apply(
-            "UPDATE jobs SET " + set + "," + StateChanges.NO_LEASE + LEASED, args, last, now)
-        == 1;
+    boolean ended =
+        changes.apply(
+                "UPDATE jobs SET " + set + "," + StateChanges.NO_LEASE + LEASED, args, last, now)
+            == 1;
+    if (db.dialect() == Database.Dialect.POSTGRESQL) {
+      // The run is over (or was lost): its place in the cluster is free. A place left behind by a
+      // failed delete frees itself when the lease it carries expires.
+      changes.quietly(
+          "DELETE FROM engine_places WHERE lease_token = :token", Map.of("token", lease.token()));
+    }
+    return ended;
   }
 
   /**

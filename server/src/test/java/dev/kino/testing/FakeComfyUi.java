@@ -72,6 +72,7 @@ public final class FakeComfyUi implements AutoCloseable {
   private final AtomicInteger number = new AtomicInteger();
   private final AtomicInteger concurrent = new AtomicInteger();
   private final AtomicInteger maxConcurrent = new AtomicInteger();
+  private final AtomicInteger maxPresent = new AtomicInteger();
   private final AtomicBoolean interrupt = new AtomicBoolean();
   private final Thread executor;
   private volatile boolean alive = true;
@@ -261,6 +262,11 @@ public final class FakeComfyUi implements AutoCloseable {
    */
   public int maxConcurrent() {
     return maxConcurrent.get();
+  }
+
+  /** The most prompts this server ever had at once, the running one and those in its queue. */
+  public int maxPresent() {
+    return maxPresent.get();
   }
 
   /** How many prompts were waiting in this server's own queue at the most... and now. */
@@ -513,6 +519,7 @@ public final class FakeComfyUi implements AutoCloseable {
     ArrayNode outputs = item.putArray("outputs");
     good.forEach(outputs::add);
     queue.add(item);
+    maxPresent.accumulateAndGet(queue.size() + (running.get() == null ? 0 : 1), Math::max);
     json(
         ctx,
         JSON.createObjectNode()

@@ -27,6 +27,7 @@ public abstract class FakeProvider implements AutoCloseable {
   protected final Map<String, Task> tasks = new ConcurrentHashMap<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final AtomicInteger refuseNext = new AtomicInteger();
+  private final AtomicInteger maxOpen = new AtomicInteger();
   private final AtomicReference<String> failNext = new AtomicReference<>();
   private volatile Duration queuedFor = Duration.ofMillis(300);
   private volatile Duration runFor = Duration.ofMillis(600);
@@ -182,7 +183,14 @@ public abstract class FakeProvider implements AutoCloseable {
   protected final Task newTask(String id, JsonNode input) {
     Task task = new Task(id, input, queuedFor, runFor, failNext.getAndSet(null));
     tasks.put(id, task);
+    maxOpen.accumulateAndGet(
+        (int) tasks.values().stream().filter(t -> !t.finished()).count(), Math::max);
     return task;
+  }
+
+  /** The most tasks ever open at once (created, not yet finished): an account's concurrency. */
+  public int maxOpen() {
+    return maxOpen.get();
   }
 
   protected static void json(Context ctx, int status, JsonNode body) {

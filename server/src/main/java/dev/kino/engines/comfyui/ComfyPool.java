@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -159,6 +160,18 @@ final class ComfyPool implements Slots, AutoCloseable {
       lock.lock();
       try {
         return server.client.url();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    /** The server's room in a cluster: {@code depth} places, one per Kino job on it at once. */
+    @Override
+    public List<String> places() {
+      lock.lock();
+      try {
+        String url = server.client.url();
+        return IntStream.range(0, depth).mapToObj(i -> "comfyui " + url + " #" + i).toList();
       } finally {
         lock.unlock();
       }

@@ -58,12 +58,23 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
     models.forEach(provider::check);
     this.models = models.stream().collect(Collectors.toMap(UpstreamModel::id, Function.identity()));
     this.outputs = new ProviderOutputs(fetcher);
+    // One account's tasks: the provider and the keys its models use (no key material in the name).
     this.permits =
         Slots.permits(
+            "upstream " + provider.engine() + " " + accountOf(models),
             models.stream()
                 .mapToInt(UpstreamModel::concurrency)
                 .max()
                 .orElse(UpstreamModel.DEFAULT_CONCURRENCY));
+  }
+
+  /** The account behind these models: their base URL and the names of the variables with keys. */
+  private static String accountOf(List<UpstreamModel> models) {
+    return models.stream()
+        .map(m -> m.baseUrl() + " " + String.join(",", m.keys()))
+        .distinct()
+        .sorted()
+        .collect(Collectors.joining(" | "));
   }
 
   @Override

@@ -1,0 +1,151 @@
+package dev.kino.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kino.testing.Api;
+import dev.kino.testing.FakeComfyUi;
+import dev.kino.testing.FakeKling;
+import dev.kino.testing.KinoProcess;
+import dev.kino.testing.PostgresServer;
+import dev.kino.testing.RoutedModels;
+import dev.kino.testing.S3Server;
+import dev.kino.testing.TestServer;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Engine capacity is the cluster's, not each node's: nodes that share a ComfyUI server, or a
+ * provider account with a concurrency limit, count their jobs on it together through the database,
+ * and a dead node's share comes back with its leases.
+ */
+class SharedCapacityTest {
+  static final Path WAN =
+      Path.of(System.getProperty("user.dir")).resolve("../examples/comfyui/models").normalize();
+  static final String T2V = "wan/wan-2.2/ti2v-5b/text-to-video";
+  static final Duration WAIT = Duration.ofMinutes(3);
+  static final int JOBS = 200;
+  static final String ACCESS = "ak-test-access-key";
+  static final String SECRET = "sk-test-secret-key-0123456789abcdef";
+
+  @Test
+  void two_nodes_on_one_comfyui_server_never_give_it_more_than_its_depth_even_when_one_dies()
+      throws Exception {
+    String database = PostgresServer.shared().newDatabase();
+    S3Server s3 = S3Server.shared();
+    URI bucket = s3.newBucket();
+    try (FakeComfyUi comfy = new FakeComfyUi().slowSteps(2, Duration.ofMillis(20))) {
+      String[] flags = {
+        "--database",
+        database,
+        "--storage",
+        bucket.toString(),
+        "--models-dir",
+        WAN.toString(),
+        "--comfyui",
+        comfy.url(),
+        "--lease-seconds",
+        "3",
+        "--max-attempts",
+        "5"
+      };
+      KinoProcess doomed = node(s3, flags);
+      try (KinoProcess survivor = node(s3, flags)) {
+        Api first = doomed.api(TestServer.ADMIN_KEY);
+        Api second = survivor.api(TestServer.ADMIN_KEY);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < JOBS; i++) {
+          ids.add((i % 2 == 0 ? first : second).submitOk(T2V, "{\"prompt\": \"job " + i + "\"}"));
+        }
+        await().atMost(WAIT).until(() -> comfy.prompts().size() >= JOBS / 3);
+        doomed.kill9();
+
+        for (String id : ids) {
+          assertThat(second.awaitState(id, WAIT, "completed", "failed").path("status").asString())
+              .as(id)
+              .isEqualTo("completed");
+        }
+        assertThat(comfy.maxPresent())
+            .as("Kino prompts on the server at once, both nodes together (depth 2)")
+            .isLessThanOrEqualTo(2);
+        assertThat(comfy.maxConcurrent()).isEqualTo(1);
+      } finally {
+        doomed.close();
+      }
+    }
+  }
+
+  @Test
+  void three_nodes_on_one_provider_account_keep_to_its_concurrency_together() throws Exception {
+    String database = PostgresServer.shared().newDatabase();
+    S3Server s3 = S3Server.shared();
+    URI bucket = s3.newBucket();
+    try (FakeKling kling = new FakeKling(ACCESS, SECRET)) {
+      kling.timing(Duration.ofMillis(100), Duration.ofMillis(300));
+      Path models =
+          RoutedModels.to(
+              "kling",
+              id ->
+                  JsonMapper.shared()
+                      .createObjectNode()
+                      .put("base_url", kling.url())
+                      .put("mode", "std")
+                      .put("access_key_env", "KINO_TEST_KLING_ACCESS")
+                      .put("secret_key_env", "KINO_TEST_KLING_SECRET")
+                      .put("concurrency", 2),
+              "kling/kling-3.0/standard/text-to-video");
+      Map<String, String> env = new HashMap<>(s3.environment());
+      env.put("KINO_TEST_KLING_ACCESS", ACCESS);
+      env.put("KINO_TEST_KLING_SECRET", SECRET);
+      String[] flags = {
+        "--database",
+        database,
+        "--storage",
+        bucket.toString(),
+        "--models-dir",
+        models.toString(),
+        "--fetch-allow",
+        "127.0.0.1"
+      };
+      List<KinoProcess> nodes = new ArrayList<>();
+      try {
+        for (int i = 0; i < 3; i++) {
+          nodes.add(KinoProcess.serveWith(env, Files.createTempDirectory("kino-shared-"), flags));
+        }
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+          ids.add(
+              nodes
+                  .get(i % 3)
+                  .api(TestServer.ADMIN_KEY)
+                  .submitOk(
+                      "kling/kling-3.0/standard/text-to-video", "{\"prompt\": \"p" + i + "\"}"));
+        }
+        Api api = nodes.getFirst().api(TestServer.ADMIN_KEY);
+        for (String id : ids) {
+          JsonNode done = api.awaitState(id, WAIT, "completed", "failed");
+          assertThat(done.path("status").asString()).as(done.toString()).isEqualTo("completed");
+        }
+        assertThat(kling.maxOpen())
+            .as("tasks open at the provider at once, three nodes together (concurrency 2)")
+            .isEqualTo(2);
+      } finally {
+        nodes.forEach(KinoProcess::close);
+      }
+    }
+  }
+
+  private static KinoProcess node(S3Server s3, String... flags) throws Exception {
+    return KinoProcess.serveWith(
+        s3.environment(), Files.createTempDirectory("kino-shared-node-"), flags);
+  }
+}
