@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -338,17 +339,22 @@ public final class JobQueue {
   private boolean endRun(Lease lease, LastReport last, Instant now, String set, Object... more) {
     Map<String, Object> args = leased(lease, more);
     args.put("now", now.toEpochMilli());
-    boolean ended =
-        changes.apply(
-                "UPDATE jobs SET " + set + "," + StateChanges.NO_LEASE + LEASED, args, last, now)
-            == 1;
-    if (db.dialect() == Database.Dialect.POSTGRESQL) {
-      // The run is over (or was lost): its place in the cluster is free. A place left behind by a
-      // failed delete frees itself when the lease it carries expires.
-      changes.quietly(
-          "DELETE FROM engine_places WHERE lease_token = :token", Map.of("token", lease.token()));
-    }
-    return ended;
+    // The run is over (or was lost): its place in the cluster is free, in the same commit. A place
+    // left behind by a node that died frees itself when the lease it carries expires.
+    Consumer<Handle> freePlace =
+        db.dialect() == Database.Dialect.POSTGRESQL
+            ? h ->
+                h.createUpdate("DELETE FROM engine_places WHERE lease_token = :token")
+                    .bind("token", lease.token())
+                    .execute()
+            : h -> {};
+    return changes.apply(
+            "UPDATE jobs SET " + set + "," + StateChanges.NO_LEASE + LEASED,
+            args,
+            last,
+            now,
+            freePlace)
+        == 1;
   }
 
   /**

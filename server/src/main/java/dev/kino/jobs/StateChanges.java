@@ -4,6 +4,8 @@ import dev.kino.database.Database;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
 
 /**
  * One state change of one or more jobs: an {@code UPDATE} whose changed rows each get the run's
@@ -38,10 +40,21 @@ final class StateChanges {
 
   /** Runs {@code update} (an UPDATE of jobs with named arguments); how many jobs it changed. */
   int apply(String update, Map<String, Object> args, LastReport last, Instant now) {
+    return apply(update, args, last, now, h -> {});
+  }
+
+  /** As {@link #apply(String, Map, LastReport, Instant)}, with {@code also} in the same commit. */
+  int apply(
+      String update,
+      Map<String, Object> args,
+      LastReport last,
+      Instant now,
+      Consumer<Handle> also) {
     List<Changed> changed =
         db.writes()
             .inTransaction(
                 h -> {
+                  also.accept(h);
                   // Read every changed row before writing events: the UPDATE must finish first.
                   List<Changed> rows =
                       h.createQuery(update + CHANGED)
