@@ -8,7 +8,6 @@ import dev.kino.testing.Api;
 import dev.kino.testing.EventStream;
 import dev.kino.testing.FakeComfyUi;
 import dev.kino.testing.Images;
-import dev.kino.testing.KinoProcess;
 import dev.kino.testing.TestServer;
 import java.net.URI;
 import java.nio.file.Files;
@@ -260,36 +259,6 @@ class ComfyUiEndToEndTest {
       assertThat(done.path("status").asString()).as(done.toString()).isEqualTo("completed");
       assertThat(comfy.prompts()).as("the prompt id was recorded before it was queued").hasSize(1);
       assertThat(done.path("logs").toString()).contains("resuming ComfyUI prompt");
-    }
-  }
-
-  @Test
-  void kino_killed_with_sigkill_mid_job_resumes_the_prompt_instead_of_queueing_it_again()
-      throws Exception {
-    try (FakeComfyUi comfy = new FakeComfyUi().slowSteps(40, Duration.ofMillis(100))) {
-      Path dataDir = Files.createTempDirectory("kino-comfyui-crash-");
-      String[] flags = {"--models-dir", EXAMPLES.toString(), "--comfyui", comfy.url()};
-      String id;
-      try (KinoProcess first = KinoProcess.serve(dataDir, flags)) {
-        Api api = first.api(TestServer.ADMIN_KEY);
-        id = api.submitOk(T2V, "{\"prompt\": \"p\"}");
-        await().atMost(WAIT).until(() -> api.status(id).body().path("progress").asDouble(0) > 0.1);
-        first.kill9();
-      }
-
-      try (KinoProcess second = KinoProcess.serve(dataDir, flags)) {
-        Api api = second.api(TestServer.ADMIN_KEY);
-        api.awaitState(id, WAIT, "completed", "failed");
-        JsonNode done = api.status(id).body();
-        assertThat(done.path("status").asString()).as(second.output()).isEqualTo("completed");
-        assertThat(comfy.prompts())
-            .as("one prompt for the job, found again after the crash")
-            .hasSize(1);
-        assertThat(done.path("logs").toString()).contains("resuming ComfyUI prompt");
-        Path video =
-            Api.downloadToFile(api.result(id).body().path("output").path("video").asString());
-        assertThat(MediaProbe.probe(video).width()).isPositive();
-      }
     }
   }
 
