@@ -70,7 +70,7 @@ public final class FakeComfyServers implements ComfyServers {
   public void restart(int index) {
     FakeComfyUi dead = servers.get(index);
     dead.close();
-    FakeComfyUi again = new FakeComfyUi(dead.port());
+    FakeComfyUi again = FakeComfyUi.onPortOf(dead);
     servers.set(index, bare.get(index) ? again.withoutNodes(KIT_NODES) : again);
   }
 

@@ -154,6 +154,29 @@ public final class FakeComfyUi implements AutoCloseable {
     executor = Thread.ofPlatform().name("fake-comfyui-executor").daemon().start(this::execute);
   }
 
+  /**
+   * A new server on a dead one's address, as a ComfyUI restarted after a crash. A kill stops the
+   * old listener in the background, so this waits (up to 10 s) for the port to be released.
+   */
+  public static FakeComfyUi onPortOf(FakeComfyUi dead) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      try {
+        return new FakeComfyUi(dead.port());
+      } catch (RuntimeException bindFailed) {
+        if (System.nanoTime() > deadline) {
+          throw bindFailed;
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw bindFailed;
+        }
+      }
+    }
+  }
+
   public String url() {
     return "http://127.0.0.1:" + port;
   }

@@ -191,7 +191,7 @@ class ComfyUiEndToEndTest {
       assertThat(lacking.prompts()).isEmpty();
 
       lacking.kill();
-      try (FakeComfyUi complete = new FakeComfyUi(lacking.port())) {
+      try (FakeComfyUi complete = FakeComfyUi.onPortOf(lacking)) {
         JsonNode done = api.awaitState(id, WAIT, "completed", "failed");
         assertThat(done.path("status").asString()).as(done.toString()).isEqualTo("completed");
         assertThat(api.get("/v1/models/" + T2V).body().path("available").asBoolean()).isTrue();
