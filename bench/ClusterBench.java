@@ -29,7 +29,7 @@ public class ClusterBench {
     Path models = Files.createTempDirectory("kino-bench-models-");
     Files.createDirectories(models.resolve("bench"));
     Files.writeString(models.resolve("bench/noop.json"),
-        "{\"id\": \"" + MODEL + "\", \"based_on\": \"kling/kling-3.0/standard/text-to-video\", \"engine\": {\"type\": \"noop\"}}");
+        "{\"id\": \"" + MODEL + "\", \"based_on\": \"kling/kling-3.0/standard/text-to-video\", \"engine\": {\"type\": \"noop\"}, \"output_schema\": {}}");
     List<String> flags = List.of("--database", database, "--models-dir", models.toString());
     System.out.printf(Locale.ROOT, "Kino cluster benchmark: %d no-op jobs, 3 nodes x 16 workers, PostgreSQL %s%n", jobs, database.replaceAll("//[^@]*@", "//"));
 

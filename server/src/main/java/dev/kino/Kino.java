@@ -1,6 +1,7 @@
 package dev.kino;
 
 import dev.kino.cli.operator.KeysCommand;
+import dev.kino.cli.operator.MigrateCommand;
 import dev.kino.cli.operator.ServeCommand;
 import dev.kino.cli.operator.WorkerCommand;
 import dev.kino.cli.user.CompletionCommand;
@@ -25,8 +26,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code kino} command: one jar, several subcommands. Operators: serve, keys. Users (through
- * the Java client, against any Kino): run, status, result, cancel, models, requests, completion.
+ * The {@code kino} command: one jar, several subcommands. Operators: serve, worker, keys, migrate.
+ * Users (through the Java client, against any Kino): run, status, result, cancel, models, requests,
+ * completion.
  */
 @Command(
     name = "kino",
@@ -37,6 +39,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       WorkerCommand.class,
       KeysCommand.class,
+      MigrateCommand.class,
       RunCommand.class,
       UserCommands.Status.class,
       UserCommands.Result.class,
@@ -121,7 +124,7 @@ public final class Kino {
 
   private static boolean isOperatorCommand(CommandLine command) {
     for (CommandLine c = command; c != null; c = c.getParent()) {
-      if (Set.of("serve", "worker", "keys").contains(c.getCommandName())) {
+      if (Set.of("serve", "worker", "keys", "migrate").contains(c.getCommandName())) {
         return true;
       }
     }

@@ -26,15 +26,19 @@ public record ModelDefinition(
   /**
    * The output fields a completed job must have: the output schema's {@code required} when it says,
    * otherwise {@code video} when the schema has one (a video model that produced no video has not
-   * succeeded, whatever its engine says).
+   * succeeded, whatever its engine says). The schema may be the output's own or, as in the seed's
+   * definitions, wrapped in {@code output}.
    */
   public List<String> requiredOutputs() {
-    JsonNode required = outputSchema.get("required");
+    // The seed's definitions wrap the output's schema in "output"; an operator's may not.
+    JsonNode schema =
+        outputSchema.path("output").isObject() ? outputSchema.get("output") : outputSchema;
+    JsonNode required = schema.get("required");
     if (required != null && required.isArray()) {
       List<String> fields = new ArrayList<>();
       required.forEach(f -> fields.add(f.asString()));
       return fields;
     }
-    return outputSchema.path("properties").has("video") ? List.of("video") : List.of();
+    return schema.path("properties").has("video") ? List.of("video") : List.of();
   }
 }

@@ -15,7 +15,7 @@ import java.nio.file.StandardOpenOption;
  * marked running at start-up as abandoned by a crash, and recover it at once instead of waiting for
  * leases to expire. The OS drops the lock when the process dies, even on {@code kill -9}.
  */
-final class DataDirLock implements AutoCloseable {
+public final class DataDirLock implements AutoCloseable {
   private final FileChannel channel;
   private final FileLock lock;
 
@@ -24,7 +24,7 @@ final class DataDirLock implements AutoCloseable {
     this.lock = lock;
   }
 
-  static DataDirLock acquire(Path dataDir) {
+  public static DataDirLock acquire(Path dataDir) {
     try {
       OwnerOnly.directory(dataDir);
       FileChannel channel =

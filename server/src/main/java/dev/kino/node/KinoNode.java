@@ -22,6 +22,7 @@ import dev.kino.keys.CreatedKey;
 import dev.kino.keys.KeyStore;
 import dev.kino.media.FfmpegCodecs;
 import dev.kino.media.MediaException;
+import dev.kino.migration.MovedMarker;
 import dev.kino.models.Model;
 import dev.kino.models.ModelCatalog;
 import dev.kino.models.ModelDefinition;
@@ -166,7 +167,7 @@ public final class KinoNode implements AutoCloseable {
     }
     Path workRoot = cleanWorkRoot(settings.dataDir());
     DiskSpace disk = DiskSpace.of(settings.dataDir(), settings.disk().minFreeBytes(), clock);
-    UrlSigner signer = new UrlSigner(secret(db, settings, "url-signing.key"));
+    UrlSigner signer = new UrlSigner(secret(db, settings, SecretFile.URL_SIGNING_KEY));
     Wakeup wakeup = new Wakeup();
     Workers workers =
         started.add(
@@ -174,7 +175,8 @@ public final class KinoNode implements AutoCloseable {
                 store, catalog, engines, files, workRoot, wakeup, clock, settings, nodeId(), disk));
     IdempotencyKeys idempotency = new IdempotencyKeys(db, clock);
     WebhookStore webhookStore = new WebhookStore(db);
-    WebhookSigner webhookSigner = new WebhookSigner(secret(db, settings, "webhook-signing.key"));
+    WebhookSigner webhookSigner =
+        new WebhookSigner(secret(db, settings, SecretFile.WEBHOOK_SIGNING_KEY));
     WebhookDispatcher webhooks =
         started.add(
             new WebhookDispatcher(
@@ -366,6 +368,7 @@ public final class KinoNode implements AutoCloseable {
   /** SQLite in the data directory, or the cluster's PostgreSQL. */
   private static Database openDatabase(Settings settings) {
     if (settings.database().isEmpty()) {
+      MovedMarker.refuseEmbeddedStart(settings.dataDir());
       return SqliteDatabase.open(settings.dataDir());
     }
     try {

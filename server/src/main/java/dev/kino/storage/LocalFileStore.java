@@ -84,7 +84,15 @@ public final class LocalFileStore implements FileStore {
 
   @Override
   public List<String> keys(String prefix) throws IOException {
-    Path folder = resolve(prefix);
+    return keysUnder(resolve(prefix));
+  }
+
+  /** Every stored key (what a move to another store copies). */
+  public List<String> allKeys() throws IOException {
+    return keysUnder(root);
+  }
+
+  private List<String> keysUnder(Path folder) throws IOException {
     if (!Files.isDirectory(folder)) {
       return List.of();
     }

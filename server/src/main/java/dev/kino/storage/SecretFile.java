@@ -13,6 +13,12 @@ import java.security.SecureRandom;
  * signs survives restarts.
  */
 public final class SecretFile {
+  /** Signs file links and event-stream tokens. */
+  public static final String URL_SIGNING_KEY = "url-signing.key";
+
+  /** The root of every API key's webhook secret. */
+  public static final String WEBHOOK_SIGNING_KEY = "webhook-signing.key";
+
   private SecretFile() {}
 
   /** The 32+ random bytes in {@code dataDir/name}, creating the file on first use. */

@@ -22,7 +22,7 @@ public final class UrlSigner {
 
   /** Loads the data directory's signing secret, creating it on first use. */
   public static UrlSigner forDataDir(Path dataDir) {
-    return new UrlSigner(SecretFile.loadOrCreate(dataDir, "url-signing.key"));
+    return new UrlSigner(SecretFile.loadOrCreate(dataDir, SecretFile.URL_SIGNING_KEY));
   }
 
   /**

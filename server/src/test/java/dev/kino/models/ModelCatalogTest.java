@@ -102,6 +102,18 @@ class ModelCatalogTest {
   }
 
   @Test
+  void a_seed_video_model_requires_a_video_output_though_its_schema_wraps_the_output() {
+    ModelDefinition t2v =
+        ModelCatalog.load(Optional.empty())
+            .find("kling/kling-3.0/standard/text-to-video")
+            .orElseThrow()
+            .definition();
+
+    assertThat(t2v.outputSchema().has("output")).as("the seed's shape").isTrue();
+    assertThat(t2v.requiredOutputs()).containsExactly("video");
+  }
+
+  @Test
   void a_definition_based_on_a_model_that_is_not_built_in_stops_start_up_naming_its_file()
       throws Exception {
     Path dir = Files.createTempDirectory("kino-models-");

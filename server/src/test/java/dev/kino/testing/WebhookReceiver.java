@@ -73,6 +73,12 @@ public final class WebhookReceiver implements AutoCloseable {
     return this;
   }
 
+  /** Drops the answers not given yet: from now on the receiver answers 200. */
+  public WebhookReceiver forget() {
+    script.clear();
+    return this;
+  }
+
   public String url(String path) {
     return "http://127.0.0.1:" + server.getAddress().getPort() + path;
   }

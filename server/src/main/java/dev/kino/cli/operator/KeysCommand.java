@@ -6,6 +6,7 @@ import dev.kino.database.SqliteDatabase;
 import dev.kino.keys.ApiKey;
 import dev.kino.keys.CreatedKey;
 import dev.kino.keys.KeyStore;
+import dev.kino.migration.MovedMarker;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -42,7 +43,9 @@ public final class KeysCommand {
       if (database != null && !database.isBlank()) {
         return PostgresDatabase.open(database, 2);
       }
-      return SqliteDatabase.open(path.toAbsolutePath().normalize());
+      Path dir = path.toAbsolutePath().normalize();
+      MovedMarker.refuseEmbeddedStart(dir); // keys made here would not reach the cluster
+      return SqliteDatabase.open(dir);
     }
   }
 
