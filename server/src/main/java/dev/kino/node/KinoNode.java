@@ -152,8 +152,12 @@ public final class KinoNode implements AutoCloseable {
             new InputFiles(
                 fetcher, uploads, settings.dataDir().resolve("cache").resolve("inputs"), clock));
     List<ModelDefinition> definitions = loaded.all().stream().map(Model::definition).toList();
+    String nodeId = nodeId();
+    Optional<Database> clusterDb =
+        Optional.of(db).filter(d -> d.dialect() == Database.Dialect.POSTGRESQL);
     Engines engines =
-        started.add(EngineSetup.engines(settings, definitions, inputs, fetcher, clock));
+        started.add(
+            EngineSetup.engines(settings, definitions, inputs, fetcher, clock, clusterDb, nodeId));
     ModelCatalog catalog =
         loaded.withEngineRules(d -> engines.serving(d).flatMap(engine -> engine.inputRule(d)));
     KeyStore keys = new KeyStore(db);
@@ -172,7 +176,7 @@ public final class KinoNode implements AutoCloseable {
     Workers workers =
         started.add(
             new Workers(
-                store, catalog, engines, files, workRoot, wakeup, clock, settings, nodeId(), disk));
+                store, catalog, engines, files, workRoot, wakeup, clock, settings, nodeId, disk));
     IdempotencyKeys idempotency = new IdempotencyKeys(db, clock);
     WebhookStore webhookStore = new WebhookStore(db);
     WebhookSigner webhookSigner =

@@ -7,6 +7,7 @@ import dev.kino.testing.Api;
 import dev.kino.testing.FakeComfyUi;
 import dev.kino.testing.FakeKling;
 import dev.kino.testing.KinoProcess;
+import dev.kino.testing.KitComfyServers;
 import dev.kino.testing.PostgresServer;
 import dev.kino.testing.RoutedModels;
 import dev.kino.testing.S3Server;
@@ -19,6 +20,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -34,53 +38,93 @@ class SharedCapacityTest {
   static final String T2V = "wan/wan-2.2/ti2v-5b/text-to-video";
   static final Duration WAIT = Duration.ofMinutes(3);
   static final int JOBS = 200;
+  static final int KIT_JOBS = 40;
   static final String ACCESS = "ak-test-access-key";
   static final String SECRET = "sk-test-secret-key-0123456789abcdef";
 
   @Test
   void two_nodes_on_one_comfyui_server_never_give_it_more_than_its_depth_even_when_one_dies()
       throws Exception {
+    try (FakeComfyUi comfy = new FakeComfyUi().slowSteps(2, Duration.ofMillis(20))) {
+      twoNodesOnOneServer(
+          comfy.url(), WAN, T2V, "{\"prompt\": \"job %d\"}", JOBS, () -> comfy.prompts().size());
+      assertThat(comfy.maxPresent())
+          .as("Kino prompts on the server at once, both nodes together (depth 2)")
+          .isLessThanOrEqualTo(2);
+      assertThat(comfy.maxConcurrent()).isEqualTo(1);
+    }
+  }
+
+  /**
+   * As above on the real ComfyUI program of the test kit, watched through its own {@code /queue}
+   * (fewer jobs: each takes a second of the kit's work on the CPU).
+   */
+  @Test
+  void two_nodes_on_one_real_comfyui_server_never_give_it_more_than_its_depth() throws Exception {
+    Optional<Path> kit = KitComfyServers.kit();
+    Assumptions.assumeTrue(kit.isPresent(), "no ComfyUI test kit (shared/comfyui)");
+    try (KitComfyServers servers = KitComfyServers.start(kit.get(), 1);
+        ComfyQueueWatch queue = new ComfyQueueWatch(servers.urls().getFirst())) {
+      twoNodesOnOneServer(
+          servers.urls().getFirst().toString(),
+          servers.models(),
+          "kino-kit/text-to-video",
+          "{\"prompt\": \"job %d\", \"duration\": 1}",
+          KIT_JOBS,
+          queue::prompts);
+      assertThat(queue.maxPresent())
+          .as("prompts in ComfyUI's queue at once, both nodes together (depth 2)")
+          .isBetween(1, 2);
+    }
+  }
+
+  /**
+   * Two nodes given one ComfyUI server share {@code jobs}; the first is killed -9 once a third of
+   * them have reached the server, and the other finishes every one.
+   */
+  private static void twoNodesOnOneServer(
+      String comfyUrl,
+      Path models,
+      String model,
+      String bodyFormat,
+      int jobs,
+      Callable<Integer> promptsSoFar)
+      throws Exception {
     String database = PostgresServer.shared().newDatabase();
     S3Server s3 = S3Server.shared();
     URI bucket = s3.newBucket();
-    try (FakeComfyUi comfy = new FakeComfyUi().slowSteps(2, Duration.ofMillis(20))) {
-      String[] flags = {
-        "--database",
-        database,
-        "--storage",
-        bucket.toString(),
-        "--models-dir",
-        WAN.toString(),
-        "--comfyui",
-        comfy.url(),
-        "--lease-seconds",
-        "3",
-        "--max-attempts",
-        "5"
-      };
-      KinoProcess doomed = node(s3, flags);
-      try (KinoProcess survivor = node(s3, flags)) {
-        Api first = doomed.api(TestServer.ADMIN_KEY);
-        Api second = survivor.api(TestServer.ADMIN_KEY);
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < JOBS; i++) {
-          ids.add((i % 2 == 0 ? first : second).submitOk(T2V, "{\"prompt\": \"job " + i + "\"}"));
-        }
-        await().atMost(WAIT).until(() -> comfy.prompts().size() >= JOBS / 3);
-        doomed.kill9();
-
-        for (String id : ids) {
-          assertThat(second.awaitState(id, WAIT, "completed", "failed").path("status").asString())
-              .as(id)
-              .isEqualTo("completed");
-        }
-        assertThat(comfy.maxPresent())
-            .as("Kino prompts on the server at once, both nodes together (depth 2)")
-            .isLessThanOrEqualTo(2);
-        assertThat(comfy.maxConcurrent()).isEqualTo(1);
-      } finally {
-        doomed.close();
+    String[] flags = {
+      "--database",
+      database,
+      "--storage",
+      bucket.toString(),
+      "--models-dir",
+      models.toString(),
+      "--comfyui",
+      comfyUrl,
+      "--lease-seconds",
+      "3",
+      "--max-attempts",
+      "5"
+    };
+    KinoProcess doomed = node(s3, flags);
+    try (KinoProcess survivor = node(s3, flags)) {
+      Api first = doomed.api(TestServer.ADMIN_KEY);
+      Api second = survivor.api(TestServer.ADMIN_KEY);
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < jobs; i++) {
+        ids.add((i % 2 == 0 ? first : second).submitOk(model, bodyFormat.formatted(i)));
       }
+      await().atMost(WAIT).until(() -> promptsSoFar.call() >= jobs / 3);
+      doomed.kill9();
+
+      for (String id : ids) {
+        assertThat(second.awaitState(id, WAIT, "completed", "failed").path("status").asString())
+            .as(id)
+            .isEqualTo("completed");
+      }
+    } finally {
+      doomed.close();
     }
   }
 

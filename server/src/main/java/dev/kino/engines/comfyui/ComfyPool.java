@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The ComfyUI servers of this engine, each running one job at a time. A server is handed out only
  * when it is idle and its last health check ({@code /system_stats}) passed; one that fails a job is
- * taken out until a later check passes again. Checks run in the background on idle servers.
+ * taken out until a later check passes again. Checks run in the background on idle servers. In a
+ * cluster the nodes share what they see ({@link ServerHealth}): a server one node sees fail is
+ * taken out by all, and one node's passing check brings it back for all.
  */
 final class ComfyPool implements Slots, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ComfyPool.class);
@@ -43,6 +45,7 @@ final class ComfyPool implements Slots, AutoCloseable {
   private final Map<String, ComfyWorkflow> workflows;
   private final int depth;
   private final Map<String, String> reportedUnavailable = new HashMap<>();
+  private final ServerHealth shared;
 
   /**
    * {@code workflows}: by model id, to match jobs with the servers that have what they need; {@code
@@ -54,14 +57,17 @@ final class ComfyPool implements Slots, AutoCloseable {
       HttpClient http,
       Duration checkEvery,
       Map<String, ComfyWorkflow> workflows,
-      int depth) {
+      int depth,
+      ServerHealth shared) {
     this.checkEvery = checkEvery;
+    this.shared = shared;
     this.depth = depth;
     this.workflows = Map.copyOf(workflows);
     for (URI url : urls) {
       servers.add(new Server(new ComfyClient(url, http)));
     }
     checks.scheduleWithFixedDelay(this::checkAll, 0, checkEvery.toMillis(), TimeUnit.MILLISECONDS);
+    shared.watch(this::changedElsewhere);
   }
 
   /**
@@ -250,6 +256,28 @@ final class ComfyPool implements Slots, AutoCloseable {
     } finally {
       lock.unlock();
     }
+    shared.down(client.url(), why);
+  }
+
+  /** Another node of the cluster took a server out, or brought it back. */
+  private void changedElsewhere(String url, boolean healthy, String reason, String node) {
+    lock.lock();
+    try {
+      for (Server s : servers) {
+        if (s.client.url().equals(url) && s.healthy != healthy) {
+          if (healthy) {
+            LOG.info("ComfyUI server {} is back: node {} checked it", url, node);
+          } else {
+            LOG.warn("ComfyUI server {} taken out of the pool: node {} saw {}", url, node, reason);
+          }
+          s.healthy = healthy;
+          s.checked = true;
+          changed.signalAll();
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Why the server cannot run the model (call with the lock held); empty if it can. */
@@ -324,43 +352,71 @@ final class ComfyPool implements Slots, AutoCloseable {
       if (!idle) {
         continue;
       }
-      boolean ok = s.client.healthy(Duration.ofSeconds(5));
-      Optional<ServerCapabilities> read = Optional.empty();
-      boolean reread = ok && needsCapabilities(s);
-      if (reread) {
-        try {
-          read = s.client.objectInfo().map(ServerCapabilities::from);
-        } catch (IOException e) {
-          LOG.warn("ComfyUI server {}: cannot read /object_info: {}", s.client.url(), e.toString());
-          ok = false;
-          reread = false;
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-      lock.lock();
-      try {
-        if (reread) {
-          s.capabilities = read;
-          s.capabilitiesRead = true;
-          s.capabilitiesReadAt = System.nanoTime();
-        }
-        if (ok && !s.healthy) {
-          LOG.info("ComfyUI server {} is {}", s.client.url(), s.checked ? "back" : "ready");
-        } else if (!ok && (s.healthy || !s.checked)) {
-          LOG.warn(
-              "ComfyUI server {} does not answer /system_stats; it gets no jobs until it does",
-              s.client.url());
-        }
-        s.healthy = ok;
-        s.checked = true;
-        changed.signalAll();
-      } finally {
-        lock.unlock();
+      if (!check(s)) {
+        return;
       }
     }
     reportUnavailable();
+  }
+
+  /** Checks every server now, busy or not (for tests); false if interrupted. */
+  boolean checkNow() {
+    for (Server s : servers) {
+      if (!check(s)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Asks the server for {@code /system_stats} (and, now and then, {@code /object_info}), and tells
+   * the cluster when the answer changes what this node thought; false if interrupted.
+   */
+  private boolean check(Server s) {
+    String url = s.client.url();
+    long seen = shared.seen(url);
+    boolean ok = s.client.healthy(Duration.ofSeconds(5));
+    Optional<ServerCapabilities> read = Optional.empty();
+    boolean reread = ok && needsCapabilities(s);
+    if (reread) {
+      try {
+        read = s.client.objectInfo().map(ServerCapabilities::from);
+      } catch (IOException e) {
+        LOG.warn("ComfyUI server {}: cannot read /object_info: {}", url, e.toString());
+        ok = false;
+        reread = false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    boolean wasHealthy = looksHealthy(s);
+    if (ok && !wasHealthy && !shared.up(url, seen)) {
+      ok = false; // another node saw it fail after this check began: the next check decides
+    } else if (!ok && wasHealthy) {
+      shared.down(url, "it does not answer /system_stats");
+    }
+    lock.lock();
+    try {
+      if (reread) {
+        s.capabilities = read;
+        s.capabilitiesRead = true;
+        s.capabilitiesReadAt = System.nanoTime();
+      }
+      if (ok && !s.healthy) {
+        LOG.info("ComfyUI server {} is {}", url, s.checked ? "back" : "ready");
+      } else if (!ok && (s.healthy || !s.checked)) {
+        LOG.warn(
+            "ComfyUI server {} does not answer /system_stats; it gets no jobs until it does", url);
+      }
+      s.healthy = ok;
+      s.checked = true;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    return true;
   }
 
   /**
@@ -397,6 +453,7 @@ final class ComfyPool implements Slots, AutoCloseable {
   @Override
   public void close() {
     checks.shutdownNow();
+    shared.close();
     servers.forEach(s -> s.socket.close());
   }
 }

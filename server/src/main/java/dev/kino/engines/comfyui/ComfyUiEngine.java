@@ -62,7 +62,8 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
       List<ModelDefinition> definitions,
       InputFiles inputs,
       Duration healthEvery,
-      int queueDepth) {
+      int queueDepth,
+      ServerHealth shared) {
     for (ModelDefinition definition : definitions) {
       workflows.put(definition.id(), ComfyWorkflow.from(definition));
     }
@@ -74,7 +75,7 @@ public final class ComfyUiEngine implements Engine, AutoCloseable {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
-    this.pool = new ComfyPool(servers, http, healthEvery, workflows, queueDepth);
+    this.pool = new ComfyPool(servers, http, healthEvery, workflows, queueDepth, shared);
   }
 
   @Override
