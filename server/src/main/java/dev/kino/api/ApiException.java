@@ -1,8 +1,11 @@
 package dev.kino.api;
 
+import dev.kino.jobs.LimitReached;
 import dev.kino.models.FieldProblem;
 import dev.kino.requests.IdempotencyConflict;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A request the API refuses, with everything the error body needs: the HTTP status, the seed
@@ -17,6 +20,9 @@ final class ApiException extends RuntimeException {
 
   /** How many problems there were; more than {@link #problems} lists when the rest were cut. */
   final int problemsTotal;
+
+  /** More facts for {@code detail}, e.g. which limit refused and its value. */
+  final Map<String, Object> facts = new LinkedHashMap<>();
 
   ApiException(
       int status, int errorCode, String reason, String message, List<FieldProblem> problems) {
@@ -42,6 +48,21 @@ final class ApiException extends RuntimeException {
     this(status, errorCode, reason, message, List.of());
   }
 
+  /** This refusal with one more fact in its {@code detail}. */
+  ApiException with(String name, Object value) {
+    facts.put(name, value);
+    return this;
+  }
+
+  /**
+   * A key's limit refused a submit (429, which the seed's clients retry): which limit, its value.
+   */
+  static ApiException limitReached(LimitReached e) {
+    return new ApiException(429, 429001, "limit_reached", e.getMessage())
+        .with("limit", e.limit())
+        .with("value", e.value());
+  }
+
   static ApiException badIdentifier(String what, String value) {
     return new ApiException(
         400, 400001, "invalid_resource_identifier", "\"" + value + "\" is not a valid " + what);
@@ -54,6 +75,11 @@ final class ApiException extends RuntimeException {
 
   static ApiException unauthorized(String message) {
     return new ApiException(401, 401001, "unauthorized", message);
+  }
+
+  /** The seed's 403001 permission denied, with a reason of its own. */
+  static ApiException forbidden(String reason, String message) {
+    return new ApiException(403, 403001, reason, message);
   }
 
   static ApiException notFound(String reason, String message) {

@@ -72,7 +72,12 @@ public final class ApiServer implements AutoCloseable {
     JobStore store = parts.store();
     Authenticator auth =
         new Authenticator(
-            parts.keys(), settings.adminKey(), new EventTokens(parts.signer()), clock);
+            parts.keys(),
+            settings.adminKey(),
+            new EventTokens(parts.signer()),
+            settings.keyDefaults(),
+            clock);
+    KeyRoutes keyRoutes = new KeyRoutes(parts.keys(), store.requests(), auth, clock);
     Links links =
         new Links(
             settings.publicUrl(), parts.signer(), parts.files(), settings.fileUrlTtl(), clock);
@@ -111,6 +116,12 @@ public final class ApiServer implements AutoCloseable {
               routes.before(SecurityHeaders::apply);
               routes.before("/v1/*", hosts::check);
               routes.before("/v1/*", auth::authenticate);
+              routes.get("/v1/keys/self", keyRoutes::self);
+              routes.post("/v1/keys", keyRoutes::create);
+              routes.get("/v1/keys", keyRoutes::list);
+              routes.get("/v1/keys/{key_id}", keyRoutes::show);
+              routes.patch("/v1/keys/{key_id}", keyRoutes::update);
+              routes.delete("/v1/keys/{key_id}", keyRoutes::revoke);
               routes.get("/v1/models", models::list);
               routes.get("/v1/models/<model_id>", models::show);
               routes.post("/v1/models/<model_id>", models::submit);

@@ -1,5 +1,7 @@
 package dev.kino.api;
 
+import dev.kino.keys.ApiKey;
+import dev.kino.keys.KeyLimits;
 import dev.kino.keys.KeySecrets;
 import dev.kino.keys.KeyStore;
 import io.javalin.http.Context;
@@ -12,9 +14,9 @@ import java.util.regex.Pattern;
 
 /**
  * Checks {@code Authorization: Bearer <key>} on every {@code /v1} route. The operator's {@code
- * KINO_ADMIN_KEY} is compared by hash in constant time; other keys are looked up by hash. A key is
- * never logged. The one exception to the header is an events stream opened with its signed {@code
- * ?token=} ({@link EventTokens}).
+ * KINO_ADMIN_KEY} is compared by hash in constant time; other keys are looked up by hash, through a
+ * {@link KeyCache} of half a second. A key is never logged. The one exception to the header is an
+ * events stream opened with its signed {@code ?token=} ({@link EventTokens}).
  */
 final class Authenticator {
   static final String ENV_ADMIN_OWNER = "admin-env";
@@ -24,14 +26,23 @@ final class Authenticator {
   private static final Pattern EVENTS_PATH = Pattern.compile("/v1/requests/([^/]+)/events");
 
   private final KeyStore keys;
+  private final KeyCache cache;
   private final Optional<byte[]> adminKeyHash;
   private final EventTokens tokens;
+  private final KeyLimits userDefaults;
   private final Clock clock;
 
-  Authenticator(KeyStore keys, Optional<String> adminKey, EventTokens tokens, Clock clock) {
+  Authenticator(
+      KeyStore keys,
+      Optional<String> adminKey,
+      EventTokens tokens,
+      KeyLimits userDefaults,
+      Clock clock) {
     this.keys = keys;
+    this.cache = new KeyCache(keys, System::nanoTime);
     this.adminKeyHash = adminKey.map(k -> KeySecrets.hash(k).getBytes(StandardCharsets.US_ASCII));
     this.tokens = tokens;
+    this.userDefaults = userDefaults;
     this.clock = clock;
   }
 
@@ -39,7 +50,7 @@ final class Authenticator {
     String header = ctx.header("Authorization");
     String token = ctx.queryParam("token");
     if ((header == null || header.isBlank()) && token != null) {
-      ctx.attribute(ATTRIBUTE, new Caller(tokenOwner(ctx.path(), token), false));
+      ctx.attribute(ATTRIBUTE, tokenOwner(ctx.path(), token));
       return;
     }
     if (header == null || header.isBlank()) {
@@ -49,21 +60,39 @@ final class Authenticator {
     if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
       throw ApiException.unauthorized("the Authorization header must be \"Bearer <your API key>\"");
     }
-    String secret = header.substring(7).strip();
-    byte[] hash = KeySecrets.hash(secret).getBytes(StandardCharsets.US_ASCII);
-    if (adminKeyHash.isPresent() && MessageDigest.isEqual(adminKeyHash.get(), hash)) {
-      ctx.attribute(ATTRIBUTE, new Caller(ENV_ADMIN_OWNER, true));
+    String hash = KeySecrets.hash(header.substring(7).strip());
+    if (adminKeyHash.isPresent()
+        && MessageDigest.isEqual(adminKeyHash.get(), hash.getBytes(StandardCharsets.US_ASCII))) {
+      ctx.attribute(ATTRIBUTE, Caller.operator(ENV_ADMIN_OWNER));
       return;
     }
-    Caller caller =
-        keys.authenticate(secret)
-            .map(key -> new Caller(key.id(), key.admin()))
-            .orElseThrow(
-                () -> ApiException.unauthorized("the API key is not valid (unknown or revoked)"));
-    ctx.attribute(ATTRIBUTE, caller);
+    ApiKey key =
+        cache
+            .find(hash)
+            .orElseThrow(() -> ApiException.unauthorized("the API key is not valid (unknown)"));
+    if (key.revokedAt().isPresent()) {
+      throw ApiException.unauthorized("the API key has been revoked");
+    }
+    if (!key.activeAt(clock.instant())) {
+      throw ApiException.unauthorized("the API key expired at " + key.expiresAt().orElseThrow());
+    }
+    ctx.attribute(ATTRIBUTE, callerOf(key));
   }
 
-  private String tokenOwner(String path, String token) {
+  /** What holds for a key: its own limits, and for a user key the server's defaults beside them. */
+  private Caller callerOf(ApiKey key) {
+    KeyLimits limits = key.admin() ? key.limits() : key.limits().or(userDefaults);
+    return new Caller(key.id(), key.admin(), limits, key.models());
+  }
+
+  /**
+   * A key this node changed (revoked, new limits) holds at once here, elsewhere within a second.
+   */
+  void changed(String keyId) {
+    cache.forget(keyId);
+  }
+
+  private Caller tokenOwner(String path, String token) {
     Matcher events = EVENTS_PATH.matcher(path);
     if (!events.matches()) {
       throw ApiException.unauthorized(
@@ -77,12 +106,19 @@ final class Authenticator {
                     ApiException.unauthorized(
                         "the token is not valid for this events stream, or it expired; get a fresh events_url from the status route"));
     // A token speaks for its key only while the key does: revoking a key ends its tokens too.
-    boolean active =
-        owner.equals(ENV_ADMIN_OWNER) ? adminKeyHash.isPresent() : keys.isActive(owner);
-    if (!active) {
-      throw ApiException.unauthorized("the API key this token was issued for has been revoked");
+    if (owner.equals(ENV_ADMIN_OWNER)) {
+      if (adminKeyHash.isEmpty()) {
+        throw ApiException.unauthorized("the API key this token was issued for has been revoked");
+      }
+      return Caller.operator(owner);
     }
-    return owner;
+    return keys.find(owner)
+        .filter(k -> k.activeAt(clock.instant()))
+        .map(this::callerOf)
+        .orElseThrow(
+            () ->
+                ApiException.unauthorized(
+                    "the API key this token was issued for has been revoked or has expired"));
   }
 
   static Caller caller(Context ctx) {

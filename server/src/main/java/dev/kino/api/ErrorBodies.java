@@ -20,6 +20,7 @@ final class ErrorBodies {
     body.put("error_message", e.getMessage());
     ObjectNode detail = body.putObject("detail");
     detail.put("reason", e.reason);
+    e.facts.forEach((name, value) -> detail.set(name, JsonMapper.shared().valueToTree(value)));
     if (!e.problems.isEmpty()) {
       ArrayNode errors = detail.putArray("errors");
       for (FieldProblem p : e.problems) {

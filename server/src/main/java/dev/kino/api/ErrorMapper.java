@@ -1,6 +1,7 @@
 package dev.kino.api;
 
 import dev.kino.database.Outages;
+import dev.kino.jobs.LimitReached;
 import dev.kino.models.InvalidInputException;
 import dev.kino.requests.IdempotencyConflict;
 import dev.kino.storage.StorageFullException;
@@ -30,6 +31,7 @@ final class ErrorMapper {
     routes.exception(
         IdempotencyConflict.class,
         (e, ctx) -> ErrorBodies.write(ctx, ApiException.idempotencyConflict(e)));
+    routes.exception(LimitReached.class, ErrorMapper::limitReached);
     routes.exception(StorageFullException.class, (e, ctx) -> storageFull(ctx, e));
     routes.exception(
         HttpResponseException.class,
@@ -71,6 +73,13 @@ final class ErrorMapper {
         ctx,
         new ApiException(
             500, 500001, "internal_error", "the server failed unexpectedly; the error is logged"));
+  }
+
+  /** A key's limit: 429, with when to try again (a queue drains at its own pace: 10 s). */
+  private static void limitReached(LimitReached e, Context ctx) {
+    long seconds = e.retryAfter().map(d -> Math.max(1, (d.toMillis() + 999) / 1000)).orElse(10L);
+    ctx.header("Retry-After", Long.toString(seconds));
+    ErrorBodies.write(ctx, ApiException.limitReached(e).with("retry_after_seconds", seconds));
   }
 
   private static void storageFull(Context ctx, StorageFullException e) {

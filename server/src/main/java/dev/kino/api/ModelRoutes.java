@@ -1,5 +1,6 @@
 package dev.kino.api;
 
+import dev.kino.jobs.SubmitLimits;
 import dev.kino.models.Model;
 import dev.kino.models.ModelCatalog;
 import dev.kino.models.ModelDefinition;
@@ -42,9 +43,13 @@ final class ModelRoutes {
     int limit = Paging.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     int offset = Paging.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
     boolean includeSchema = boolParam(ctx, "include_schema");
+    Caller caller = Authenticator.caller(ctx);
     List<Model> found =
-        catalog.search(
-            ctx.queryParam("search"), ctx.queryParam("category"), ctx.queryParam("kind"));
+        catalog
+            .search(ctx.queryParam("search"), ctx.queryParam("category"), ctx.queryParam("kind"))
+            .stream()
+            .filter(m -> caller.models().allows(m.definition().id()))
+            .toList();
     ObjectNode body = JsonMapper.shared().createObjectNode();
     ArrayNode models = body.putArray("models");
     found.stream()
@@ -73,11 +78,13 @@ final class ModelRoutes {
    */
   void submit(Context ctx) {
     Optional<String> key = RequestBodies.idempotencyKey(ctx);
+    Caller caller = Authenticator.caller(ctx);
     Submission request =
         new Submission(
             model(ctx),
             RequestBodies.json(ctx),
-            Authenticator.caller(ctx).ownerId(),
+            caller.ownerId(),
+            new SubmitLimits(caller.limits().maxQueued(), caller.limits().submitsPerMinute()),
             key,
             links.base(ctx));
     Submitted submitted = submissions.submit(request);
@@ -87,8 +94,15 @@ final class ModelRoutes {
     Responses.json(ctx, 200, views.submitted(request.baseUrl(), submitted.job()));
   }
 
+  /** The model of the path, if this caller's key may use it (403 otherwise). */
   private Model model(Context ctx) {
     String id = ctx.pathParam("model_id");
+    Model model = find(id);
+    Authenticator.caller(ctx).requireModel(id);
+    return model;
+  }
+
+  private Model find(String id) {
     return catalog
         .find(id)
         .orElseThrow(

@@ -1,5 +1,6 @@
 package dev.kino.config;
 
+import dev.kino.keys.KeyLimits;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,9 +60,11 @@ public record Settings(
     Optional<URI> storage,
     Role role,
     HttpSettings http,
-    DiskSettings disk) {
+    DiskSettings disk,
+    KeyLimits keyDefaults) {
 
   public Settings {
+    Objects.requireNonNull(keyDefaults, "keyDefaults");
     Objects.requireNonNull(credentials, "credentials");
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(disk, "disk");
@@ -151,7 +154,8 @@ public record Settings(
         Optional.empty(),
         Role.API_AND_WORKERS,
         HttpSettings.DEFAULTS,
-        DiskSettings.DEFAULTS);
+        DiskSettings.DEFAULTS,
+        KeyLimits.NONE);
   }
 
   /** One prompt running on a server and the next one waiting in its queue. */
@@ -187,6 +191,11 @@ public record Settings(
 
   public Settings withRole(Role r) {
     return with(copy -> copy.role = r);
+  }
+
+  /** The limits of user keys that set none of their own. */
+  public Settings withKeyDefaults(KeyLimits defaults) {
+    return with(copy -> copy.keyDefaults = defaults);
   }
 
   public Settings withPort(int p) {
@@ -263,6 +272,7 @@ public record Settings(
     Role role;
     HttpSettings http;
     DiskSettings disk;
+    KeyLimits keyDefaults;
 
     Copy(Settings from) {
       host = from.host;
@@ -286,6 +296,7 @@ public record Settings(
       role = from.role;
       http = from.http;
       disk = from.disk;
+      keyDefaults = from.keyDefaults;
     }
 
     Settings build() {
@@ -310,7 +321,8 @@ public record Settings(
           storage,
           role,
           http,
-          disk);
+          disk,
+          keyDefaults);
     }
   }
 }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -19,11 +20,12 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The queue as workers see it: claims, and the writes a worker makes under its {@link Lease}. A
- * claim is one statement ({@code UPDATE ... RETURNING} of the oldest queued job; on PostgreSQL its
- * row locked {@code FOR UPDATE SKIP LOCKED} in a CTE). Every later write carries the lease token in
- * its WHERE clause, so a worker that lost its lease changes nothing and hears {@code false}. The
- * transitions each write makes are listed on {@link JobState}; the only ones not fenced by a lease,
- * the reaper's, are {@link ExpiredLeases}.
+ * claim is one transaction: the owners with work, least recently served first, each skipped while
+ * at its {@code max_running}; then one statement ({@code UPDATE ... RETURNING} of that owner's
+ * oldest queued job; on PostgreSQL its row locked {@code FOR UPDATE SKIP LOCKED} in a CTE). Every
+ * later write carries the lease token in its WHERE clause, so a worker that lost its lease changes
+ * nothing and hears {@code false}. The transitions each write makes are listed on {@link JobState};
+ * the only ones not fenced by a lease, the reaper's, are {@link ExpiredLeases}.
  */
 public final class JobQueue {
   /** The lease-fenced condition of every write a worker makes after its claim. */
@@ -33,11 +35,17 @@ public final class JobQueue {
   private final Database db;
   private final EventHub hub;
   private final StateChanges changes;
+  private final OptionalInt userMaxRunning;
 
-  public JobQueue(Database db, EventHub hub) {
+  /**
+   * {@code userMaxRunning}: the jobs in progress at once of a user key that sets no {@code
+   * max_running} of its own.
+   */
+  public JobQueue(Database db, EventHub hub, OptionalInt userMaxRunning) {
     this.db = db;
     this.hub = hub;
     this.changes = new StateChanges(db, hub);
+    this.userMaxRunning = userMaxRunning;
   }
 
   /**
@@ -141,31 +149,88 @@ public final class JobQueue {
     return db.writes()
         .inTransaction(
             h -> {
-              var query =
-                  h.createQuery(claimStatement(where))
-                      .bindMap(
-                          args(
-                              "token",
-                              token,
-                              "worker",
-                              workerId,
-                              "expires",
-                              now.plus(lease).toEpochMilli(),
-                              "now",
-                              now.toEpochMilli()));
-              if (!scope.isEmpty()) {
-                query.bindList("models", scope);
+              for (Candidate owner : candidates(h, where, scope, now)) {
+                OptionalInt limit = owner.maxRunning(userMaxRunning);
+                if (limit.isPresent()) {
+                  Owners.lock(h, db.dialect(), owner.id()); // its claims counted one at a time
+                  if (Owners.count(h, owner.id(), JobState.IN_PROGRESS.wire())
+                      >= limit.getAsInt()) {
+                    continue; // at its max_running: its jobs wait, the next owner's run
+                  }
+                }
+                var query =
+                    h.createQuery(claimStatement(where + " AND owner = :owner"))
+                        .bindMap(
+                            args(
+                                "token",
+                                token,
+                                "worker",
+                                workerId,
+                                "expires",
+                                now.plus(lease).toEpochMilli(),
+                                "now",
+                                now.toEpochMilli(),
+                                "owner",
+                                owner.id()));
+                if (!scope.isEmpty()) {
+                  query.bindList("models", scope);
+                }
+                Optional<Job> job = query.map(JobRows::job).findOne();
+                if (job.isEmpty()) {
+                  continue; // taken meanwhile by another node's worker
+                }
+                if (shared && !takePlace(h, places, job.get(), token, now, lease)) {
+                  throw new PlacesHeld();
+                }
+                Job j = job.get();
+                JobLog.appendStatus(h, j.id(), j.state().wire(), j.attempt(), null, now);
+                return Optional.of(new ClaimedJob(j, new Lease(j.id(), token, j.attempt())));
               }
-              Optional<Job> job = query.map(JobRows::job).findOne();
-              if (job.isPresent()
-                  && shared
-                  && !takePlace(h, places, job.get(), token, now, lease)) {
-                throw new PlacesHeld();
-              }
-              job.ifPresent(
-                  j -> JobLog.appendStatus(h, j.id(), j.state().wire(), j.attempt(), null, now));
-              return job.map(j -> new ClaimedJob(j, new Lease(j.id(), token, j.attempt())));
+              return Optional.<ClaimedJob>empty();
             });
+  }
+
+  /** An owner with work for this claim, and the {@code max_running} of its key, if it has one. */
+  private record Candidate(String id, Integer ownLimit, boolean userKey) {
+    /** Its key's own limit, else for a user key the server's default, else none. */
+    OptionalInt maxRunning(OptionalInt userDefault) {
+      if (ownLimit != null) {
+        return OptionalInt.of(ownLimit);
+      }
+      return userKey ? userDefault : OptionalInt.empty();
+    }
+  }
+
+  /**
+   * The owners with a queued job matching {@code where}, the one served least recently first (the
+   * highest {@code claim_turn} of its jobs; never served comes first), so each owner's next job
+   * starts after at most one job of each other owner with work: first-in first-out within an owner,
+   * round-robin between owners.
+   */
+  private List<Candidate> candidates(Handle h, String where, List<String> scope, Instant now) {
+    var query =
+        h.createQuery(
+                "SELECT o.owner, k.max_running, k.admin FROM job_owners o"
+                    + " LEFT JOIN api_keys k ON k.id = o.owner"
+                    + " WHERE EXISTS (SELECT 1 FROM jobs WHERE jobs.owner = o.owner"
+                    + " AND status = 'in_queue'"
+                    + where
+                    + ") ORDER BY coalesce((SELECT max(claim_turn) FROM jobs s"
+                    + " WHERE s.owner = o.owner), 0), o.owner")
+            .bind("now", now.toEpochMilli());
+    if (!scope.isEmpty()) {
+      query.bindList("models", scope);
+    }
+    return query
+        .map(
+            (rs, ctx) -> {
+              int limit = rs.getInt("max_running");
+              Integer own = rs.wasNull() ? null : limit;
+              int admin = rs.getInt("admin");
+              boolean userKey = !rs.wasNull() && admin == 0;
+              return new Candidate(rs.getString("owner"), own, userKey);
+            })
+        .list();
   }
 
   /**
@@ -180,7 +245,8 @@ public final class JobQueue {
         "UPDATE jobs SET status = 'in_progress', attempt = attempt + 1, lease_token = :token,"
             + " lease_owner = :worker, lease_expires_at = :expires, started_at = "
             + db.dialect().larger(":now", "created_at")
-            + ", progress = NULL, run_after = NULL";
+            + ", progress = NULL, run_after = NULL,"
+            + " claim_turn = (SELECT coalesce(max(claim_turn), 0) + 1 FROM jobs)";
     String oldest = " FROM jobs WHERE status = 'in_queue'" + where + " ORDER BY seq LIMIT 1";
     return switch (db.dialect()) {
       case SQLITE -> set + " WHERE seq = (SELECT seq" + oldest + ") RETURNING " + JOB_COLUMNS;

@@ -28,10 +28,23 @@ public final class JobRequests {
 
   /** Stores a new job in {@link JobState#IN_QUEUE}; it is durable when this returns. */
   public Job submit(NewJob job, Instant now) {
+    return submit(job, now, SubmitLimits.NONE);
+  }
+
+  /**
+   * As {@link #submit(NewJob, Instant)}, once the job passes its key's {@code limits} (else {@link
+   * LimitReached}, and nothing is queued).
+   */
+  public Job submit(NewJob job, Instant now, SubmitLimits limits) {
     Job stored =
         db.writes()
             .inTransaction(
                 h -> {
+                  Owners.register(h, job.owner());
+                  if (limits.any()) {
+                    Owners.lock(h, db.dialect(), job.owner());
+                    limits.pass(h, job.owner(), now);
+                  }
                   Job inserted =
                       h.createQuery(
                               "INSERT INTO jobs (id, owner, model_id, input, status, max_attempts,"
@@ -59,6 +72,19 @@ public final class JobRequests {
     hub.committed(stored.id(), true);
     return stored;
   }
+
+  /** How many of the owner's jobs wait in the queue, and how many are in progress. */
+  public OwnerLoad load(String owner) {
+    return db.reads()
+        .withHandle(
+            h ->
+                new OwnerLoad(
+                    Owners.count(h, owner, JobState.IN_QUEUE.wire()),
+                    Owners.count(h, owner, JobState.IN_PROGRESS.wire())));
+  }
+
+  /** An owner's jobs waiting and running. */
+  public record OwnerLoad(int queued, int running) {}
 
   public Optional<Job> find(String id) {
     return db.reads()

@@ -1,6 +1,7 @@
 package dev.kino.jobs;
 
 import dev.kino.database.Database;
+import java.util.OptionalInt;
 
 /**
  * The durable job records on SQLite or PostgreSQL (the same SQL but for the claim), in three parts
@@ -12,8 +13,16 @@ import dev.kino.database.Database;
 public record JobStore(JobQueue queue, ExpiredLeases expired, JobRequests requests, JobLog log) {
 
   public static JobStore on(Database db, EventHub hub) {
+    return on(db, hub, OptionalInt.empty());
+  }
+
+  /**
+   * As {@link #on(Database, EventHub)}, with a default {@code max_running} for user keys that set
+   * none.
+   */
+  public static JobStore on(Database db, EventHub hub, OptionalInt userMaxRunning) {
     return new JobStore(
-        new JobQueue(db, hub),
+        new JobQueue(db, hub, userMaxRunning),
         new ExpiredLeases(db, hub),
         new JobRequests(db, hub),
         new JobLog(db));

@@ -13,4 +13,13 @@ public record ApiKey(
     String prefix,
     boolean admin,
     Instant createdAt,
-    Optional<Instant> revokedAt) {}
+    Optional<Instant> revokedAt,
+    KeyLimits limits,
+    ModelPatterns models,
+    Optional<Instant> expiresAt) {
+
+  /** Not revoked, and not past its expiry at {@code now}. */
+  public boolean activeAt(Instant now) {
+    return revokedAt.isEmpty() && expiresAt.map(now::isBefore).orElse(true);
+  }
+}

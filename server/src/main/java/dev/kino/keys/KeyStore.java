@@ -5,13 +5,21 @@ import dev.kino.database.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.jdbi.v3.core.statement.StatementContext;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /** API keys in the database. Only hashes are stored; see {@link KeySecrets}. */
 public final class KeyStore {
-  private static final String COLUMNS = "id, name, prefix, admin, created_at, revoked_at";
+  private static final String COLUMNS =
+      "id, name, prefix, admin, created_at, revoked_at, max_running, max_queued,"
+          + " submits_per_minute, models, expires_at";
+  private static final JsonMapper JSON = JsonMapper.shared();
   private final Database db;
 
   public KeyStore(Database db) {
@@ -19,57 +27,95 @@ public final class KeyStore {
   }
 
   public CreatedKey create(String name, boolean admin, Instant now) {
+    return create(KeySpec.named(name, admin), now);
+  }
+
+  /** A new key made to {@code spec} (its name required; the rest as given, else unset). */
+  public CreatedKey create(KeySpec spec, Instant now) {
     String secret = KeySecrets.newSecret();
-    ApiKey key =
-        new ApiKey(
-            KeySecrets.newId(),
-            name,
-            secret.substring(0, KeySecrets.PREFIX.length() + 4),
-            admin,
-            now,
-            Optional.empty());
+    String id = KeySecrets.newId();
     db.writes()
         .useHandle(
             h ->
                 h.createUpdate(
                         "INSERT INTO api_keys (id, name, secret_hash, prefix, admin, created_at)"
-                            + " VALUES (?, ?, ?, ?, ?, ?)")
-                    .bind(0, key.id())
-                    .bind(1, name)
-                    .bind(2, KeySecrets.hash(secret))
-                    .bind(3, key.prefix())
-                    .bind(4, admin ? 1 : 0)
-                    .bind(5, now.toEpochMilli())
+                            + " VALUES (:id, :name, :hash, :prefix, :admin, :now)")
+                    .bind("id", id)
+                    .bind("name", spec.name().orElseThrow())
+                    .bind("hash", KeySecrets.hash(secret))
+                    .bind("prefix", secret.substring(0, KeySecrets.PREFIX.length() + 4))
+                    .bind("admin", spec.admin().orElse(false) ? 1 : 0)
+                    .bind("now", now.toEpochMilli())
                     .execute());
-    return new CreatedKey(key, secret);
+    return new CreatedKey(update(id, spec).orElseThrow(), secret);
   }
 
-  /** The active key with this secret, if any. */
-  public Optional<ApiKey> authenticate(String secret) {
+  /**
+   * Changes what {@code spec} gives of the key's name, admin flag, limits, models and expiry; empty
+   * when no key has this id.
+   */
+  public Optional<ApiKey> update(String id, KeySpec spec) {
+    Map<String, Object> set = new HashMap<>();
+    spec.name().ifPresent(n -> set.put("name", n));
+    spec.admin().ifPresent(a -> set.put("admin", a ? 1 : 0));
+    spec.limits()
+        .ifPresent(
+            l -> {
+              set.put("max_running", KeyLimits.column(l.maxRunning()));
+              set.put("max_queued", KeyLimits.column(l.maxQueued()));
+              set.put("submits_per_minute", KeyLimits.column(l.submitsPerMinute()));
+            });
+    spec.models()
+        .ifPresent(m -> set.put("models", m.patterns().map(JSON::writeValueAsString).orElse(null)));
+    spec.expiresAt()
+        .ifPresent(e -> set.put("expires_at", e.map(Instant::toEpochMilli).orElse(null)));
+    if (!set.isEmpty()) {
+      String assignments =
+          String.join(", ", set.keySet().stream().sorted().map(c -> c + " = :" + c).toList());
+      db.writes()
+          .useHandle(
+              h ->
+                  h.createUpdate("UPDATE api_keys SET " + assignments + " WHERE id = :id")
+                      .bindMap(set)
+                      .bind("id", id)
+                      .execute());
+    }
+    return find(id);
+  }
+
+  /** The key with this id, revoked or not. */
+  public Optional<ApiKey> find(String id) {
     return db.reads()
         .withHandle(
             h ->
-                h.createQuery(
-                        "SELECT "
-                            + COLUMNS
-                            + " FROM api_keys WHERE secret_hash = ? AND revoked_at IS NULL")
-                    .bind(0, KeySecrets.hash(secret))
+                h.createQuery("SELECT " + COLUMNS + " FROM api_keys WHERE id = :id")
+                    .bind("id", id)
                     .map(KeyStore::toKey)
                     .findOne());
   }
 
   /**
-   * Whether the key with this id exists and is not revoked (for credentials derived from a key).
+   * The key whose secret has this {@link KeySecrets#hash}, if any, revoked or expired or not: see
+   * {@link ApiKey#activeAt}.
    */
-  public boolean isActive(String id) {
+  public Optional<ApiKey> byHash(String hash) {
     return db.reads()
         .withHandle(
             h ->
-                h.createQuery(
-                        "SELECT EXISTS (SELECT 1 FROM api_keys WHERE id = ? AND revoked_at IS NULL)")
-                    .bind(0, id)
-                    .mapTo(Boolean.class)
-                    .one());
+                h.createQuery("SELECT " + COLUMNS + " FROM api_keys WHERE secret_hash = :hash")
+                    .bind("hash", hash)
+                    .map(KeyStore::toKey)
+                    .findOne());
+  }
+
+  /** The active key with this secret at {@code now}, if any. */
+  public Optional<ApiKey> authenticate(String secret, Instant now) {
+    return byHash(KeySecrets.hash(secret)).filter(k -> k.activeAt(now));
+  }
+
+  /** Whether the key with this id exists and is active (for credentials derived from a key). */
+  public boolean isActive(String id, Instant now) {
+    return find(id).map(k -> k.activeAt(now)).orElse(false);
   }
 
   public List<ApiKey> list() {
@@ -87,9 +133,9 @@ public final class KeyStore {
             .withHandle(
                 h ->
                     h.createUpdate(
-                            "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
-                        .bind(0, now.toEpochMilli())
-                        .bind(1, id)
+                            "UPDATE api_keys SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL")
+                        .bind("now", now.toEpochMilli())
+                        .bind("id", id)
                         .execute())
         == 1;
   }
@@ -101,13 +147,26 @@ public final class KeyStore {
   }
 
   private static ApiKey toKey(ResultSet rs, StatementContext ctx) throws SQLException {
-    Optional<Instant> revokedAt = Columns.optionalInstant(rs, "revoked_at");
+    String models = rs.getString("models");
     return new ApiKey(
         rs.getString("id"),
         rs.getString("name"),
         rs.getString("prefix"),
         rs.getInt("admin") == 1,
         Instant.ofEpochMilli(rs.getLong("created_at")),
-        revokedAt);
+        Columns.optionalInstant(rs, "revoked_at"),
+        new KeyLimits(
+            optionalInt(rs, "max_running"),
+            optionalInt(rs, "max_queued"),
+            optionalInt(rs, "submits_per_minute")),
+        models == null
+            ? ModelPatterns.ALL
+            : ModelPatterns.of(JSON.readValue(models, new TypeReference<List<String>>() {})),
+        Columns.optionalInstant(rs, "expires_at"));
+  }
+
+  private static OptionalInt optionalInt(ResultSet rs, String column) throws SQLException {
+    int value = rs.getInt(column);
+    return rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(value);
   }
 }

@@ -10,13 +10,16 @@ import java.util.List;
 record Table(String name, String orderBy, boolean serial) {
 
   /**
-   * Every table an install keeps, parents before what refers to them. Engine places and the
-   * database clock are a running cluster's, not an install's, and Flyway's history is each side's.
+   * Every table an install keeps, parents before what refers to them. Engine places, ComfyUI health
+   * and the database clock are a running cluster's, not an install's, and Flyway's history is each
+   * side's.
    */
   static final List<Table> ALL =
       List.of(
           new Table("api_keys", "id", false),
           new Table("jobs", "seq", true),
+          new Table("job_owners", "owner", false),
+          new Table("submit_buckets", "owner", false),
           new Table("uploads", "id", false),
           new Table("job_events", "seq", true),
           new Table("webhook_deliveries", "id", false),

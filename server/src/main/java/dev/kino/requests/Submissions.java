@@ -16,8 +16,9 @@ import tools.jackson.databind.node.ObjectNode;
  * Submit, as a use case: the body checked against the model (every problem at once, defaults
  * applied) and the webhook fields taken out; then the {@code Idempotency-Key} claimed, so a replay
  * answers with the original request before any check that costs a network round trip; then the URLs
- * checked; then the job queued durably and idle workers woken. Refusals are {@link
- * dev.kino.models.InvalidInputException} and {@link IdempotencyConflict}.
+ * checked; then the job queued durably, if the key's limits allow, and idle workers woken. Refusals
+ * are {@link dev.kino.models.InvalidInputException}, {@link IdempotencyConflict} and {@link
+ * dev.kino.jobs.LimitReached}.
  */
 public final class Submissions {
   private final JobRequests jobs;
@@ -68,7 +69,7 @@ public final class Submissions {
               maxAttempts,
               callback,
               request.baseUrl());
-      Job stored = jobs.submit(job, clock.instant());
+      Job stored = jobs.submit(job, clock.instant(), request.limits());
       onSubmit.run();
       return new Submitted(stored, false);
     } catch (RuntimeException e) {

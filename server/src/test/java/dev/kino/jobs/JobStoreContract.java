@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kino.database.Database;
+import dev.kino.keys.KeyLimits;
+import dev.kino.keys.KeySpec;
+import dev.kino.keys.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,9 +27,11 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The queue's guarantees, the same on every database Kino runs on (real ones: {@link
- * SqliteJobStoreTest}, {@link PostgresJobStoreTest}): FIFO claims, one owner per job, every write
- * after a claim fenced by the lease token, expired leases re-queued or failed after the last
- * attempt. Time is passed in, so no test sleeps.
+ * SqliteJobStoreTest}, {@link PostgresJobStoreTest}): FIFO claims within an owner and round-robin
+ * between owners, each owner's limits (max_running at the claim, max_queued and submits per minute
+ * at the submit, also under parallel submits), one owner per job, every write after a claim fenced
+ * by the lease token, expired leases re-queued or failed after the last attempt. Time is passed in,
+ * so no test sleeps.
  */
 abstract class JobStoreContract {
   static final Instant T0 = Instant.parse("2026-11-21T12:00:00Z");
@@ -522,6 +528,154 @@ abstract class JobStoreContract {
         .containsExactly(first, last);
     assertThat(store.log().eventsNumbered(List.of())).isEmpty();
     assertThat(store.log().eventsAfter(first, 100)).extracting(JobEvent::seq).containsExactly(last);
+  }
+
+  @Test
+  void a_claim_serves_the_owner_served_least_recently_and_each_owners_jobs_in_order() {
+    List<String> a = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      a.add(submitAs("a", "a" + i).id());
+    }
+    List<String> b = List.of(submitAs("b", "b0").id(), submitAs("b", "b1").id());
+
+    List<String> order = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      order.add(claim().job().id());
+    }
+
+    assertThat(order)
+        .as("b's jobs start after at most one of a's each, though a queued first")
+        .containsExactly(
+            a.get(0), b.get(0), a.get(1), b.get(1), a.get(2), a.get(3), a.get(4), a.get(5));
+  }
+
+  @Test
+  void a_key_at_its_max_running_keeps_its_jobs_queued_and_others_run() {
+    KeyStore keys = new KeyStore(db);
+    String limited = keyWith(keys, false, OptionalInt.of(1));
+    Job first = submitAs(limited, "first");
+    Job second = submitAs(limited, "second");
+    Job other = submitAs("someone-else", "other");
+
+    ClaimedJob running = claim();
+    assertThat(running.job().id()).isEqualTo(first.id());
+    assertThat(claim().job().id()).isEqualTo(other.id());
+    assertThat(store.queue().claim("w", T0, LEASE, Set.of()))
+        .as("its second job waits while the first runs")
+        .isEmpty();
+    assertThat(store.requests().find(second.id()).orElseThrow().state())
+        .isEqualTo(JobState.IN_QUEUE);
+
+    store.queue().complete(running.lease(), completion("done"), T0, NONE);
+    assertThat(claim().job().id()).isEqualTo(second.id());
+  }
+
+  @Test
+  void the_servers_default_max_running_holds_for_user_keys_without_their_own_not_for_admins() {
+    store = JobStore.on(db, new EventHub(), OptionalInt.of(1));
+    KeyStore keys = new KeyStore(db);
+    String user = keyWith(keys, false, OptionalInt.empty());
+    String admin = keyWith(keys, true, OptionalInt.empty());
+    submitAs(user, "u1");
+    submitAs(user, "u2");
+    submitAs(admin, "x1");
+    submitAs(admin, "x2");
+
+    List<String> owners = new ArrayList<>();
+    Optional<ClaimedJob> next;
+    while ((next = store.queue().claim("w", T0, LEASE, Set.of())).isPresent()) {
+      owners.add(next.get().job().owner());
+    }
+
+    assertThat(owners).containsExactlyInAnyOrder(user, admin, admin);
+  }
+
+  @Test
+  void a_submit_past_max_queued_is_refused_with_nothing_queued() {
+    SubmitLimits two = new SubmitLimits(OptionalInt.of(2), OptionalInt.empty());
+    submitAs("k", "1", two, T0);
+    submitAs("k", "2", two, T0);
+
+    assertThatThrownBy(() -> submitAs("k", "3", two, T0))
+        .isInstanceOfSatisfying(
+            LimitReached.class,
+            e -> {
+              assertThat(e.limit()).isEqualTo("max_queued");
+              assertThat(e.value()).isEqualTo(2);
+            });
+    assertThat(store.requests().load("k").queued()).isEqualTo(2);
+    claim();
+    submitAs("k", "3", two, T0);
+    assertThat(store.requests().load("k")).isEqualTo(new JobRequests.OwnerLoad(2, 1));
+  }
+
+  @Test
+  void submits_per_minute_is_a_bucket_refilled_evenly_with_the_wait_in_the_refusal() {
+    SubmitLimits twoPerMinute = new SubmitLimits(OptionalInt.empty(), OptionalInt.of(2));
+    submitAs("k", "1", twoPerMinute, T0);
+    submitAs("k", "2", twoPerMinute, T0);
+
+    assertThatThrownBy(() -> submitAs("k", "3", twoPerMinute, T0.plusSeconds(10)))
+        .isInstanceOfSatisfying(
+            LimitReached.class,
+            e -> {
+              assertThat(e.limit()).isEqualTo("submits_per_minute");
+              assertThat(e.retryAfter()).contains(Duration.ofSeconds(20));
+            });
+    submitAs("k", "3", twoPerMinute, T0.plusSeconds(30));
+    assertThat(store.requests().load("k").queued()).isEqualTo(3);
+  }
+
+  @Test
+  void parallel_submits_of_one_key_never_pass_its_max_queued_together() throws Exception {
+    SubmitLimits five = new SubmitLimits(OptionalInt.of(5), OptionalInt.empty());
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Boolean>> tries = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        int n = i;
+        tries.add(
+            pool.submit(
+                () -> {
+                  try {
+                    submitAs("k", "p" + n, five, T0);
+                    return true;
+                  } catch (LimitReached e) {
+                    return false;
+                  }
+                }));
+      }
+      int accepted = 0;
+      for (Future<Boolean> t : tries) {
+        accepted += t.get() ? 1 : 0;
+      }
+      assertThat(accepted).isEqualTo(5);
+      assertThat(store.requests().load("k").queued()).isEqualTo(5);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static String keyWith(KeyStore keys, boolean admin, OptionalInt maxRunning) {
+    KeySpec spec =
+        new KeySpec(
+            Optional.of("k"),
+            Optional.of(admin),
+            Optional.of(new KeyLimits(maxRunning, OptionalInt.empty(), OptionalInt.empty())),
+            Optional.empty(),
+            Optional.empty());
+    return keys.create(spec, T0).key().id();
+  }
+
+  private Job submitAs(String owner, String prompt) {
+    return submitAs(owner, prompt, SubmitLimits.NONE, T0);
+  }
+
+  private Job submitAs(String owner, String prompt, SubmitLimits limits, Instant now) {
+    return store
+        .requests()
+        .submit(
+            NewJob.of(owner, "kling/kling-3.0/pro/text-to-video", input(prompt), 3), now, limits);
   }
 
   private Job submit(String prompt) {

@@ -45,7 +45,8 @@ class PostgresJobStoreTest extends JobStoreContract {
     try {
       List<Future<List<String>>> claimed = new ArrayList<>();
       for (int w = 0; w < 12; w++) {
-        JobQueue node = new JobQueue(nodes.get(w % 3), new EventHub());
+        JobQueue node =
+            new JobQueue(nodes.get(w % 3), new EventHub(), java.util.OptionalInt.empty());
         String worker = "node-" + (w % 3) + "-worker-" + w;
         claimed.add(
             workers.submit(

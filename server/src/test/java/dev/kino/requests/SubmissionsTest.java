@@ -129,7 +129,8 @@ class SubmissionsTest {
   }
 
   private Submission request(JsonNode body, Optional<String> key) {
-    return new Submission(model, body, "owner-1", key, "http://127.0.0.1:8080");
+    return new Submission(
+        model, body, "owner-1", dev.kino.jobs.SubmitLimits.NONE, key, "http://127.0.0.1:8080");
   }
 
   private static JsonNode body(String json) {

@@ -101,6 +101,14 @@ public final class Api {
             .build());
   }
 
+  public Answer patch(String path, String json) {
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .method("PATCH", HttpRequest.BodyPublishers.ofString(json))
+            .build());
+  }
+
   public Answer delete(String path) {
     return send(request(path).DELETE().build());
   }

@@ -6,6 +6,7 @@ import dev.kino.config.DiskSettings;
 import dev.kino.config.HttpSettings;
 import dev.kino.config.Role;
 import dev.kino.config.Settings;
+import dev.kino.keys.KeyLimits;
 import dev.kino.node.KinoNode;
 import dev.kino.webhooks.RetrySchedule;
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -175,6 +177,30 @@ public class ServeCommand implements Callable<Integer> {
   long cacheMax;
 
   @Option(
+      names = "--key-max-running",
+      defaultValue = "${env:KINO_KEY_MAX_RUNNING}",
+      paramLabel = "N",
+      description =
+          "Jobs of one user key in progress at once, for keys that set no max_running of their own; its further jobs wait in the queue (env KINO_KEY_MAX_RUNNING; default: no limit).")
+  Integer keyMaxRunning;
+
+  @Option(
+      names = "--key-max-queued",
+      defaultValue = "${env:KINO_KEY_MAX_QUEUED}",
+      paramLabel = "N",
+      description =
+          "Jobs of one user key waiting in the queue, for keys that set no max_queued; a submit beyond it is refused with 429 (env KINO_KEY_MAX_QUEUED; default: no limit).")
+  Integer keyMaxQueued;
+
+  @Option(
+      names = "--key-submits-per-minute",
+      defaultValue = "${env:KINO_KEY_SUBMITS_PER_MINUTE}",
+      paramLabel = "N",
+      description =
+          "Submits one user key may make per minute (a bucket of N, refilled evenly), for keys that set no submits_per_minute; beyond it 429 with Retry-After (env KINO_KEY_SUBMITS_PER_MINUTE; default: no limit).")
+  Integer keySubmitsPerMinute;
+
+  @Option(
       names = "--webhook-retries",
       defaultValue = "${env:KINO_WEBHOOK_RETRIES:-0s,5s,5m,30m,2h,5h,10h,10h}",
       description =
@@ -205,7 +231,8 @@ public class ServeCommand implements Callable<Integer> {
             Optional.ofNullable(storage),
             role(),
             new HttpSettings(allowedHosts == null ? List.of() : allowedHosts, maxJsonBytes),
-            new DiskSettings(minFreeSpace, cacheMax));
+            new DiskSettings(minFreeSpace, cacheMax),
+            new KeyLimits(limit(keyMaxRunning), limit(keyMaxQueued), limit(keySubmitsPerMinute)));
     KinoNode node = KinoNode.start(settings, System.out);
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean closing = new AtomicBoolean();
@@ -224,6 +251,13 @@ public class ServeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(stop, "kino-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  private static OptionalInt limit(Integer value) {
+    if (value != null && value < 0) {
+      throw new ConfigException("a key limit must not be negative, got " + value);
+    }
+    return value == null ? OptionalInt.empty() : OptionalInt.of(value);
   }
 
   /** What this node does. */

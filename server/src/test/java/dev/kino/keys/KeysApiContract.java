@@ -1,0 +1,302 @@
+package dev.kino.keys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kino.config.Settings;
+import dev.kino.testing.Api;
+import dev.kino.testing.TestServer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Keys over the API and the limits they carry, end to end over HTTP, the same on SQLite ({@link
+ * SqliteKeysApiTest}) and PostgreSQL ({@link PostgresKeysApiTest}).
+ */
+abstract class KeysApiContract {
+  static final String STANDARD = "kling/kling-3.0/standard/text-to-video";
+  static final String PRO = "kling/kling-3.0/pro/text-to-video";
+
+  private final List<TestServer> servers = new ArrayList<>();
+
+  /** The database part of the settings: none for SQLite, a fresh database for PostgreSQL. */
+  abstract Settings onDatabase(Settings settings);
+
+  TestServer server(UnaryOperator<Settings> customise) {
+    TestServer server = TestServer.start(s -> customise.apply(onDatabase(s)));
+    servers.add(server);
+    return server;
+  }
+
+  @AfterEach
+  void stop() {
+    servers.forEach(TestServer::close);
+  }
+
+  @Test
+  void an_admin_makes_lists_changes_and_revokes_keys_and_the_secret_is_shown_once() {
+    TestServer server = server(s -> s.withWorkers(0));
+    Api admin = server.api();
+    Api.Answer made =
+        admin.post(
+            "/v1/keys",
+            "{\"name\": \"render farm\", \"limits\": {\"max_running\": 2, \"max_queued\": 50},"
+                + " \"models\": [\"kling/*\"], \"expires_at\": \"2099-01-01T00:00:00Z\"}");
+    assertThat(made.status()).as(made.body().toString()).isEqualTo(201);
+    String id = made.text("id");
+    String secret = made.text("secret");
+    assertThat(secret).startsWith("kino_");
+    assertThat(made.body().path("admin").asBoolean()).isFalse();
+    assertThat(made.body().path("state").asString()).isEqualTo("active");
+    assertThat(made.body().path("limits").path("max_running").asInt()).isEqualTo(2);
+    assertThat(made.body().path("limits").path("submits_per_minute").isNull()).isTrue();
+    assertThat(made.body().path("models").get(0).asString()).isEqualTo("kling/*");
+    assertThat(made.text("expires_at")).isEqualTo("2099-01-01T00:00:00Z");
+
+    Api user = server.api(secret);
+    assertThat(user.get("/v1/models").status()).isEqualTo(200);
+    JsonNode listed = admin.get("/v1/keys").body();
+    assertThat(listed.toString()).contains(id).doesNotContain(secret);
+    assertThat(admin.get("/v1/keys/" + id).text("name")).isEqualTo("render farm");
+
+    Api.Answer changed =
+        admin.patch("/v1/keys/" + id, "{\"name\": \"farm\", \"limits\": {\"max_queued\": null}}");
+    assertThat(changed.status()).as(changed.body().toString()).isEqualTo(200);
+    assertThat(changed.text("name")).isEqualTo("farm");
+    assertThat(changed.body().path("limits").path("max_running").asInt())
+        .as("a limit the change leaves out stays")
+        .isEqualTo(2);
+    assertThat(changed.body().path("limits").path("max_queued").isNull()).isTrue();
+
+    Api.Answer revoked = admin.delete("/v1/keys/" + id);
+    assertThat(revoked.text("state")).isEqualTo("revoked");
+    assertThat(user.get("/v1/models").status())
+        .as("at once on the node that revoked it")
+        .isEqualTo(401);
+    assertThat(admin.get("/v1/keys/key_nonexistent").status()).isEqualTo(404);
+  }
+
+  @Test
+  void a_user_key_cannot_manage_keys_but_sees_its_own_limits_and_use() {
+    TestServer server = server(s -> s.withWorkers(0).withKeyDefaults(limits(3, 10, null)));
+    Api admin = server.api();
+    String secret =
+        admin
+            .post("/v1/keys", "{\"name\": \"app\", \"limits\": {\"max_queued\": 4}}")
+            .text("secret");
+    Api user = server.api(secret);
+
+    for (Api.Answer refused :
+        List.of(
+            user.post("/v1/keys", "{\"name\": \"mine\"}"),
+            user.get("/v1/keys"),
+            user.get("/v1/keys/key_x"),
+            user.patch("/v1/keys/key_x", "{\"name\": \"x\"}"),
+            user.delete("/v1/keys/key_x"))) {
+      assertThat(refused.status()).isEqualTo(403);
+      assertThat(refused.body().path("error_code").asInt()).isEqualTo(403001);
+    }
+    user.submitOk(STANDARD, "{\"prompt\": \"one\"}");
+
+    JsonNode self = user.get("/v1/keys/self").body();
+    assertThat(self.path("name").asString()).isEqualTo("app");
+    assertThat(self.path("effective_limits").path("max_queued").asInt())
+        .as("its own limit")
+        .isEqualTo(4);
+    assertThat(self.path("effective_limits").path("max_running").asInt())
+        .as("the server's default, which it does not set")
+        .isEqualTo(3);
+    assertThat(self.path("usage").path("queued").asInt()).isEqualTo(1);
+    assertThat(admin.get("/v1/keys/self").body().path("admin").asBoolean()).isTrue();
+  }
+
+  @Test
+  void a_key_stops_working_when_it_expires() {
+    TestServer server = server(s -> s.withWorkers(0));
+    Instant soon = Instant.now().plusSeconds(2);
+    Api.Answer made =
+        server.api().post("/v1/keys", "{\"name\": \"short\", \"expires_at\": \"" + soon + "\"}");
+    Api user = server.api(made.text("secret"));
+    assertThat(user.get("/v1/models").status()).isEqualTo(200);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> user.get("/v1/models").status() == 401);
+    assertThat(user.get("/v1/models").body().path("error_message").asString()).contains("expired");
+    assertThat(server.api().get("/v1/keys/" + made.text("id")).text("state")).isEqualTo("expired");
+  }
+
+  @Test
+  void a_key_body_with_mistakes_is_refused_with_every_field_named() {
+    TestServer server = server(s -> s.withWorkers(0));
+    Api.Answer refused =
+        server
+            .api()
+            .post(
+                "/v1/keys",
+                "{\"limits\": {\"max_running\": -1, \"speed\": 3}, \"models\": [\"\"],"
+                    + " \"expires_at\": \"yesterday\", \"colour\": \"red\"}");
+
+    assertThat(refused.status()).isEqualTo(422);
+    List<String> paths = new ArrayList<>();
+    refused.body().path("detail").path("errors").forEach(e -> paths.add(e.path("path").asString()));
+    assertThat(paths)
+        .containsExactlyInAnyOrder(
+            "colour", "name", "limits.max_running", "limits.speed", "models[0]", "expires_at");
+    assertThat(server.api().get("/v1/keys").body().path("total").asInt())
+        .as("nothing made")
+        .isZero();
+  }
+
+  @Test
+  void a_key_limited_to_some_models_sees_only_those_and_is_refused_the_rest() {
+    TestServer server = server(s -> s.withWorkers(0));
+    String secret =
+        server
+            .api()
+            .post("/v1/keys", "{\"name\": \"std\", \"models\": [\"kling/kling-3.0/standard/*\"]}")
+            .text("secret");
+    Api user = server.api(secret);
+
+    List<String> ids = new ArrayList<>();
+    user.get("/v1/models").body().path("models").forEach(m -> ids.add(m.path("id").asString()));
+    assertThat(ids).isNotEmpty().allMatch(id -> id.startsWith("kling/kling-3.0/standard/"));
+    user.submitOk(STANDARD, "{\"prompt\": \"allowed\"}");
+
+    Api.Answer refused = user.submit(PRO, "{\"prompt\": \"not allowed\"}");
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.body().path("error_code").asInt()).isEqualTo(403001);
+    assertThat(refused.body().path("error_message").asString())
+        .contains("kling/kling-3.0/standard/*");
+    assertThat(user.get("/v1/models/" + PRO).status()).isEqualTo(403);
+  }
+
+  @Test
+  void a_submit_past_max_queued_is_refused_with_429_naming_the_limit() {
+    TestServer server = server(s -> s.withWorkers(0));
+    Api user = userWith(server, "{\"max_queued\": 2}");
+    user.submitOk(STANDARD, "{\"prompt\": \"1\"}");
+    user.submitOk(STANDARD, "{\"prompt\": \"2\"}");
+
+    Api.Answer refused = user.submit(STANDARD, "{\"prompt\": \"3\"}");
+
+    assertThat(refused.status()).isEqualTo(429);
+    assertThat(refused.raw().headers().firstValue("Retry-After")).isPresent();
+    assertThat(refused.body().path("detail").path("limit").asString()).isEqualTo("max_queued");
+    assertThat(refused.body().path("detail").path("value").asInt()).isEqualTo(2);
+    assertThat(refused.body().path("error_message").asString()).contains("max_queued 2");
+    assertThat(user.get("/v1/keys/self").body().path("usage").path("queued").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void submits_beyond_submits_per_minute_get_429_with_retry_after() {
+    TestServer server = server(s -> s.withWorkers(0));
+    Api user = userWith(server, "{\"submits_per_minute\": 3}");
+    for (int i = 0; i < 3; i++) {
+      user.submitOk(STANDARD, "{\"prompt\": \"p" + i + "\"}");
+    }
+
+    Api.Answer refused = user.submit(STANDARD, "{\"prompt\": \"one too many\"}");
+
+    assertThat(refused.status()).isEqualTo(429);
+    assertThat(refused.body().path("detail").path("limit").asString())
+        .isEqualTo("submits_per_minute");
+    long retryAfter =
+        Long.parseLong(refused.raw().headers().firstValue("Retry-After").orElseThrow());
+    assertThat(retryAfter).isBetween(1L, 20L);
+    assertThat(server.api().submit(STANDARD, "{\"prompt\": \"another key\"}").status())
+        .as("other keys are not held back")
+        .isEqualTo(200);
+  }
+
+  @Test
+  void parallel_submits_of_one_key_never_pass_max_queued_together() throws Exception {
+    TestServer server = server(s -> s.withWorkers(0));
+    Api user = userWith(server, "{\"max_queued\": 10}");
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      List<Future<Integer>> tries = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        int n = i;
+        tries.add(
+            pool.submit(() -> user.submit(STANDARD, "{\"prompt\": \"p" + n + "\"}").status()));
+      }
+      List<Integer> statuses = new ArrayList<>();
+      for (Future<Integer> t : tries) {
+        statuses.add(t.get());
+      }
+      assertThat(statuses.stream().filter(s -> s == 200).count()).isEqualTo(10);
+      assertThat(statuses.stream().filter(s -> s == 429).count()).isEqualTo(40);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void a_key_never_has_more_jobs_running_than_its_max_running_with_more_workers() {
+    TestServer server = server(s -> s.withWorkers(4));
+    Api user = userWith(server, "{\"max_running\": 2}");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      ids.add(user.submitOk(STANDARD, "{\"prompt\": \"p" + i + "\", \"duration\": 3}"));
+    }
+    String other = server.api().submitOk(STANDARD, "{\"prompt\": \"admin's\", \"duration\": 3}");
+
+    List<Instant[]> runs = new ArrayList<>();
+    for (String id : ids) {
+      JsonNode done = user.awaitState(id, Duration.ofMinutes(3), "completed", "failed");
+      assertThat(done.path("status").asString()).as(done.toString()).isEqualTo("completed");
+      JsonNode status = user.status(id).body();
+      runs.add(
+          new Instant[] {
+            Instant.parse(status.path("started_at").asString()),
+            Instant.parse(status.path("finished_at").asString())
+          });
+    }
+    assertThat(
+            server
+                .api()
+                .awaitState(other, Duration.ofMinutes(3), "completed")
+                .path("status")
+                .asString())
+        .isEqualTo("completed");
+    assertThat(mostAtOnce(runs)).as("the key's jobs running at once").isEqualTo(2);
+  }
+
+  private static int mostAtOnce(List<Instant[]> runs) {
+    int most = 0;
+    for (Instant[] run : runs) {
+      int overlapping = 0;
+      for (Instant[] other : runs) {
+        if (!other[0].isAfter(run[0]) && other[1].isAfter(run[0])) {
+          overlapping++;
+        }
+      }
+      most = Math.max(most, overlapping);
+    }
+    return most;
+  }
+
+  private static Api userWith(TestServer server, String limits) {
+    Api.Answer made =
+        server.api().post("/v1/keys", "{\"name\": \"user\", \"limits\": " + limits + "}");
+    assertThat(made.status()).as(made.body().toString()).isEqualTo(201);
+    return server.api(made.text("secret"));
+  }
+
+  private static KeyLimits limits(Integer running, Integer queued, Integer perMinute) {
+    return new KeyLimits(of(running), of(queued), of(perMinute));
+  }
+
+  private static OptionalInt of(Integer value) {
+    return value == null ? OptionalInt.empty() : OptionalInt.of(value);
+  }
+}
