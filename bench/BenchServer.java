@@ -80,9 +80,22 @@ final class BenchServer {
     return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /** A POST with another key than the admin's (e.g. one the benchmark made). */
+  String postAs(String key, String path, String body) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)), key);
+  }
+
+  String getAs(String key, String path) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), key);
+  }
+
   private String send(HttpRequest.Builder request) throws Exception {
-    HttpResponse<String> response = HTTP.send(request.header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
+    return send(request, KEY);
+  }
+
+  private String send(HttpRequest.Builder request, String key) throws Exception {
+    HttpResponse<String> response = HTTP.send(request.header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200 && response.statusCode() != 201) {
       throw new IllegalStateException(response.statusCode() + " " + response.body());
     }
     return response.body();

@@ -1,5 +1,6 @@
 package dev.kino.config;
 
+import dev.kino.jobs.QueueOrder;
 import dev.kino.keys.KeyLimits;
 import java.net.URI;
 import java.nio.file.Path;
@@ -61,9 +62,11 @@ public record Settings(
     Role role,
     HttpSettings http,
     DiskSettings disk,
-    KeyLimits keyDefaults) {
+    KeyLimits keyDefaults,
+    QueueOrder queueOrder) {
 
   public Settings {
+    Objects.requireNonNull(queueOrder, "queueOrder");
     Objects.requireNonNull(keyDefaults, "keyDefaults");
     Objects.requireNonNull(credentials, "credentials");
     Objects.requireNonNull(http, "http");
@@ -155,7 +158,8 @@ public record Settings(
         Role.API_AND_WORKERS,
         HttpSettings.DEFAULTS,
         DiskSettings.DEFAULTS,
-        KeyLimits.NONE);
+        KeyLimits.NONE,
+        QueueOrder.FAIR);
   }
 
   /** One prompt running on a server and the next one waiting in its queue. */
@@ -196,6 +200,10 @@ public record Settings(
   /** The limits of user keys that set none of their own. */
   public Settings withKeyDefaults(KeyLimits defaults) {
     return with(copy -> copy.keyDefaults = defaults);
+  }
+
+  public Settings withQueueOrder(QueueOrder order) {
+    return with(copy -> copy.queueOrder = order);
   }
 
   public Settings withPort(int p) {
@@ -273,6 +281,7 @@ public record Settings(
     HttpSettings http;
     DiskSettings disk;
     KeyLimits keyDefaults;
+    QueueOrder queueOrder;
 
     Copy(Settings from) {
       host = from.host;
@@ -297,6 +306,7 @@ public record Settings(
       http = from.http;
       disk = from.disk;
       keyDefaults = from.keyDefaults;
+      queueOrder = from.queueOrder;
     }
 
     Settings build() {
@@ -322,7 +332,8 @@ public record Settings(
           role,
           http,
           disk,
-          keyDefaults);
+          keyDefaults,
+          queueOrder);
     }
   }
 }

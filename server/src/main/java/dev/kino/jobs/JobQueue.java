@@ -36,16 +36,18 @@ public final class JobQueue {
   private final EventHub hub;
   private final StateChanges changes;
   private final OptionalInt userMaxRunning;
+  private final QueueOrder order;
 
   /**
    * {@code userMaxRunning}: the jobs in progress at once of a user key that sets no {@code
-   * max_running} of its own.
+   * max_running} of its own; {@code order}: whose job goes first.
    */
-  public JobQueue(Database db, EventHub hub, OptionalInt userMaxRunning) {
+  public JobQueue(Database db, EventHub hub, OptionalInt userMaxRunning, QueueOrder order) {
     this.db = db;
     this.hub = hub;
     this.changes = new StateChanges(db, hub);
     this.userMaxRunning = userMaxRunning;
+    this.order = order;
   }
 
   /**
@@ -215,8 +217,17 @@ public final class JobQueue {
                     + " WHERE EXISTS (SELECT 1 FROM jobs WHERE jobs.owner = o.owner"
                     + " AND status = 'in_queue'"
                     + where
-                    + ") ORDER BY coalesce((SELECT max(claim_turn) FROM jobs s"
-                    + " WHERE s.owner = o.owner), 0), o.owner")
+                    + ") ORDER BY "
+                    + switch (order) {
+                      case FAIR ->
+                          "coalesce((SELECT max(claim_turn) FROM jobs s WHERE s.owner = o.owner),"
+                              + " 0), o.owner";
+                      case FIFO ->
+                          "(SELECT min(seq) FROM jobs WHERE jobs.owner = o.owner"
+                              + " AND status = 'in_queue'"
+                              + where
+                              + ")";
+                    })
             .bind("now", now.toEpochMilli());
     if (!scope.isEmpty()) {
       query.bindList("models", scope);

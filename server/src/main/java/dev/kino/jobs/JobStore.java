@@ -13,16 +13,17 @@ import java.util.OptionalInt;
 public record JobStore(JobQueue queue, ExpiredLeases expired, JobRequests requests, JobLog log) {
 
   public static JobStore on(Database db, EventHub hub) {
-    return on(db, hub, OptionalInt.empty());
+    return on(db, hub, OptionalInt.empty(), QueueOrder.FAIR);
   }
 
   /**
    * As {@link #on(Database, EventHub)}, with a default {@code max_running} for user keys that set
-   * none.
+   * none, and whose jobs the claims take first.
    */
-  public static JobStore on(Database db, EventHub hub, OptionalInt userMaxRunning) {
+  public static JobStore on(
+      Database db, EventHub hub, OptionalInt userMaxRunning, QueueOrder order) {
     return new JobStore(
-        new JobQueue(db, hub, userMaxRunning),
+        new JobQueue(db, hub, userMaxRunning, order),
         new ExpiredLeases(db, hub),
         new JobRequests(db, hub),
         new JobLog(db));

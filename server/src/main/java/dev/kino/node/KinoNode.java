@@ -165,7 +165,8 @@ public final class KinoNode implements AutoCloseable {
       ensureAdminKey(settings, keys, clock, out);
     }
     EventHub hub = started.add(new EventHub());
-    JobStore store = JobStore.on(db, hub, settings.keyDefaults().maxRunning());
+    JobStore store =
+        JobStore.on(db, hub, settings.keyDefaults().maxRunning(), settings.queueOrder());
     if (db.dialect() == Database.Dialect.SQLITE) {
       recoverAbandoned(store, clock);
     }

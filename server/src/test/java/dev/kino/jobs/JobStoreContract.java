@@ -550,6 +550,17 @@ abstract class JobStoreContract {
   }
 
   @Test
+  void in_fifo_order_a_claim_takes_the_oldest_job_whoever_submitted_it() {
+    store = JobStore.on(db, new EventHub(), OptionalInt.empty(), QueueOrder.FIFO);
+    Job a0 = submitAs("a", "a0");
+    Job a1 = submitAs("a", "a1");
+    Job b0 = submitAs("b", "b0");
+
+    assertThat(List.of(claim().job().id(), claim().job().id(), claim().job().id()))
+        .containsExactly(a0.id(), a1.id(), b0.id());
+  }
+
+  @Test
   void a_key_at_its_max_running_keeps_its_jobs_queued_and_others_run() {
     KeyStore keys = new KeyStore(db);
     String limited = keyWith(keys, false, OptionalInt.of(1));
@@ -572,7 +583,7 @@ abstract class JobStoreContract {
 
   @Test
   void the_servers_default_max_running_holds_for_user_keys_without_their_own_not_for_admins() {
-    store = JobStore.on(db, new EventHub(), OptionalInt.of(1));
+    store = JobStore.on(db, new EventHub(), OptionalInt.of(1), QueueOrder.FAIR);
     KeyStore keys = new KeyStore(db);
     String user = keyWith(keys, false, OptionalInt.empty());
     String admin = keyWith(keys, true, OptionalInt.empty());

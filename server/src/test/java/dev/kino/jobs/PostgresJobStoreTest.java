@@ -46,7 +46,8 @@ class PostgresJobStoreTest extends JobStoreContract {
       List<Future<List<String>>> claimed = new ArrayList<>();
       for (int w = 0; w < 12; w++) {
         JobQueue node =
-            new JobQueue(nodes.get(w % 3), new EventHub(), java.util.OptionalInt.empty());
+            new JobQueue(
+                nodes.get(w % 3), new EventHub(), java.util.OptionalInt.empty(), QueueOrder.FAIR);
         String worker = "node-" + (w % 3) + "-worker-" + w;
         claimed.add(
             workers.submit(

@@ -1,11 +1,14 @@
 package dev.kino.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.kino.testing.Api;
 import dev.kino.testing.KinoProcess;
 import dev.kino.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** {@code kino keys} as an operator runs it, on the data directory of a running server. */
@@ -39,9 +42,48 @@ class KeysCommandTest {
 
       KinoProcess.Result revoked = KinoProcess.run("keys", "revoke", id, "--data-dir", dataDir);
       assertThat(revoked.exitCode()).isZero();
-      assertThat(server.api(key).get("/v1/models").status()).isEqualTo(401);
+      await() // a running server reads a key again after half a second
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> server.api(key).get("/v1/models").status() == 401);
       assertThat(KinoProcess.run("keys", "revoke", id, "--data-dir", dataDir).exitCode())
           .isEqualTo(1);
+    }
+  }
+
+  @Test
+  void a_key_made_with_limits_and_models_on_the_command_line_keeps_to_them() {
+    try (TestServer server = TestServer.start(0)) {
+      String dataDir = server.dataDir().toString();
+      KinoProcess.Result created =
+          KinoProcess.run(
+              "keys",
+              "create",
+              "--name",
+              "drafts",
+              "--max-queued",
+              "1",
+              "--model",
+              "kling/kling-3.0/standard/*",
+              "--expires-at",
+              "2099-01-01T00:00:00Z",
+              "--data-dir",
+              dataDir);
+      assertThat(created.exitCode()).as(created.stderr()).isZero();
+      Api drafts = server.api(created.stdout().strip());
+
+      drafts.submitOk("kling/kling-3.0/standard/text-to-video", "{\"prompt\": \"one\"}");
+      assertThat(
+              drafts
+                  .submit("kling/kling-3.0/standard/text-to-video", "{\"prompt\": \"two\"}")
+                  .status())
+          .isEqualTo(429);
+      assertThat(
+              drafts.submit("kling/kling-3.0/pro/text-to-video", "{\"prompt\": \"pro\"}").status())
+          .isEqualTo(403);
+      assertThat(KinoProcess.run("keys", "list", "--data-dir", dataDir).stdout())
+          .contains("queued 1")
+          .contains("kling/kling-3.0/standard/*")
+          .contains("2099-01-01T00:00:00Z");
     }
   }
 

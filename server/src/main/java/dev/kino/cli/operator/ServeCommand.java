@@ -6,6 +6,7 @@ import dev.kino.config.DiskSettings;
 import dev.kino.config.HttpSettings;
 import dev.kino.config.Role;
 import dev.kino.config.Settings;
+import dev.kino.jobs.QueueOrder;
 import dev.kino.keys.KeyLimits;
 import dev.kino.node.KinoNode;
 import dev.kino.webhooks.RetrySchedule;
@@ -177,6 +178,28 @@ public class ServeCommand implements Callable<Integer> {
   long cacheMax;
 
   @Option(
+      names = "--queue-order",
+      defaultValue = "${env:KINO_QUEUE_ORDER:-fair}",
+      paramLabel = "fair|fifo",
+      converter = QueueOrderConverter.class,
+      description =
+          "Whose job a worker takes first: fair (keys take turns, each key's jobs in order) or fifo (the oldest job of all) (env KINO_QUEUE_ORDER; default ${DEFAULT-VALUE}).")
+  QueueOrder queueOrder;
+
+  /** {@code fair} or {@code fifo}, in any case. */
+  static final class QueueOrderConverter implements picocli.CommandLine.ITypeConverter<QueueOrder> {
+    @Override
+    public QueueOrder convert(String value) {
+      try {
+        return QueueOrder.valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(
+            "--queue-order takes fair or fifo, got " + value);
+      }
+    }
+  }
+
+  @Option(
       names = "--key-max-running",
       defaultValue = "${env:KINO_KEY_MAX_RUNNING}",
       paramLabel = "N",
@@ -232,7 +255,8 @@ public class ServeCommand implements Callable<Integer> {
             role(),
             new HttpSettings(allowedHosts == null ? List.of() : allowedHosts, maxJsonBytes),
             new DiskSettings(minFreeSpace, cacheMax),
-            new KeyLimits(limit(keyMaxRunning), limit(keyMaxQueued), limit(keySubmitsPerMinute)));
+            new KeyLimits(limit(keyMaxRunning), limit(keyMaxQueued), limit(keySubmitsPerMinute)),
+            queueOrder);
     KinoNode node = KinoNode.start(settings, System.out);
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean closing = new AtomicBoolean();
