@@ -78,6 +78,7 @@ public final class ApiServer implements AutoCloseable {
             settings.keyDefaults(),
             clock);
     KeyRoutes keyRoutes = new KeyRoutes(parts.keys(), store.requests(), auth, clock);
+    UsageRoutes usage = new UsageRoutes(store.usage(), clock);
     Links links =
         new Links(
             settings.publicUrl(), parts.signer(), parts.files(), settings.fileUrlTtl(), clock);
@@ -124,7 +125,9 @@ public final class ApiServer implements AutoCloseable {
               routes.delete("/v1/keys/{key_id}", keyRoutes::revoke);
               routes.get("/v1/models", models::list);
               routes.get("/v1/models/<model_id>", models::show);
+              routes.post("/v1/models/<model_id>/estimate", models::estimate);
               routes.post("/v1/models/<model_id>", models::submit);
+              routes.get("/v1/usage", usage::report);
               routes.get("/v1/requests", requests::list);
               routes.get("/v1/requests/{request_id}/status", requests::status);
               routes.get("/v1/requests/{request_id}/result", requests::result);

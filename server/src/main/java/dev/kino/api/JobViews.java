@@ -134,7 +134,16 @@ final class JobViews {
       timings.put(
           "run_ms", Duration.between(job.startedAt().get(), job.finishedAt().get()).toMillis());
     }
-    job.metadata().ifPresent(engine -> metadata.set("engine", engine));
+    job.metadata()
+        .ifPresent(
+            recorded -> {
+              // The run's usage is recorded beside the engine's own metadata; it shows on its own.
+              ObjectNode engine = recorded.deepCopy();
+              if (engine.remove("usage") instanceof ObjectNode usage) {
+                metadata.set("usage", usage);
+              }
+              metadata.set("engine", engine);
+            });
     return metadata;
   }
 

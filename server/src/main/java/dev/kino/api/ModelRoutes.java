@@ -4,6 +4,7 @@ import dev.kino.jobs.SubmitLimits;
 import dev.kino.models.Model;
 import dev.kino.models.ModelCatalog;
 import dev.kino.models.ModelDefinition;
+import dev.kino.models.ModelPricing;
 import dev.kino.requests.Submission;
 import dev.kino.requests.Submissions;
 import dev.kino.requests.Submitted;
@@ -94,6 +95,34 @@ final class ModelRoutes {
     Responses.json(ctx, 200, views.submitted(request.baseUrl(), submitted.job()));
   }
 
+  /**
+   * {@code POST /v1/models/{model_id}/estimate}: the body checked as a submit checks it, and what
+   * the job would cost by the model's pricing, with the units counted; nothing is queued.
+   */
+  void estimate(Context ctx) {
+    Model model = model(ctx);
+    ObjectNode input = submissions.checkedInput(model, RequestBodies.json(ctx));
+    ObjectNode body = JsonMapper.shared().createObjectNode();
+    body.put("model_id", model.id());
+    Optional<ModelPricing> pricing = model.definition().pricing();
+    if (pricing.isEmpty()) {
+      body.putNull("cost_usd");
+      body.put("priced", false);
+      body.put("note", "this model's definition has no pricing");
+    } else {
+      ModelPricing.Cost cost = pricing.get().cost(input, pricing.get().requestedSeconds(input));
+      body.put("cost_usd", cost.usd());
+      body.put("priced", true);
+      ObjectNode units = body.putObject("units");
+      units.put("video_seconds", cost.seconds());
+      units.put("per_second_usd", cost.perSecond());
+      units.put("per_job_usd", cost.perJob());
+      body.put("pricing_source", pricing.get().source());
+    }
+    body.put("currency", "USD");
+    Responses.json(ctx, 200, body);
+  }
+
   /** The model of the path, if this caller's key may use it (403 otherwise). */
   private Model model(Context ctx) {
     String id = ctx.pathParam("model_id");
@@ -120,6 +149,23 @@ final class ModelRoutes {
     m.put("category", d.category());
     m.put("kind", d.kind());
     m.put("engine", d.engine());
+    d.pricing()
+        .ifPresent(
+            p -> {
+              ObjectNode pricing = m.putObject("pricing");
+              pricing.put("per_second_usd", p.perSecond());
+              ArrayNode rates = pricing.putArray("rates");
+              p.rates()
+                  .forEach(
+                      r -> {
+                        ObjectNode rate = rates.addObject();
+                        ObjectNode when = rate.putObject("when");
+                        r.when().forEach(when::set);
+                        rate.put("per_second_usd", r.perSecond());
+                      });
+              pricing.put("per_job_usd", p.perJob());
+              pricing.put("source", p.source());
+            });
     if (includeSchema) {
       m.set("input_schema", d.inputSchema());
       m.set("output_schema", d.outputSchema());

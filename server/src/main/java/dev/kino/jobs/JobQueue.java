@@ -353,11 +353,21 @@ public final class JobQueue {
         last,
         now,
         "status = 'completed', output = :output, metadata = :metadata, progress = 1,"
-            + " finished_at = :now",
+            + " finished_at = :now, usage_video_seconds = :video_seconds,"
+            + " usage_run_seconds = :run_seconds, usage_cost_usd = :cost,"
+            + " usage_provider_cost_usd = :provider_cost",
         "output",
         JSON.writeValueAsString(completion.output()),
         "metadata",
-        JSON.writeValueAsString(completion.metadata()));
+        JSON.writeValueAsString(completion.metadata()),
+        "video_seconds",
+        completion.usage().videoSeconds(),
+        "run_seconds",
+        completion.usage().runSeconds(),
+        "cost",
+        completion.usage().costUsd().map(java.math.BigDecimal::doubleValue).orElse(null),
+        "provider_cost",
+        completion.usage().providerCostUsd().map(java.math.BigDecimal::doubleValue).orElse(null));
   }
 
   public boolean fail(Lease lease, JobError error, Instant now, LastReport last) {

@@ -2,6 +2,7 @@ package dev.kino.models;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -21,6 +22,7 @@ public record ModelDefinition(
     ObjectNode engineSettings,
     ObjectNode inputSchema,
     ObjectNode outputSchema,
+    Optional<ModelPricing> pricing,
     String source) {
 
   /**

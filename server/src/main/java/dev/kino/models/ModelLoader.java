@@ -152,6 +152,7 @@ final class ModelLoader {
         settings,
         input,
         object(definition, "output_schema", where),
+        ModelPricing.from(definition.get("pricing"), where),
         where);
   }
 
@@ -160,7 +161,14 @@ final class ModelLoader {
    */
   private static final List<String> INHERITED =
       List.of(
-          "title", "description", "category", "kind", "input_schema", "output_schema", "defaults");
+          "title",
+          "description",
+          "category",
+          "kind",
+          "input_schema",
+          "output_schema",
+          "defaults",
+          "pricing");
 
   /**
    * {@code "based_on": "<built-in model id>"} takes the built-in model's title, description,

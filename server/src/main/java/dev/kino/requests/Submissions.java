@@ -6,10 +6,12 @@ import dev.kino.jobs.Callback;
 import dev.kino.jobs.Job;
 import dev.kino.jobs.JobRequests;
 import dev.kino.jobs.NewJob;
+import dev.kino.models.Model;
 import dev.kino.storage.DiskSpace;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -76,6 +78,15 @@ public final class Submissions {
       key.ifPresent(k -> idempotency.release(request.owner(), k, id)); // the key stays free to use
       throw e;
     }
+  }
+
+  /**
+   * The input a submit of {@code body} would queue (defaults applied), checked as a submit checks
+   * it but for the URLs, which an estimate does not fetch; nothing is stored.
+   */
+  public ObjectNode checkedInput(Model model, JsonNode body) {
+    WebhookFields.callback(body);
+    return model.validate(WebhookFields.removedFrom(body));
   }
 
   /** The request this key made before with the same body, or empty when the key is now ours. */

@@ -15,6 +15,7 @@ import dev.kino.jobs.JobError;
 import dev.kino.jobs.JobQueue;
 import dev.kino.jobs.LastReport;
 import dev.kino.jobs.Lease;
+import dev.kino.jobs.Usage;
 import dev.kino.models.Model;
 import dev.kino.models.ModelCatalog;
 import dev.kino.models.ModelDefinition;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -346,12 +348,22 @@ final class JobRunner {
                   clock.instant(),
                   last));
     }
+    Instant now = clock.instant();
+    Usage usage =
+        UsageMeter.measure(
+            job,
+            result,
+            models.find(job.modelId()).flatMap(m -> m.definition().pricing()),
+            job.startedAt().orElse(now),
+            now);
+    ObjectNode metadata = result.metadata().deepCopy();
+    metadata.set("usage", usage.toJson());
     boolean done =
         patiently(
             job.id(),
             () ->
                 store.complete(
-                    jobLease, new Completion(output, result.metadata()), clock.instant(), last));
+                    jobLease, new Completion(output, metadata, usage), clock.instant(), last));
     if (done) {
       LOG.info("job {} completed", job.id());
     }

@@ -667,6 +667,57 @@ abstract class JobStoreContract {
     }
   }
 
+  @Test
+  void usage_is_recorded_with_the_completion_and_reported_by_model_key_and_day() {
+    ClaimedJob first = claimedFor("alice", "kling/kling-3.0/pro/text-to-video");
+    ClaimedJob second = claimedFor("alice", "kling/kling-3.0/standard/text-to-video");
+    ClaimedJob failed = claimedFor("bob", "kling/kling-3.0/pro/text-to-video");
+    Instant end = T0.plusSeconds(10);
+    ObjectNode output = JsonMapper.shared().createObjectNode().put("video", "v.mp4");
+    ObjectNode metadata = JsonMapper.shared().createObjectNode();
+    store
+        .queue()
+        .complete(first.lease(), new Completion(output, metadata, usage(5, "0.84")), end, NONE);
+    store
+        .queue()
+        .complete(second.lease(), new Completion(output, metadata, usage(3, "0.252")), end, NONE);
+    store.queue().fail(failed.lease(), new JobError("render_failed", "no"), end, NONE);
+
+    List<UsageLedger.Row> byModel =
+        store.usage().report(T0, T0.plusSeconds(60), UsageLedger.GroupBy.MODEL, Optional.empty());
+    assertThat(byModel)
+        .extracting(UsageLedger.Row::group, UsageLedger.Row::jobs, UsageLedger.Row::costUsd)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "kling/kling-3.0/pro/text-to-video", 2L, new java.math.BigDecimal("0.84")),
+            org.assertj.core.groups.Tuple.tuple(
+                "kling/kling-3.0/standard/text-to-video", 1L, new java.math.BigDecimal("0.252")));
+    List<UsageLedger.Row> alice =
+        store.usage().report(T0, T0.plusSeconds(60), UsageLedger.GroupBy.KEY, Optional.of("alice"));
+    assertThat(alice).hasSize(1);
+    assertThat(alice.getFirst().videoSeconds()).isEqualTo(8.0);
+    assertThat(alice.getFirst().costUsd()).isEqualByComparingTo("1.092");
+    List<UsageLedger.Row> bob =
+        store.usage().report(T0, T0.plusSeconds(60), UsageLedger.GroupBy.DAY, Optional.of("bob"));
+    assertThat(bob.getFirst().group()).isEqualTo("2026-11-21");
+    assertThat(bob.getFirst().costUsd()).as("a failed job costs nothing").isEqualByComparingTo("0");
+    assertThat(
+            store
+                .usage()
+                .report(
+                    T0.plusSeconds(11),
+                    T0.plusSeconds(60),
+                    UsageLedger.GroupBy.MODEL,
+                    Optional.empty()))
+        .as("outside the range")
+        .isEmpty();
+  }
+
+  private ClaimedJob claimedFor(String owner, String model) {
+    store.requests().submit(NewJob.of(owner, model, input("p"), 3), T0);
+    return store.queue().claim("w", T0, LEASE, Set.of(model)).orElseThrow();
+  }
+
   private static String keyWith(KeyStore keys, boolean admin, OptionalInt maxRunning) {
     KeySpec spec =
         new KeySpec(
@@ -708,6 +759,11 @@ abstract class JobStoreContract {
   private static Completion completion(String key) {
     ObjectNode output = JsonMapper.shared().createObjectNode();
     output.put("video", key);
-    return new Completion(output, JsonMapper.shared().createObjectNode());
+    return new Completion(output, JsonMapper.shared().createObjectNode(), usage(5, null));
+  }
+
+  private static Usage usage(double seconds, String cost) {
+    return new Usage(
+        seconds, 1.5, Optional.ofNullable(cost).map(java.math.BigDecimal::new), Optional.empty());
   }
 }

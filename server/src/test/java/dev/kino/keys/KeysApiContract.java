@@ -271,6 +271,89 @@ abstract class KeysApiContract {
     assertThat(mostAtOnce(runs)).as("the key's jobs running at once").isEqualTo(2);
   }
 
+  @Test
+  void the_estimate_equals_what_a_sandbox_job_is_charged_and_usage_adds_up_by_model_key_and_day() {
+    TestServer server = server(s -> s.withWorkers(2));
+    Api alice = userWith(server, "{}");
+    Api bob = userWith(server, "{}");
+    String quiet =
+        "{\"prompt\": \"quiet\", \"duration\": 5, \"sound\": false, \"aspect_ratio\": \"1:1\"}";
+    String loud =
+        "{\"prompt\": \"loud\", \"duration\": 4, \"sound\": true, \"aspect_ratio\": \"1:1\"}";
+
+    Api.Answer estimate = alice.post("/v1/models/" + STANDARD + "/estimate", quiet);
+    assertThat(estimate.status()).as(estimate.body().toString()).isEqualTo(200);
+    assertThat(estimate.body().path("cost_usd").decimalValue()).isEqualByComparingTo("0.42");
+    assertThat(estimate.body().path("units").path("video_seconds").asDouble()).isEqualTo(5.0);
+    assertThat(
+            alice
+                .post("/v1/models/" + STANDARD + "/estimate", loud)
+                .body()
+                .path("cost_usd")
+                .decimalValue())
+        .as("with audio: 0.126 a second")
+        .isEqualByComparingTo("0.504");
+    assertThat(alice.post("/v1/models/" + STANDARD + "/estimate", "{\"duration\": 99}").status())
+        .as("checked as a submit is")
+        .isEqualTo(422);
+    assertThat(alice.get("/v1/keys/self").body().path("usage").path("queued").asInt())
+        .as("nothing queued by an estimate")
+        .isZero();
+
+    String a1 = alice.submitOk(STANDARD, quiet);
+    String a2 = alice.submitOk(STANDARD, loud);
+    String b1 = bob.submitOk(PRO, quiet);
+    for (String id : List.of(a1, a2)) {
+      alice.awaitState(id, Duration.ofMinutes(2), "completed");
+    }
+    bob.awaitState(b1, Duration.ofMinutes(2), "completed");
+    JsonNode usage = alice.result(a1).body().path("metadata").path("usage");
+    assertThat(usage.path("cost_usd").decimalValue())
+        .as(usage.toString())
+        .isEqualByComparingTo("0.42");
+    assertThat(usage.path("video_seconds").asDouble()).isEqualTo(5.0);
+    assertThat(usage.path("run_seconds").asDouble()).isPositive();
+
+    JsonNode mine = alice.get("/v1/usage?group_by=model").body();
+    assertThat(mine.path("usage")).hasSize(1);
+    assertThat(mine.path("usage").get(0).path("jobs").asLong()).isEqualTo(2);
+    assertThat(mine.path("usage").get(0).path("video_seconds").asDouble()).isEqualTo(9.0);
+    assertThat(mine.path("total_cost_usd").decimalValue()).isEqualByComparingTo("0.924");
+    assertThat(alice.get("/v1/usage?key_id=someone_else").status()).isEqualTo(403);
+
+    JsonNode everyone = server.api().get("/v1/usage?group_by=key").body();
+    assertThat(everyone.path("usage")).hasSize(2);
+    assertThat(everyone.path("total_cost_usd").decimalValue())
+        .as("bob's pro job: 5 s at 0.112")
+        .isEqualByComparingTo("1.484");
+    JsonNode today = server.api().get("/v1/usage?group_by=day").body();
+    assertThat(today.path("usage").get(0).path("day").asString())
+        .isEqualTo(Instant.now().toString().substring(0, 10));
+
+    var csv = server.api().getBytes("/v1/usage?group_by=model&format=csv");
+    assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+    List<String> lines =
+        new String(csv.body(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    assertThat(lines.getFirst())
+        .isEqualTo("model,jobs,completed,video_seconds,run_seconds,cost_usd");
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(1).split(",")).hasSize(6);
+    assertThat(new java.math.BigDecimal(lines.get(1).split(",")[5])).isEqualByComparingTo("0.56");
+  }
+
+  @Test
+  void failed_and_cancelled_jobs_cost_nothing() {
+    TestServer server = server(s -> s.withWorkers(0));
+    Api user = userWith(server, "{}");
+    String id = user.submitOk(STANDARD, "{\"prompt\": \"never runs\"}");
+    assertThat(user.cancel(id).status()).isEqualTo(200);
+
+    JsonNode usage = user.get("/v1/usage").body();
+    assertThat(usage.path("usage").get(0).path("jobs").asLong()).isEqualTo(1);
+    assertThat(usage.path("usage").get(0).path("completed").asLong()).isZero();
+    assertThat(usage.path("total_cost_usd").decimalValue()).isEqualByComparingTo("0");
+  }
+
   private static int mostAtOnce(List<Instant[]> runs) {
     int most = 0;
     for (Instant[] run : runs) {
