@@ -46,6 +46,7 @@ import picocli.CommandLine.Command;
       UserCommands.Cancel.class,
       ModelCommands.class,
       UserCommands.Requests.class,
+      UserCommands.Usage.class,
       CompletionCommand.class
     },
     footer = {

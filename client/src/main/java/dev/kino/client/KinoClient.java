@@ -297,6 +297,20 @@ public final class KinoClient implements AutoCloseable {
         next == null || next.isNull() ? Optional.empty() : Optional.of(next.asString()));
   }
 
+  /**
+   * What the caller's jobs (an admin key: everyone's, or {@code keyId}'s) that ended between {@code
+   * from} and {@code to} used, grouped by {@code groupBy} ({@code model}, {@code key} or {@code
+   * day}), as the server answers it ({@code GET /v1/usage}); any argument may be null.
+   */
+  public JsonNode usage(String from, String to, String groupBy, String keyId) {
+    StringBuilder query = new StringBuilder("/v1/usage?format=json");
+    append(query, "from", from);
+    append(query, "to", to);
+    append(query, "group_by", groupBy);
+    append(query, "key_id", keyId);
+    return transport.get(query.toString());
+  }
+
   private static void append(StringBuilder query, String name, String value) {
     if (value != null && !value.isBlank()) {
       query

@@ -15,6 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 
@@ -109,6 +110,73 @@ public final class UserCommands {
                       : id + "  not cancellable: it is " + now.state().wire());
         }
         return cancelled ? ExitCodes.OK : ExitCodes.NOT_CANCELLABLE;
+      }
+    }
+  }
+
+  @Command(
+      name = "usage",
+      description =
+          "What your jobs used: jobs, seconds of video, run time and cost, by model, key or day"
+              + " (an admin key sees every key's).")
+  public static final class Usage implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions options;
+
+    @Option(
+        names = "--from",
+        paramLabel = "DATE",
+        description = "From this day (2026-12-01) or time; default: the first of this month.")
+    String from;
+
+    @Option(
+        names = "--to",
+        paramLabel = "DATE",
+        description = "Up to this day or time; default: now.")
+    String to;
+
+    @Option(
+        names = "--group-by",
+        defaultValue = "model",
+        paramLabel = "model|key|day",
+        description = "How to group (default ${DEFAULT-VALUE}).")
+    String groupBy;
+
+    @Option(names = "--key-id", paramLabel = "ID", description = "Admin keys: one key's usage.")
+    String keyId;
+
+    @Override
+    public Integer call() {
+      try (KinoClient client = options.client()) {
+        JsonNode usage = client.usage(from, to, groupBy, keyId);
+        if (options.json) {
+          Printing.json(spec.commandLine().getOut(), usage);
+          return ExitCodes.OK;
+        }
+        String group = usage.path("group_by").asString(groupBy);
+        List<List<String>> rows = new ArrayList<>();
+        for (JsonNode row : usage.path("usage")) {
+          rows.add(
+              List.of(
+                  row.path(group).asString(""),
+                  row.path("jobs").asString(""),
+                  row.path("completed").asString(""),
+                  row.path("video_seconds").asString(""),
+                  row.path("run_seconds").asString(""),
+                  row.path("cost_usd").asString("")));
+        }
+        rows.add(List.of("total", "", "", "", "", usage.path("total_cost_usd").asString("")));
+        Printing.table(
+            spec.commandLine().getOut(),
+            List.of(
+                group.toUpperCase(java.util.Locale.ROOT),
+                "JOBS",
+                "COMPLETED",
+                "VIDEO_S",
+                "RUN_S",
+                "COST_USD"),
+            rows);
+        return ExitCodes.OK;
       }
     }
   }

@@ -182,6 +182,25 @@ class CliEndToEndTest {
   }
 
   @Test
+  void usage_prints_what_completed_jobs_cost_by_model() {
+    try (TestServer server = TestServer.start(1)) {
+      String id =
+          cli(server, "run", STD, "--prompt", "priced", "--duration", "5", "--sound", "false")
+              .stdout()
+              .strip();
+      server.api().awaitState(id, java.time.Duration.ofMinutes(2), "completed");
+
+      Result usage = cli(server, "usage");
+      assertThat(usage.exitCode()).as(usage.stderr()).isZero();
+      assertThat(usage.stdout()).contains("COST_USD").contains(STD).contains("0.42");
+      JsonNode byDay =
+          JsonMapper.shared()
+              .readTree(cli(server, "usage", "--group-by", "day", "--json").stdout());
+      assertThat(byDay.path("usage").get(0).path("video_seconds").asDouble()).isEqualTo(5.0);
+    }
+  }
+
+  @Test
   void wrong_key_unknown_request_and_unreachable_server_have_their_own_exit_codes() {
     try (TestServer server = TestServer.start(0)) {
       Map<String, String> wrongKey =
