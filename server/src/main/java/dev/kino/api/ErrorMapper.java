@@ -1,6 +1,7 @@
 package dev.kino.api;
 
 import dev.kino.database.Outages;
+import dev.kino.jobs.BudgetExceeded;
 import dev.kino.jobs.LimitReached;
 import dev.kino.models.InvalidInputException;
 import dev.kino.requests.IdempotencyConflict;
@@ -32,6 +33,17 @@ final class ErrorMapper {
         IdempotencyConflict.class,
         (e, ctx) -> ErrorBodies.write(ctx, ApiException.idempotencyConflict(e)));
     routes.exception(LimitReached.class, ErrorMapper::limitReached);
+    routes.exception(
+        BudgetExceeded.class,
+        (e, ctx) ->
+            ErrorBodies.write(
+                ctx,
+                new ApiException(402, 400002, "budget_exceeded", e.getMessage())
+                    .with("limit", "budget_usd")
+                    .with("value", e.budget().usd())
+                    .with("budget_period", e.budget().period().wire())
+                    .with("left_usd", e.leftUsd())
+                    .with("estimate_usd", e.estimateUsd())));
     routes.exception(StorageFullException.class, (e, ctx) -> storageFull(ctx, e));
     routes.exception(
         HttpResponseException.class,

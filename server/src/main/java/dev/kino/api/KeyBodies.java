@@ -1,9 +1,11 @@
 package dev.kino.api;
 
+import dev.kino.keys.Budget;
 import dev.kino.keys.KeyLimits;
 import dev.kino.keys.KeySpec;
 import dev.kino.keys.ModelPatterns;
 import dev.kino.models.FieldProblem;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -22,8 +24,10 @@ import tools.jackson.databind.JsonNode;
 final class KeyBodies {
   private static final Set<String> FIELDS =
       Set.of("name", "admin", "limits", "models", "expires_at");
-  private static final List<String> LIMITS =
+  private static final List<String> COUNTS =
       List.of("max_running", "max_queued", "submits_per_minute");
+  private static final List<String> LIMITS =
+      List.of("max_running", "max_queued", "submits_per_minute", "budget_usd", "budget_period");
   private static final int MAX_PATTERNS = 100;
 
   private final List<FieldProblem> problems = new ArrayList<>();
@@ -110,10 +114,41 @@ final class KeyBodies {
             "max_queued", current.maxQueued(),
             "submits_per_minute", current.submitsPerMinute());
     List<OptionalInt> values = new ArrayList<>();
-    for (String field : LIMITS) {
+    for (String field : COUNTS) {
       values.add(limits.has(field) ? count("limits." + field, limits.get(field)) : was.get(field));
     }
-    return Optional.of(new KeyLimits(values.get(0), values.get(1), values.get(2)));
+    return Optional.of(
+        new KeyLimits(values.get(0), values.get(1), values.get(2), budget(limits, current)));
+  }
+
+  /**
+   * {@code budget_usd} (null: none) with {@code budget_period} ({@code total}, the default, or
+   * {@code month}); either left out keeps what the key had.
+   */
+  private Optional<Budget> budget(JsonNode limits, KeyLimits current) {
+    Optional<BigDecimal> usd = current.budget().map(Budget::usd);
+    if (limits.has("budget_usd")) {
+      JsonNode value = limits.get("budget_usd");
+      if (value.isNull()) {
+        usd = Optional.empty();
+      } else if (value.isNumber() && value.decimalValue().signum() >= 0) {
+        usd = Optional.of(value.decimalValue());
+      } else {
+        problem("limits.budget_usd", "type", "must be a number of US dollars, 0 or more, or null");
+        return Optional.empty();
+      }
+    }
+    Budget.Period period = current.budget().map(Budget::period).orElse(Budget.Period.TOTAL);
+    if (limits.has("budget_period")) {
+      JsonNode value = limits.get("budget_period");
+      try {
+        period = Budget.Period.parse(value.isString() ? value.asString() : "");
+      } catch (IllegalArgumentException e) {
+        problem("limits.budget_period", "enum", "must be \"total\" or \"month\"");
+      }
+    }
+    Budget.Period chosen = period;
+    return usd.map(u -> new Budget(u, chosen));
   }
 
   private OptionalInt count(String path, JsonNode value) {

@@ -1,6 +1,7 @@
 package dev.kino.api;
 
 import dev.kino.jobs.JobRequests;
+import dev.kino.jobs.Spending;
 import dev.kino.keys.ApiKey;
 import dev.kino.keys.CreatedKey;
 import dev.kino.keys.KeyLimits;
@@ -88,6 +89,20 @@ final class KeyRoutes {
     ObjectNode usage = body.putObject("usage");
     usage.put("queued", load.queued());
     usage.put("running", load.running());
+    caller
+        .limits()
+        .budget()
+        .ifPresent(
+            budget -> {
+              Spending spent = jobs.spending(caller.ownerId(), budget.periodStart(clock.instant()));
+              ObjectNode money = usage.putObject("budget");
+              money.put("budget_usd", budget.usd());
+              money.put("period", budget.period().wire());
+              money.put("period_start", budget.periodStart(clock.instant()).toString());
+              money.put("spent_usd", spent.chargedUsd());
+              money.put("reserved_usd", spent.reservedUsd());
+              money.put("left_usd", spent.leftOf(budget.usd()));
+            });
     Responses.json(ctx, 200, body);
   }
 
@@ -144,6 +159,13 @@ final class KeyRoutes {
     put(body, "max_running", limits.maxRunning());
     put(body, "max_queued", limits.maxQueued());
     put(body, "submits_per_minute", limits.submitsPerMinute());
+    if (limits.budget().isPresent()) {
+      body.put("budget_usd", limits.budget().get().usd());
+      body.put("budget_period", limits.budget().get().period().wire());
+    } else {
+      body.putNull("budget_usd");
+      body.putNull("budget_period");
+    }
     return body;
   }
 

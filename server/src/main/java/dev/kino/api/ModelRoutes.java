@@ -85,7 +85,11 @@ final class ModelRoutes {
             model(ctx),
             RequestBodies.json(ctx),
             caller.ownerId(),
-            new SubmitLimits(caller.limits().maxQueued(), caller.limits().submitsPerMinute()),
+            new SubmitLimits(
+                caller.limits().maxQueued(),
+                caller.limits().submitsPerMinute(),
+                caller.limits().budget(),
+                Optional.empty()),
             key,
             links.base(ctx));
     Submitted submitted = submissions.submit(request);

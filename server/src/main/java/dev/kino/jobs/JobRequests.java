@@ -48,9 +48,10 @@ public final class JobRequests {
                   Job inserted =
                       h.createQuery(
                               "INSERT INTO jobs (id, owner, model_id, input, status, max_attempts,"
-                                  + " created_at, webhook_url, webhook_on_start, base_url)"
+                                  + " created_at, webhook_url, webhook_on_start, base_url,"
+                                  + " reserved_usd)"
                                   + " VALUES (:id, :owner, :model, :input, 'in_queue', :attempts,"
-                                  + " :now, :webhook, :on_start, :base) RETURNING "
+                                  + " :now, :webhook, :on_start, :base, :reserved) RETURNING "
                                   + JOB_COLUMNS)
                           .bindMap(
                               args(
@@ -63,7 +64,12 @@ public final class JobRequests {
                                   "webhook", job.callback().map(Callback::url).orElse(null),
                                   "on_start",
                                       job.callback().map(c -> c.onStart() ? 1 : 0).orElse(0),
-                                  "base", job.baseUrl()))
+                                  "base", job.baseUrl(),
+                                  "reserved",
+                                      limits
+                                          .estimateUsd()
+                                          .map(java.math.BigDecimal::doubleValue)
+                                          .orElse(null)))
                           .map(JobRows::job)
                           .one();
                   JobLog.appendStatus(h, inserted.id(), inserted.state().wire(), 0, null, now);
@@ -81,6 +87,11 @@ public final class JobRequests {
                 new OwnerLoad(
                     Owners.count(h, owner, JobState.IN_QUEUE.wire()),
                     Owners.count(h, owner, JobState.IN_PROGRESS.wire())));
+  }
+
+  /** What the owner's jobs submitted since {@code since} have cost and reserved. */
+  public Spending spending(String owner, Instant since) {
+    return db.reads().withHandle(h -> Spending.of(h, owner, since));
   }
 
   /** An owner's jobs waiting and running. */

@@ -1,5 +1,7 @@
 package dev.kino.jobs;
 
+import dev.kino.keys.Budget;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -9,17 +11,34 @@ import org.jdbi.v3.core.Handle;
 /**
  * The limits a submit must pass, checked in its own transaction under the owner's lock ({@link
  * Owners}), so parallel submits of one key on any node cannot pass them together: {@code maxQueued}
- * (the key's jobs waiting) and {@code submitsPerMinute} (a token bucket of that many submits,
- * refilled evenly over a minute, kept in {@code submit_buckets}).
+ * (the key's jobs waiting), {@code submitsPerMinute} (a token bucket of that many submits, refilled
+ * evenly over a minute, kept in {@code submit_buckets}) and {@code budget} (what the key's jobs in
+ * the budget's period have cost or reserved, plus this job's {@code estimateUsd}, which the job
+ * reserves).
  */
-public record SubmitLimits(OptionalInt maxQueued, OptionalInt submitsPerMinute) {
+public record SubmitLimits(
+    OptionalInt maxQueued,
+    OptionalInt submitsPerMinute,
+    Optional<Budget> budget,
+    Optional<BigDecimal> estimateUsd) {
   public static final SubmitLimits NONE =
-      new SubmitLimits(OptionalInt.empty(), OptionalInt.empty());
+      new SubmitLimits(
+          OptionalInt.empty(), OptionalInt.empty(), Optional.empty(), Optional.empty());
+
+  /** Counts only: no budget, nothing reserved. */
+  public SubmitLimits(OptionalInt maxQueued, OptionalInt submitsPerMinute) {
+    this(maxQueued, submitsPerMinute, Optional.empty(), Optional.empty());
+  }
 
   private static final long MINUTE = Duration.ofMinutes(1).toMillis();
 
+  /** These limits, reserving {@code usd} for the job (its estimated cost). */
+  public SubmitLimits reserving(Optional<BigDecimal> usd) {
+    return new SubmitLimits(maxQueued, submitsPerMinute, budget, usd);
+  }
+
   boolean any() {
-    return maxQueued.isPresent() || submitsPerMinute.isPresent();
+    return maxQueued.isPresent() || submitsPerMinute.isPresent() || budget.isPresent();
   }
 
   /** Throws {@link LimitReached} when this submit would pass a limit; else takes its token. */
@@ -39,8 +58,20 @@ public record SubmitLimits(OptionalInt maxQueued, OptionalInt submitsPerMinute) 
                 + "); submit again when some have started");
       }
     }
+    if (budget.isPresent()) {
+      reserve(h, owner, budget.get(), now);
+    }
     if (submitsPerMinute.isPresent()) {
       takeToken(h, owner, submitsPerMinute.getAsInt(), now.toEpochMilli());
+    }
+  }
+
+  /** Refuses the job when its estimate would pass what the budget has left in its period. */
+  private void reserve(Handle h, String owner, Budget budget, Instant now) {
+    BigDecimal estimate = estimateUsd.orElse(BigDecimal.ZERO);
+    BigDecimal left = Spending.of(h, owner, budget.periodStart(now)).leftOf(budget.usd());
+    if (estimate.compareTo(left) > 0) {
+      throw new BudgetExceeded(budget, left, estimate);
     }
   }
 

@@ -18,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class KeyStore {
   private static final String COLUMNS =
       "id, name, prefix, admin, created_at, revoked_at, max_running, max_queued,"
-          + " submits_per_minute, models, expires_at";
+          + " submits_per_minute, models, expires_at, budget_usd, budget_period";
   private static final JsonMapper JSON = JsonMapper.shared();
   private final Database db;
 
@@ -64,6 +64,8 @@ public final class KeyStore {
               set.put("max_running", KeyLimits.column(l.maxRunning()));
               set.put("max_queued", KeyLimits.column(l.maxQueued()));
               set.put("submits_per_minute", KeyLimits.column(l.submitsPerMinute()));
+              set.put("budget_usd", l.budget().map(b -> b.usd().doubleValue()).orElse(null));
+              set.put("budget_period", l.budget().map(b -> b.period().wire()).orElse(null));
             });
     spec.models()
         .ifPresent(m -> set.put("models", m.patterns().map(JSON::writeValueAsString).orElse(null)));
@@ -158,11 +160,25 @@ public final class KeyStore {
         new KeyLimits(
             optionalInt(rs, "max_running"),
             optionalInt(rs, "max_queued"),
-            optionalInt(rs, "submits_per_minute")),
+            optionalInt(rs, "submits_per_minute"),
+            budget(rs)),
         models == null
             ? ModelPatterns.ALL
             : ModelPatterns.of(JSON.readValue(models, new TypeReference<List<String>>() {})),
         Columns.optionalInstant(rs, "expires_at"));
+  }
+
+  private static Optional<Budget> budget(ResultSet rs) throws SQLException {
+    double usd = rs.getDouble("budget_usd");
+    if (rs.wasNull()) {
+      return Optional.empty();
+    }
+    String period = rs.getString("budget_period");
+    java.math.BigDecimal amount = java.math.BigDecimal.valueOf(usd).stripTrailingZeros();
+    return Optional.of(
+        new Budget(
+            amount.scale() < 0 ? amount.setScale(0) : amount, // 20, not 20.0 or 2E+1
+            period == null ? Budget.Period.TOTAL : Budget.Period.parse(period)));
   }
 
   private static OptionalInt optionalInt(ResultSet rs, String column) throws SQLException {

@@ -8,6 +8,7 @@ import dev.kino.jobs.JobRequests;
 import dev.kino.jobs.NewJob;
 import dev.kino.models.Model;
 import dev.kino.storage.DiskSpace;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
@@ -71,7 +72,9 @@ public final class Submissions {
               maxAttempts,
               callback,
               request.baseUrl());
-      Job stored = jobs.submit(job, clock.instant(), request.limits());
+      Job stored =
+          jobs.submit(
+              job, clock.instant(), request.limits().reserving(estimate(request.model(), input)));
       onSubmit.run();
       return new Submitted(stored, false);
     } catch (RuntimeException e) {
@@ -87,6 +90,11 @@ public final class Submissions {
   public ObjectNode checkedInput(Model model, JsonNode body) {
     WebhookFields.callback(body);
     return model.validate(WebhookFields.removedFrom(body));
+  }
+
+  /** What the job will cost by its model's pricing, reserved against its key's budget. */
+  private static Optional<BigDecimal> estimate(Model model, ObjectNode input) {
+    return model.definition().pricing().map(p -> p.cost(input, p.requestedSeconds(input)).usd());
   }
 
   /** The request this key made before with the same body, or empty when the key is now ours. */

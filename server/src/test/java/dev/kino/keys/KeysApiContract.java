@@ -354,6 +354,63 @@ abstract class KeysApiContract {
     assertThat(usage.path("total_cost_usd").decimalValue()).isEqualByComparingTo("0");
   }
 
+  @Test
+  void a_submit_past_the_budget_is_refused_with_402_and_what_is_left_and_a_cancel_gives_it_back() {
+    TestServer server = server(s -> s.withWorkers(0));
+    Api user = userWith(server, "{\"budget_usd\": 0.5}");
+    String quiet = "{\"prompt\": \"q\", \"duration\": 5, \"sound\": false}";
+    String first = user.submitOk(STANDARD, quiet);
+
+    Api.Answer refused = user.submit(STANDARD, quiet);
+
+    assertThat(refused.status()).as(refused.body().toString()).isEqualTo(402);
+    assertThat(refused.body().path("error_code").asInt()).isEqualTo(400002);
+    JsonNode detail = refused.body().path("detail");
+    assertThat(detail.path("limit").asString()).isEqualTo("budget_usd");
+    assertThat(detail.path("left_usd").decimalValue()).isEqualByComparingTo("0.08");
+    assertThat(detail.path("estimate_usd").decimalValue()).isEqualByComparingTo("0.42");
+    JsonNode budget = user.get("/v1/keys/self").body().path("usage").path("budget");
+    assertThat(budget.path("reserved_usd").decimalValue()).isEqualByComparingTo("0.42");
+    assertThat(budget.path("left_usd").decimalValue()).isEqualByComparingTo("0.08");
+    assertThat(user.get("/v1/keys/self").body().path("usage").path("queued").asInt())
+        .as("nothing queued by the refused submit")
+        .isEqualTo(1);
+
+    user.cancel(first);
+    assertThat(user.submit(STANDARD, quiet).status())
+        .as("a cancelled job costs nothing, so its reservation is free again")
+        .isEqualTo(200);
+  }
+
+  @Test
+  void fifty_parallel_submits_from_a_key_whose_budget_covers_ten_queue_exactly_ten()
+      throws Exception {
+    TestServer server = server(s -> s.withWorkers(0));
+    Api user = userWith(server, "{\"budget_usd\": 4.2, \"budget_period\": \"month\"}");
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      List<Future<Integer>> tries = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        int n = i;
+        tries.add(
+            pool.submit(
+                () ->
+                    user.submit(
+                            STANDARD,
+                            "{\"prompt\": \"p" + n + "\", \"duration\": 5, \"sound\": false}")
+                        .status()));
+      }
+      List<Integer> statuses = new ArrayList<>();
+      for (Future<Integer> t : tries) {
+        statuses.add(t.get());
+      }
+      assertThat(statuses.stream().filter(s -> s == 200).count()).isEqualTo(10);
+      assertThat(statuses.stream().filter(s -> s == 402).count()).isEqualTo(40);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   private static int mostAtOnce(List<Instant[]> runs) {
     int most = 0;
     for (Instant[] run : runs) {

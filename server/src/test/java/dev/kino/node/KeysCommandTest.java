@@ -66,6 +66,10 @@ class KeysCommandTest {
               "kling/kling-3.0/standard/*",
               "--expires-at",
               "2099-01-01T00:00:00Z",
+              "--budget-usd",
+              "20",
+              "--budget-period",
+              "month",
               "--data-dir",
               dataDir);
       assertThat(created.exitCode()).as(created.stderr()).isZero();
@@ -82,6 +86,7 @@ class KeysCommandTest {
           .isEqualTo(403);
       assertThat(KinoProcess.run("keys", "list", "--data-dir", dataDir).stdout())
           .contains("queued 1")
+          .contains("$20/month")
           .contains("kling/kling-3.0/standard/*")
           .contains("2099-01-01T00:00:00Z");
     }

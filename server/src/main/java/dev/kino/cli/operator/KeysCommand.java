@@ -4,6 +4,7 @@ import dev.kino.database.Database;
 import dev.kino.database.PostgresDatabase;
 import dev.kino.database.SqliteDatabase;
 import dev.kino.keys.ApiKey;
+import dev.kino.keys.Budget;
 import dev.kino.keys.CreatedKey;
 import dev.kino.keys.KeyLimits;
 import dev.kino.keys.KeySpec;
@@ -86,6 +87,19 @@ public final class KeysCommand {
     Integer submitsPerMinute;
 
     @Option(
+        names = "--budget-usd",
+        paramLabel = "USD",
+        description = "What this key's jobs may cost per --budget-period; beyond it 402.")
+    java.math.BigDecimal budgetUsd;
+
+    @Option(
+        names = "--budget-period",
+        defaultValue = "total",
+        paramLabel = "total|month",
+        description = "The period of --budget-usd (default ${DEFAULT-VALUE}).")
+    String budgetPeriod;
+
+    @Option(
         names = "--model",
         paramLabel = "PATTERN",
         description =
@@ -106,6 +120,11 @@ public final class KeysCommand {
         System.err.println("--expires-at must be in the future, got " + expiresAt);
         return 2;
       }
+      if ((budgetUsd != null && budgetUsd.signum() < 0)
+          || !List.of("total", "month").contains(budgetPeriod)) {
+        System.err.println("--budget-usd must be 0 or more and --budget-period total or month");
+        return 2;
+      }
       for (Integer limit : java.util.Arrays.asList(maxRunning, maxQueued, submitsPerMinute)) {
         if (limit != null && limit < 0) {
           System.err.println("a limit must not be negative, got " + limit);
@@ -117,7 +136,12 @@ public final class KeysCommand {
               Optional.of(name),
               Optional.of(admin),
               Optional.of(
-                  new KeyLimits(limit(maxRunning), limit(maxQueued), limit(submitsPerMinute))),
+                  new KeyLimits(
+                      limit(maxRunning),
+                      limit(maxQueued),
+                      limit(submitsPerMinute),
+                      Optional.ofNullable(budgetUsd)
+                          .map(usd -> new Budget(usd, Budget.Period.parse(budgetPeriod))))),
               Optional.ofNullable(models).map(ModelPatterns::of),
               Optional.of(Optional.ofNullable(expiresAt)));
       try (Database db = dataDir.open()) {
@@ -177,6 +201,9 @@ public final class KeysCommand {
     limits.maxRunning().ifPresent(n -> parts.add("running " + n));
     limits.maxQueued().ifPresent(n -> parts.add("queued " + n));
     limits.submitsPerMinute().ifPresent(n -> parts.add(n + "/min"));
+    limits
+        .budget()
+        .ifPresent(b -> parts.add("$" + b.usd().toPlainString() + "/" + b.period().wire()));
     return parts.isEmpty() ? "-" : String.join(", ", parts);
   }
 

@@ -7,6 +7,7 @@ import dev.kino.config.HttpSettings;
 import dev.kino.config.Role;
 import dev.kino.config.Settings;
 import dev.kino.jobs.QueueOrder;
+import dev.kino.keys.Budget;
 import dev.kino.keys.KeyLimits;
 import dev.kino.node.KinoNode;
 import dev.kino.webhooks.RetrySchedule;
@@ -200,6 +201,22 @@ public class ServeCommand implements Callable<Integer> {
   }
 
   @Option(
+      names = "--key-budget-usd",
+      defaultValue = "${env:KINO_KEY_BUDGET_USD}",
+      paramLabel = "USD",
+      description =
+          "What one user key's jobs may cost per --key-budget-period, for keys that set no budget_usd; a submit whose estimate would pass what is left is refused with 402 (env KINO_KEY_BUDGET_USD; default: no budget).")
+  java.math.BigDecimal keyBudgetUsd;
+
+  @Option(
+      names = "--key-budget-period",
+      defaultValue = "${env:KINO_KEY_BUDGET_PERIOD:-month}",
+      paramLabel = "total|month",
+      description =
+          "The period of --key-budget-usd (env KINO_KEY_BUDGET_PERIOD; default ${DEFAULT-VALUE}).")
+  String keyBudgetPeriod;
+
+  @Option(
       names = "--key-max-running",
       defaultValue = "${env:KINO_KEY_MAX_RUNNING}",
       paramLabel = "N",
@@ -255,7 +272,11 @@ public class ServeCommand implements Callable<Integer> {
             role(),
             new HttpSettings(allowedHosts == null ? List.of() : allowedHosts, maxJsonBytes),
             new DiskSettings(minFreeSpace, cacheMax),
-            new KeyLimits(limit(keyMaxRunning), limit(keyMaxQueued), limit(keySubmitsPerMinute)),
+            new KeyLimits(
+                limit(keyMaxRunning),
+                limit(keyMaxQueued),
+                limit(keySubmitsPerMinute),
+                budget(keyBudgetUsd, keyBudgetPeriod)),
             queueOrder);
     KinoNode node = KinoNode.start(settings, System.out);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -275,6 +296,20 @@ public class ServeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(stop, "kino-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  private static Optional<Budget> budget(java.math.BigDecimal usd, String period) {
+    if (usd == null) {
+      return Optional.empty();
+    }
+    if (usd.signum() < 0) {
+      throw new ConfigException("--key-budget-usd must not be negative, got " + usd);
+    }
+    try {
+      return Optional.of(new Budget(usd, Budget.Period.parse(period)));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("--key-budget-period takes total or month, got " + period);
+    }
   }
 
   private static OptionalInt limit(Integer value) {
