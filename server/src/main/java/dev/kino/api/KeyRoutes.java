@@ -94,11 +94,12 @@ final class KeyRoutes {
         .budget()
         .ifPresent(
             budget -> {
-              Spending spent = jobs.spending(caller.ownerId(), budget.periodStart(clock.instant()));
+              Instant since = budget.periodStart(clock.instant());
+              Spending spent = jobs.spending(caller.ownerId(), since);
               ObjectNode money = usage.putObject("budget");
               money.put("budget_usd", budget.usd());
               money.put("period", budget.period().wire());
-              money.put("period_start", budget.periodStart(clock.instant()).toString());
+              money.put("period_start", since.toString());
               money.put("spent_usd", spent.chargedUsd());
               money.put("reserved_usd", spent.reservedUsd());
               money.put("left_usd", spent.leftOf(budget.usd()));

@@ -85,11 +85,7 @@ final class ModelRoutes {
             model(ctx),
             RequestBodies.json(ctx),
             caller.ownerId(),
-            new SubmitLimits(
-                caller.limits().maxQueued(),
-                caller.limits().submitsPerMinute(),
-                caller.limits().budget(),
-                Optional.empty()),
+            SubmitLimits.of(caller.limits()),
             key,
             links.base(ctx));
     Submitted submitted = submissions.submit(request);
@@ -114,7 +110,7 @@ final class ModelRoutes {
       body.put("priced", false);
       body.put("note", "this model's definition has no pricing");
     } else {
-      ModelPricing.Cost cost = pricing.get().cost(input, pricing.get().requestedSeconds(input));
+      ModelPricing.Cost cost = pricing.get().estimate(input);
       body.put("cost_usd", cost.usd());
       body.put("priced", true);
       ObjectNode units = body.putObject("units");

@@ -1,6 +1,7 @@
 package dev.kino.api;
 
 import dev.kino.jobs.UsageLedger;
+import dev.kino.keys.Budget;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -32,13 +33,7 @@ final class UsageRoutes {
   void report(Context ctx) {
     Caller caller = Authenticator.caller(ctx);
     Instant now = clock.instant();
-    Instant from =
-        time(ctx, "from")
-            .orElse(
-                LocalDate.ofInstant(now, ZoneOffset.UTC)
-                    .withDayOfMonth(1)
-                    .atStartOfDay(ZoneOffset.UTC)
-                    .toInstant());
+    Instant from = time(ctx, "from").orElse(Budget.monthStart(now));
     Instant to = time(ctx, "to").orElse(now.plusMillis(1));
     UsageLedger.GroupBy groupBy = groupBy(ctx);
     Optional<String> keyId =

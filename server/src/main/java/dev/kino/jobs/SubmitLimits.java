@@ -1,6 +1,7 @@
 package dev.kino.jobs;
 
 import dev.kino.keys.Budget;
+import dev.kino.keys.KeyLimits;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +25,14 @@ public record SubmitLimits(
   public static final SubmitLimits NONE =
       new SubmitLimits(
           OptionalInt.empty(), OptionalInt.empty(), Optional.empty(), Optional.empty());
+
+  /**
+   * What of a key's limits a submit checks ({@code max_running} is the claim's), nothing reserved.
+   */
+  public static SubmitLimits of(KeyLimits key) {
+    return new SubmitLimits(
+        key.maxQueued(), key.submitsPerMinute(), key.budget(), Optional.empty());
+  }
 
   /** Counts only: no budget, nothing reserved. */
   public SubmitLimits(OptionalInt maxQueued, OptionalInt submitsPerMinute) {

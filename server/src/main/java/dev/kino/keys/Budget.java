@@ -29,11 +29,15 @@ public record Budget(BigDecimal usd, Period period) {
   public Instant periodStart(Instant now) {
     return switch (period) {
       case TOTAL -> Instant.EPOCH;
-      case MONTH ->
-          LocalDate.ofInstant(now, ZoneOffset.UTC)
-              .withDayOfMonth(1)
-              .atStartOfDay(ZoneOffset.UTC)
-              .toInstant();
+      case MONTH -> monthStart(now);
     };
+  }
+
+  /** Midnight UTC on the first of the month that holds {@code now}. */
+  public static Instant monthStart(Instant now) {
+    return LocalDate.ofInstant(now, ZoneOffset.UTC)
+        .withDayOfMonth(1)
+        .atStartOfDay(ZoneOffset.UTC)
+        .toInstant();
   }
 }

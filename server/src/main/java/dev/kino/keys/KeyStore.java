@@ -110,16 +110,6 @@ public final class KeyStore {
                     .findOne());
   }
 
-  /** The active key with this secret at {@code now}, if any. */
-  public Optional<ApiKey> authenticate(String secret, Instant now) {
-    return byHash(KeySecrets.hash(secret)).filter(k -> k.activeAt(now));
-  }
-
-  /** Whether the key with this id exists and is active (for credentials derived from a key). */
-  public boolean isActive(String id, Instant now) {
-    return find(id).map(k -> k.activeAt(now)).orElse(false);
-  }
-
   public List<ApiKey> list() {
     return db.reads()
         .withHandle(

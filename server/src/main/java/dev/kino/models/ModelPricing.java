@@ -44,6 +44,11 @@ public record ModelPricing(
     return new Cost(seconds, rate, perJob, usd.stripTrailingZeros());
   }
 
+  /** What a job of {@code input} would cost: its asked-for seconds at its rate. */
+  public Cost estimate(JsonNode input) {
+    return cost(input, requestedSeconds(input));
+  }
+
   /** The seconds an input asks for ({@code seconds_from}; 0 when it has no such number). */
   public double requestedSeconds(JsonNode input) {
     JsonNode value = input.get(secondsFrom);

@@ -94,7 +94,7 @@ public final class Submissions {
 
   /** What the job will cost by its model's pricing, reserved against its key's budget. */
   private static Optional<BigDecimal> estimate(Model model, ObjectNode input) {
-    return model.definition().pricing().map(p -> p.cost(input, p.requestedSeconds(input)).usd());
+    return model.definition().pricing().map(p -> p.estimate(input).usd());
   }
 
   /** The request this key made before with the same body, or empty when the key is now ours. */

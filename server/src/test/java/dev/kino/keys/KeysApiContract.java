@@ -14,6 +14,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -221,23 +222,10 @@ abstract class KeysApiContract {
   void parallel_submits_of_one_key_never_pass_max_queued_together() throws Exception {
     TestServer server = server(s -> s.withWorkers(0));
     Api user = userWith(server, "{\"max_queued\": 10}");
-    ExecutorService pool = Executors.newFixedThreadPool(16);
-    try {
-      List<Future<Integer>> tries = new ArrayList<>();
-      for (int i = 0; i < 50; i++) {
-        int n = i;
-        tries.add(
-            pool.submit(() -> user.submit(STANDARD, "{\"prompt\": \"p" + n + "\"}").status()));
-      }
-      List<Integer> statuses = new ArrayList<>();
-      for (Future<Integer> t : tries) {
-        statuses.add(t.get());
-      }
-      assertThat(statuses.stream().filter(s -> s == 200).count()).isEqualTo(10);
-      assertThat(statuses.stream().filter(s -> s == 429).count()).isEqualTo(40);
-    } finally {
-      pool.shutdownNow();
-    }
+    List<Integer> statuses = parallelSubmits(user, 50, n -> "{\"prompt\": \"p" + n + "\"}");
+
+    assertThat(statuses.stream().filter(s -> s == 200).count()).isEqualTo(10);
+    assertThat(statuses.stream().filter(s -> s == 429).count()).isEqualTo(40);
   }
 
   @Test
@@ -387,25 +375,29 @@ abstract class KeysApiContract {
       throws Exception {
     TestServer server = server(s -> s.withWorkers(0));
     Api user = userWith(server, "{\"budget_usd\": 4.2, \"budget_period\": \"month\"}");
+    List<Integer> statuses =
+        parallelSubmits(
+            user, 50, n -> "{\"prompt\": \"p" + n + "\", \"duration\": 5, \"sound\": false}");
+
+    assertThat(statuses.stream().filter(s -> s == 200).count()).isEqualTo(10);
+    assertThat(statuses.stream().filter(s -> s == 402).count()).isEqualTo(40);
+  }
+
+  /** The statuses of {@code count} submits sent at once, 16 at a time, body {@code n} for each. */
+  private static List<Integer> parallelSubmits(Api user, int count, IntFunction<String> body)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(16);
     try {
       List<Future<Integer>> tries = new ArrayList<>();
-      for (int i = 0; i < 50; i++) {
+      for (int i = 0; i < count; i++) {
         int n = i;
-        tries.add(
-            pool.submit(
-                () ->
-                    user.submit(
-                            STANDARD,
-                            "{\"prompt\": \"p" + n + "\", \"duration\": 5, \"sound\": false}")
-                        .status()));
+        tries.add(pool.submit(() -> user.submit(STANDARD, body.apply(n)).status()));
       }
       List<Integer> statuses = new ArrayList<>();
       for (Future<Integer> t : tries) {
         statuses.add(t.get());
       }
-      assertThat(statuses.stream().filter(s -> s == 200).count()).isEqualTo(10);
-      assertThat(statuses.stream().filter(s -> s == 402).count()).isEqualTo(40);
+      return statuses;
     } finally {
       pool.shutdownNow();
     }
