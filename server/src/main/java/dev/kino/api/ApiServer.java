@@ -70,13 +70,16 @@ public final class ApiServer implements AutoCloseable {
 
   public ApiServer(Settings settings, Parts parts, Clock clock) {
     JobStore store = parts.store();
+    StatusAnswers statusAnswers = new StatusAnswers(System::nanoTime);
+    parts.hub().onJobNews(statusAnswers::news);
     Authenticator auth =
         new Authenticator(
             parts.keys(),
             settings.adminKey(),
             new EventTokens(parts.signer()),
             settings.keyDefaults(),
-            clock);
+            clock,
+            statusAnswers::forgetAll);
     KeyRoutes keyRoutes = new KeyRoutes(parts.keys(), store.requests(), auth, clock);
     UsageRoutes usage = new UsageRoutes(store.usage(), clock);
     Links links =
@@ -97,7 +100,7 @@ public final class ApiServer implements AutoCloseable {
     Cancellations cancellations =
         new Cancellations(store.requests(), parts.hub(), parts.cancelsRunningJobs(), clock);
     RequestRoutes requests =
-        new RequestRoutes(store, cancellations, views, links, parts.files(), clock);
+        new RequestRoutes(store, cancellations, views, links, parts.files(), statusAnswers, clock);
     EventStreams events = new EventStreams(store, parts.hub());
     WebhookRoutes webhooks = new WebhookRoutes(parts.webhookSigner(), parts.webhooks(), store);
     FileRoutes downloads = new FileRoutes(parts.files(), parts.signer(), clock);
@@ -112,7 +115,9 @@ public final class ApiServer implements AutoCloseable {
             config -> {
               serverSettings(config, settings, uploadSpool, virtualThreads);
               config.jetty.modifyServer(
-                  server -> server.setHandler(new RequestDispatch(health, virtualThreads)));
+                  server ->
+                      server.setHandler(
+                          new RequestDispatch(health, statusAnswers, virtualThreads)));
               RoutesConfig routes = config.routes;
               routes.before(SecurityHeaders::apply);
               routes.before("/v1/*", hosts::check);

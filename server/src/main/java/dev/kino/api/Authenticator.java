@@ -31,19 +31,23 @@ final class Authenticator {
   private final EventTokens tokens;
   private final KeyLimits userDefaults;
   private final Clock clock;
+  private final Runnable keysChanged;
 
+  /** {@code keysChanged}: told when this node changed a key, for what it keeps by key. */
   Authenticator(
       KeyStore keys,
       Optional<String> adminKey,
       EventTokens tokens,
       KeyLimits userDefaults,
-      Clock clock) {
+      Clock clock,
+      Runnable keysChanged) {
     this.keys = keys;
     this.cache = new KeyCache(keys, System::nanoTime);
     this.adminKeyHash = adminKey.map(k -> KeySecrets.hash(k).getBytes(StandardCharsets.US_ASCII));
     this.tokens = tokens;
     this.userDefaults = userDefaults;
     this.clock = clock;
+    this.keysChanged = keysChanged;
   }
 
   void authenticate(Context ctx) {
@@ -90,6 +94,7 @@ final class Authenticator {
    */
   void changed(String keyId) {
     cache.forget(keyId);
+    keysChanged.run();
   }
 
   private Caller tokenOwner(String path, String token) {

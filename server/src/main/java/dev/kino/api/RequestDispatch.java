@@ -11,20 +11,23 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The first thing every request meets. A health check is answered at once on the connection's own
- * thread; every other request is handed to the request threads (one virtual thread each) that run
- * the API. A burst of thousands of requests (event streams opening at once) queues on those threads
- * and can keep them busy for seconds; a load balancer's check must not wait behind it, or it takes
- * a busy node for a dead one.
+ * The first thing every request meets. A health check, and a status poll answered moments ago to
+ * the same key ({@link StatusAnswers}), are answered at once on the connection's own thread; every
+ * other request is handed to the request threads (one virtual thread each) that run the API. A
+ * burst of thousands of requests (event streams opening at once) queues on those threads and can
+ * keep them busy for seconds; a load balancer's check must not wait behind it, or it takes a busy
+ * node for a dead one.
  */
 final class RequestDispatch extends Handler.Wrapper {
   private static final String HEALTH_PATH = "/healthz";
 
   private final Health health;
+  private final StatusAnswers statusAnswers;
   private final Executor requestThreads;
 
-  RequestDispatch(Health health, Executor requestThreads) {
+  RequestDispatch(Health health, StatusAnswers statusAnswers, Executor requestThreads) {
     this.health = health;
+    this.statusAnswers = statusAnswers;
     this.requestThreads = requestThreads;
   }
 
@@ -38,6 +41,9 @@ final class RequestDispatch extends Handler.Wrapper {
   public boolean handle(Request request, Response response, Callback callback) {
     if (HEALTH_PATH.equals(Request.getPathInContext(request)) && readsOnly(request)) {
       answerHealth(request, response, callback);
+      return true;
+    }
+    if (statusAnswers.answer(request, response, callback)) {
       return true;
     }
     try {

@@ -38,6 +38,7 @@ final class RequestRoutes {
   private final Links links;
   private final OwnedRequests owned;
   private final OutputDeletions deletions;
+  private final StatusAnswers answers;
 
   RequestRoutes(
       JobStore store,
@@ -45,6 +46,7 @@ final class RequestRoutes {
       JobViews views,
       Links links,
       FileStore files,
+      StatusAnswers answers,
       Clock clock) {
     this.jobs = store.requests();
     this.log = store.log();
@@ -53,11 +55,28 @@ final class RequestRoutes {
     this.links = links;
     this.owned = new OwnedRequests(jobs);
     this.deletions = new OutputDeletions(jobs, files, clock);
+    this.answers = answers;
   }
 
+  /** Also kept for the next polls of the same key ({@link StatusAnswers}). */
   void status(Context ctx) {
+    long ticket = answers.ticket();
     RequestStatus status = RequestStatus.of(owned.find(ctx), jobs, log, true);
-    Responses.json(ctx, 200, views.status(links.base(ctx), status));
+    byte[] body = Responses.json(ctx, 200, views.status(links.base(ctx), status));
+    String authorization = ctx.header("Authorization");
+    String host = ctx.header("Host");
+    String jobId = status.job().id();
+    if (authorization != null
+        && host != null
+        && ctx.queryString() == null
+        && jobId.equals(ctx.pathParam("request_id"))) {
+      answers.keep(
+          ticket,
+          jobId,
+          status.job().state() == JobState.IN_QUEUE,
+          StatusAnswers.askedBy(authorization, ctx.scheme(), host),
+          body);
+    }
   }
 
   void result(Context ctx) {
@@ -127,6 +146,7 @@ final class RequestRoutes {
       throw new ApiException(
           500, 500002, "delete_failed", "some outputs could not be deleted; try again");
     }
+    answers.forget(job.id());
     Job now = deleted.job();
     ObjectNode body = JsonMapper.shared().createObjectNode();
     body.put("request_id", now.id());

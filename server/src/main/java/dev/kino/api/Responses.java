@@ -8,9 +8,10 @@ import tools.jackson.databind.json.JsonMapper;
 final class Responses {
   private Responses() {}
 
-  static void json(Context ctx, int status, JsonNode body) {
-    ctx.status(status)
-        .contentType("application/json")
-        .result(JsonMapper.shared().writeValueAsBytes(body));
+  /** Writes the body, and gives back the bytes written. */
+  static byte[] json(Context ctx, int status, JsonNode body) {
+    byte[] bytes = JsonMapper.shared().writeValueAsBytes(body);
+    ctx.status(status).contentType("application/json").result(bytes);
+    return bytes;
   }
 }

@@ -2,10 +2,12 @@ package dev.kino.jobs;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * In-process wake-ups for readers of {@link JobEvent}s: the store calls {@link #published} after it
@@ -17,6 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class EventHub implements AutoCloseable {
   private final ConcurrentHashMap<String, Signal> watched = new ConcurrentHashMap<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Optional<String>>> jobListeners = new CopyOnWriteArrayList<>();
   private final List<Outbound> outbound = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
@@ -51,6 +54,8 @@ public final class EventHub implements AutoCloseable {
       signal.fire();
     }
     listeners.forEach(Runnable::run);
+    Optional<String> job = Optional.of(jobId);
+    jobListeners.forEach(l -> l.accept(job));
   }
 
   /**
@@ -60,11 +65,20 @@ public final class EventHub implements AutoCloseable {
   public void publishedEverywhere() {
     watched.values().forEach(Signal::fire);
     listeners.forEach(Runnable::run);
+    jobListeners.forEach(l -> l.accept(Optional.empty()));
   }
 
   /** Runs the listener (briefly, on the publishing thread) after every commit that added events. */
   public void onAnyEvent(Runnable listener) {
     listeners.add(listener);
+  }
+
+  /**
+   * Tells the listener (briefly, on the publishing thread) which job has news, or {@code empty}
+   * when any job may have (changes missed during an outage): for what this node keeps of a job.
+   */
+  public void onJobNews(Consumer<Optional<String>> listener) {
+    jobListeners.add(listener);
   }
 
   /** Starts watching one job; close the watch when done. */

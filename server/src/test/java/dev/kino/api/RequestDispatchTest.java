@@ -50,7 +50,8 @@ class RequestDispatchTest {
     server.addConnector(connector);
     Health health =
         new Health(Optional::empty, DiskSpace.of(dir, 0, Clock.systemUTC()), Clock.systemUTC());
-    RequestDispatch dispatch = new RequestDispatch(health, heldThreads);
+    RequestDispatch dispatch =
+        new RequestDispatch(health, new StatusAnswers(System::nanoTime), heldThreads);
     dispatch.setHandler(new ApiStandIn());
     server.setHandler(dispatch);
     server.start();

@@ -66,6 +66,9 @@ abstract class KeysApiContract {
 
     Api user = server.api(secret);
     assertThat(user.get("/v1/models").status()).isEqualTo(200);
+    String polled = user.submitOk(STANDARD, "{\"prompt\": \"polled\"}");
+    assertThat(user.status(polled).status()).isEqualTo(200);
+    assertThat(user.status(polled).status()).as("a poll answered from memory").isEqualTo(200);
     JsonNode listed = admin.get("/v1/keys").body();
     assertThat(listed.toString()).contains(id).doesNotContain(secret);
     assertThat(admin.get("/v1/keys/" + id).text("name")).isEqualTo("render farm");
@@ -84,6 +87,7 @@ abstract class KeysApiContract {
     assertThat(user.get("/v1/models").status())
         .as("at once on the node that revoked it")
         .isEqualTo(401);
+    assertThat(user.status(polled).status()).as("its status polls too").isEqualTo(401);
     assertThat(admin.get("/v1/keys/key_nonexistent").status()).isEqualTo(404);
   }
 
