@@ -7,6 +7,7 @@ import dev.kino.jobs.EventHub;
 import dev.kino.jobs.Job;
 import dev.kino.jobs.JobStore;
 import dev.kino.keys.KeyStore;
+import dev.kino.metrics.Metrics;
 import dev.kino.models.ModelCatalog;
 import dev.kino.requests.Cancellations;
 import dev.kino.requests.RequestStatus;
@@ -21,6 +22,8 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
 import io.javalin.config.SizeUnit;
+import io.javalin.http.Context;
+import io.javalin.router.Endpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -66,7 +69,8 @@ public final class ApiServer implements AutoCloseable {
       Function<String, Optional<String>> unavailable,
       Runnable onSubmit,
       Supplier<Optional<String>> databaseProblem,
-      DiskSpace disk) {}
+      DiskSpace disk,
+      Metrics metrics) {}
 
   public ApiServer(Settings settings, Parts parts, Clock clock) {
     JobStore store = parts.store();
@@ -117,7 +121,17 @@ public final class ApiServer implements AutoCloseable {
               config.jetty.modifyServer(
                   server ->
                       server.setHandler(
-                          new RequestDispatch(health, statusAnswers, virtualThreads)));
+                          new RequestDispatch(
+                              health, statusAnswers, virtualThreads, parts.metrics())));
+              config.requestLogger.http(
+                  (ctx, millis) ->
+                      parts
+                          .metrics()
+                          .http(
+                              ctx.method().name(),
+                              routeOf(ctx),
+                              ctx.statusCode(),
+                              (long) (millis * 1_000_000)));
               RoutesConfig routes = config.routes;
               routes.before(SecurityHeaders::apply);
               routes.before("/v1/*", hosts::check);
@@ -148,8 +162,21 @@ public final class ApiServer implements AutoCloseable {
               routes.get("/v1/files/{file_id}/content", uploaded::content);
               routes.get("/files/<key>", downloads::get);
               routes.head("/files/<key>", downloads::head);
-              ErrorMapper.register(routes, settings.http().maxJsonBytes());
+              routes.get(
+                  "/metrics",
+                  ctx -> {
+                    auth.authenticate(ctx);
+                    Authenticator.caller(ctx).requireAdmin();
+                    ctx.contentType(Metrics.contentType()).result(parts.metrics().scrape());
+                  });
+              ErrorMapper.register(routes, settings.http().maxJsonBytes(), parts.metrics());
             });
+  }
+
+  /** The route's pattern for the HTTP metrics (not the path: ids would make every path new). */
+  private static String routeOf(Context ctx) {
+    Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+    return matched == null ? "unmatched" : matched.path;
   }
 
   /** Virtual threads, body limits, the multipart spool, where to listen. */

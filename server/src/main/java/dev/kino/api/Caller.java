@@ -9,6 +9,7 @@ import dev.kino.keys.ModelPatterns;
  * they may use.
  */
 record Caller(String ownerId, boolean admin, KeyLimits limits, ModelPatterns models) {
+  static final String MODEL_NOT_ALLOWED = "model_not_allowed";
 
   /** An admin key with no limits: the operator's {@code KINO_ADMIN_KEY}. */
   static Caller operator(String ownerId) {
@@ -19,7 +20,7 @@ record Caller(String ownerId, boolean admin, KeyLimits limits, ModelPatterns mod
   void requireModel(String modelId) {
     if (!models.allows(modelId)) {
       throw ApiException.forbidden(
-          "model_not_allowed",
+          MODEL_NOT_ALLOWED,
           "this API key may use only models matching "
               + String.join(", ", models.patterns().orElseThrow())
               + "; "

@@ -3,6 +3,7 @@ package dev.kino.api;
 import dev.kino.database.Outages;
 import dev.kino.jobs.BudgetExceeded;
 import dev.kino.jobs.LimitReached;
+import dev.kino.metrics.Metrics;
 import dev.kino.models.InvalidInputException;
 import dev.kino.requests.IdempotencyConflict;
 import dev.kino.storage.StorageFullException;
@@ -24,26 +25,40 @@ final class ErrorMapper {
 
   private ErrorMapper() {}
 
-  static void register(RoutesConfig routes, int maxJsonBytes) {
-    routes.exception(ApiException.class, (e, ctx) -> ErrorBodies.write(ctx, e));
+  static void register(RoutesConfig routes, int maxJsonBytes, Metrics metrics) {
+    routes.exception(
+        ApiException.class,
+        (e, ctx) -> {
+          if (e.reason.equals(Caller.MODEL_NOT_ALLOWED)) {
+            metrics.refused("models");
+          }
+          ErrorBodies.write(ctx, e);
+        });
     routes.exception(
         InvalidInputException.class,
         (e, ctx) -> ErrorBodies.write(ctx, ApiException.invalidInput(e.problems(), e.total())));
     routes.exception(
         IdempotencyConflict.class,
         (e, ctx) -> ErrorBodies.write(ctx, ApiException.idempotencyConflict(e)));
-    routes.exception(LimitReached.class, ErrorMapper::limitReached);
+    routes.exception(
+        LimitReached.class,
+        (e, ctx) -> {
+          metrics.refused(e.limit());
+          limitReached(e, ctx);
+        });
     routes.exception(
         BudgetExceeded.class,
-        (e, ctx) ->
-            ErrorBodies.write(
-                ctx,
-                new ApiException(402, 400002, "budget_exceeded", e.getMessage())
-                    .with("limit", "budget_usd")
-                    .with("value", e.budget().usd())
-                    .with("budget_period", e.budget().period().wire())
-                    .with("left_usd", e.leftUsd())
-                    .with("estimate_usd", e.estimateUsd())));
+        (e, ctx) -> {
+          metrics.refused("budget_usd");
+          ErrorBodies.write(
+              ctx,
+              new ApiException(402, 400002, "budget_exceeded", e.getMessage())
+                  .with("limit", "budget_usd")
+                  .with("value", e.budget().usd())
+                  .with("budget_period", e.budget().period().wire())
+                  .with("left_usd", e.leftUsd())
+                  .with("estimate_usd", e.estimateUsd()));
+        });
     routes.exception(StorageFullException.class, (e, ctx) -> storageFull(ctx, e));
     routes.exception(
         HttpResponseException.class,

@@ -1,8 +1,10 @@
 package dev.kino.api;
 
+import dev.kino.metrics.Metrics;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.LongConsumer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
@@ -24,11 +26,16 @@ final class RequestDispatch extends Handler.Wrapper {
   private final Health health;
   private final StatusAnswers statusAnswers;
   private final Executor requestThreads;
+  private final Metrics metrics;
+  private final LongConsumer statusAnswered;
 
-  RequestDispatch(Health health, StatusAnswers statusAnswers, Executor requestThreads) {
+  RequestDispatch(
+      Health health, StatusAnswers statusAnswers, Executor requestThreads, Metrics metrics) {
     this.health = health;
     this.statusAnswers = statusAnswers;
     this.requestThreads = requestThreads;
+    this.metrics = metrics;
+    this.statusAnswered = metrics.httpRecorder("GET", StatusAnswers.ROUTE, 200);
   }
 
   /** Jetty calls {@link #handle} on its I/O thread, as nothing here blocks. */
@@ -39,11 +46,14 @@ final class RequestDispatch extends Handler.Wrapper {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
+    long start = System.nanoTime();
     if (HEALTH_PATH.equals(Request.getPathInContext(request)) && readsOnly(request)) {
-      answerHealth(request, response, callback);
+      int status = answerHealth(request, response, callback);
+      metrics.http(request.getMethod(), HEALTH_PATH, status, System.nanoTime() - start);
       return true;
     }
     if (statusAnswers.answer(request, response, callback)) {
+      statusAnswered.accept(System.nanoTime() - start);
       return true;
     }
     try {
@@ -64,7 +74,7 @@ final class RequestDispatch extends Handler.Wrapper {
     }
   }
 
-  private void answerHealth(Request request, Response response, Callback callback) {
+  private int answerHealth(Request request, Response response, Callback callback) {
     Health.Answer answer = health.answer();
     response.setStatus(answer.status());
     SecurityHeaders.putAll(response.getHeaders()::put);
@@ -72,6 +82,7 @@ final class RequestDispatch extends Handler.Wrapper {
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.body().length);
     response.write(true, ByteBuffer.wrap(answer.body()), callback); // Jetty sends no body to HEAD
+    return answer.status();
   }
 
   private static boolean readsOnly(Request request) {

@@ -40,6 +40,9 @@ final class StatusAnswers {
 
   private record Answer(byte[] body, long madeAt) {}
 
+  /** The route's pattern, as the HTTP metrics name it. */
+  static final String ROUTE = "/v1/requests/{request_id}/status";
+
   private final LongSupplier nanos;
 
   /** A queued job's answers: its queue position moves with every other job's news. */

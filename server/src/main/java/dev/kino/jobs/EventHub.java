@@ -20,6 +20,7 @@ public final class EventHub implements AutoCloseable {
   private final ConcurrentHashMap<String, Signal> watched = new ConcurrentHashMap<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<Optional<String>>> jobListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Transition>> transitionListeners = new CopyOnWriteArrayList<>();
   private final List<Outbound> outbound = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
@@ -79,6 +80,19 @@ public final class EventHub implements AutoCloseable {
    */
   public void onJobNews(Consumer<Optional<String>> listener) {
     jobListeners.add(listener);
+  }
+
+  /** Called by the store after its own commit that moved a job into a state. */
+  void transitioned(Transition transition) {
+    transitionListeners.forEach(l -> l.accept(transition));
+  }
+
+  /**
+   * Tells the listener (briefly, on the committing thread) of every move of a job into a state that
+   * this node committed.
+   */
+  public void onTransition(Consumer<Transition> listener) {
+    transitionListeners.add(listener);
   }
 
   /** Starts watching one job; close the watch when done. */

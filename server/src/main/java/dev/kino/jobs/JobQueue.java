@@ -99,7 +99,11 @@ public final class JobQueue {
     } catch (PlacesHeld held) {
       return Optional.empty(); // rolled back: the job stays queued for a worker with room
     }
-    claimed.ifPresent(c -> hub.committed(c.job().id(), false));
+    claimed.ifPresent(
+        c -> {
+          hub.committed(c.job().id(), false);
+          hub.transitioned(Transition.of(c.job(), c.job().startedAt().orElse(now)));
+        });
     return claimed;
   }
 

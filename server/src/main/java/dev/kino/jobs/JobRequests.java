@@ -76,6 +76,7 @@ public final class JobRequests {
                   return inserted;
                 });
     hub.committed(stored.id(), true);
+    hub.transitioned(Transition.of(stored, now));
     return stored;
   }
 
@@ -132,6 +133,26 @@ public final class JobRequests {
         Long.class,
         "SELECT count(*) FROM jobs WHERE status = 'in_queue' AND seq < :seq",
         args("seq", job.seq()));
+  }
+
+  /** Jobs waiting per model: how many, and when the oldest was submitted. */
+  public record QueueDepth(String modelId, long queued, Instant oldest) {}
+
+  /** The queue of every model that has queued jobs (for metrics). */
+  public List<QueueDepth> queueDepths() {
+    return db.reads()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT model_id, count(*) AS queued, min(created_at) AS oldest FROM jobs"
+                            + " WHERE status = 'in_queue' GROUP BY model_id")
+                    .map(
+                        (rs, ctx) ->
+                            new QueueDepth(
+                                rs.getString("model_id"),
+                                rs.getLong("queued"),
+                                Instant.ofEpochMilli(rs.getLong("oldest"))))
+                    .list());
   }
 
   /** Cancels a queued job; any other state is left alone. */

@@ -4,6 +4,7 @@ import dev.kino.database.Database;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 
@@ -14,7 +15,8 @@ import org.jdbi.v3.core.Handle;
  */
 final class StateChanges {
   /** What a state change returns, to describe it in its event. */
-  private static final String CHANGED = " RETURNING id, status, attempt, error";
+  private static final String CHANGED =
+      " RETURNING id, status, attempt, error, model_id, created_at, started_at";
 
   /**
    * A job leaving in_progress gives up its lease in the same statement (the CHECK constraints
@@ -65,7 +67,14 @@ final class StateChanges {
                                       rs.getString("id"),
                                       rs.getString("status"),
                                       rs.getInt("attempt"),
-                                      rs.getString("error")))
+                                      rs.getString("error"),
+                                      new Transition(
+                                          rs.getString("id"),
+                                          rs.getString("model_id"),
+                                          JobState.fromWire(rs.getString("status")),
+                                          Instant.ofEpochMilli(rs.getLong("created_at")),
+                                          startedAt(rs.getLong("started_at"), rs.wasNull()),
+                                          now)))
                           .list();
                   for (Changed row : rows) {
                     JobLog.appendReport(h, row.id(), last, now);
@@ -73,7 +82,10 @@ final class StateChanges {
                   }
                   return rows;
                 });
-    changed.forEach(row -> hub.committed(row.id(), JobState.IN_QUEUE.wire().equals(row.status())));
+    for (Changed row : changed) {
+      hub.committed(row.id(), JobState.IN_QUEUE.wire().equals(row.status()));
+      hub.transitioned(row.transition());
+    }
     return changed.size();
   }
 
@@ -87,5 +99,10 @@ final class StateChanges {
     return db.reads().withHandle(h -> h.createQuery(sql).bindMap(args).mapTo(type).one());
   }
 
-  private record Changed(String id, String status, int attempt, String error) {}
+  private static Optional<Instant> startedAt(long millis, boolean none) {
+    return none ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
+  }
+
+  private record Changed(
+      String id, String status, int attempt, String error, Transition transition) {}
 }

@@ -22,6 +22,8 @@ import dev.kino.keys.CreatedKey;
 import dev.kino.keys.KeyStore;
 import dev.kino.media.FfmpegCodecs;
 import dev.kino.media.MediaException;
+import dev.kino.metrics.Metrics;
+import dev.kino.metrics.MetricsPort;
 import dev.kino.migration.MovedMarker;
 import dev.kino.models.Model;
 import dev.kino.models.ModelCatalog;
@@ -53,6 +55,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -78,6 +81,7 @@ public final class KinoNode implements AutoCloseable {
   private final Housekeeping housekeeping;
   private final WebhookDispatcher webhooks;
   private final EventHub hub;
+  private final Optional<MetricsPort> metricsPort;
 
   private KinoNode(
       DataDirLock lock,
@@ -90,8 +94,10 @@ public final class KinoNode implements AutoCloseable {
       Housekeeping housekeeping,
       WebhookDispatcher webhooks,
       EventHub hub,
-      Optional<ClusterChanges> cluster) {
+      Optional<ClusterChanges> cluster,
+      Optional<MetricsPort> metricsPort) {
     this.hub = hub;
+    this.metricsPort = metricsPort;
     this.cluster = cluster;
     this.engines = engines;
     this.inputs = inputs;
@@ -174,10 +180,12 @@ public final class KinoNode implements AutoCloseable {
     DiskSpace disk = DiskSpace.of(settings.dataDir(), settings.disk().minFreeBytes(), clock);
     UrlSigner signer = new UrlSigner(secret(db, settings, SecretFile.URL_SIGNING_KEY));
     Wakeup wakeup = new Wakeup();
+    Metrics metrics = new Metrics(catalog, store.requests()::queueDepths, hub, clock);
     Workers workers =
         started.add(
             new Workers(
-                store, catalog, engines, files, workRoot, wakeup, clock, settings, nodeId, disk));
+                store, catalog, engines, files, workRoot, wakeup, clock, settings, nodeId, disk,
+                metrics));
     IdempotencyKeys idempotency = new IdempotencyKeys(db, clock);
     WebhookStore webhookStore = new WebhookStore(db);
     WebhookSigner webhookSigner =
@@ -193,7 +201,8 @@ public final class KinoNode implements AutoCloseable {
                     policy,
                     HostResolver.system(),
                     new RetrySchedule(settings.webhookRetries()),
-                    clock)
+                    clock,
+                    metrics)
                 .start());
     ApiServer.Parts parts =
         new ApiServer.Parts(
@@ -212,7 +221,8 @@ public final class KinoNode implements AutoCloseable {
             modelId -> unavailable(catalog, engines, modelId),
             wakeup::signal,
             db::problem,
-            disk);
+            disk,
+            metrics);
     Optional<ApiServer> api = Optional.empty();
     if (settings.role().servesApi()) {
       api = Optional.of(started.add(new ApiServer(settings, parts, clock)).start());
@@ -237,9 +247,27 @@ public final class KinoNode implements AutoCloseable {
     if (settings.role().runsJobs()) {
       workers.start();
     }
+    Optional<MetricsPort> metricsPort = Optional.empty();
+    if (settings.http().metricsPort().isPresent()) {
+      metricsPort =
+          Optional.of(
+              started.add(MetricsPort.open(settings.http().metricsPort().getAsInt(), metrics)));
+      LOG.info("metrics on http://127.0.0.1:{}/metrics", metricsPort.get().port());
+    }
     logStarted(settings, db, catalog, workers, api);
     return new KinoNode(
-        lock, db, files, workers, engines, api, inputs, housekeeping, webhooks, hub, cluster);
+        lock,
+        db,
+        files,
+        workers,
+        engines,
+        api,
+        inputs,
+        housekeeping,
+        webhooks,
+        hub,
+        cluster,
+        metricsPort);
   }
 
   /**
@@ -296,6 +324,11 @@ public final class KinoNode implements AutoCloseable {
                 where,
                 catalog.all().size(),
                 workers.size()));
+  }
+
+  /** Where {@code --metrics-port} listens, when it is set. */
+  public OptionalInt metricsPort() {
+    return metricsPort.map(p -> OptionalInt.of(p.port())).orElse(OptionalInt.empty());
   }
 
   /** The API's port; -1 on a worker node. */
@@ -475,6 +508,7 @@ public final class KinoNode implements AutoCloseable {
   public void close() {
     hub.close(); // open event streams end, so the server can stop at once
     api.ifPresent(ApiServer::close);
+    metricsPort.ifPresent(MetricsPort::close);
     cluster.ifPresent(ClusterChanges::close);
     housekeeping.close();
     workers.close();

@@ -4,6 +4,7 @@ import dev.kino.config.Settings;
 import dev.kino.engines.Engine;
 import dev.kino.engines.Engines;
 import dev.kino.jobs.JobStore;
+import dev.kino.metrics.Metrics;
 import dev.kino.models.Model;
 import dev.kino.models.ModelCatalog;
 import dev.kino.storage.DiskSpace;
@@ -39,7 +40,8 @@ final class Workers implements AutoCloseable {
       Clock clock,
       Settings settings,
       String nodeId,
-      DiskSpace disk) {
+      DiskSpace disk,
+      Metrics metrics) {
     reaper = new LeaseReaper(jobs.expired(), wakeup, clock, settings.lease());
     if (settings.workers() == 0) {
       return; // accept and queue only
@@ -69,7 +71,8 @@ final class Workers implements AutoCloseable {
                   name,
                   models,
                   engine.slots(),
-                  disk));
+                  disk,
+                  metrics));
         });
   }
 

@@ -3,6 +3,7 @@ package dev.kino.webhooks;
 import dev.kino.jobs.EventHub;
 import dev.kino.jobs.Job;
 import dev.kino.jobs.JobStore;
+import dev.kino.metrics.Metrics;
 import dev.kino.network.AddressPolicy;
 import dev.kino.network.HostResolver;
 import java.time.Clock;
@@ -40,6 +41,7 @@ public final class WebhookDispatcher implements AutoCloseable {
   private final WebhookOutbox outbox;
   private final WebhookSender sender;
   private final RetrySchedule schedule;
+  private final Metrics metrics;
   private final Clock clock;
   private final Semaphore slots = new Semaphore(IN_FLIGHT);
   private final Destinations destinations;
@@ -56,12 +58,14 @@ public final class WebhookDispatcher implements AutoCloseable {
       AddressPolicy policy,
       HostResolver resolver,
       RetrySchedule schedule,
-      Clock clock) {
+      Clock clock,
+      Metrics metrics) {
     this.store = store;
     this.outbox = new WebhookOutbox(jobs, store, describe, clock);
     this.sender = new WebhookSender(policy, resolver, signer);
     this.schedule = schedule;
     this.clock = clock;
+    this.metrics = metrics;
     this.destinations = new Destinations(clock);
     this.loop = Thread.ofPlatform().name("kino-webhooks").daemon().unstarted(this::run);
     hub.onAnyEvent(this::wake);
@@ -147,6 +151,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     boolean answered = result.statusCode().isPresent();
     if (result.delivered()) {
       store.recordAttempt(delivery, attempt, "delivered", Optional.empty(), now);
+      metrics.webhook("delivered");
       return true;
     }
     boolean gone = result.statusCode().filter(code -> code == 410).isPresent();
@@ -160,6 +165,7 @@ public final class WebhookDispatcher implements AutoCloseable {
           number,
           describe(result));
       store.recordAttempt(delivery, attempt, "failed", Optional.empty(), now);
+      metrics.webhook("given_up");
       return answered;
     }
     Duration delay = wait.get();
@@ -171,6 +177,7 @@ public final class WebhookDispatcher implements AutoCloseable {
       delay = asked.compareTo(delay) > 0 ? asked : delay;
     }
     store.recordAttempt(delivery, attempt, "pending", Optional.of(now.plus(delay)), now);
+    metrics.webhook("failed");
     return answered;
   }
 

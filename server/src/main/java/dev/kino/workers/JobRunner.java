@@ -16,6 +16,7 @@ import dev.kino.jobs.JobQueue;
 import dev.kino.jobs.LastReport;
 import dev.kino.jobs.Lease;
 import dev.kino.jobs.Usage;
+import dev.kino.metrics.Metrics;
 import dev.kino.models.Model;
 import dev.kino.models.ModelCatalog;
 import dev.kino.models.ModelDefinition;
@@ -59,6 +60,7 @@ final class JobRunner {
   private final Duration lease;
   private final ScheduledExecutorService scheduler;
   private final BooleanSupplier nodeRunning;
+  private final Metrics metrics;
 
   JobRunner(
       JobQueue store,
@@ -69,7 +71,8 @@ final class JobRunner {
       Clock clock,
       Duration lease,
       ScheduledExecutorService scheduler,
-      BooleanSupplier nodeRunning) {
+      BooleanSupplier nodeRunning,
+      Metrics metrics) {
     this.store = store;
     this.models = models;
     this.engines = engines;
@@ -79,6 +82,7 @@ final class JobRunner {
     this.lease = lease;
     this.scheduler = scheduler;
     this.nodeRunning = nodeRunning;
+    this.metrics = metrics;
   }
 
   /** What the heartbeat shares with the worker thread about one run. */
@@ -279,6 +283,7 @@ final class JobRunner {
           case Outcome.Succeeded s -> complete(job, jobLease, s.result(), last);
           case Outcome.Failed f -> {
             LOG.info("job {} failed: {} ({})", job.id(), f.error().code(), f.error().message());
+            metrics.engineError(job.modelId(), "failed", f.error().code());
             yield patiently(job.id(), () -> store.fail(jobLease, f.error(), clock.instant(), last));
           }
           case Outcome.Interrupted i -> {
@@ -291,6 +296,7 @@ final class JobRunner {
                 job.id(),
                 r.error().code(),
                 r.error().message());
+            metrics.engineError(job.modelId(), "retried", r.error().code());
             yield patiently(
                 job.id(), () -> store.retry(jobLease, r.error(), clock.instant(), last));
           }
@@ -301,6 +307,7 @@ final class JobRunner {
                 z.reason().code(),
                 z.reason().message(),
                 z.until());
+            metrics.engineError(job.modelId(), "busy", z.reason().code());
             yield patiently(
                 job.id(), () -> store.snooze(jobLease, z.until(), clock.instant(), last));
           }

@@ -4,6 +4,7 @@ import dev.kino.engines.Engines;
 import dev.kino.engines.Slots;
 import dev.kino.jobs.ClaimedJob;
 import dev.kino.jobs.JobQueue;
+import dev.kino.metrics.Metrics;
 import dev.kino.models.ModelCatalog;
 import dev.kino.storage.DiskSpace;
 import dev.kino.storage.FileStore;
@@ -59,7 +60,8 @@ public final class WorkerPool implements AutoCloseable {
       String name,
       Set<String> scope,
       Optional<Slots> slots,
-      DiskSpace disk) {
+      DiskSpace disk,
+      Metrics metrics) {
     this.disk = disk;
     this.name = name;
     this.scope = Set.copyOf(scope);
@@ -75,7 +77,16 @@ public final class WorkerPool implements AutoCloseable {
             1, Thread.ofPlatform().name("kino-heartbeat").daemon().factory());
     this.runner =
         new JobRunner(
-            store, models, engines, files, workRoot, clock, lease, scheduler, () -> running);
+            store,
+            models,
+            engines,
+            files,
+            workRoot,
+            clock,
+            lease,
+            scheduler,
+            () -> running,
+            metrics);
   }
 
   /** How many jobs this pool runs at once. */

@@ -2,6 +2,9 @@ package dev.kino.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kino.jobs.EventHub;
+import dev.kino.metrics.Metrics;
+import dev.kino.models.ModelCatalog;
 import dev.kino.storage.DiskSpace;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -51,7 +55,12 @@ class RequestDispatchTest {
     Health health =
         new Health(Optional::empty, DiskSpace.of(dir, 0, Clock.systemUTC()), Clock.systemUTC());
     RequestDispatch dispatch =
-        new RequestDispatch(health, new StatusAnswers(System::nanoTime), heldThreads);
+        new RequestDispatch(
+            health,
+            new StatusAnswers(System::nanoTime),
+            heldThreads,
+            new Metrics(
+                ModelCatalog.load(Optional.empty()), List::of, new EventHub(), Clock.systemUTC()));
     dispatch.setHandler(new ApiStandIn());
     server.setHandler(dispatch);
     server.start();

@@ -77,6 +77,11 @@ public final class TestServer implements AutoCloseable {
     return node.port();
   }
 
+  /** Where {@code --metrics-port} listens (started with one). */
+  public int metricsPort() {
+    return node.metricsPort().orElseThrow();
+  }
+
   public Path dataDir() {
     return settings.dataDir();
   }

@@ -163,6 +163,14 @@ public class ServeCommand implements Callable<Integer> {
   int maxJsonBytes;
 
   @Option(
+      names = "--metrics-port",
+      defaultValue = "${env:KINO_METRICS_PORT}",
+      paramLabel = "PORT",
+      description =
+          "Also serve GET /metrics (Prometheus' text format) on 127.0.0.1:PORT without a key, for a scraper on this machine; the API's /metrics needs an admin key (env KINO_METRICS_PORT).")
+  Integer metricsPort;
+
+  @Option(
       names = "--min-free-space",
       defaultValue = "${env:KINO_MIN_FREE_SPACE:-209715200}",
       paramLabel = "BYTES",
@@ -270,7 +278,10 @@ public class ServeCommand implements Callable<Integer> {
             Optional.ofNullable(database).filter(url -> !url.isBlank()),
             Optional.ofNullable(storage),
             role(),
-            new HttpSettings(allowedHosts == null ? List.of() : allowedHosts, maxJsonBytes),
+            new HttpSettings(
+                allowedHosts == null ? List.of() : allowedHosts,
+                maxJsonBytes,
+                metricsPort == null ? OptionalInt.empty() : OptionalInt.of(metricsPort)),
             new DiskSettings(minFreeSpace, cacheMax),
             new KeyLimits(
                 limit(keyMaxRunning),
