@@ -7,6 +7,7 @@ import dev.kino.jobs.EventHub;
 import dev.kino.jobs.Job;
 import dev.kino.jobs.JobStore;
 import dev.kino.keys.KeyStore;
+import dev.kino.keys.WebSessions;
 import dev.kino.metrics.Metrics;
 import dev.kino.models.ModelCatalog;
 import dev.kino.requests.Cancellations;
@@ -16,6 +17,7 @@ import dev.kino.storage.DiskSpace;
 import dev.kino.storage.FileStore;
 import dev.kino.storage.UrlSigner;
 import dev.kino.uploads.Uploads;
+import dev.kino.web.WebApp;
 import dev.kino.webhooks.WebhookSigner;
 import dev.kino.webhooks.WebhookStore;
 import io.javalin.Javalin;
@@ -70,7 +72,8 @@ public final class ApiServer implements AutoCloseable {
       Runnable onSubmit,
       Supplier<Optional<String>> databaseProblem,
       DiskSpace disk,
-      Metrics metrics) {}
+      Metrics metrics,
+      WebSessions sessions) {}
 
   public ApiServer(Settings settings, Parts parts, Clock clock) {
     JobStore store = parts.store();
@@ -83,7 +86,9 @@ public final class ApiServer implements AutoCloseable {
             new EventTokens(parts.signer()),
             settings.keyDefaults(),
             clock,
-            statusAnswers::forgetAll);
+            statusAnswers::forgetAll,
+            parts.sessions());
+    SessionRoutes sessionRoutes = new SessionRoutes(auth, parts.sessions(), clock);
     KeyRoutes keyRoutes = new KeyRoutes(parts.keys(), store.requests(), auth, clock);
     UsageRoutes usage = new UsageRoutes(store.usage(), clock);
     Links links =
@@ -162,6 +167,10 @@ public final class ApiServer implements AutoCloseable {
               routes.get("/v1/files/{file_id}/content", uploaded::content);
               routes.get("/files/<key>", downloads::get);
               routes.head("/files/<key>", downloads::head);
+              routes.post("/web/session", sessionRoutes::signIn);
+              routes.get("/web/session", sessionRoutes::show);
+              routes.delete("/web/session", sessionRoutes::signOut);
+              new WebApp().register(routes);
               routes.get(
                   "/metrics",
                   ctx -> {

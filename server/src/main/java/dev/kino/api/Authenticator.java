@@ -4,6 +4,7 @@ import dev.kino.keys.ApiKey;
 import dev.kino.keys.KeyLimits;
 import dev.kino.keys.KeySecrets;
 import dev.kino.keys.KeyStore;
+import dev.kino.keys.WebSessions;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -32,6 +33,7 @@ final class Authenticator {
   private final KeyLimits userDefaults;
   private final Clock clock;
   private final Runnable keysChanged;
+  private final WebSessions sessions;
 
   /** {@code keysChanged}: told when this node changed a key, for what it keeps by key. */
   Authenticator(
@@ -40,7 +42,8 @@ final class Authenticator {
       EventTokens tokens,
       KeyLimits userDefaults,
       Clock clock,
-      Runnable keysChanged) {
+      Runnable keysChanged,
+      WebSessions sessions) {
     this.keys = keys;
     this.cache = new KeyCache(keys, System::nanoTime);
     this.adminKeyHash = adminKey.map(k -> KeySecrets.hash(k).getBytes(StandardCharsets.US_ASCII));
@@ -48,6 +51,7 @@ final class Authenticator {
     this.userDefaults = userDefaults;
     this.clock = clock;
     this.keysChanged = keysChanged;
+    this.sessions = sessions;
   }
 
   void authenticate(Context ctx) {
@@ -57,6 +61,11 @@ final class Authenticator {
       ctx.attribute(ATTRIBUTE, tokenOwner(ctx.path(), token));
       return;
     }
+    String session = ctx.cookie(SESSION_COOKIE);
+    if ((header == null || header.isBlank()) && session != null) {
+      ctx.attribute(ATTRIBUTE, sessionOwner(ctx, session));
+      return;
+    }
     if (header == null || header.isBlank()) {
       throw ApiException.unauthorized(
           "missing Authorization header; send \"Authorization: Bearer <your API key>\"");
@@ -64,11 +73,24 @@ final class Authenticator {
     if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
       throw ApiException.unauthorized("the Authorization header must be \"Bearer <your API key>\"");
     }
-    String hash = KeySecrets.hash(header.substring(7).strip());
+    ctx.attribute(ATTRIBUTE, callerOfSecret(header.substring(7).strip()));
+  }
+
+  /** The web app's session cookie (HttpOnly, SameSite=Strict; see {@link SessionRoutes}). */
+  static final String SESSION_COOKIE = "kino_session";
+
+  /** The header every change made with the session cookie carries: the session's CSRF token. */
+  static final String CSRF_HEADER = "X-CSRF-Token";
+
+  /**
+   * Who an API key is, with every check of a Bearer key (unknown, revoked, expired: 401): for a
+   * request's header, or a sign-in.
+   */
+  Caller callerOfSecret(String secret) {
+    String hash = KeySecrets.hash(secret);
     if (adminKeyHash.isPresent()
         && MessageDigest.isEqual(adminKeyHash.get(), hash.getBytes(StandardCharsets.US_ASCII))) {
-      ctx.attribute(ATTRIBUTE, Caller.operator(ENV_ADMIN_OWNER));
-      return;
+      return Caller.operator(ENV_ADMIN_OWNER);
     }
     ApiKey key =
         cache
@@ -80,7 +102,52 @@ final class Authenticator {
     if (!key.activeAt(clock.instant())) {
       throw ApiException.unauthorized("the API key expired at " + key.expiresAt().orElseThrow());
     }
-    ctx.attribute(ATTRIBUTE, callerOf(key));
+    return callerOf(key);
+  }
+
+  /**
+   * A web session's caller, while the session lasts and its key still works; a change (any method
+   * but GET and HEAD) must carry the session's CSRF token, so another site cannot make one with the
+   * cookie.
+   */
+  private Caller sessionOwner(Context ctx, String cookie) {
+    WebSessions.Session session =
+        sessions
+            .find(cookie, clock.instant())
+            .orElseThrow(() -> ApiException.unauthorized("the session has ended; sign in again"));
+    String method = ctx.method().name();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      String sent = ctx.header(CSRF_HEADER);
+      if (sent == null
+          || !MessageDigest.isEqual(
+              sent.getBytes(StandardCharsets.UTF_8),
+              session.csrfToken().getBytes(StandardCharsets.UTF_8))) {
+        throw ApiException.forbidden(
+            "csrf_token_invalid",
+            "a change made with the session cookie must carry its CSRF token in " + CSRF_HEADER);
+      }
+    }
+    Optional<Caller> caller = ownerOf(session.keyId());
+    if (caller.isEmpty()) {
+      sessions.end(cookie);
+      throw ApiException.unauthorized(
+          "the API key this session was opened with has been revoked or has expired");
+    }
+    return caller.get();
+  }
+
+  /** The CSRF token of the request's session (for the web app's own page), if it has one. */
+  Optional<WebSessions.Session> session(Context ctx) {
+    String cookie = ctx.cookie(SESSION_COOKIE);
+    return cookie == null ? Optional.empty() : sessions.find(cookie, clock.instant());
+  }
+
+  /** A key id's caller while the key works (the operator's while KINO_ADMIN_KEY is set). */
+  private Optional<Caller> ownerOf(String keyId) {
+    if (keyId.equals(ENV_ADMIN_OWNER)) {
+      return adminKeyHash.map(h -> Caller.operator(ENV_ADMIN_OWNER));
+    }
+    return keys.find(keyId).filter(k -> k.activeAt(clock.instant())).map(this::callerOf);
   }
 
   /** What holds for a key: its own limits, and for a user key the server's defaults beside them. */
@@ -111,15 +178,7 @@ final class Authenticator {
                     ApiException.unauthorized(
                         "the token is not valid for this events stream, or it expired; get a fresh events_url from the status route"));
     // A token speaks for its key only while the key does: revoking a key ends its tokens too.
-    if (owner.equals(ENV_ADMIN_OWNER)) {
-      if (adminKeyHash.isEmpty()) {
-        throw ApiException.unauthorized("the API key this token was issued for has been revoked");
-      }
-      return Caller.operator(owner);
-    }
-    return keys.find(owner)
-        .filter(k -> k.activeAt(clock.instant()))
-        .map(this::callerOf)
+    return ownerOf(owner)
         .orElseThrow(
             () ->
                 ApiException.unauthorized(

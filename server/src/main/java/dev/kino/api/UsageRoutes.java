@@ -17,9 +17,9 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code GET /v1/usage?from=&to=&group_by=model|key|day[&key_id=][&format=csv]}: what the jobs that
- * ended in the range used. A user key sees its own; an admin key everyone's, or one key's with
- * {@code key_id}. The range defaults to the current month (UTC) up to now.
+ * {@code GET /v1/usage?from=&to=&group_by=model|key|day[&key_id=][&model_id=][&format=csv]}: what
+ * the jobs that ended in the range used. A user key sees its own; an admin key everyone's, or one
+ * key's with {@code key_id}. The range defaults to the current month (UTC) up to now.
  */
 final class UsageRoutes {
   private final UsageLedger ledger;
@@ -48,7 +48,9 @@ final class UsageRoutes {
       }
       owner = Optional.of(caller.ownerId());
     }
-    List<UsageLedger.Row> rows = ledger.report(from, to, groupBy, owner);
+    Optional<String> model =
+        Optional.ofNullable(ctx.queryParam("model_id")).filter(m -> !m.isBlank());
+    List<UsageLedger.Row> rows = ledger.report(from, to, groupBy, owner, model);
     String format = Optional.ofNullable(ctx.queryParam("format")).orElse("json");
     if (format.equals("csv")) {
       csv(ctx, groupBy, rows);

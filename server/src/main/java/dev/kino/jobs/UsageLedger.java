@@ -47,6 +47,12 @@ public final class UsageLedger {
 
   /** The groups of the jobs that ended in [{@code from}, {@code to}), of {@code owner} if given. */
   public List<Row> report(Instant from, Instant to, GroupBy groupBy, Optional<String> owner) {
+    return report(from, to, groupBy, owner, Optional.empty());
+  }
+
+  /** As {@link #report(Instant, Instant, GroupBy, Optional)}, of one model's jobs if given. */
+  public List<Row> report(
+      Instant from, Instant to, GroupBy groupBy, Optional<String> owner, Optional<String> model) {
     String sql =
         "SELECT "
             + groupBy.column
@@ -58,6 +64,7 @@ public final class UsageLedger {
             + " FROM jobs WHERE status IN ('completed', 'failed', 'cancelled')"
             + " AND finished_at >= :from AND finished_at < :to"
             + (owner.isPresent() ? " AND owner = :owner" : "")
+            + (model.isPresent() ? " AND model_id = :model" : "")
             + " GROUP BY grp ORDER BY grp";
     return db.reads()
         .withHandle(
@@ -67,6 +74,7 @@ public final class UsageLedger {
                       .bind("from", from.toEpochMilli())
                       .bind("to", to.toEpochMilli());
               owner.ifPresent(o -> query.bind("owner", o));
+              model.ifPresent(m -> query.bind("model", m));
               return query
                   .map(
                       (rs, ctx) ->

@@ -20,6 +20,7 @@ import dev.kino.jobs.EventHub;
 import dev.kino.jobs.JobStore;
 import dev.kino.keys.CreatedKey;
 import dev.kino.keys.KeyStore;
+import dev.kino.keys.WebSessions;
 import dev.kino.media.FfmpegCodecs;
 import dev.kino.media.MediaException;
 import dev.kino.metrics.Metrics;
@@ -167,6 +168,7 @@ public final class KinoNode implements AutoCloseable {
     ModelCatalog catalog =
         loaded.withEngineRules(d -> engines.serving(d).flatMap(engine -> engine.inputRule(d)));
     KeyStore keys = new KeyStore(db);
+    WebSessions sessions = new WebSessions(db);
     if (settings.role().servesApi()) {
       ensureAdminKey(settings, keys, clock, out);
     }
@@ -222,7 +224,8 @@ public final class KinoNode implements AutoCloseable {
             wakeup::signal,
             db::problem,
             disk,
-            metrics);
+            metrics,
+            sessions);
     Optional<ApiServer> api = Optional.empty();
     if (settings.role().servesApi()) {
       api = Optional.of(started.add(new ApiServer(settings, parts, clock)).start());
@@ -236,7 +239,8 @@ public final class KinoNode implements AutoCloseable {
     Housekeeping housekeeping =
         started.add(
             new Housekeeping(
-                sweeps(uploads, idempotency, files, settings.disk().cacheMaxBytes()),
+                sweeps(
+                    uploads, idempotency, files, settings.disk().cacheMaxBytes(), sessions, clock),
                 Duration.ofMinutes(1)));
     if (db.dialect() == Database.Dialect.SQLITE) {
       // Alone on its data, this node may sweep what a crash left behind (see OrphanedOutputs).
@@ -372,8 +376,14 @@ public final class KinoNode implements AutoCloseable {
 
   /** What housekeeping removes every minute. */
   private static Map<String, Housekeeping.Sweep> sweeps(
-      Uploads uploads, IdempotencyKeys idempotency, FileStore files, long cacheMaxBytes) {
+      Uploads uploads,
+      IdempotencyKeys idempotency,
+      FileStore files,
+      long cacheMaxBytes,
+      WebSessions sessions,
+      Clock clock) {
     Map<String, Housekeeping.Sweep> sweeps = new HashMap<>();
+    sweeps.put("ended web session(s)", () -> sessions.sweep(clock.instant()));
     sweeps.put("expired upload(s)", uploads::sweepExpired);
     sweeps.put("idempotency key(s) older than 24 h", idempotency::sweep);
     if (files instanceof S3FileStore bucket) {
