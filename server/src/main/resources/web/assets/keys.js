@@ -47,9 +47,9 @@ export async function showKeys() {
   });
   const table = el('tbody', {}, answer.body.keys.map(row));
   page('Keys', created, form,
-    el('table', { class: 'keys', id: 'keys' },
+    el('div', { class: 'table-wrap' }, el('table', { class: 'keys', id: 'keys' },
       el('thead', {}, el('tr', {}, ['Name', 'Id', 'State', 'Limits', 'Models', 'Created', ''].map((h) => el('th', { scope: 'col', text: h })))),
-      table));
+      table)));
 }
 
 function row(key) {

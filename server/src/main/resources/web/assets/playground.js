@@ -77,18 +77,27 @@ async function updateEstimate(modelId, body, node) {
   }
 }
 
+/**
+ * The code panel: made once, then its snippets' text follows the form (the chosen language stays
+ * chosen while the form changes).
+ */
 function updateCode(node, modelId, body) {
+  const all = snippets(location.origin, modelId, body);
+  if (node.childElementCount > 0) {
+    for (const snippet of all) node.querySelector('#code-' + snippet.lang + ' code').textContent = snippet.code;
+    return;
+  }
   const tabs = el('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Languages' });
   const panels = [];
-  const all = snippets(location.origin, modelId, body);
   all.forEach((snippet, i) => {
     const tab = el('button', {
       type: 'button', role: 'tab', id: 'tab-' + snippet.lang, 'aria-controls': 'code-' + snippet.lang,
       'aria-selected': i === 0 ? 'true' : 'false', text: snippet.label,
     });
+    const code = el('code', { class: 'snippet', dataset: { lang: snippet.lang }, text: snippet.code });
     const panel = el('div', { role: 'tabpanel', id: 'code-' + snippet.lang, 'aria-labelledby': 'tab-' + snippet.lang, hidden: i !== 0 },
-      el('pre', {}, el('code', { class: 'snippet', dataset: { lang: snippet.lang }, text: snippet.code })),
-      copyButton(() => snippet.code));
+      el('pre', {}, code),
+      copyButton(() => code.textContent));
     tab.addEventListener('click', () => {
       tabs.querySelectorAll('[role=tab]').forEach((t) => t.setAttribute('aria-selected', String(t === tab)));
       panels.forEach((p) => { p.hidden = p !== panel; });

@@ -31,12 +31,12 @@ export async function showUsage() {
       el('div', {}, el('dt', { text: 'Video' }), el('dd', { text: totals.video.toFixed(1) + ' s' })),
       el('div', {}, el('dt', { text: 'Run time' }), el('dd', { text: totals.run.toFixed(1) + ' s' }))),
     el('figure', { class: 'card' }, chart(series), el('figcaption', { text: 'Cost per day, by model' }), legend(series)),
-    el('table', { id: 'usage-by-model' },
+    el('div', { class: 'table-wrap' }, el('table', { id: 'usage-by-model' },
       el('thead', {}, el('tr', {}, ['Model', 'Jobs', 'Completed', 'Video (s)', 'Run (s)', 'Cost'].map((h) => el('th', { scope: 'col', text: h })))),
       el('tbody', {}, byModel.usage.map((r) => el('tr', { dataset: { model: r.model } },
         el('td', { class: 'mono', text: r.model }), el('td', { text: r.jobs }), el('td', { text: r.completed }),
         el('td', { text: r.video_seconds.toFixed(1) }), el('td', { text: r.run_seconds.toFixed(1) }),
-        el('td', { class: 'cost', text: money(r.cost_usd) }))))),
+        el('td', { class: 'cost', text: money(r.cost_usd) })))))),
     el('p', {}, el('a', { class: 'button secondary', id: 'usage-csv', href: '/v1/usage?group_by=day&format=csv&' + range, download: 'kino-usage.csv', text: 'Download CSV' })));
 }
 

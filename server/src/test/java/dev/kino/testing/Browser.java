@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
 import org.openqa.selenium.By;
@@ -127,6 +128,13 @@ public final class Browser implements AutoCloseable {
         .filter(m -> !m.contains("the server responded with a status of 4"))
         .filter(m -> !(m.contains("net::ERR_NAME_NOT_RESOLVED") && !m.contains("127.0.0.1")))
         .toList();
+  }
+
+  /** From now on the pages see a system in dark mode ({@code prefers-color-scheme: dark}). */
+  public void darkTheme() {
+    driver.executeCdpCommand(
+        "Emulation.setEmulatedMedia",
+        Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
   }
 
   /** Writes the page as it looks now to target/screenshots/{name}.png. */

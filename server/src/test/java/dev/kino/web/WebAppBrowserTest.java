@@ -211,6 +211,12 @@ class WebAppBrowserTest {
     assertThat(api.result(again).body().at("/metadata/input/prompt").asString())
         .isEqualTo("from the library");
 
+    api.awaitState(again, WAIT, "completed");
+    browser.go("/library/" + again);
+    browser.find("#delete-outputs").click();
+    browser.waitForText("#action-status", "Deleted", WAIT);
+    assertThat(api.result(again).body().path("outputs_deleted_at").isMissingNode()).isFalse();
+
     browser.go("/library/" + id);
     browser.find("#edit-and-run").click();
     await()
@@ -261,6 +267,99 @@ class WebAppBrowserTest {
     assertThat(browser.all("#usage-chart rect")).isNotEmpty();
     assertThat(browser.find("#usage-csv").getAttribute("href")).contains("format=csv");
     browser.screenshot("usage");
+  }
+
+  @Test
+  void each_code_snippet_read_from_the_playground_runs_against_the_server_and_makes_a_job()
+      throws Exception {
+    Snippets.requireTools();
+    Api api = server.api();
+    for (String lang : Snippets.LANGUAGES) {
+      String prompt = "made by the " + lang + " snippet";
+      browser.go("/playground/" + STD);
+      browser.type("#field-prompt", prompt);
+      browser.type("#field-duration", "3");
+      uncheck("#field-sound");
+      browser.waitForText("#code-curl code", prompt, WAIT);
+      browser.find("#tab-" + lang).click();
+      String code = browser.find("#code-" + lang + " code").getText();
+      assertThat(code).as(lang).contains(prompt).doesNotContain(TestServer.ADMIN_KEY);
+      if (lang.equals("curl")) {
+        browser.screenshot("playground-code");
+      }
+
+      Snippets.Ran ran = Snippets.run(lang, code, api.base(), TestServer.ADMIN_KEY);
+
+      assertThat(ran.exitCode()).as(lang + " printed:\n" + ran.output()).isZero();
+      JsonNode newest = api.get("/v1/requests?limit=1").body().path("requests").get(0);
+      String id = newest.path("request_id").asString();
+      assertThat(api.result(id).body().at("/metadata/input/prompt").asString())
+          .as("the job the " + lang + " snippet made")
+          .isEqualTo(prompt);
+    }
+  }
+
+  @Test
+  void multi_prompt_rows_are_added_and_removed_and_their_sum_shown_against_the_duration() {
+    browser.go("/playground/" + STD);
+    browser.type("#field-duration", "8");
+    WebElement add = browser.find("[data-field='multi_prompt'] > button.secondary");
+    add.click();
+    add.click();
+    browser.type("#field-multi_prompt-0--prompt", "first part");
+    browser.type("#field-multi_prompt-0--duration", "3");
+    browser.type("#field-multi_prompt-1--prompt", "second part");
+    browser.type("#field-multi_prompt-1--duration", "4");
+    browser.waitForText("#multi-prompt-sum", "7 s of 8 s", WAIT);
+    browser.type("#field-multi_prompt-1--duration", "5");
+    browser.waitForText("#multi-prompt-sum", "8 s of 8 s", WAIT);
+    add.click();
+    assertThat(browser.all("[data-field='multi_prompt'] .row")).hasSize(3);
+    browser.all("[data-field='multi_prompt'] .row button.remove").get(2).click();
+    assertThat(browser.all("[data-field='multi_prompt'] .row")).hasSize(2);
+    browser.screenshot("playground-multi-prompt");
+  }
+
+  @Test
+  void a_person_with_only_a_keyboard_signs_in_and_submits() {
+    try (Browser other = Browser.open(server.api().base(), 1000, 800)) {
+      other.go("/playground/" + STD);
+      other.find("input[name=api_key]");
+      assertThat((Object) other.script("return document.activeElement.name")).isEqualTo("api_key");
+      other.driver().switchTo().activeElement().sendKeys(TestServer.ADMIN_KEY + "\n");
+      other.find("#field-prompt");
+      other.find("#field-prompt").sendKeys(" typed");
+      other.type("#field-duration", "3");
+      other.find("#field-duration").sendKeys("\n"); // Enter in a field submits its form
+      other.waitFor("#run-status", WAIT);
+      assertThat(other.consoleErrors()).isEmpty();
+    }
+  }
+
+  @Test
+  void the_pages_fit_a_phone_and_follow_a_dark_system_theme() {
+    try (Browser phone = Browser.open(server.api().base(), 390, 844)) {
+      signIn(phone, TestServer.ADMIN_KEY);
+      for (String path : List.of("/", "/playground/" + I2V, "/library", "/usage", "/keys")) {
+        phone.go(path);
+        phone.find("main h1");
+        Number overflow =
+            (Number)
+                phone.script("return document.documentElement.scrollWidth - window.innerWidth");
+        assertThat(overflow.intValue()).as("sideways scroll on " + path).isLessThanOrEqualTo(0);
+      }
+      phone.go("/playground/" + STD);
+      phone.find("#field-prompt");
+      phone.screenshot("phone-playground");
+      phone.darkTheme();
+      phone.go("/playground/" + STD);
+      phone.find("#field-prompt");
+      String background =
+          (String) phone.script("return getComputedStyle(document.body).backgroundColor");
+      assertThat(background).isEqualTo("rgb(18, 18, 24)");
+      phone.screenshot("phone-playground-dark");
+      assertThat(phone.consoleErrors()).isEmpty();
+    }
   }
 
   /** Waits for the run's video, plays it, and reads what the page's video element says of it. */
