@@ -102,18 +102,7 @@ class MetricsEndToEndTest {
     assertThat(moved(before, after, "kino_submits_refused_total", "limit", "submits_per_minute"))
         .isEqualTo(1);
     assertThat(moved(before, after, "kino_submits_refused_total", "limit", "models")).isEqualTo(1);
-    assertThat(
-            moved(
-                before,
-                after,
-                "kino_http_requests_seconds_count",
-                "method",
-                "POST",
-                "route",
-                "/v1/models/<model_id>",
-                "status",
-                "429"))
-        .isEqualTo(1);
+    assertThat(requests(before, after, "POST", "/v1/models/<model_id>", 429)).isEqualTo(1);
     assertThat(after.type("kino_queue_wait_seconds")).hasValue("histogram");
     assertThat(after.type("kino_jobs_submitted")).hasValue("counter");
     assertThat(after.value("kino_queue_depth", "model", "kling/kling-3.0/pro/text-to-video"))
@@ -133,17 +122,7 @@ class MetricsEndToEndTest {
       assertThat(admin.status(id).status()).isEqualTo(200);
     }
     PrometheusText after = scrape();
-    assertThat(
-            moved(
-                before,
-                after,
-                "kino_http_requests_seconds_count",
-                "method",
-                "GET",
-                "route",
-                "/v1/requests/{request_id}/status",
-                "status",
-                "200"))
+    assertThat(requests(before, after, "GET", "/v1/requests/{request_id}/status", 200))
         .isEqualTo(5);
   }
 
@@ -176,6 +155,13 @@ class MetricsEndToEndTest {
   private static double moved(
       PrometheusText before, PrometheusText after, String name, String... labels) {
     return after.value(name, labels) - before.value(name, labels);
+  }
+
+  /** How many more requests of this route and status the second scrape counts. */
+  private static double requests(
+      PrometheusText before, PrometheusText after, String method, String route, int status) {
+    String[] labels = {"method", method, "route", route, "status", Integer.toString(status)};
+    return moved(before, after, "kino_http_requests_seconds_count", labels);
   }
 
   private static String[] with(String[] labels, String... more) {
