@@ -1,6 +1,7 @@
 package dev.kino.api;
 
 import dev.kino.config.Settings;
+import dev.kino.dialects.openai.VideoRemixes;
 import dev.kino.idempotency.IdempotencyKeys;
 import dev.kino.inputs.InputFiles;
 import dev.kino.jobs.EventHub;
@@ -73,7 +74,8 @@ public final class ApiServer implements AutoCloseable {
       Supplier<Optional<String>> databaseProblem,
       DiskSpace disk,
       Metrics metrics,
-      WebSessions sessions) {}
+      WebSessions sessions,
+      VideoRemixes remixes) {}
 
   public ApiServer(Settings settings, Parts parts, Clock clock) {
     JobStore store = parts.store();
@@ -112,6 +114,16 @@ public final class ApiServer implements AutoCloseable {
         new RequestRoutes(store, cancellations, views, links, parts.files(), statusAnswers, clock);
     EventStreams events = new EventStreams(store, parts.hub());
     WebhookRoutes webhooks = new WebhookRoutes(parts.webhookSigner(), parts.webhooks(), store);
+    OpenAiRoutes openAi =
+        new OpenAiRoutes(
+            parts.catalog(),
+            submissions,
+            store.requests(),
+            parts.uploads(),
+            parts.files(),
+            parts.remixes(),
+            links,
+            clock);
     FileRoutes downloads = new FileRoutes(parts.files(), parts.signer(), clock);
     UploadRoutes uploaded = new UploadRoutes(parts.uploads(), links, parts.disk());
     Health health = new Health(parts.databaseProblem(), parts.disk(), clock);
@@ -167,6 +179,14 @@ public final class ApiServer implements AutoCloseable {
               routes.get("/v1/files/{file_id}/content", uploaded::content);
               routes.get("/files/<key>", downloads::get);
               routes.head("/files/<key>", downloads::head);
+              routes.before("/openai/*", hosts::check);
+              routes.before("/openai/*", auth::authenticate);
+              routes.post("/openai/v1/videos", openAi::create);
+              routes.get("/openai/v1/videos", openAi::list);
+              routes.get("/openai/v1/videos/{video_id}", openAi::retrieve);
+              routes.delete("/openai/v1/videos/{video_id}", openAi::delete);
+              routes.get("/openai/v1/videos/{video_id}/content", openAi::content);
+              routes.post("/openai/v1/videos/{video_id}/remix", openAi::remix);
               routes.post("/web/session", sessionRoutes::signIn);
               routes.get("/web/session", sessionRoutes::show);
               routes.delete("/web/session", sessionRoutes::signOut);

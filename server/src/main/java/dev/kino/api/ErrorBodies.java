@@ -1,5 +1,6 @@
 package dev.kino.api;
 
+import dev.kino.dialects.openai.OpenAiVideos;
 import dev.kino.models.FieldProblem;
 import io.javalin.http.Context;
 import tools.jackson.databind.json.JsonMapper;
@@ -15,6 +16,16 @@ final class ErrorBodies {
   private ErrorBodies() {}
 
   static void write(Context ctx, ApiException e) {
+    if (e.status == 401) {
+      ctx.header("WWW-Authenticate", "Bearer");
+    }
+    if (ctx.path().startsWith(OpenAiRoutes.PREFIX)) {
+      // OpenAI's shape for its dialect: 400 for a parameter (its clients know no 422), named.
+      int status = e.status == 422 ? 400 : e.status;
+      String param = e.problems.isEmpty() ? null : OpenAiVideos.param(e.problems.getFirst().path());
+      Responses.json(ctx, status, OpenAiVideos.error(status, e.reason, e.getMessage(), param));
+      return;
+    }
     ObjectNode body = JsonMapper.shared().createObjectNode();
     body.put("error_code", e.errorCode);
     body.put("error_message", e.getMessage());
@@ -32,9 +43,6 @@ final class ErrorBodies {
       if (e.problemsTotal > e.problems.size()) {
         detail.put("errors_total", e.problemsTotal); // the list holds the first ones only
       }
-    }
-    if (e.status == 401) {
-      ctx.header("WWW-Authenticate", "Bearer");
     }
     Responses.json(ctx, e.status, body);
   }

@@ -1,9 +1,11 @@
 package dev.kino.api;
 
 import dev.kino.database.Outages;
+import dev.kino.dialects.openai.OpenAiVideos;
 import dev.kino.jobs.BudgetExceeded;
 import dev.kino.jobs.LimitReached;
 import dev.kino.metrics.Metrics;
+import dev.kino.models.FieldProblem;
 import dev.kino.models.InvalidInputException;
 import dev.kino.requests.IdempotencyConflict;
 import dev.kino.storage.StorageFullException;
@@ -11,6 +13,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
+import java.util.List;
 import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +63,17 @@ final class ErrorMapper {
                   .with("estimate_usd", e.estimateUsd()));
         });
     routes.exception(StorageFullException.class, (e, ctx) -> storageFull(ctx, e));
+    routes.exception(
+        OpenAiVideos.Refused.class,
+        (e, ctx) ->
+            ErrorBodies.write(
+                ctx,
+                new ApiException(
+                    400,
+                    400002,
+                    "invalid_parameter",
+                    e.getMessage(),
+                    List.of(new FieldProblem(e.param(), "unsupported", e.getMessage())))));
     routes.exception(
         HttpResponseException.class,
         (e, ctx) -> ErrorBodies.write(ctx, fromJavalin(e, maxJsonBytes)));

@@ -16,7 +16,12 @@ final class OwnedRequests {
   }
 
   Job find(Context ctx) {
-    String id = ctx.pathParam("request_id");
+    return find(ctx, "request_id");
+  }
+
+  /** The job named by the path parameter {@code name} (another dialect's name for the id). */
+  Job find(Context ctx, String name) {
+    String id = ctx.pathParam(name);
     try {
       UUID.fromString(id);
     } catch (IllegalArgumentException e) {

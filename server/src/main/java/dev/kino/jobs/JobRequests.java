@@ -116,7 +116,9 @@ public final class JobRequests {
     query.state().ifPresent(s -> and(sql, args, "status = :status", "status", s.wire()));
     query.modelId().ifPresent(m -> and(sql, args, "model_id = :model", "model", m));
     query.beforeSeq().ifPresent(b -> and(sql, args, "seq < :before", "before", b));
-    sql.append(" ORDER BY seq DESC LIMIT :limit");
+    query.afterSeq().ifPresent(a -> and(sql, args, "seq > :after", "after", a));
+    sql.append(query.ascending() ? " ORDER BY seq ASC" : " ORDER BY seq DESC")
+        .append(" LIMIT :limit");
     return db.reads()
         .withHandle(h -> h.createQuery(sql.toString()).bindMap(args).map(JobRows::job).list());
   }

@@ -25,5 +25,6 @@ record Table(String name, String orderBy, boolean serial) {
           new Table("webhook_deliveries", "id", false),
           new Table("webhook_attempts", "delivery_id, attempt", false),
           new Table("outbox_cursor", "name", false),
-          new Table("idempotency_keys", "owner, key", false));
+          new Table("idempotency_keys", "owner, key", false),
+          new Table("video_remixes", "job_id", false));
 }

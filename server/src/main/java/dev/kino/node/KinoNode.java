@@ -9,6 +9,7 @@ import dev.kino.database.DatabaseClock;
 import dev.kino.database.PostgresDatabase;
 import dev.kino.database.SharedSecrets;
 import dev.kino.database.SqliteDatabase;
+import dev.kino.dialects.openai.VideoRemixes;
 import dev.kino.engines.Engine;
 import dev.kino.engines.EngineSetup;
 import dev.kino.engines.Engines;
@@ -225,7 +226,8 @@ public final class KinoNode implements AutoCloseable {
             db::problem,
             disk,
             metrics,
-            sessions);
+            sessions,
+            new VideoRemixes(db));
     Optional<ApiServer> api = Optional.empty();
     if (settings.role().servesApi()) {
       api = Optional.of(started.add(new ApiServer(settings, parts, clock)).start());

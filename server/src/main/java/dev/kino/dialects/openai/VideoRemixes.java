@@ -1,0 +1,35 @@
+package dev.kino.dialects.openai;
+
+import dev.kino.database.Database;
+import java.util.Optional;
+
+/** Which video each remix was made from (table {@code video_remixes}). */
+public final class VideoRemixes {
+  private final Database db;
+
+  public VideoRemixes(Database db) {
+    this.db = db;
+  }
+
+  public void record(String jobId, String sourceId) {
+    db.writes()
+        .useHandle(
+            h ->
+                h.createUpdate(
+                        "INSERT INTO video_remixes (job_id, source_id) VALUES (:job, :source)"
+                            + " ON CONFLICT (job_id) DO NOTHING")
+                    .bind("job", jobId)
+                    .bind("source", sourceId)
+                    .execute());
+  }
+
+  public Optional<String> sourceOf(String jobId) {
+    return db.reads()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT source_id FROM video_remixes WHERE job_id = :job")
+                    .bind("job", jobId)
+                    .mapTo(String.class)
+                    .findOne());
+  }
+}
