@@ -124,6 +124,16 @@ public final class ApiServer implements AutoCloseable {
             parts.remixes(),
             links,
             clock);
+    ReplicateRoutes replicate =
+        new ReplicateRoutes(
+            parts.catalog(),
+            submissions,
+            store.requests(),
+            store.log(),
+            parts.hub(),
+            cancellations,
+            parts.uploads(),
+            links);
     FileRoutes downloads = new FileRoutes(parts.files(), parts.signer(), clock);
     UploadRoutes uploaded = new UploadRoutes(parts.uploads(), links, parts.disk());
     Health health = new Health(parts.databaseProblem(), parts.disk(), clock);
@@ -187,6 +197,16 @@ public final class ApiServer implements AutoCloseable {
               routes.delete("/openai/v1/videos/{video_id}", openAi::delete);
               routes.get("/openai/v1/videos/{video_id}/content", openAi::content);
               routes.post("/openai/v1/videos/{video_id}/remix", openAi::remix);
+              routes.before("/replicate/*", hosts::check);
+              routes.before("/replicate/*", auth::authenticate);
+              routes.post(
+                  "/replicate/v1/models/{owner}/{name}/predictions", replicate::createForModel);
+              routes.get("/replicate/v1/models/{owner}/{name}", replicate::model);
+              routes.post("/replicate/v1/predictions", replicate::createForVersion);
+              routes.get("/replicate/v1/predictions", replicate::list);
+              routes.get("/replicate/v1/predictions/{prediction_id}", replicate::get);
+              routes.post("/replicate/v1/predictions/{prediction_id}/cancel", replicate::cancel);
+              routes.post("/replicate/v1/files", replicate::createFile);
               routes.post("/web/session", sessionRoutes::signIn);
               routes.get("/web/session", sessionRoutes::show);
               routes.delete("/web/session", sessionRoutes::signOut);

@@ -70,10 +70,16 @@ final class Authenticator {
       throw ApiException.unauthorized(
           "missing Authorization header; send \"Authorization: Bearer <your API key>\"");
     }
-    if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
+    // Replicate's clients say "Token <key>" (its older form) as well as Bearer.
+    boolean tokenScheme =
+        ctx.path().startsWith(ReplicateRoutes.PREFIX)
+            && header.regionMatches(true, 0, "Token ", 0, 6);
+    int start = tokenScheme ? 6 : 7;
+    if (!(tokenScheme || header.regionMatches(true, 0, "Bearer ", 0, 7))
+        || header.substring(start).isBlank()) {
       throw ApiException.unauthorized("the Authorization header must be \"Bearer <your API key>\"");
     }
-    ctx.attribute(ATTRIBUTE, callerOfSecret(header.substring(7).strip()));
+    ctx.attribute(ATTRIBUTE, callerOfSecret(header.substring(start).strip()));
   }
 
   /** The web app's session cookie (HttpOnly, SameSite=Strict; see {@link SessionRoutes}). */

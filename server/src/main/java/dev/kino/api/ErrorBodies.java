@@ -1,8 +1,10 @@
 package dev.kino.api;
 
 import dev.kino.dialects.openai.OpenAiVideos;
+import dev.kino.dialects.replicate.Predictions;
 import dev.kino.models.FieldProblem;
 import io.javalin.http.Context;
+import java.util.List;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -24,6 +26,12 @@ final class ErrorBodies {
       int status = e.status == 422 ? 400 : e.status;
       String param = e.problems.isEmpty() ? null : OpenAiVideos.param(e.problems.getFirst().path());
       Responses.json(ctx, status, OpenAiVideos.error(status, e.reason, e.getMessage(), param));
+      return;
+    }
+    if (ctx.path().startsWith(ReplicateRoutes.PREFIX)) {
+      List<String[]> fields =
+          e.problems.stream().map(p -> new String[] {p.code(), p.path(), p.message()}).toList();
+      Responses.json(ctx, e.status, Predictions.error(e.status, e.reason, e.getMessage(), fields));
       return;
     }
     ObjectNode body = JsonMapper.shared().createObjectNode();

@@ -1,5 +1,6 @@
 package dev.kino.api;
 
+import dev.kino.dialects.ModelNames;
 import dev.kino.jobs.SubmitLimits;
 import dev.kino.models.Model;
 import dev.kino.models.ModelCatalog;
@@ -149,6 +150,7 @@ final class ModelRoutes {
     m.put("category", d.category());
     m.put("kind", d.kind());
     m.put("engine", d.engine());
+    m.put("replicate_name", ModelNames.twoSegment(d.id()));
     d.pricing()
         .ifPresent(
             p -> {

@@ -1,5 +1,6 @@
 package dev.kino.api;
 
+import dev.kino.dialects.ModelNames;
 import dev.kino.dialects.openai.OpenAiVideos;
 import dev.kino.dialects.openai.VideoRemixes;
 import dev.kino.inputs.InputException;
@@ -277,21 +278,11 @@ final class OpenAiRoutes {
           "model is required: a Kino model id such as kling/kling-3.0/standard/text-to-video");
     }
     Model model =
-        catalog
-            .find(id)
-            .or(() -> catalog.all().stream().filter(m -> shortName(m.id()).equals(id)).findFirst())
+        ModelNames.find(catalog, id)
             .orElseThrow(
                 () -> new OpenAiVideos.Refused("model", "no model " + id + " on this server"));
     caller.requireModel(model.id());
     return model;
-  }
-
-  /** A model's two-segment name: its first id segment, "/", the rest joined with "-". */
-  static String shortName(String id) {
-    int slash = id.indexOf('/');
-    return slash < 0
-        ? id
-        : id.substring(0, slash) + "/" + id.substring(slash + 1).replace('/', '-');
   }
 
   /** {@code input_reference} as JSON: {@code {"image_url": ...}} or {@code {"file_id": ...}}. */
