@@ -134,6 +134,16 @@ public final class ApiServer implements AutoCloseable {
             cancellations,
             parts.uploads(),
             links);
+    FalRoutes fal =
+        new FalRoutes(
+            parts.catalog(),
+            submissions,
+            store.requests(),
+            store.log(),
+            parts.hub(),
+            cancellations,
+            parts.files(),
+            links);
     FileRoutes downloads = new FileRoutes(parts.files(), parts.signer(), clock);
     UploadRoutes uploaded = new UploadRoutes(parts.uploads(), links, parts.disk());
     Health health = new Health(parts.databaseProblem(), parts.disk(), clock);
@@ -207,6 +217,14 @@ public final class ApiServer implements AutoCloseable {
               routes.get("/replicate/v1/predictions/{prediction_id}", replicate::get);
               routes.post("/replicate/v1/predictions/{prediction_id}/cancel", replicate::cancel);
               routes.post("/replicate/v1/files", replicate::createFile);
+              routes.before("/fal/*", hosts::check);
+              routes.before("/fal/*", auth::authenticate);
+              String falRequest = "/fal/queue/{owner}/{alias}/requests/{request_id}";
+              routes.get(falRequest + "/status", fal::status);
+              routes.get(falRequest + "/status/stream", fal::statusStream);
+              routes.get(falRequest, fal::result);
+              routes.put(falRequest + "/cancel", fal::cancel);
+              routes.post("/fal/queue/<model_id>", fal::submit);
               routes.post("/web/session", sessionRoutes::signIn);
               routes.get("/web/session", sessionRoutes::show);
               routes.delete("/web/session", sessionRoutes::signOut);

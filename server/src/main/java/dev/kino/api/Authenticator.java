@@ -70,12 +70,14 @@ final class Authenticator {
       throw ApiException.unauthorized(
           "missing Authorization header; send \"Authorization: Bearer <your API key>\"");
     }
-    // Replicate's clients say "Token <key>" (its older form) as well as Bearer.
+    // Replicate's clients say "Token <key>" (its older form), fal's "Key <key>", as well as Bearer.
     boolean tokenScheme =
         ctx.path().startsWith(ReplicateRoutes.PREFIX)
             && header.regionMatches(true, 0, "Token ", 0, 6);
-    int start = tokenScheme ? 6 : 7;
-    if (!(tokenScheme || header.regionMatches(true, 0, "Bearer ", 0, 7))
+    boolean keyScheme =
+        ctx.path().startsWith(FalRoutes.PREFIX) && header.regionMatches(true, 0, "Key ", 0, 4);
+    int start = tokenScheme ? 6 : keyScheme ? 4 : 7;
+    if (!(tokenScheme || keyScheme || header.regionMatches(true, 0, "Bearer ", 0, 7))
         || header.substring(start).isBlank()) {
       throw ApiException.unauthorized("the Authorization header must be \"Bearer <your API key>\"");
     }

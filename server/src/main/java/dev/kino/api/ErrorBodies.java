@@ -1,5 +1,6 @@
 package dev.kino.api;
 
+import dev.kino.dialects.fal.FalQueue;
 import dev.kino.dialects.openai.OpenAiVideos;
 import dev.kino.dialects.replicate.Predictions;
 import dev.kino.models.FieldProblem;
@@ -26,6 +27,15 @@ final class ErrorBodies {
       int status = e.status == 422 ? 400 : e.status;
       String param = e.problems.isEmpty() ? null : OpenAiVideos.param(e.problems.getFirst().path());
       Responses.json(ctx, status, OpenAiVideos.error(status, e.reason, e.getMessage(), param));
+      return;
+    }
+    if (ctx.path().startsWith(FalRoutes.PREFIX)) {
+      Responses.json(
+          ctx,
+          e.status,
+          e.status == 422
+              ? FalQueue.validation(FalRoutes.problems(e))
+              : FalQueue.error(e.getMessage()));
       return;
     }
     if (ctx.path().startsWith(ReplicateRoutes.PREFIX)) {

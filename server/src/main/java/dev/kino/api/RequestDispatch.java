@@ -1,12 +1,16 @@
 package dev.kino.api;
 
+import dev.kino.dialects.fal.FalQueue;
 import dev.kino.metrics.Metrics;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongConsumer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -56,12 +60,54 @@ final class RequestDispatch extends Handler.Wrapper {
       statusAnswered.accept(System.nanoTime() - start);
       return true;
     }
+    Request routed = request;
+    if (FAL_PROXY.equals(Request.getPathInContext(request))) {
+      Optional<Request> target = falProxied(request);
+      if (target.isEmpty()) {
+        response.setStatus(400);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(
+            true,
+            ByteBuffer.wrap(
+                "{\"detail\": \"x-fal-target-url must be a https://queue.fal.run/... URL\"}"
+                    .getBytes(StandardCharsets.UTF_8)),
+            callback);
+        return true;
+      }
+      routed = target.get();
+    }
+    Request dispatched = routed;
     try {
-      requestThreads.execute(() -> handleOnRequestThread(request, response, callback));
+      requestThreads.execute(() -> handleOnRequestThread(dispatched, response, callback));
     } catch (RejectedExecutionException stopping) {
       Response.writeError(request, response, callback, 503, "the server is stopping");
     }
     return true;
+  }
+
+  private static final String FAL_PROXY = "/fal/proxy";
+
+  /**
+   * fal's proxy convention ({@code @fal-ai/client}'s {@code withProxy}): the request comes to the
+   * proxy with the queue URL it meant in {@code x-fal-target-url}; it is handled as if it had come
+   * to Kino's copy of that URL under {@code /fal/queue/}.
+   */
+  private static Optional<Request> falProxied(Request request) {
+    String target = request.getHeaders().get("x-fal-target-url");
+    if (target == null) {
+      return Optional.empty();
+    }
+    return FalQueue.proxied(target)
+        .map(
+            pathQuery -> {
+              HttpURI uri = HttpURI.build(request.getHttpURI()).pathQuery(pathQuery).asImmutable();
+              return new Request.Wrapper(request) {
+                @Override
+                public HttpURI getHttpURI() {
+                  return uri;
+                }
+              };
+            });
   }
 
   private void handleOnRequestThread(Request request, Response response, Callback callback) {
