@@ -5,20 +5,19 @@ import dev.kino.dialects.openai.VideoRemixes;
 import dev.kino.idempotency.IdempotencyKeys;
 import dev.kino.inputs.InputFiles;
 import dev.kino.jobs.EventHub;
-import dev.kino.jobs.Job;
 import dev.kino.jobs.JobStore;
 import dev.kino.keys.KeyStore;
 import dev.kino.keys.WebSessions;
 import dev.kino.metrics.Metrics;
 import dev.kino.models.ModelCatalog;
 import dev.kino.requests.Cancellations;
-import dev.kino.requests.RequestStatus;
 import dev.kino.requests.Submissions;
 import dev.kino.storage.DiskSpace;
 import dev.kino.storage.FileStore;
 import dev.kino.storage.UrlSigner;
 import dev.kino.uploads.Uploads;
 import dev.kino.web.WebApp;
+import dev.kino.webhooks.WebhookBodies;
 import dev.kino.webhooks.WebhookSigner;
 import dev.kino.webhooks.WebhookStore;
 import io.javalin.Javalin;
@@ -41,7 +40,6 @@ import java.util.function.Supplier;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The HTTP API: the seed routes, the catalogue and signed file downloads, on Javalin with virtual
@@ -289,17 +287,12 @@ public final class ApiServer implements AutoCloseable {
   /** Jetty's own threads; the requests run on virtual threads, not on these. */
   private static final int JETTY_THREADS = 32;
 
-  /**
-   * The body the result route would give for a job, with links on the base its client used (or the
-   * public URL): what a webhook message carries as {@code data}.
-   */
-  public static Function<Job, ObjectNode> resultDocuments(
+  /** What webhook messages say, in each job's callback's format (see {@link WebhookDocuments}). */
+  public static WebhookBodies webhookBodies(
       Settings settings, JobStore store, UrlSigner signer, FileStore files, Clock clock) {
     Links links = new Links(settings.publicUrl(), signer, files, settings.fileUrlTtl(), clock);
     JobViews views = new JobViews(links, modelId -> Optional.empty());
-    return job ->
-        views.result(
-            links.base(job.baseUrl()), RequestStatus.of(job, store.requests(), store.log(), false));
+    return new WebhookDocuments(store, views, links, files);
   }
 
   public ApiServer start() {

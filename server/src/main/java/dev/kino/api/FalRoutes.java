@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -79,10 +80,19 @@ final class FalRoutes {
                 () ->
                     ApiException.notFound("model_not_found", "no model " + id + " on this server"));
     caller.requireModel(model.id());
+    JsonNode body = RequestBodies.json(ctx);
+    String webhook = ctx.queryParam("fal_webhook");
+    if (webhook != null && body.isObject()) {
+      // fal's webhook: called once the request ends, with fal's payload.
+      ObjectNode withWebhook = ((ObjectNode) body).deepCopy();
+      withWebhook.put("webhook_url", webhook);
+      withWebhook.put("webhook_format", "fal");
+      body = withWebhook;
+    }
     Submission request =
         new Submission(
             model,
-            RequestBodies.json(ctx),
+            body,
             caller.ownerId(),
             SubmitLimits.of(caller.limits()),
             RequestBodies.idempotencyKey(ctx),

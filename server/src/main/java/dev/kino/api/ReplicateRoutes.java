@@ -111,7 +111,7 @@ final class ReplicateRoutes {
     Submission request =
         new Submission(
             model,
-            input,
+            withWebhook(input, body),
             caller.ownerId(),
             SubmitLimits.of(caller.limits()),
             RequestBodies.idempotencyKey(ctx),
@@ -125,6 +125,35 @@ final class ReplicateRoutes {
       return;
     }
     answer(ctx, 201, job, false);
+  }
+
+  /**
+   * Replicate's {@code webhook} and {@code webhook_events_filter} as Kino's webhook fields: the
+   * prediction is sent when it ends, and at its start when the filter has {@code start} ({@code
+   * output} and {@code logs} events are not sent: a video model's output comes at the end).
+   */
+  private static JsonNode withWebhook(JsonNode input, JsonNode body) {
+    JsonNode webhook = body.path("webhook");
+    if (!webhook.isString()) {
+      return input;
+    }
+    boolean onStart = false;
+    JsonNode filter = body.path("webhook_events_filter");
+    if (filter.isArray()) {
+      for (JsonNode event : filter) {
+        String name = event.asString("");
+        if (!List.of("start", "output", "logs", "completed").contains(name)) {
+          throw refused(
+              "webhook_events_filter", "events are start, output, logs and completed; got " + name);
+        }
+        onStart |= name.equals("start");
+      }
+    }
+    ObjectNode copy = ((ObjectNode) input).deepCopy();
+    copy.put("webhook_url", webhook.asString());
+    copy.put("webhook_on_start", onStart);
+    copy.put("webhook_format", "replicate");
+    return copy;
   }
 
   void get(Context ctx) {

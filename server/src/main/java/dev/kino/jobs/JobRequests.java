@@ -48,10 +48,11 @@ public final class JobRequests {
                   Job inserted =
                       h.createQuery(
                               "INSERT INTO jobs (id, owner, model_id, input, status, max_attempts,"
-                                  + " created_at, webhook_url, webhook_on_start, base_url,"
-                                  + " reserved_usd)"
+                                  + " created_at, webhook_url, webhook_on_start, webhook_format,"
+                                  + " base_url, reserved_usd)"
                                   + " VALUES (:id, :owner, :model, :input, 'in_queue', :attempts,"
-                                  + " :now, :webhook, :on_start, :base, :reserved) RETURNING "
+                                  + " :now, :webhook, :on_start, :format, :base, :reserved)"
+                                  + " RETURNING "
                                   + JOB_COLUMNS)
                           .bindMap(
                               args(
@@ -64,6 +65,14 @@ public final class JobRequests {
                                   "webhook", job.callback().map(Callback::url).orElse(null),
                                   "on_start",
                                       job.callback().map(c -> c.onStart() ? 1 : 0).orElse(0),
+                                  "format",
+                                      job.callback()
+                                          .map(
+                                              c ->
+                                                  c.format() == Callback.Format.KINO
+                                                      ? null
+                                                      : c.format().wire())
+                                          .orElse(null),
                                   "base", job.baseUrl(),
                                   "reserved",
                                       limits

@@ -17,7 +17,7 @@ final class JobRows {
   static final String JOB_COLUMNS =
       "seq, id, owner, model_id, input, status, attempt, max_attempts, progress, output, error,"
           + " metadata, created_at, started_at, finished_at, webhook_url, webhook_on_start,"
-          + " base_url, outputs_deleted_at, engine_state, cancel_requested_at";
+          + " base_url, outputs_deleted_at, engine_state, cancel_requested_at, webhook_format";
   static final String EVENT_COLUMNS = "seq, job_id, kind, data, created_at";
 
   private JobRows() {}
@@ -54,7 +54,11 @@ final class JobRows {
         Columns.optionalInstant(rs, "finished_at"),
         webhook == null
             ? Optional.empty()
-            : Optional.of(new Callback(webhook, rs.getInt("webhook_on_start") == 1)),
+            : Optional.of(
+                new Callback(
+                    webhook,
+                    rs.getInt("webhook_on_start") == 1,
+                    Callback.Format.fromWire(rs.getString("webhook_format")))),
         Optional.ofNullable(rs.getString("base_url")).orElse(""),
         Columns.optionalInstant(rs, "outputs_deleted_at"),
         object(rs.getString("engine_state")),

@@ -199,7 +199,7 @@ public final class KinoNode implements AutoCloseable {
                     webhookStore,
                     store,
                     hub,
-                    ApiServer.resultDocuments(settings, store, signer, files, clock),
+                    ApiServer.webhookBodies(settings, store, signer, files, clock),
                     webhookSigner,
                     policy,
                     HostResolver.system(),

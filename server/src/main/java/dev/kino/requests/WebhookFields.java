@@ -17,6 +17,13 @@ import tools.jackson.databind.node.ObjectNode;
 final class WebhookFields {
   static final String WEBHOOK_URL = "webhook_url";
   static final String WEBHOOK_ON_START = "webhook_on_start";
+
+  /**
+   * The shape of the messages: {@code kino} (the default), or {@code fal} / {@code replicate} (what
+   * those APIs' receivers expect; the dialects set it).
+   */
+  static final String WEBHOOK_FORMAT = "webhook_format";
+
   private static final int MAX_URL_LENGTH = 2048;
 
   private WebhookFields() {}
@@ -27,7 +34,16 @@ final class WebhookFields {
     }
     JsonNode url = body.get(WEBHOOK_URL);
     JsonNode onStart = body.get(WEBHOOK_ON_START);
+    JsonNode format = body.get(WEBHOOK_FORMAT);
     List<FieldProblem> problems = new ArrayList<>();
+    Callback.Format shape = Callback.Format.KINO;
+    if (format != null && !format.isNull()) {
+      try {
+        shape = Callback.Format.fromWire(format.isString() ? format.asString() : "?");
+      } catch (IllegalArgumentException e) {
+        problems.add(new FieldProblem(WEBHOOK_FORMAT, "enum", "must be kino, fal or replicate"));
+      }
+    }
     if (onStart != null && !onStart.isBoolean()) {
       problems.add(new FieldProblem(WEBHOOK_ON_START, "type", "must be true or false"));
     }
@@ -47,17 +63,20 @@ final class WebhookFields {
     }
     return noUrl
         ? Optional.empty()
-        : Optional.of(new Callback(url.asString(), onStart != null && onStart.asBoolean(false)));
+        : Optional.of(
+            new Callback(url.asString(), onStart != null && onStart.asBoolean(false), shape));
   }
 
   /** The body as the model sees it: without these fields. */
   static JsonNode removedFrom(JsonNode body) {
-    if (!body.isObject() || !(body.has(WEBHOOK_URL) || body.has(WEBHOOK_ON_START))) {
+    if (!body.isObject()
+        || !(body.has(WEBHOOK_URL) || body.has(WEBHOOK_ON_START) || body.has(WEBHOOK_FORMAT))) {
       return body;
     }
     ObjectNode copy = ((ObjectNode) body).deepCopy();
     copy.remove(WEBHOOK_URL);
     copy.remove(WEBHOOK_ON_START);
+    copy.remove(WEBHOOK_FORMAT);
     return copy;
   }
 }

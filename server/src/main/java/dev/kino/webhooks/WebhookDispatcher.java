@@ -1,7 +1,6 @@
 package dev.kino.webhooks;
 
 import dev.kino.jobs.EventHub;
-import dev.kino.jobs.Job;
 import dev.kino.jobs.JobStore;
 import dev.kino.metrics.Metrics;
 import dev.kino.network.AddressPolicy;
@@ -17,10 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Delivers webhooks: one thread reads new job events into messages ({@link WebhookOutbox}), takes
@@ -53,7 +50,7 @@ public final class WebhookDispatcher implements AutoCloseable {
       WebhookStore store,
       JobStore jobs,
       EventHub hub,
-      Function<Job, ObjectNode> describe,
+      WebhookBodies bodies,
       WebhookSigner signer,
       AddressPolicy policy,
       HostResolver resolver,
@@ -61,7 +58,7 @@ public final class WebhookDispatcher implements AutoCloseable {
       Clock clock,
       Metrics metrics) {
     this.store = store;
-    this.outbox = new WebhookOutbox(jobs, store, describe, clock);
+    this.outbox = new WebhookOutbox(jobs, store, bodies, clock);
     this.sender = new WebhookSender(policy, resolver, signer);
     this.schedule = schedule;
     this.clock = clock;

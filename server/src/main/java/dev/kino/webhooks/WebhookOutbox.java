@@ -14,7 +14,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -39,17 +38,14 @@ final class WebhookOutbox {
 
   private final JobStore jobs;
   private final WebhookStore store;
-  private final Function<Job, ObjectNode> describe;
+  private final WebhookBodies bodies;
   private final Clock clock;
 
-  /**
-   * @param describe the body a client would get from the result route, for a message's {@code data}
-   */
-  WebhookOutbox(
-      JobStore jobs, WebhookStore store, Function<Job, ObjectNode> describe, Clock clock) {
+  /** {@code bodies}: what each message says, in its job's callback's format. */
+  WebhookOutbox(JobStore jobs, WebhookStore store, WebhookBodies bodies, Clock clock) {
     this.jobs = jobs;
     this.store = store;
-    this.describe = describe;
+    this.bodies = bodies;
     this.clock = clock;
   }
 
@@ -118,17 +114,10 @@ final class WebhookOutbox {
       return false;
     }
     Instant now = clock.instant();
-    ObjectNode data = describe.apply(job.get());
-    data.put("status", state.wire()); // as of this event, though the job may have moved on since
-    if (!state.isFinal()) {
-      data.putNull(
-          "output"); // a start message says nothing of how the job ended, even when it already has
-      data.putNull("error");
+    Optional<ObjectNode> body = bodies.body(job.get(), state, type.get(), event.at());
+    if (body.isEmpty()) {
+      return false;
     }
-    ObjectNode body = JsonMapper.shared().createObjectNode();
-    body.put("type", type.get());
-    body.put("timestamp", event.at().toString());
-    body.set("data", data);
     store.create(
         "msg_" + HexFormat.of().formatHex(randomBytes()),
         event.seq(),
@@ -136,7 +125,7 @@ final class WebhookOutbox {
         job.get().owner(),
         callback.url(),
         type.get(),
-        JsonMapper.shared().writeValueAsString(body),
+        JsonMapper.shared().writeValueAsString(body.get()),
         now);
     return true;
   }
