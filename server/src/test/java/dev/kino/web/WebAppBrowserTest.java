@@ -103,6 +103,7 @@ class WebAppBrowserTest {
   @Test
   void the_catalogue_lists_the_seed_models_with_kind_engine_and_price() {
     browser.go("/");
+    browser.find("#models .model");
     List<WebElement> models = browser.all("#models .model");
     assertThat(models).extracting(m -> m.getAttribute("data-model-id")).contains(STD, I2V, PRO);
     assertThat(browser.find("[data-model-id='" + STD + "']").getText())
@@ -198,6 +199,7 @@ class WebAppBrowserTest {
     browser.find("[data-request-id='" + id + "']");
     browser.screenshot("library");
     browser.go("/library?status=completed&model=" + STD);
+    browser.find("#library .generation");
     assertThat(browser.all("#library .generation"))
         .allMatch(g -> "completed".equals(g.getAttribute("data-status")));
 
