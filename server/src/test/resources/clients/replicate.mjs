@@ -52,6 +52,12 @@ try {
   report('invalid', { status: e.response && e.response.status, body: e.response ? await e.response.text().catch(() => e.message) : e.message, message: e.message });
 }
 
+const events = [];
+for await (const event of replicate.stream(T2V, { input: { prompt: 'streamed', duration: 3, sound: false } })) {
+  events.push({ event: event.event, data: String(event) });
+}
+report('stream', { events });
+
 const page = await replicate.predictions.list();
 report('listed', { ids: page.results.map((p) => p.id), next: page.next });
 

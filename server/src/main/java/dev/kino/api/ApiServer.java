@@ -214,6 +214,7 @@ public final class ApiServer implements AutoCloseable {
               routes.get("/replicate/v1/predictions", replicate::list);
               routes.get("/replicate/v1/predictions/{prediction_id}", replicate::get);
               routes.post("/replicate/v1/predictions/{prediction_id}/cancel", replicate::cancel);
+              routes.get("/replicate/v1/predictions/{prediction_id}/stream", replicate::stream);
               routes.post("/replicate/v1/files", replicate::createFile);
               routes.before("/fal/*", hosts::check);
               routes.before("/fal/*", auth::authenticate);

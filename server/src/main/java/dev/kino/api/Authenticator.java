@@ -23,8 +23,12 @@ final class Authenticator {
   static final String ENV_ADMIN_OWNER = "admin-env";
   private static final String ATTRIBUTE = "kino.caller";
 
-  /** The one route a query token opens (an events stream, for EventSource). */
-  private static final Pattern EVENTS_PATH = Pattern.compile("/v1/requests/([^/]+)/events");
+  /**
+   * The routes a query token opens: a request's events stream (for EventSource), and the same
+   * request's Replicate stream (which Replicate's clients fetch without a key).
+   */
+  private static final Pattern EVENTS_PATH =
+      Pattern.compile("/v1/requests/([^/]+)/events|/replicate/v1/predictions/([^/]+)/stream");
 
   private final KeyStore keys;
   private final KeyCache cache;
@@ -180,7 +184,8 @@ final class Authenticator {
     }
     String owner =
         tokens
-            .verify(events.group(1), token, clock.instant())
+            .verify(
+                events.group(1) != null ? events.group(1) : events.group(2), token, clock.instant())
             .orElseThrow(
                 () ->
                     ApiException.unauthorized(

@@ -81,6 +81,18 @@ final class Links {
   /**
    * The request's events stream with a token, so it opens without the Bearer header (EventSource).
    */
+  /**
+   * Replicate's stream URL of a prediction: opened without the key (the client fetches it bare),
+   * with the same signed token as {@link #events}.
+   */
+  String replicateStream(String base, String requestId, String owner) {
+    return base
+        + "/replicate/v1/predictions/"
+        + requestId
+        + "/stream?token="
+        + tokens.issue(requestId, owner, clock.instant().plus(fileUrlTtl));
+  }
+
   String events(String base, String requestId, String owner) {
     return request(base, requestId, "events")
         + "?token="

@@ -183,6 +183,78 @@ final class ReplicateRoutes {
     Responses.json(ctx, 200, body);
   }
 
+  /**
+   * {@code GET /predictions/{id}/stream}: Replicate's Server-Sent Events: {@code logs} for each
+   * engine log line, then {@code output} (each file's URL) or {@code error}, then {@code done}
+   * ({@code {"reason": "canceled"}} for a cancelled one).
+   */
+  void stream(Context ctx) throws InterruptedException {
+    Job job = owned.find(ctx, "prediction_id");
+    String base = links.base(ctx);
+    jakarta.servlet.http.HttpServletResponse response = ctx.res();
+    response.setStatus(200);
+    response.setContentType("text/event-stream");
+    response.setCharacterEncoding("UTF-8");
+    response.setHeader("Cache-Control", "no-cache");
+    long after = 0;
+    try (EventHub.Watch watch = hub.watch(job.id())) {
+      jakarta.servlet.ServletOutputStream out = response.getOutputStream();
+      while (!hub.isClosed()) {
+        List<JobEvent> events = log.events(job.id(), after, 200);
+        for (JobEvent event : events) {
+          after = event.seq();
+          if (event.kind() == JobEvent.Kind.LOG) {
+            send(out, "logs", event.data().path("message").asString());
+          } else if (event.isFinal()) {
+            finish(out, jobs.find(job.id()).orElse(job), base);
+            return;
+          }
+        }
+        out.flush();
+        if (events.isEmpty()) {
+          Job now = jobs.find(job.id()).orElse(job);
+          if (now.state().isFinal()) {
+            finish(out, now, base);
+            return;
+          }
+          if (!watch.await(Duration.ofSeconds(15))) {
+            out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+          }
+        }
+      }
+    } catch (IOException clientLeft) {
+      // the client stopped listening
+    }
+  }
+
+  private void finish(jakarta.servlet.ServletOutputStream out, Job job, String base)
+      throws IOException {
+    switch (job.state()) {
+      case COMPLETED -> {
+        for (String url : Predictions.outputUrls(job, key -> links.file(base, key))) {
+          send(out, "output", url);
+        }
+        send(out, "done", "{}");
+      }
+      case FAILED -> {
+        send(out, "error", job.error().map(e -> e.code() + ": " + e.message()).orElse("failed"));
+        send(out, "done", "{}");
+      }
+      default -> send(out, "done", "{\"reason\": \"canceled\"}");
+    }
+    out.flush();
+  }
+
+  private static void send(jakarta.servlet.ServletOutputStream out, String event, String data)
+      throws IOException {
+    StringBuilder frame = new StringBuilder("event: ").append(event).append('\n');
+    for (String line : data.split("\n", -1)) {
+      frame.append("data: ").append(line).append('\n');
+    }
+    out.write(frame.append('\n').toString().getBytes(StandardCharsets.UTF_8));
+  }
+
   void cancel(Context ctx) throws InterruptedException {
     Job job = cancellations.cancel(owned.find(ctx, "prediction_id")).job();
     answer(ctx, 200, jobs.find(job.id()).orElse(job), false);
@@ -259,7 +331,13 @@ final class ReplicateRoutes {
             .map(JobEvent::data)
             .map(d -> d.path("message").asString())
             .toList();
-    return Predictions.prediction(job, base, lines, key -> links.file(base, key), starting);
+    return Predictions.prediction(
+        job,
+        base,
+        links.replicateStream(base, job.id(), job.owner()),
+        lines,
+        key -> links.file(base, key),
+        starting);
   }
 
   /** {@code Prefer: wait} (60 s) or {@code wait=n} (n seconds, at most 60). */

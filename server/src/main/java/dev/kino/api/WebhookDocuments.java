@@ -87,6 +87,7 @@ final class WebhookDocuments implements WebhookBodies {
         Predictions.prediction(
             job,
             base,
+            links.replicateStream(base, job.id(), job.owner()),
             store.log().recentLogs(job.id(), RequestStatus.LOG_LINES).stream()
                 .map(JobEvent::data)
                 .map(d -> d.path("message").asString())

@@ -73,6 +73,12 @@ class ReplicateClientTest {
       JsonNode invalid = run.step("invalid");
       assertThat(invalid.path("status").asInt()).isEqualTo(422);
       assertThat(invalid.path("message").asString()).contains("duration");
+      JsonNode events = run.step("stream").path("events");
+      assertThat(events.toString()).contains("\"event\":\"logs\"");
+      JsonNode output = events.get(events.size() - 2);
+      assertThat(output.path("event").asString()).isEqualTo("output");
+      assertThat(output.path("data").asString()).contains("/files/");
+      assertThat(events.get(events.size() - 1).path("event").asString()).isEqualTo("done");
       assertThat(run.step("listed").path("ids").toString()).contains(created.path("id").asString());
     }
   }

@@ -34,10 +34,16 @@ public final class Predictions {
   /**
    * The prediction of a job. {@code starting}: answer {@code starting} whatever the job's state,
    * for an answer held by {@code Prefer: wait} that ended before the job did (the client's {@code
-   * run} takes any other state as finished). {@code fileUrl} makes a stored file's link.
+   * run} takes any other state as finished). {@code fileUrl} makes a stored file's link; {@code
+   * streamUrl} is the signed link of its event stream.
    */
   public static ObjectNode prediction(
-      Job job, String base, List<String> logs, Function<String, String> fileUrl, boolean starting) {
+      Job job,
+      String base,
+      String streamUrl,
+      List<String> logs,
+      Function<String, String> fileUrl,
+      boolean starting) {
     ObjectNode p = JsonMapper.shared().createObjectNode();
     p.put("id", job.id());
     p.put("model", ModelNames.twoSegment(job.modelId()));
@@ -62,6 +68,7 @@ public final class Predictions {
     String self = base + "/replicate/v1/predictions/" + job.id();
     urls.put("get", self);
     urls.put("cancel", self + "/cancel");
+    urls.put("stream", streamUrl);
     urls.put("web", base + "/library/" + job.id());
     ObjectNode metrics = p.putObject("metrics");
     if (job.state().isFinal() && job.finishedAt().isPresent()) {
@@ -70,6 +77,20 @@ public final class Predictions {
       metrics.put("total_time", seconds(job.createdAt(), job.finishedAt().get()));
     }
     return p;
+  }
+
+  /** The output's file URLs, in order (for the stream's {@code output} events). */
+  public static List<String> outputUrls(Job job, Function<String, String> fileUrl) {
+    JsonNode output = output(job, fileUrl);
+    if (output == null) {
+      return List.of();
+    }
+    if (output.isString()) {
+      return List.of(output.asString());
+    }
+    List<String> urls = new java.util.ArrayList<>();
+    output.forEach(u -> urls.add(u.asString()));
+    return urls;
   }
 
   /** Replicate's five states. */
