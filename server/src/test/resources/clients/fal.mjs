@@ -2,9 +2,8 @@
 // "always"): the queue URLs it builds for queue.fal.run reach Kino's /fal/proxy, which serves them
 // from /fal/queue. Prints one JSON line per step for the Java test.
 // Usage: node fal.mjs BASE_URL OUT_DIR IMAGE_URL MISSING_IMAGE_URL   (key: KINO_API_KEY)
-import fs from 'node:fs';
-import path from 'node:path';
 import { createFalClient, withProxy } from '@fal-ai/client';
+import { download, report } from './steps.mjs';
 
 const [base, outDir, imageUrl, missingImage] = process.argv.slice(2);
 const fal = createFalClient({
@@ -14,15 +13,6 @@ const fal = createFalClient({
 const T2V = 'kling/kling-3.0/standard/text-to-video';
 const I2V = 'kling/kling-3.0/standard/image-to-video';
 const PRO = 'kling/kling-3.0/pro/text-to-video';
-const report = (step, data) => console.log(JSON.stringify({ step, ...data }));
-
-async function download(url, name) {
-  const answer = await fetch(url);
-  const bytes = Buffer.from(await answer.arrayBuffer());
-  const file = path.join(outDir, name);
-  fs.writeFileSync(file, bytes);
-  return { file, bytes: bytes.length, type: answer.headers.get('content-type') };
-}
 
 const updates = [];
 const polled = await fal.subscribe(T2V, {
@@ -30,7 +20,7 @@ const polled = await fal.subscribe(T2V, {
   logs: true, pollInterval: 200,
   onQueueUpdate: (u) => updates.push({ status: u.status, logs: (u.logs || []).length, position: u.queue_position }),
 });
-report('polling', { requestId: polled.requestId, data: polled.data, updates, mp4: await download(polled.data.video.url, 'polling.mp4') });
+report('polling', { requestId: polled.requestId, data: polled.data, updates, mp4: await download(polled.data.video.url, outDir, 'polling.mp4') });
 
 const streamed = [];
 const viaStream = await fal.subscribe(T2V, {
@@ -48,7 +38,7 @@ do {
   if (status.status !== 'COMPLETED') await new Promise((r) => setTimeout(r, 200));
 } while (status.status !== 'COMPLETED');
 const result = await fal.queue.result(I2V, { requestId: request_id });
-report('queue', { requestId: request_id, seen, status, data: result.data, mp4: await download(result.data.video.url, 'queue.mp4') });
+report('queue', { requestId: request_id, seen, status, data: result.data, mp4: await download(result.data.video.url, outDir, 'queue.mp4') });
 
 try {
   await fal.subscribe(I2V, { input: { prompt: 'no picture', duration: 3, start_image_url: missingImage }, pollInterval: 200 });

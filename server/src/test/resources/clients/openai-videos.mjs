@@ -4,12 +4,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import OpenAI, { toFile } from 'openai';
+import { report } from './steps.mjs';
 
 const [base, outDir, imagePath, missingImage] = process.argv.slice(2);
 const client = new OpenAI({ apiKey: process.env.KINO_API_KEY, baseURL: base + '/openai/v1', maxRetries: 0 });
 const T2V = 'kling/kling-3.0/standard/text-to-video';
 const I2V = 'kling/kling-3.0/standard/image-to-video';
-const report = (step, data) => console.log(JSON.stringify({ step, ...data }));
 
 async function finished(id) {
   for (;;) {

@@ -2,30 +2,21 @@
 // application written for Replicate does. Prints one JSON line per step for the Java test.
 // Usage: node replicate.mjs BASE_URL OUT_DIR IMAGE_PATH MISSING_IMAGE_URL   (key: KINO_API_KEY)
 import fs from 'node:fs';
-import path from 'node:path';
 import Replicate from 'replicate';
+import { download, report } from './steps.mjs';
 
 const [base, outDir, imagePath, missingImage] = process.argv.slice(2);
 const replicate = new Replicate({ auth: process.env.KINO_API_KEY, baseUrl: base + '/replicate/v1', useFileOutput: false });
 const T2V = 'kling/kling-3.0-standard-text-to-video';
 const I2V = 'kling/kling-3.0-standard-image-to-video';
 const PRO = 'kling/kling-3.0-pro-text-to-video';
-const report = (step, data) => console.log(JSON.stringify({ step, ...data }));
-
-async function download(url, name) {
-  const answer = await fetch(url);
-  const bytes = Buffer.from(await answer.arrayBuffer());
-  const file = path.join(outDir, name);
-  fs.writeFileSync(file, bytes);
-  return { file, bytes: bytes.length, type: answer.headers.get('content-type') };
-}
 
 const model = await replicate.models.get('kling', 'kling-3.0-standard-text-to-video');
 report('model', { owner: model.owner, name: model.name, version: model.latest_version.id,
   input: Object.keys(model.latest_version.openapi_schema.components.schemas.Input.properties) });
 
 const output = await replicate.run(T2V, { input: { prompt: 'A lighthouse at dusk', duration: 3, aspect_ratio: '1:1', sound: false } });
-report('run', { output, mp4: await download(output, 'run.mp4') });
+report('run', { output, mp4: await download(output, outDir, 'run.mp4') });
 
 const created = await replicate.predictions.create({ model: T2V, input: { prompt: 'polled', duration: 3, sound: false } });
 report('created', { prediction: created });
@@ -36,7 +27,7 @@ const byVersion = await replicate.run(`${T2V}:${model.latest_version.id}`, { inp
 report('version', { output: byVersion });
 
 const fromFile = await replicate.run(I2V, { input: { prompt: 'The picture comes to life', duration: 3, generate_audio: false, start_image_url: fs.readFileSync(imagePath) } });
-report('file', { output: fromFile, mp4: await download(fromFile, 'file.mp4') });
+report('file', { output: fromFile, mp4: await download(fromFile, outDir, 'file.mp4') });
 
 try {
   await replicate.run(I2V, { input: { prompt: 'no picture', duration: 3, start_image_url: missingImage } });

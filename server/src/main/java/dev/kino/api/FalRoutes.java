@@ -7,12 +7,10 @@ import dev.kino.jobs.Job;
 import dev.kino.jobs.JobLog;
 import dev.kino.jobs.JobRequests;
 import dev.kino.jobs.JobState;
-import dev.kino.jobs.SubmitLimits;
 import dev.kino.models.Model;
 import dev.kino.models.ModelCatalog;
 import dev.kino.requests.Cancellations;
 import dev.kino.requests.RequestStatus;
-import dev.kino.requests.Submission;
 import dev.kino.requests.Submissions;
 import dev.kino.storage.FileStore;
 import dev.kino.storage.StoredFile;
@@ -89,15 +87,7 @@ final class FalRoutes {
       withWebhook.put("webhook_format", "fal");
       body = withWebhook;
     }
-    Submission request =
-        new Submission(
-            model,
-            body,
-            caller.ownerId(),
-            SubmitLimits.of(caller.limits()),
-            RequestBodies.idempotencyKey(ctx),
-            links.base(ctx));
-    Job job = submissions.submit(request).job();
+    Job job = submissions.submit(links.submission(ctx, model, body)).job();
     ctx.header("x-fal-request-id", job.id());
     Responses.json(ctx, 200, status(ctx, job, false));
   }

@@ -1,5 +1,8 @@
 package dev.kino.api;
 
+import dev.kino.jobs.SubmitLimits;
+import dev.kino.models.Model;
+import dev.kino.requests.Submission;
 import dev.kino.storage.FileStore;
 import dev.kino.storage.UrlSigner;
 import io.javalin.http.Context;
@@ -7,6 +10,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Builds the absolute URLs the API returns: from {@code --public-url} when set (behind a proxy),
@@ -51,6 +55,22 @@ final class Links {
       host = ctx.req().getLocalAddr() + ":" + ctx.req().getLocalPort();
     }
     return ctx.scheme() + "://" + host;
+  }
+
+  /**
+   * What the caller of this request submits to {@code model}: the body, the caller's key and its
+   * limits, the request's {@code Idempotency-Key}, and the base its links are made on. Every
+   * dialect's submit goes through this.
+   */
+  Submission submission(Context ctx, Model model, JsonNode body) {
+    Caller caller = Authenticator.caller(ctx);
+    return new Submission(
+        model,
+        body,
+        caller.ownerId(),
+        SubmitLimits.of(caller.limits()),
+        RequestBodies.idempotencyKey(ctx),
+        base(ctx));
   }
 
   /**

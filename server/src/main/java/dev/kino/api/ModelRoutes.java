@@ -1,7 +1,6 @@
 package dev.kino.api;
 
 import dev.kino.dialects.ModelNames;
-import dev.kino.jobs.SubmitLimits;
 import dev.kino.models.Model;
 import dev.kino.models.ModelCatalog;
 import dev.kino.models.ModelDefinition;
@@ -79,16 +78,7 @@ final class ModelRoutes {
    * queue the job durably before answering (see {@link Submissions}).
    */
   void submit(Context ctx) {
-    Optional<String> key = RequestBodies.idempotencyKey(ctx);
-    Caller caller = Authenticator.caller(ctx);
-    Submission request =
-        new Submission(
-            model(ctx),
-            RequestBodies.json(ctx),
-            caller.ownerId(),
-            SubmitLimits.of(caller.limits()),
-            key,
-            links.base(ctx));
+    Submission request = links.submission(ctx, model(ctx), RequestBodies.json(ctx));
     Submitted submitted = submissions.submit(request);
     if (submitted.replayed()) {
       ctx.header("Idempotent-Replayed", "true");

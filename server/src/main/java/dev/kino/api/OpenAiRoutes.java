@@ -7,11 +7,9 @@ import dev.kino.inputs.InputException;
 import dev.kino.jobs.Job;
 import dev.kino.jobs.JobQuery;
 import dev.kino.jobs.JobRequests;
-import dev.kino.jobs.SubmitLimits;
 import dev.kino.models.Model;
 import dev.kino.models.ModelCatalog;
 import dev.kino.requests.OutputDeletions;
-import dev.kino.requests.Submission;
 import dev.kino.requests.Submissions;
 import dev.kino.storage.FileStore;
 import dev.kino.uploads.Upload;
@@ -259,15 +257,7 @@ final class OpenAiRoutes {
   }
 
   private Job submit(Context ctx, Caller caller, Model model, ObjectNode input) {
-    Submission request =
-        new Submission(
-            model,
-            input,
-            caller.ownerId(),
-            SubmitLimits.of(caller.limits()),
-            RequestBodies.idempotencyKey(ctx),
-            links.base(ctx));
-    return submissions.submit(request).job();
+    return submissions.submit(links.submission(ctx, model, input)).job();
   }
 
   /** A Kino model id, or its two-segment name ({@code kling/kling-3.0-standard-text-to-video}). */

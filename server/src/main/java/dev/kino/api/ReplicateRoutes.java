@@ -9,13 +9,11 @@ import dev.kino.jobs.JobEvent;
 import dev.kino.jobs.JobLog;
 import dev.kino.jobs.JobQuery;
 import dev.kino.jobs.JobRequests;
-import dev.kino.jobs.SubmitLimits;
 import dev.kino.models.FieldProblem;
 import dev.kino.models.Model;
 import dev.kino.models.ModelCatalog;
 import dev.kino.requests.Cancellations;
 import dev.kino.requests.RequestStatus;
-import dev.kino.requests.Submission;
 import dev.kino.requests.Submissions;
 import dev.kino.uploads.Upload;
 import dev.kino.uploads.Uploads;
@@ -27,7 +25,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -108,15 +105,7 @@ final class ReplicateRoutes {
     if (!input.isObject()) {
       throw refused("input", "input is required: an object of the model's input fields");
     }
-    Submission request =
-        new Submission(
-            model,
-            withWebhook(input, body),
-            caller.ownerId(),
-            SubmitLimits.of(caller.limits()),
-            RequestBodies.idempotencyKey(ctx),
-            links.base(ctx));
-    Job job = submissions.submit(request).job();
+    Job job = submissions.submit(links.submission(ctx, model, withWebhook(input, body))).job();
     Optional<Duration> wait = preferredWait(ctx.header("Prefer"));
     if (wait.isPresent()) {
       ctx.header("Preference-Applied", "wait=" + wait.get().toSeconds());
@@ -166,7 +155,7 @@ final class ReplicateRoutes {
     Optional<Long> before =
         Optional.ofNullable(ctx.queryParam("cursor"))
             .filter(c -> !c.isBlank())
-            .map(ReplicateRoutes::seq);
+            .map(c -> Paging.seq("cursor", c));
     List<Job> page =
         jobs.list(
             new JobQuery(caller.ownerId(), Optional.empty(), Optional.empty(), before, PAGE + 1));
@@ -177,7 +166,7 @@ final class ReplicateRoutes {
     body.put(
         "next",
         page.size() > PAGE
-            ? base + "/replicate/v1/predictions?cursor=" + cursor(page.get(PAGE - 1).seq())
+            ? base + "/replicate/v1/predictions?cursor=" + Paging.cursor(page.get(PAGE - 1).seq())
             : null);
     body.putNull("previous");
     Responses.json(ctx, 200, body);
@@ -369,20 +358,5 @@ final class ReplicateRoutes {
         "invalid_input",
         message,
         List.of(new FieldProblem(field, "required", message)));
-  }
-
-  private static String cursor(long seq) {
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString(("seq:" + seq).getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static long seq(String cursor) {
-    try {
-      String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      return Long.parseLong(text.substring(4));
-    } catch (RuntimeException e) {
-      throw refused("cursor", "cursor is not one this server gave out");
-    }
   }
 }

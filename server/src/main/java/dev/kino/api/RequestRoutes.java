@@ -13,10 +13,8 @@ import dev.kino.requests.RequestStatus;
 import dev.kino.storage.FileStore;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -103,7 +101,7 @@ final class RequestRoutes {
     Optional<Long> before =
         Optional.ofNullable(ctx.queryParam("cursor"))
             .filter(c -> !c.isBlank())
-            .map(RequestRoutes::cursor);
+            .map(c -> Paging.seq("cursor", c));
     String owner = Authenticator.caller(ctx).ownerId();
     // One more than asked tells whether another page exists.
     List<Job> page = jobs.list(new JobQuery(owner, state, model, before, limit + 1));
@@ -112,7 +110,7 @@ final class RequestRoutes {
     ArrayNode requests = body.putArray("requests");
     page.stream().limit(limit).forEach(job -> requests.add(views.summary(base, job)));
     if (page.size() > limit) {
-      body.put("next_cursor", encodeCursor(page.get(limit - 1).seq()));
+      body.put("next_cursor", Paging.cursor(page.get(limit - 1).seq()));
     } else {
       body.putNull("next_cursor");
     }
@@ -169,30 +167,5 @@ final class RequestRoutes {
           "status must be one of " + allowed + ", got \"" + word + "\"",
           List.of(new FieldProblem("status", "enum", "must be one of " + allowed)));
     }
-  }
-
-  private static String encodeCursor(long seq) {
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString(("seq:" + seq).getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static long cursor(String text) {
-    try {
-      String decoded = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
-      if (decoded.startsWith("seq:")) {
-        return Long.parseLong(decoded.substring(4));
-      }
-    } catch (IllegalArgumentException e) {
-      // falls through to the refusal
-    }
-    throw new ApiException(
-        400,
-        400002,
-        "invalid_parameter",
-        "cursor is not one this server gave out; use next_cursor from the previous page",
-        List.of(
-            new FieldProblem(
-                "cursor", "format", "must be a next_cursor value from a previous page")));
   }
 }
