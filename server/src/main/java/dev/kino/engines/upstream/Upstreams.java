@@ -23,7 +23,8 @@ public final class Upstreams {
       Map.of(
           "runcomfy", new Kind(SeedApiProvider.ACCOUNT, clock -> new SeedApiProvider()),
           "kling", new Kind(KlingProvider.ACCOUNT, KlingProvider::new),
-          "fal", new Kind(FalProvider.ACCOUNT, clock -> new FalProvider()));
+          "fal", new Kind(FalProvider.ACCOUNT, clock -> new FalProvider()),
+          "replicate", new Kind(ReplicateProvider.ACCOUNT, clock -> new ReplicateProvider()));
 
   private Upstreams() {}
 

@@ -1,0 +1,188 @@
+package dev.kino.engines.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kino.config.Credentials;
+import dev.kino.testing.Api;
+import dev.kino.testing.FakeProvider;
+import dev.kino.testing.RoutedModels;
+import dev.kino.testing.TestServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What every upstream provider adapter does, end to end through Kino's HTTP API against its fake: a
+ * task is started once and followed to its video (kept by Kino), with the provider's logs; a
+ * failure keeps the provider's message; a busy answer waits and retries with one task; a provider
+ * restarting mid-job is waited for; a Kino killed mid-job follows the same task; a running job is
+ * cancelled at the provider. A subclass names its engine, its fake, and how the seed input must
+ * arrive there.
+ */
+abstract class ProviderContract {
+  static final String T2V = "kling/kling-3.0/standard/text-to-video";
+  static final String KEY_ENV = "KINO_TEST_PROVIDER_KEY";
+  static final Duration WAIT = Duration.ofSeconds(60);
+
+  /** The engine type the definitions name. */
+  abstract String engine();
+
+  /** A fake of the provider accepting {@code key}. */
+  abstract FakeProvider fake(String key);
+
+  /** The provider's name of the model the seed model is routed to. */
+  abstract String providerModel();
+
+  /** The key the fake accepts. */
+  String key() {
+    return "provider-test-key-0123456789";
+  }
+
+  /** Checks the body the fake received for the seed input of {@link #requestWithShots}. */
+  abstract void assertMapped(FakeProvider fake, JsonNode received);
+
+  /** The path suffix of a cancel call at the provider, and its method. */
+  abstract String cancelCall();
+
+  static final String requestWithShots =
+      """
+      {"prompt": "rain on a window", "duration": 8, "sound": false,
+       "multi_prompt": [{"prompt": "drops", "duration": 3}, {"prompt": "streaks", "duration": 5}]}""";
+
+  Path routedTo(FakeProvider fake) {
+    return RoutedModels.to(
+        engine(),
+        id ->
+            JsonMapper.shared()
+                .createObjectNode()
+                .put("base_url", fake.url())
+                .put("model", providerModel())
+                .put("api_key_env", KEY_ENV)
+                .put("concurrency", 2),
+        T2V);
+  }
+
+  Map<String, String> keys() {
+    return Map.of(KEY_ENV, key());
+  }
+
+  TestServer kinoOn(FakeProvider fake, int workers) {
+    return TestServer.start(
+        s ->
+            s.withWorkers(workers)
+                .withModelsDir(routedTo(fake))
+                .withCredentials(Credentials.of(keys())));
+  }
+
+  @Test
+  void a_task_is_started_once_and_followed_to_its_video_which_kino_keeps() {
+    try (FakeProvider fake = fake(key());
+        TestServer kino = kinoOn(fake, 1)) {
+      fake.timing(Duration.ofMillis(500), Duration.ofSeconds(2));
+      Api api = kino.api();
+      String id = api.submitOk(T2V, requestWithShots);
+
+      JsonNode done = api.awaitState(id, WAIT, "completed", "failed");
+
+      assertThat(done.path("status").asString()).as(done.toString()).isEqualTo("completed");
+      assertThat(fake.tasksCreated()).isEqualTo(1);
+      assertMapped(fake, fake.received().getFirst().body());
+      JsonNode result = api.result(id).body();
+      assertThat(result.at("/output/video").asString()).startsWith(api.base() + "/files/");
+      assertThat(Api.downloadToFile(result.at("/output/video").asString())).isNotEmptyFile();
+      assertThat(result.at("/metadata/engine/engine").asString()).isEqualTo(engine());
+      assertThat(api.status(id).body().path("logs").toString()).contains("provider: step 1 of 4");
+    }
+  }
+
+  @Test
+  void a_provider_failure_fails_the_request_with_the_providers_message() {
+    try (FakeProvider fake = fake(key());
+        TestServer kino = kinoOn(fake, 1)) {
+      fake.failNext("content flagged by the safety checker");
+      Api api = kino.api();
+      String id = api.submitOk(T2V, "{\"prompt\": \"p\"}");
+
+      api.awaitState(id, WAIT, "completed", "failed");
+
+      JsonNode error = api.result(id).body().path("error");
+      assertThat(error.path("code").asString()).isEqualTo("provider_failed");
+      assertThat(error.path("message").asString())
+          .contains("content flagged by the safety checker");
+    }
+  }
+
+  @Test
+  void a_busy_provider_is_waited_for_and_takes_the_task_once() {
+    try (FakeProvider fake = fake(key());
+        TestServer kino = kinoOn(fake, 1)) {
+      fake.refuseNext(1);
+      Api api = kino.api();
+      String id = api.submitOk(T2V, "{\"prompt\": \"p\"}");
+
+      assertThat(api.awaitState(id, WAIT, "completed", "failed").path("status").asString())
+          .isEqualTo("completed");
+      assertThat(api.status(id).body().path("attempt").asInt()).isEqualTo(1);
+      assertThat(api.status(id).body().path("logs").toString()).contains("the provider is busy");
+      assertThat(fake.tasksCreated()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void a_provider_restarting_mid_job_is_waited_for() {
+    try (FakeProvider fake = fake(key());
+        TestServer kino = kinoOn(fake, 1)) {
+      fake.timing(Duration.ofMillis(200), Duration.ofSeconds(4));
+      Api api = kino.api();
+      String id = api.submitOk(T2V, "{\"prompt\": \"p\"}");
+      await()
+          .atMost(WAIT)
+          .until(() -> api.status(id).body().path("logs").toString().contains("submitted to"));
+
+      fake.restart(Duration.ofSeconds(3));
+
+      assertThat(api.awaitState(id, WAIT, "completed", "failed").path("status").asString())
+          .isEqualTo("completed");
+      assertThat(fake.tasksCreated()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void kino_killed_mid_job_follows_the_recorded_task() throws Exception {
+    try (FakeProvider fake = fake(key())) {
+      fake.timing(Duration.ofMillis(200), Duration.ofSeconds(6));
+      JsonNode done = KilledMidJob.run(keys(), routedTo(fake), T2V, "{\"prompt\": \"p\"}");
+
+      assertThat(done.path("logs").toString()).contains("resuming upstream request");
+      assertThat(fake.tasksCreated()).as("exactly one task at the provider").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void a_running_job_is_cancelled_at_the_provider() {
+    try (FakeProvider fake = fake(key());
+        TestServer kino = kinoOn(fake, 1)) {
+      fake.timing(Duration.ofMillis(200), Duration.ofSeconds(20));
+      Api api = kino.api();
+      String id = api.submitOk(T2V, "{\"prompt\": \"p\"}");
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  api.status(id).body().path("logs").toString().contains("provider: step 1 of 4"));
+
+      assertThat(api.cancel(id).text("outcome")).isEqualTo("cancelled");
+      assertThat(api.status(id).text("status")).isEqualTo("cancelled");
+      assertThat(fake.received())
+          .anySatisfy(
+              r ->
+                  assertThat(r.method() + " " + r.path())
+                      .endsWith(cancelCall().split(" ", 2)[1])
+                      .startsWith(cancelCall().split(" ", 2)[0] + " "));
+    }
+  }
+}
