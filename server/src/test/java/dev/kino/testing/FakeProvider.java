@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public abstract class FakeProvider implements AutoCloseable {
   protected static final JsonMapper JSON = JsonMapper.shared();
-  private static final byte[] VIDEO = Images.twoSecondVideo();
+  protected static final byte[] VIDEO = Images.twoSecondVideo();
 
   protected final Map<String, Task> tasks = new ConcurrentHashMap<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
@@ -168,6 +168,11 @@ public abstract class FakeProvider implements AutoCloseable {
 
   // --- for the protocols
   // ----------------------------------------------------------------------------------------
+
+  /** Records a call whose body is not JSON (a multipart form) as the fields it carried. */
+  protected final void recordForm(Context ctx, JsonNode fields) {
+    received.add(new Received(ctx.method().name(), ctx.path(), fields));
+  }
 
   protected final JsonNode record(Context ctx) {
     JsonNode body = ctx.body().isBlank() ? JSON.missingNode() : JSON.readTree(ctx.body());

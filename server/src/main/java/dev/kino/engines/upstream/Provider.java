@@ -68,6 +68,21 @@ interface Provider extends AutoCloseable {
   boolean cancel(UpstreamModel model, ObjectNode ticket)
       throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused;
 
+  /**
+   * The finished task's outputs, fetched by the provider's own calls when only it can serve them
+   * (with its key, from its own origin); empty: Kino fetches the output's URLs itself, under the
+   * input rules.
+   */
+  default Optional<List<dev.kino.engines.OutputFile>> keep(
+      UpstreamModel model, ObjectNode ticket, java.nio.file.Path workDir)
+      throws IOException,
+          InterruptedException,
+          ProviderHttp.Busy,
+          ProviderHttp.Refused,
+          EngineException {
+    return Optional.empty();
+  }
+
   /** The provider's id of the task, for logs and the job's metadata. */
   String taskId(ObjectNode ticket);
 

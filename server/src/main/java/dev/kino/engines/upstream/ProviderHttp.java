@@ -120,6 +120,32 @@ final class ProviderHttp implements AutoCloseable {
         response.statusCode(), body, response.body() == null ? "" : response.body(), retryAfter);
   }
 
+  /**
+   * The answer's body saved to {@code target} when the call succeeded (2xx); throws as {@link
+   * #send} does otherwise.
+   */
+  void download(HttpRequest.Builder request, java.nio.file.Path target)
+      throws IOException, InterruptedException, Busy, Refused {
+    HttpResponse<java.nio.file.Path> response =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofFile(target));
+    if (response.statusCode() >= 300) {
+      String text = java.nio.file.Files.readString(target);
+      java.nio.file.Files.deleteIfExists(target);
+      JsonNode body;
+      try {
+        body = text.isBlank() ? MissingNode.getInstance() : JSON.readTree(text);
+      } catch (JacksonException notJson) {
+        body = MissingNode.getInstance();
+      }
+      fail(
+          new Reply(
+              response.statusCode(),
+              body,
+              text,
+              response.headers().firstValue("Retry-After").flatMap(ProviderHttp::seconds)));
+    }
+  }
+
   /** Throws what a failed answer means: busy, a 5xx (passing), or a refusal. */
   void fail(Reply reply) throws IOException, Busy, Refused {
     String text = messageOf(reply);

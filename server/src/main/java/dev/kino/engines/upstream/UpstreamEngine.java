@@ -4,12 +4,14 @@ import dev.kino.engines.Engine;
 import dev.kino.engines.EngineException;
 import dev.kino.engines.EngineResult;
 import dev.kino.engines.EngineTask;
+import dev.kino.engines.OutputFile;
 import dev.kino.engines.Reporter;
 import dev.kino.engines.Slots;
 import dev.kino.inputs.UrlFetcher;
 import dev.kino.models.InputRule;
 import dev.kino.models.ModelDefinition;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -116,7 +118,25 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
     metadata.put("provider", model.baseUrl().toString());
     metadata.put("provider_model", model.providerModel());
     metadata.put("provider_request_id", provider.taskId(ticket));
-    return new EngineResult(outputs.download(output, task.workDir()), metadata);
+    return new EngineResult(kept(model, ticket, output, task.workDir()), metadata);
+  }
+
+  /**
+   * The outputs, fetched by the provider itself when only it can serve them, else from their URLs.
+   */
+  private List<OutputFile> kept(
+      UpstreamModel model, ObjectNode ticket, ObjectNode output, Path workDir)
+      throws EngineException, InterruptedException {
+    try {
+      Optional<List<OutputFile>> own = provider.keep(model, ticket, workDir);
+      if (own.isPresent()) {
+        return own.get();
+      }
+    } catch (IOException | ProviderHttp.Busy | ProviderHttp.Refused e) {
+      throw new EngineException(
+          "output_unreadable", "the provider's output could not be fetched: " + e.getMessage(), e);
+    }
+    return outputs.download(output, workDir);
   }
 
   private ObjectNode start(UpstreamModel model, EngineTask task, RunState run)

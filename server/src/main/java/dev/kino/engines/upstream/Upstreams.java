@@ -24,7 +24,9 @@ public final class Upstreams {
           "runcomfy", new Kind(SeedApiProvider.ACCOUNT, clock -> new SeedApiProvider()),
           "kling", new Kind(KlingProvider.ACCOUNT, KlingProvider::new),
           "fal", new Kind(FalProvider.ACCOUNT, clock -> new FalProvider()),
-          "replicate", new Kind(ReplicateProvider.ACCOUNT, clock -> new ReplicateProvider()));
+          "replicate", new Kind(ReplicateProvider.ACCOUNT, clock -> new ReplicateProvider()),
+          "openai-videos",
+              new Kind(OpenAiVideosProvider.ACCOUNT, clock -> new OpenAiVideosProvider()));
 
   private Upstreams() {}
 
