@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,6 +31,16 @@ final class SessionRoutes {
   }
 
   void signIn(Context ctx) {
+    // Only JSON: a form on another site can post text/plain or a form encoding without asking,
+    // but not application/json, so nobody can sign a browser in to a key of theirs.
+    String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
+    if (!type.startsWith("application/json")) {
+      throw new ApiException(
+          415,
+          415001,
+          "unsupported_media_type",
+          "sign in with a JSON body (Content-Type: application/json): {\"api_key\": ...}");
+    }
     JsonNode body = RequestBodies.json(ctx);
     JsonNode key = body.path("api_key");
     if (!key.isString() || key.asString().isBlank()) {

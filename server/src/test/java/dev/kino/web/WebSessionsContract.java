@@ -81,6 +81,17 @@ abstract class WebSessionsContract {
   @Test
   void a_wrong_key_gets_no_session_and_a_revoked_key_ends_its_sessions() throws Exception {
     TestServer server = server();
+    HttpResponse<String> fromAForm =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(server.api().base() + "/web/session"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"api_key\": \"" + TestServer.ADMIN_KEY + "\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(fromAForm.statusCode()).as("what a form on another site could send").isEqualTo(415);
+    assertThat(fromAForm.headers().firstValue("set-cookie")).isEmpty();
     HttpResponse<String> wrong = signIn(server, "kino_not_a_key");
     assertThat(wrong.statusCode()).isEqualTo(401);
     assertThat(wrong.headers().firstValue("set-cookie")).isEmpty();
