@@ -261,6 +261,14 @@ class WebAppBrowserTest {
     Api api = server.api();
     String id = api.submitOk(STD, clip("counted"));
     api.awaitState(id, WAIT, "completed");
+    // Jobs of earlier cases (a snippet's, a keyboard's) may still be ending: the totals move until
+    // then.
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                api.get("/v1/keys/self").body().at("/usage/queued").asInt() == 0
+                    && api.get("/v1/keys/self").body().at("/usage/running").asInt() == 0);
     JsonNode usage = api.get("/v1/usage?group_by=model").body();
     browser.go("/usage");
     String shown = browser.find("#total-cost").getText();
