@@ -112,36 +112,18 @@ public final class ApiServer implements AutoCloseable {
         new RequestRoutes(store, cancellations, views, links, parts.files(), statusAnswers, clock);
     EventStreams events = new EventStreams(store, parts.hub());
     WebhookRoutes webhooks = new WebhookRoutes(parts.webhookSigner(), parts.webhooks(), store);
-    OpenAiRoutes openAi =
-        new OpenAiRoutes(
+    Dialects dialects =
+        new Dialects(
             parts.catalog(),
             submissions,
-            store.requests(),
+            store,
+            parts.hub(),
+            cancellations,
             parts.uploads(),
             parts.files(),
             parts.remixes(),
             links,
             clock);
-    ReplicateRoutes replicate =
-        new ReplicateRoutes(
-            parts.catalog(),
-            submissions,
-            store.requests(),
-            store.log(),
-            parts.hub(),
-            cancellations,
-            parts.uploads(),
-            links);
-    FalRoutes fal =
-        new FalRoutes(
-            parts.catalog(),
-            submissions,
-            store.requests(),
-            store.log(),
-            parts.hub(),
-            cancellations,
-            parts.files(),
-            links);
     FileRoutes downloads = new FileRoutes(parts.files(), parts.signer(), clock);
     UploadRoutes uploaded = new UploadRoutes(parts.uploads(), links, parts.disk());
     Health health = new Health(parts.databaseProblem(), parts.disk(), clock);
@@ -197,33 +179,7 @@ public final class ApiServer implements AutoCloseable {
               routes.get("/v1/files/{file_id}/content", uploaded::content);
               routes.get("/files/<key>", downloads::get);
               routes.head("/files/<key>", downloads::head);
-              routes.before("/openai/*", hosts::check);
-              routes.before("/openai/*", auth::authenticate);
-              routes.post("/openai/v1/videos", openAi::create);
-              routes.get("/openai/v1/videos", openAi::list);
-              routes.get("/openai/v1/videos/{video_id}", openAi::retrieve);
-              routes.delete("/openai/v1/videos/{video_id}", openAi::delete);
-              routes.get("/openai/v1/videos/{video_id}/content", openAi::content);
-              routes.post("/openai/v1/videos/{video_id}/remix", openAi::remix);
-              routes.before("/replicate/*", hosts::check);
-              routes.before("/replicate/*", auth::authenticate);
-              routes.post(
-                  "/replicate/v1/models/{owner}/{name}/predictions", replicate::createForModel);
-              routes.get("/replicate/v1/models/{owner}/{name}", replicate::model);
-              routes.post("/replicate/v1/predictions", replicate::createForVersion);
-              routes.get("/replicate/v1/predictions", replicate::list);
-              routes.get("/replicate/v1/predictions/{prediction_id}", replicate::get);
-              routes.post("/replicate/v1/predictions/{prediction_id}/cancel", replicate::cancel);
-              routes.get("/replicate/v1/predictions/{prediction_id}/stream", replicate::stream);
-              routes.post("/replicate/v1/files", replicate::createFile);
-              routes.before("/fal/*", hosts::check);
-              routes.before("/fal/*", auth::authenticate);
-              String falRequest = "/fal/queue/{owner}/{alias}/requests/{request_id}";
-              routes.get(falRequest + "/status", fal::status);
-              routes.get(falRequest + "/status/stream", fal::statusStream);
-              routes.get(falRequest, fal::result);
-              routes.put(falRequest + "/cancel", fal::cancel);
-              routes.post("/fal/queue/<model_id>", fal::submit);
+              dialects.register(routes, hosts::check, auth::authenticate);
               routes.post("/web/session", sessionRoutes::signIn);
               routes.get("/web/session", sessionRoutes::show);
               routes.delete("/web/session", sessionRoutes::signOut);
