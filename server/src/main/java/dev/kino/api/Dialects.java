@@ -36,9 +36,7 @@ record Dialects(
       routes.before(prefix + "*", hostCheck);
       routes.before(prefix + "*", authenticate);
     }
-    FalRoutes fal =
-        new FalRoutes(
-            catalog, submissions, store.requests(), store.log(), hub, cancellations, files, links);
+    FalRoutes fal = new FalRoutes(this);
     String falRequest = "/fal/queue/{owner}/{alias}/requests/{request_id}";
     routes.get(falRequest + "/status", fal::status);
     routes.get(falRequest + "/status/stream", fal::statusStream);
@@ -46,16 +44,7 @@ record Dialects(
     routes.put(falRequest + "/cancel", fal::cancel);
     routes.post("/fal/queue/<model_id>", fal::submit);
 
-    ReplicateRoutes replicate =
-        new ReplicateRoutes(
-            catalog,
-            submissions,
-            store.requests(),
-            store.log(),
-            hub,
-            cancellations,
-            uploads,
-            links);
+    ReplicateRoutes replicate = new ReplicateRoutes(this);
     routes.post("/replicate/v1/models/{owner}/{name}/predictions", replicate::createForModel);
     routes.get("/replicate/v1/models/{owner}/{name}", replicate::model);
     routes.post("/replicate/v1/predictions", replicate::createForVersion);
@@ -65,9 +54,7 @@ record Dialects(
     routes.get("/replicate/v1/predictions/{prediction_id}/stream", replicate::stream);
     routes.post("/replicate/v1/files", replicate::createFile);
 
-    OpenAiRoutes openAi =
-        new OpenAiRoutes(
-            catalog, submissions, store.requests(), uploads, files, remixes, links, clock);
+    OpenAiRoutes openAi = new OpenAiRoutes(this);
     routes.post("/openai/v1/videos", openAi::create);
     routes.get("/openai/v1/videos", openAi::list);
     routes.get("/openai/v1/videos/{video_id}", openAi::retrieve);

@@ -47,24 +47,16 @@ final class FalRoutes {
   private final FileStore files;
   private final Links links;
 
-  FalRoutes(
-      ModelCatalog catalog,
-      Submissions submissions,
-      JobRequests jobs,
-      JobLog log,
-      EventHub hub,
-      Cancellations cancellations,
-      FileStore files,
-      Links links) {
-    this.catalog = catalog;
-    this.submissions = submissions;
-    this.jobs = jobs;
-    this.log = log;
-    this.hub = hub;
-    this.cancellations = cancellations;
+  FalRoutes(Dialects parts) {
+    this.catalog = parts.catalog();
+    this.submissions = parts.submissions();
+    this.jobs = parts.store().requests();
+    this.log = parts.store().log();
+    this.hub = parts.hub();
+    this.cancellations = parts.cancellations();
     this.owned = new OwnedRequests(jobs);
-    this.files = files;
-    this.links = links;
+    this.files = parts.files();
+    this.links = parts.links();
   }
 
   /** {@code POST /fal/queue/{model id}}: the body is the model's input. */

@@ -19,7 +19,6 @@ import io.javalin.http.UploadedFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,24 +50,16 @@ final class OpenAiRoutes {
   private final VideoRemixes remixes;
   private final Links links;
 
-  OpenAiRoutes(
-      ModelCatalog catalog,
-      Submissions submissions,
-      JobRequests jobs,
-      Uploads uploads,
-      FileStore files,
-      VideoRemixes remixes,
-      Links links,
-      Clock clock) {
-    this.catalog = catalog;
-    this.submissions = submissions;
-    this.jobs = jobs;
+  OpenAiRoutes(Dialects parts) {
+    this.catalog = parts.catalog();
+    this.submissions = parts.submissions();
+    this.jobs = parts.store().requests();
     this.owned = new OwnedRequests(jobs);
-    this.uploads = uploads;
-    this.files = files;
-    this.deletions = new OutputDeletions(jobs, files, clock);
-    this.remixes = remixes;
-    this.links = links;
+    this.uploads = parts.uploads();
+    this.files = parts.files();
+    this.deletions = new OutputDeletions(jobs, files, parts.clock());
+    this.remixes = parts.remixes();
+    this.links = parts.links();
   }
 
   void create(Context ctx) {

@@ -56,24 +56,16 @@ final class ReplicateRoutes {
   private final Uploads uploads;
   private final Links links;
 
-  ReplicateRoutes(
-      ModelCatalog catalog,
-      Submissions submissions,
-      JobRequests jobs,
-      JobLog log,
-      EventHub hub,
-      Cancellations cancellations,
-      Uploads uploads,
-      Links links) {
-    this.catalog = catalog;
-    this.submissions = submissions;
-    this.jobs = jobs;
-    this.log = log;
-    this.hub = hub;
-    this.cancellations = cancellations;
+  ReplicateRoutes(Dialects parts) {
+    this.catalog = parts.catalog();
+    this.submissions = parts.submissions();
+    this.jobs = parts.store().requests();
+    this.log = parts.store().log();
+    this.hub = parts.hub();
+    this.cancellations = parts.cancellations();
     this.owned = new OwnedRequests(jobs);
-    this.uploads = uploads;
-    this.links = links;
+    this.uploads = parts.uploads();
+    this.links = parts.links();
   }
 
   /** {@code POST /models/{owner}/{name}/predictions}. */
