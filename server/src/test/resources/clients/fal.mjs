@@ -2,10 +2,11 @@
 // "always"): the queue URLs it builds for queue.fal.run reach Kino's /fal/proxy, which serves them
 // from /fal/queue. Prints one JSON line per step for the Java test.
 // Usage: node fal.mjs BASE_URL OUT_DIR IMAGE_URL MISSING_IMAGE_URL   (key: KINO_API_KEY)
+import fs from 'node:fs';
 import { createFalClient, withProxy } from '@fal-ai/client';
 import { download, report } from './steps.mjs';
 
-const [base, outDir, imageUrl, missingImage] = process.argv.slice(2);
+const [base, outDir, imageUrl, missingImage, imagePath] = process.argv.slice(2);
 const fal = createFalClient({
   credentials: process.env.KINO_API_KEY,
   requestMiddleware: withProxy({ targetUrl: base + '/fal/proxy', when: 'always' }),
@@ -39,6 +40,11 @@ do {
 } while (status.status !== 'COMPLETED');
 const result = await fal.queue.result(I2V, { requestId: request_id });
 report('queue', { requestId: request_id, seen, status, data: result.data, mp4: await download(result.data.video.url, outDir, 'queue.mp4') });
+
+// A Blob input: the client uploads it through fal's storage API (proxied to Kino) and sends its file_url.
+const blob = new Blob([fs.readFileSync(imagePath)], { type: 'image/png' });
+const fromBlob = await fal.subscribe(I2V, { input: { prompt: 'from a blob', duration: 3, generate_audio: false, start_image_url: blob }, pollInterval: 200 });
+report('blob', { requestId: fromBlob.requestId, data: fromBlob.data });
 
 try {
   await fal.subscribe(I2V, { input: { prompt: 'no picture', duration: 3, start_image_url: missingImage }, pollInterval: 200 });

@@ -28,7 +28,14 @@ final class Authenticator {
    * request's Replicate stream (which Replicate's clients fetch without a key).
    */
   private static final Pattern EVENTS_PATH =
-      Pattern.compile("/v1/requests/([^/]+)/events|/replicate/v1/predictions/([^/]+)/stream");
+      Pattern.compile(
+          "/v1/requests/([^/]+)/events|/replicate/v1/predictions/([^/]+)/stream"
+              + "|/fal/storage/upload/([^/]+)");
+
+  /** What a token for a fal storage upload is issued for: not a request (see {@link FalRoutes}). */
+  static String uploadSubject(String uploadId) {
+    return "fal-upload:" + uploadId;
+  }
 
   private final KeyStore keys;
   private final KeyCache cache;
@@ -184,8 +191,7 @@ final class Authenticator {
     }
     String owner =
         tokens
-            .verify(
-                events.group(1) != null ? events.group(1) : events.group(2), token, clock.instant())
+            .verify(tokenSubject(events), token, clock.instant())
             .orElseThrow(
                 () ->
                     ApiException.unauthorized(
@@ -196,6 +202,13 @@ final class Authenticator {
             () ->
                 ApiException.unauthorized(
                     "the API key this token was issued for has been revoked or has expired"));
+  }
+
+  private static String tokenSubject(Matcher path) {
+    if (path.group(1) != null) {
+      return path.group(1);
+    }
+    return path.group(2) != null ? path.group(2) : uploadSubject(path.group(3));
   }
 
   static Caller caller(Context ctx) {

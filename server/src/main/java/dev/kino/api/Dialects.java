@@ -1,5 +1,6 @@
 package dev.kino.api;
 
+import dev.kino.dialects.fal.FalQueue;
 import dev.kino.dialects.openai.VideoRemixes;
 import dev.kino.jobs.EventHub;
 import dev.kino.jobs.JobStore;
@@ -43,6 +44,8 @@ record Dialects(
     routes.get(falRequest, fal::result);
     routes.put(falRequest + "/cancel", fal::cancel);
     routes.post("/fal/queue/<model_id>", fal::submit);
+    routes.post(FalQueue.UPLOAD_INITIATE, fal::initiateUpload);
+    routes.put("/fal/storage/upload/{upload_id}", fal::upload);
 
     ReplicateRoutes replicate = new ReplicateRoutes(this);
     routes.post("/replicate/v1/models/{owner}/{name}/predictions", replicate::createForModel);

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -45,6 +46,7 @@ final class FalRoutes {
   private final Cancellations cancellations;
   private final OwnedRequests owned;
   private final FileStore files;
+  private final dev.kino.uploads.Uploads uploads;
   private final Links links;
 
   FalRoutes(Dialects parts) {
@@ -56,6 +58,7 @@ final class FalRoutes {
     this.cancellations = parts.cancellations();
     this.owned = new OwnedRequests(jobs);
     this.files = parts.files();
+    this.uploads = parts.uploads();
     this.links = parts.links();
   }
 
@@ -166,6 +169,42 @@ final class FalRoutes {
             || cancelled.job().state() == JobState.CANCELLED;
     body.put("status", stopped ? "CANCELLATION_REQUESTED" : "ALREADY_COMPLETED");
     Responses.json(ctx, stopped ? 202 : 400, body);
+  }
+
+  /**
+   * {@code POST /fal/storage/upload/initiate} (proxied from {@code rest.fal.ai}): where the client
+   * is to {@code PUT} a {@code Blob} input, and the URL the file will have: a Kino upload of the
+   * caller's, chosen now.
+   */
+  void initiateUpload(Context ctx) {
+    Caller caller = Authenticator.caller(ctx);
+    JsonNode body = RequestBodies.json(ctx);
+    String name = body.path("file_name").asString("upload");
+    UUID id = UUID.randomUUID();
+    String base = links.base(ctx);
+    ObjectNode answer = JsonMapper.shared().createObjectNode();
+    answer.put("upload_url", links.falUpload(base, id.toString(), caller.ownerId(), name));
+    answer.put("file_url", base + "/v1/files/" + id + "/content");
+    Responses.json(ctx, 200, answer);
+  }
+
+  /** {@code PUT /fal/storage/upload/{id}?name=&token=}: the bytes, kept as the upload. */
+  void upload(Context ctx) {
+    Caller caller = Authenticator.caller(ctx);
+    UUID id;
+    try {
+      id = UUID.fromString(ctx.pathParam("upload_id"));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badIdentifier("upload id", ctx.pathParam("upload_id"));
+    }
+    try (java.io.InputStream in = ctx.bodyInputStream()) {
+      uploads.accept(id, caller.ownerId(), ctx.queryParam("name"), in);
+    } catch (dev.kino.inputs.InputException e) {
+      throw new ApiException(400, 400006, e.code(), e.getMessage());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    ctx.status(200).contentType("application/json").result("{}");
   }
 
   private Job job(Context ctx) {

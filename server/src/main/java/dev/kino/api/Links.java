@@ -113,6 +113,24 @@ final class Links {
         + tokens.issue(requestId, owner, clock.instant().plus(fileUrlTtl));
   }
 
+  /**
+   * Where fal's client sends a file it uploads (without its key: the signed token carries the key's
+   * owner), keeping the file name it gave.
+   */
+  String falUpload(String base, String uploadId, String owner, String fileName) {
+    return base
+        + "/fal/storage/upload/"
+        + uploadId
+        + "?name="
+        + java.net.URLEncoder.encode(fileName, java.nio.charset.StandardCharsets.UTF_8)
+        + "&token="
+        + tokens.issue(
+            Authenticator.uploadSubject(uploadId), owner, clock.instant().plus(UPLOAD_WINDOW));
+  }
+
+  /** How long an initiated fal upload may take to arrive. */
+  private static final Duration UPLOAD_WINDOW = Duration.ofMinutes(15);
+
   String events(String base, String requestId, String owner) {
     return request(base, requestId, "events")
         + "?token="

@@ -60,6 +60,15 @@ public final class Uploads implements UploadedFiles {
    */
   public Upload accept(String owner, String filename, InputStream body)
       throws InputException, IOException {
+    return accept(UUID.randomUUID(), owner, filename, body);
+  }
+
+  /**
+   * As {@link #accept(String, String, InputStream)}, under an id chosen before the bytes came (a
+   * client told where the file will be before it sends it, as fal's storage does).
+   */
+  public Upload accept(UUID chosen, String owner, String filename, InputStream body)
+      throws InputException, IOException {
     String name = safeName(filename);
     Path temp = Files.createTempFile("kino-upload-", ".bin");
     try {
@@ -69,7 +78,7 @@ public final class Uploads implements UploadedFiles {
         throw new InputException("empty_file", "file", name, "the upload is empty");
       }
       String contentType = MediaCheck.inspect("file", name, temp, bytes);
-      String id = UUID.randomUUID().toString();
+      String id = chosen.toString();
       Instant now = clock.instant();
       Upload upload =
           new Upload(

@@ -26,6 +26,8 @@ class FalClientTest {
         Images host = Images.serve()) {
       String image = host.put("/start.png", Images.encode(Images.quadrants(1280, 720), "png"));
       String missing = image.replace("start", "missing");
+      Path imageFile = out.resolve("start.png");
+      Files.write(imageFile, Images.encode(Images.quadrants(1280, 720), "png"));
       OfficialClients.Run run =
           OfficialClients.run(
               "fal.mjs",
@@ -33,7 +35,8 @@ class FalClientTest {
               server.api().base(),
               out.toString(),
               image,
-              missing);
+              missing,
+              imageFile.toString());
       assertThat(run.exitCode()).as(run.output()).isZero();
 
       JsonNode polling = run.step("polling");
@@ -59,6 +62,16 @@ class FalClientTest {
       assertThat(queue.at("/status/logs").isArray()).isTrue();
       assertThat(MediaProbe.probe(Path.of(queue.at("/mp4/file").asString())).durationSeconds())
           .isBetween(2.9, 3.2);
+
+      JsonNode blob = run.step("blob");
+      assertThat(blob.at("/data/video/url").asString()).contains("/files/");
+      assertThat(
+              api.result(blob.path("requestId").asString())
+                  .body()
+                  .at("/metadata/input/start_image_url")
+                  .asString())
+          .as("the Blob was uploaded to Kino and its file_url sent")
+          .contains("/v1/files/");
 
       JsonNode failed = run.step("failed");
       assertThat(failed.path("status").asInt()).isEqualTo(500);

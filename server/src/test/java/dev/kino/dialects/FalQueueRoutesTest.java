@@ -93,6 +93,50 @@ class FalQueueRoutesTest {
   }
 
   @Test
+  void a_storage_upload_is_put_once_with_its_signed_url_and_opens_nothing_else() throws Exception {
+    HttpResponse<String> initiated =
+        send(
+            "POST",
+            "/fal/proxy?storage_type=fal-cdn-v3",
+            "{\"content_type\": \"image/png\", \"file_name\": \"start.png\"}",
+            "https://rest.fal.ai/storage/upload/initiate?storage_type=fal-cdn-v3");
+    assertThat(initiated.statusCode()).isEqualTo(200);
+    String uploadUrl = json(initiated).path("upload_url").asString();
+    String fileUrl = json(initiated).path("file_url").asString();
+    byte[] png = dev.kino.testing.Images.encode(dev.kino.testing.Images.quadrants(64, 64), "png");
+
+    String withoutToken = uploadUrl.substring(0, uploadUrl.indexOf("&token="));
+    assertThat(put(withoutToken, png).statusCode()).as("no token, no key").isEqualTo(401);
+    String id = uploadUrl.replaceAll(".*/upload/([^?]+).*", "$1");
+    String token = uploadUrl.replaceAll(".*&token=", "");
+    assertThat(
+            HTTP.send(
+                    HttpRequest.newBuilder(
+                            URI.create(
+                                api.base() + "/v1/requests/" + id + "/events?token=" + token))
+                        .GET()
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .as("an upload's token opens no events stream")
+        .isEqualTo(401);
+
+    assertThat(put(uploadUrl, png).statusCode()).isEqualTo(200);
+    HttpResponse<byte[]> stored = api.getBytes(fileUrl.substring(api.base().length()));
+    assertThat(stored.statusCode()).isEqualTo(200);
+    assertThat(stored.body()).isEqualTo(png);
+  }
+
+  private static HttpResponse<String> put(String url, byte[] body) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "image/png")
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
   void an_invalid_input_is_fals_422_with_every_field_located() throws Exception {
     HttpResponse<String> refused =
         send(

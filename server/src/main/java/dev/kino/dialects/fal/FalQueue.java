@@ -21,6 +21,9 @@ import tools.jackson.databind.node.ObjectNode;
 public final class FalQueue {
   public static final String PREFIX = "/fal/queue/";
 
+  /** Where fal's storage upload begins, proxied from {@code rest.fal.ai}. */
+  public static final String UPLOAD_INITIATE = "/fal/storage/upload/initiate";
+
   private FalQueue() {}
 
   /** Where a request's routes live: the app part of its endpoint id ({@code kling/kling-3.0}). */
@@ -142,12 +145,19 @@ public final class FalQueue {
   public static Optional<String> proxied(String targetUrl) {
     try {
       URI target = URI.create(targetUrl);
-      if (!"https".equals(target.getScheme()) || !"queue.fal.run".equals(target.getHost())) {
+      String path = target.getRawPath() == null ? "" : target.getRawPath();
+      String query = target.getRawQuery() == null ? "" : "?" + target.getRawQuery();
+      if (!"https".equals(target.getScheme())) {
         return Optional.empty();
       }
-      String path = target.getRawPath() == null ? "" : target.getRawPath();
-      String query = target.getRawQuery();
-      return Optional.of(PREFIX + path.replaceFirst("^/", "") + (query == null ? "" : "?" + query));
+      if ("queue.fal.run".equals(target.getHost())) {
+        return Optional.of(PREFIX + path.replaceFirst("^/", "") + query);
+      }
+      // The client's uploads of Blob inputs begin at fal's storage API.
+      if ("rest.fal.ai".equals(target.getHost()) && path.equals("/storage/upload/initiate")) {
+        return Optional.of(UPLOAD_INITIATE + query);
+      }
+      return Optional.empty();
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
