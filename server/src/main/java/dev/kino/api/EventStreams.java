@@ -71,13 +71,19 @@ final class EventStreams {
     }
   }
 
-  private static HttpServletResponse eventStream(HttpServletResponse response) {
+  /** A Server-Sent Events answer, for every stream Kino serves (the dialects' too). */
+  static HttpServletResponse sse(HttpServletResponse response) {
     response.setStatus(200);
     response.setContentType("text/event-stream");
     response.setCharacterEncoding("UTF-8");
     response.setHeader("Cache-Control", "no-cache");
     // Tell nginx-style proxies not to buffer the stream.
     response.setHeader("X-Accel-Buffering", "no");
+    return response;
+  }
+
+  private static HttpServletResponse eventStream(HttpServletResponse response) {
+    sse(response);
     // A web page on another origin opens the stream with its token (no cookies): CORS must allow.
     response.setHeader("Access-Control-Allow-Origin", "*");
     return response;

@@ -97,11 +97,7 @@ final class FalRoutes {
   void statusStream(Context ctx) throws InterruptedException {
     Job job = job(ctx);
     boolean logs = "1".equals(ctx.queryParam("logs"));
-    HttpServletResponse response = ctx.res();
-    response.setStatus(200);
-    response.setContentType("text/event-stream");
-    response.setCharacterEncoding("UTF-8");
-    response.setHeader("Cache-Control", "no-cache");
+    HttpServletResponse response = EventStreams.sse(ctx.res());
     response.setHeader("x-fal-request-id", job.id());
     try (EventHub.Watch watch = hub.watch(job.id())) {
       ServletOutputStream out = response.getOutputStream();
@@ -135,16 +131,20 @@ final class FalRoutes {
     Job job = job(ctx);
     ctx.header("x-fal-request-id", job.id());
     switch (job.state()) {
-      case COMPLETED -> Responses.json(ctx, 200, FalQueue.result(job, video(ctx, job)));
-      case FAILED ->
-          Responses.json(
-              ctx,
-              500,
-              FalQueue.error(
-                  job.error()
-                      .map(e -> e.code() + ": " + e.message())
-                      .orElse("the request failed")));
-      case CANCELLED -> Responses.json(ctx, 400, FalQueue.error("the request was cancelled"));
+      case COMPLETED -> {
+        String base = links.base(ctx);
+        Responses.json(
+            ctx,
+            200,
+            FalQueue.result(
+                job,
+                FalQueue.video(
+                    job,
+                    key -> links.file(base, key),
+                    key -> files.find(key).map(StoredFile::size).orElse(0L))));
+      }
+      case FAILED -> Responses.json(ctx, 500, FalQueue.error(FalQueue.failure(job)));
+      case CANCELLED -> Responses.json(ctx, 400, FalQueue.error(FalQueue.failure(job)));
       default ->
           Responses.json(
               ctx,
@@ -184,7 +184,7 @@ final class FalRoutes {
     String base = links.base(ctx);
     ObjectNode answer = JsonMapper.shared().createObjectNode();
     answer.put("upload_url", links.falUpload(base, id.toString(), caller.ownerId(), name));
-    answer.put("file_url", base + "/v1/files/" + id + "/content");
+    answer.put("file_url", links.upload(base, id.toString()));
     Responses.json(ctx, 200, answer);
   }
 
@@ -228,22 +228,6 @@ final class FalRoutes {
         withLogs
             ? Optional.of(log.recentLogs(job.id(), RequestStatus.LOG_LINES))
             : Optional.empty());
-  }
-
-  private Optional<FalQueue.File> video(Context ctx, Job job) {
-    if (job.outputsDeletedAt().isPresent()) {
-      return Optional.empty();
-    }
-    return job.output()
-        .map(o -> o.path("video"))
-        .filter(v -> v.isString())
-        .map(v -> v.asString())
-        .map(
-            key -> {
-              long size = files.find(key).map(StoredFile::size).orElse(0L);
-              String name = key.substring(key.lastIndexOf('/') + 1);
-              return new FalQueue.File(links.file(links.base(ctx), key), "video/mp4", name, size);
-            });
   }
 
   static List<String[]> problems(ApiException e) {

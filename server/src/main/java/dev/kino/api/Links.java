@@ -101,6 +101,11 @@ final class Links {
   /**
    * The request's events stream with a token, so it opens without the Bearer header (EventSource).
    */
+  /** An upload's content URL: what the input checks know as the key's own uploaded file. */
+  String upload(String base, String uploadId) {
+    return base + "/v1/files/" + uploadId + "/content";
+  }
+
   /**
    * Replicate's stream URL of a prediction: opened without the key (the client fetches it bare),
    * with the same signed token as {@link #events}.

@@ -302,7 +302,7 @@ final class OpenAiRoutes {
   }
 
   private String uploadUrl(Context ctx, Upload upload) {
-    return links.base(ctx) + "/v1/files/" + upload.id() + "/content";
+    return links.upload(links.base(ctx), upload.id());
   }
 
   private static JsonNode formBody(Context ctx) {

@@ -5,6 +5,7 @@ import dev.kino.dialects.replicate.Predictions;
 import dev.kino.inputs.InputException;
 import dev.kino.jobs.EventHub;
 import dev.kino.jobs.Job;
+import dev.kino.jobs.JobError;
 import dev.kino.jobs.JobEvent;
 import dev.kino.jobs.JobLog;
 import dev.kino.jobs.JobQuery;
@@ -70,7 +71,10 @@ final class ReplicateRoutes {
 
   /** {@code POST /models/{owner}/{name}/predictions}. */
   void createForModel(Context ctx) throws InterruptedException {
-    create(ctx, model(ctx, ctx.pathParam("owner") + "/" + ctx.pathParam("name")));
+    create(
+        ctx,
+        model(ctx, ctx.pathParam("owner") + "/" + ctx.pathParam("name")),
+        RequestBodies.json(ctx));
   }
 
   /**
@@ -78,7 +82,8 @@ final class ReplicateRoutes {
    * name.
    */
   void createForVersion(Context ctx) throws InterruptedException {
-    JsonNode version = body(ctx).path("version");
+    JsonNode body = RequestBodies.json(ctx);
+    JsonNode version = body.path("version");
     if (!version.isString() || version.asString().isBlank()) {
       throw refused("version", "version is required: a model's latest_version.id, or its name");
     }
@@ -86,13 +91,11 @@ final class ReplicateRoutes {
     String name = wanted.contains(":") ? wanted.substring(0, wanted.indexOf(':')) : wanted;
     Optional<Model> byVersion =
         catalog.all().stream().filter(m -> Predictions.version(m.id()).equals(wanted)).findFirst();
-    create(ctx, byVersion.orElseGet(() -> model(ctx, name)));
+    create(ctx, byVersion.orElseGet(() -> model(ctx, name)), body);
   }
 
-  private void create(Context ctx, Model model) throws InterruptedException {
-    Caller caller = Authenticator.caller(ctx);
-    caller.requireModel(model.id());
-    JsonNode body = body(ctx);
+  private void create(Context ctx, Model model, JsonNode body) throws InterruptedException {
+    Authenticator.caller(ctx).requireModel(model.id());
     JsonNode input = body.path("input");
     if (!input.isObject()) {
       throw refused("input", "input is required: an object of the model's input fields");
@@ -172,11 +175,7 @@ final class ReplicateRoutes {
   void stream(Context ctx) throws InterruptedException {
     Job job = owned.find(ctx, "prediction_id");
     String base = links.base(ctx);
-    jakarta.servlet.http.HttpServletResponse response = ctx.res();
-    response.setStatus(200);
-    response.setContentType("text/event-stream");
-    response.setCharacterEncoding("UTF-8");
-    response.setHeader("Cache-Control", "no-cache");
+    jakarta.servlet.http.HttpServletResponse response = EventStreams.sse(ctx.res());
     long after = 0;
     try (EventHub.Watch watch = hub.watch(job.id())) {
       jakarta.servlet.ServletOutputStream out = response.getOutputStream();
@@ -219,7 +218,7 @@ final class ReplicateRoutes {
         send(out, "done", "{}");
       }
       case FAILED -> {
-        send(out, "error", job.error().map(e -> e.code() + ": " + e.message()).orElse("failed"));
+        send(out, "error", job.error().map(JobError::summary).orElse("failed"));
         send(out, "done", "{}");
       }
       default -> send(out, "done", "{\"reason\": \"canceled\"}");
@@ -256,7 +255,7 @@ final class ReplicateRoutes {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    String url = links.base(ctx) + "/v1/files/" + upload.id() + "/content";
+    String url = links.upload(links.base(ctx), upload.id());
     Responses.json(
         ctx,
         201,
@@ -307,6 +306,11 @@ final class ReplicateRoutes {
   }
 
   private ObjectNode prediction(String base, Job job, boolean starting) {
+    return prediction(log, links, base, job, starting);
+  }
+
+  /** A job's prediction with its latest log lines and links on {@code base} (also for webhooks). */
+  static ObjectNode prediction(JobLog log, Links links, String base, Job job, boolean starting) {
     List<String> lines =
         log.recentLogs(job.id(), RequestStatus.LOG_LINES).stream()
             .map(JobEvent::data)
@@ -332,15 +336,6 @@ final class ReplicateRoutes {
     }
     Duration asked = m.group(1) == null ? MAX_WAIT : Duration.ofSeconds(Long.parseLong(m.group(1)));
     return Optional.of(asked.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : asked);
-  }
-
-  private static JsonNode body(Context ctx) {
-    JsonNode cached = ctx.attribute("kino.replicate.body");
-    if (cached == null) {
-      cached = RequestBodies.json(ctx);
-      ctx.attribute("kino.replicate.body", cached);
-    }
-    return cached;
   }
 
   private static ApiException refused(String field, String message) {

@@ -150,7 +150,7 @@ final class UploadRoutes {
   private ObjectNode view(Context ctx, Upload u) {
     ObjectNode body = JsonMapper.shared().createObjectNode();
     body.put("file_id", u.id());
-    body.put("url", links.base(ctx) + "/v1/files/" + u.id() + "/content");
+    body.put("url", links.upload(links.base(ctx), u.id()));
     body.put("filename", u.filename());
     body.put("content_type", u.contentType());
     body.put("bytes", u.bytes());

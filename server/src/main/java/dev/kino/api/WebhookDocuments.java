@@ -1,10 +1,8 @@
 package dev.kino.api;
 
 import dev.kino.dialects.fal.FalQueue;
-import dev.kino.dialects.replicate.Predictions;
 import dev.kino.jobs.Callback;
 import dev.kino.jobs.Job;
-import dev.kino.jobs.JobEvent;
 import dev.kino.jobs.JobState;
 import dev.kino.jobs.JobStore;
 import dev.kino.requests.RequestStatus;
@@ -69,31 +67,24 @@ final class WebhookDocuments implements WebhookBodies {
     body.put("gateway_request_id", job.id());
     if (state == JobState.COMPLETED) {
       body.put("status", "OK");
-      body.set("payload", FalQueue.result(job, video(job, base)));
+      body.set(
+          "payload",
+          FalQueue.result(
+              job,
+              FalQueue.video(
+                  job,
+                  key -> links.file(base, key),
+                  key -> files.find(key).map(StoredFile::size).orElse(0L))));
     } else {
       body.put("status", "ERROR");
-      body.put(
-          "error",
-          state == JobState.CANCELLED
-              ? "the request was cancelled"
-              : job.error().map(e -> e.code() + ": " + e.message()).orElse("the request failed"));
+      body.put("error", FalQueue.failure(job));
       body.putNull("payload");
     }
     return body;
   }
 
   private ObjectNode replicate(Job job, JobState state, String base) {
-    ObjectNode prediction =
-        Predictions.prediction(
-            job,
-            base,
-            links.replicateStream(base, job.id(), job.owner()),
-            store.log().recentLogs(job.id(), RequestStatus.LOG_LINES).stream()
-                .map(JobEvent::data)
-                .map(d -> d.path("message").asString())
-                .toList(),
-            key -> links.file(base, key),
-            false);
+    ObjectNode prediction = ReplicateRoutes.prediction(store.log(), links, base, job, false);
     if (!state.isFinal()) {
       prediction.put("status", "processing"); // as of this event
       prediction.putNull("output");
@@ -101,20 +92,5 @@ final class WebhookDocuments implements WebhookBodies {
       prediction.putNull("completed_at");
     }
     return prediction;
-  }
-
-  private Optional<FalQueue.File> video(Job job, String base) {
-    return job.output()
-        .filter(o -> job.outputsDeletedAt().isEmpty())
-        .map(o -> o.path("video"))
-        .filter(v -> v.isString())
-        .map(v -> v.asString())
-        .map(
-            key ->
-                new FalQueue.File(
-                    links.file(base, key),
-                    "video/mp4",
-                    key.substring(key.lastIndexOf('/') + 1),
-                    files.find(key).map(StoredFile::size).orElse(0L)));
   }
 }

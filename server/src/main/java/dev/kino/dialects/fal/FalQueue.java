@@ -1,12 +1,15 @@
 package dev.kino.dialects.fal;
 
 import dev.kino.jobs.Job;
+import dev.kino.jobs.JobError;
 import dev.kino.jobs.JobEvent;
 import dev.kino.jobs.JobState;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -86,6 +89,35 @@ public final class FalQueue {
   /** A stored output file as fal's video models give it. */
   public record File(String url, String contentType, String fileName, long size) {}
 
+  /**
+   * A completed request's video as a file, its URL made by {@code fileUrl} and its size read by
+   * {@code size} (both from the stored file's key); empty once the outputs are deleted.
+   */
+  public static Optional<File> video(
+      Job job, Function<String, String> fileUrl, ToLongFunction<String> size) {
+    if (job.outputsDeletedAt().isPresent()) {
+      return Optional.empty();
+    }
+    return job.output()
+        .map(o -> o.path("video"))
+        .filter(JsonNode::isString)
+        .map(JsonNode::asString)
+        .map(
+            key ->
+                new File(
+                    fileUrl.apply(key),
+                    "video/mp4",
+                    key.substring(key.lastIndexOf('/') + 1),
+                    size.applyAsLong(key)));
+  }
+
+  /** Why a failed or cancelled request has no result, as fal's error texts say it. */
+  public static String failure(Job job) {
+    return job.state() == JobState.CANCELLED
+        ? "the request was cancelled"
+        : job.error().map(JobError::summary).orElse("the request failed");
+  }
+
   /** The result of a completed request: {@code {"video": {...}, "seed"}}. */
   public static ObjectNode result(Job job, Optional<File> video) {
     ObjectNode r = JsonMapper.shared().createObjectNode();
@@ -161,9 +193,5 @@ public final class FalQueue {
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
-  }
-
-  static boolean finalState(JobState state) {
-    return state.isFinal();
   }
 }

@@ -2,6 +2,7 @@ package dev.kino.dialects.replicate;
 
 import dev.kino.dialects.ModelNames;
 import dev.kino.jobs.Job;
+import dev.kino.jobs.JobError;
 import dev.kino.jobs.JobState;
 import dev.kino.keys.KeySecrets;
 import dev.kino.models.ModelDefinition;
@@ -54,7 +55,7 @@ public final class Predictions {
     p.put(
         "error",
         job.state() == JobState.FAILED && !starting
-            ? job.error().map(e -> e.code() + ": " + e.message()).orElse("failed")
+            ? job.error().map(JobError::summary).orElse("failed")
             : null);
     p.put("status", starting ? "starting" : status(job.state()));
     p.put("source", "api");
