@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -145,21 +144,9 @@ final class FalProvider implements Provider {
     return ticket.path("request_id").asString();
   }
 
-  /**
-   * A URL fal gave for the request. The key goes with every call, so only to the origin the
-   * definition names: a URL elsewhere is refused rather than followed.
-   */
   private static URI sameOrigin(UpstreamModel model, ObjectNode ticket, String field, String query)
       throws IOException {
-    URI uri = URI.create(ticket.path(field).asString() + query);
-    URI base = model.baseUrl();
-    if (!Objects.equals(uri.getScheme(), base.getScheme())
-        || !Objects.equals(uri.getHost(), base.getHost())
-        || uri.getPort() != base.getPort()) {
-      throw new IOException(
-          "fal's " + field + " " + uri + " is not at " + base + "; not following it with the key");
-    }
-    return uri;
+    return model.sameOrigin(ticket.path(field).asString() + query, "fal's " + field);
   }
 
   private static HttpRequest.Builder call(UpstreamModel model, URI uri) {

@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -133,27 +132,9 @@ final class ReplicateProvider implements Provider {
     return ticket.path("id").asString();
   }
 
-  /**
-   * A URL Replicate gave for the prediction. The key goes with every call, so only to the origin
-   * the definition names.
-   */
   private static URI sameOrigin(UpstreamModel model, ObjectNode ticket, String field)
       throws IOException {
-    URI uri = URI.create(ticket.path(field).asString());
-    URI base = model.baseUrl();
-    if (!Objects.equals(uri.getScheme(), base.getScheme())
-        || !Objects.equals(uri.getHost(), base.getHost())
-        || uri.getPort() != base.getPort()) {
-      throw new IOException(
-          "Replicate's "
-              + field
-              + " URL "
-              + uri
-              + " is not at "
-              + base
-              + "; not following it with the key");
-    }
-    return uri;
+    return model.sameOrigin(ticket.path(field).asString(), "Replicate's " + field + " URL");
   }
 
   private static HttpRequest.Builder call(UpstreamModel model, URI uri) {

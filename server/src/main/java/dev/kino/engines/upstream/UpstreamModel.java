@@ -3,9 +3,11 @@ package dev.kino.engines.upstream;
 import dev.kino.config.Credentials;
 import dev.kino.models.ModelDefinition;
 import dev.kino.models.ModelDefinitionException;
+import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
@@ -25,6 +27,22 @@ public record UpstreamModel(
     int concurrency,
     JsonNode settings) {
   static final int DEFAULT_CONCURRENCY = 4;
+
+  /**
+   * A URL the provider gave for a task ({@code what} names it in the refusal). The key goes with
+   * every call, so only to the origin the definition names: a URL elsewhere is refused rather than
+   * followed.
+   */
+  URI sameOrigin(String url, String what) throws IOException {
+    URI uri = URI.create(url);
+    if (!Objects.equals(uri.getScheme(), baseUrl.getScheme())
+        || !Objects.equals(uri.getHost(), baseUrl.getHost())
+        || uri.getPort() != baseUrl.getPort()) {
+      throw new IOException(
+          what + " " + uri + " is not at " + baseUrl + "; not following it with the key");
+    }
+    return uri;
+  }
 
   /**
    * What a provider needs from a definition: its default base URL, the settings naming the
