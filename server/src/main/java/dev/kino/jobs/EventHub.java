@@ -18,8 +18,7 @@ import java.util.function.Consumer;
  */
 public final class EventHub implements AutoCloseable {
   private final ConcurrentHashMap<String, Signal> watched = new ConcurrentHashMap<>();
-  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-  private final List<Consumer<Optional<String>>> jobListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Optional<String>>> listeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<Transition>> transitionListeners = new CopyOnWriteArrayList<>();
   private final List<Outbound> outbound = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
@@ -54,9 +53,8 @@ public final class EventHub implements AutoCloseable {
     if (signal != null) {
       signal.fire();
     }
-    listeners.forEach(Runnable::run);
     Optional<String> job = Optional.of(jobId);
-    jobListeners.forEach(l -> l.accept(job));
+    listeners.forEach(l -> l.accept(job));
   }
 
   /**
@@ -65,13 +63,12 @@ public final class EventHub implements AutoCloseable {
    */
   public void publishedEverywhere() {
     watched.values().forEach(Signal::fire);
-    listeners.forEach(Runnable::run);
-    jobListeners.forEach(l -> l.accept(Optional.empty()));
+    listeners.forEach(l -> l.accept(Optional.empty()));
   }
 
   /** Runs the listener (briefly, on the publishing thread) after every commit that added events. */
   public void onAnyEvent(Runnable listener) {
-    listeners.add(listener);
+    listeners.add(job -> listener.run());
   }
 
   /**
@@ -79,7 +76,7 @@ public final class EventHub implements AutoCloseable {
    * when any job may have (changes missed during an outage): for what this node keeps of a job.
    */
   public void onJobNews(Consumer<Optional<String>> listener) {
-    jobListeners.add(listener);
+    listeners.add(listener);
   }
 
   /** Called by the store after its own commit that moved a job into a state. */

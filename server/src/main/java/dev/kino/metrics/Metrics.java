@@ -147,23 +147,22 @@ public final class Metrics {
 
   /** A request answered: its method, its route's pattern (not its path), its status. */
   public void http(String method, String route, int status, long nanos) {
-    Timer.builder("kino.http.requests")
-        .description("HTTP requests answered, by route and status")
-        .tags(Tags.of("method", method, "route", route, "status", Integer.toString(status)))
-        .register(registry)
-        .record(nanos, TimeUnit.NANOSECONDS);
+    httpTimer(method, route, status).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /**
    * The same, for a route answered so often that even finding its meter counts: found once here.
    */
   public LongConsumer httpRecorder(String method, String route, int status) {
-    Timer timer =
-        Timer.builder("kino.http.requests")
-            .description("HTTP requests answered, by route and status")
-            .tags(Tags.of("method", method, "route", route, "status", Integer.toString(status)))
-            .register(registry);
+    Timer timer = httpTimer(method, route, status);
     return nanos -> timer.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private Timer httpTimer(String method, String route, int status) {
+    return Timer.builder("kino.http.requests")
+        .description("HTTP requests answered, by route and status")
+        .tags(Tags.of("method", method, "route", route, "status", Integer.toString(status)))
+        .register(registry);
   }
 
   /** A submit refused by a limit ({@code limit}: max_queued, submits_per_minute, budget_usd...). */
