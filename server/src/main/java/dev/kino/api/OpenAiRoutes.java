@@ -97,7 +97,7 @@ final class OpenAiRoutes {
     }
     Model model = model(caller, fields.remove("model"));
     ObjectNode input = OpenAiVideos.input(model.definition(), fields, image);
-    Job job = submit(ctx, caller, model, input);
+    Job job = submit(ctx, model, input);
     Responses.json(ctx, 200, OpenAiVideos.video(job, Optional.empty()));
   }
 
@@ -120,19 +120,16 @@ final class OpenAiRoutes {
           List.of(new dev.kino.models.FieldProblem("order", "enum", "asc or desc")));
     }
     boolean ascending = order.equals("asc");
-    Optional<Long> cursor =
-        Optional.ofNullable(ctx.queryParam("after"))
-            .filter(a -> !a.isBlank())
-            .map(id -> jobs.find(id).filter(j -> j.owner().equals(caller.ownerId())))
-            .map(
-                found ->
-                    found
-                        .orElseThrow(
-                            () ->
-                                ApiException.notFound(
-                                    "video_not_found",
-                                    "no video for after=" + ctx.queryParam("after")))
-                        .seq());
+    String after = ctx.queryParam("after");
+    Optional<Long> cursor = Optional.empty();
+    if (after != null && !after.isBlank()) {
+      Job from =
+          jobs.find(after)
+              .filter(j -> j.owner().equals(caller.ownerId()))
+              .orElseThrow(
+                  () -> ApiException.notFound("video_not_found", "no video for after=" + after));
+      cursor = Optional.of(from.seq());
+    }
     JobQuery query =
         new JobQuery(
             caller.ownerId(),
@@ -147,7 +144,9 @@ final class OpenAiRoutes {
     body.put("object", "list");
     ArrayNode data = body.putArray("data");
     List<Job> shown = page.stream().limit(limit).toList();
-    shown.forEach(job -> data.add(OpenAiVideos.video(job, remixes.sourceOf(job.id()))));
+    Map<String, String> sources = remixes.sourcesOf(shown.stream().map(Job::id).toList());
+    shown.forEach(
+        job -> data.add(OpenAiVideos.video(job, Optional.ofNullable(sources.get(job.id())))));
     body.put("first_id", shown.isEmpty() ? null : shown.getFirst().id());
     body.put("last_id", shown.isEmpty() ? null : shown.getLast().id());
     body.put("has_more", page.size() > limit);
@@ -165,7 +164,7 @@ final class OpenAiRoutes {
           "video "
               + job.id()
               + " is "
-              + OpenAiVideos.video(job, Optional.empty()).path("status").asString()
+              + OpenAiVideos.status(job.state())
               + "; only a completed or failed video can be deleted");
     }
     try {
@@ -242,12 +241,12 @@ final class OpenAiRoutes {
     ObjectNode input = source.input().deepCopy();
     input.put("prompt", prompt.asString());
     input.remove("seed");
-    Job job = submit(ctx, caller, model, input);
+    Job job = submit(ctx, model, input);
     remixes.record(job.id(), source.id());
     Responses.json(ctx, 200, OpenAiVideos.video(job, Optional.of(source.id())));
   }
 
-  private Job submit(Context ctx, Caller caller, Model model, ObjectNode input) {
+  private Job submit(Context ctx, Model model, ObjectNode input) {
     return submissions.submit(links.submission(ctx, model, input)).job();
   }
 

@@ -164,7 +164,7 @@ public final class OpenAiVideos {
   }
 
   /** OpenAI's four states; a cancelled job is a failed video whose error says so. */
-  static String status(JobState state) {
+  public static String status(JobState state) {
     return switch (state) {
       case IN_QUEUE -> "queued";
       case IN_PROGRESS -> "in_progress";
