@@ -40,6 +40,7 @@ import java.util.function.Supplier;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The HTTP API: the seed routes, the catalogue and signed file downloads, on Javalin with virtual
@@ -68,6 +69,7 @@ public final class ApiServer implements AutoCloseable {
       WebhookSigner webhookSigner,
       Predicate<String> cancelsRunningJobs,
       Function<String, Optional<String>> unavailable,
+      Function<String, Optional<ObjectNode>> health,
       Runnable onSubmit,
       Supplier<Optional<String>> databaseProblem,
       DiskSpace disk,
@@ -105,7 +107,8 @@ public final class ApiServer implements AutoCloseable {
             clock,
             settings.maxAttempts());
     ModelRoutes models =
-        new ModelRoutes(parts.catalog(), submissions, views, links, parts.unavailable());
+        new ModelRoutes(
+            parts.catalog(), submissions, views, links, parts.unavailable(), parts.health());
     Cancellations cancellations =
         new Cancellations(store.requests(), parts.hub(), parts.cancelsRunningJobs(), clock);
     RequestRoutes requests =

@@ -65,6 +65,7 @@ final class JobViews {
     put(body, "started_at", job.startedAt());
     put(body, "finished_at", job.finishedAt());
     body.put("attempt", job.attempt());
+    job.route().ifPresent(route -> body.put("route", route));
     job.outputsDeletedAt().ifPresent(t -> body.put("outputs_deleted_at", t.toString()));
     return body;
   }
@@ -84,6 +85,9 @@ final class JobViews {
       ObjectNode error = body.putObject("error");
       error.put("code", job.error().get().code());
       error.put("message", job.error().get().message());
+      if (job.error().get().detail() != null) {
+        error.set("detail", job.error().get().detail());
+      }
     } else {
       body.putNull("error");
     }
@@ -127,6 +131,7 @@ final class JobViews {
     metadata.put("model_id", job.modelId());
     metadata.set("input", job.input());
     metadata.put("attempt", job.attempt());
+    job.route().ifPresent(route -> metadata.put("route", route));
     ObjectNode timings = metadata.putObject("timings");
     job.startedAt()
         .ifPresent(s -> timings.put("queued_ms", Duration.between(job.createdAt(), s).toMillis()));

@@ -26,13 +26,16 @@ final class ModelRoutes {
   private final JobViews views;
   private final Links links;
   private final Function<String, Optional<String>> unavailable;
+  private final Function<String, Optional<ObjectNode>> health;
 
   ModelRoutes(
       ModelCatalog catalog,
       Submissions submissions,
       JobViews views,
       Links links,
-      Function<String, Optional<String>> unavailable) {
+      Function<String, Optional<String>> unavailable,
+      Function<String, Optional<ObjectNode>> health) {
+    this.health = health;
     this.catalog = catalog;
     this.submissions = submissions;
     this.views = views;
@@ -63,13 +66,20 @@ final class ModelRoutes {
     Responses.json(ctx, 200, body);
   }
 
-  /** One model, with whether it can run now (and why not: its jobs wait meanwhile). */
+  /**
+   * One model, with whether it can run now (and why not: its jobs wait meanwhile); for an admin,
+   * how its routes stand.
+   */
   void show(Context ctx) {
     ModelDefinition definition = model(ctx).definition();
     ObjectNode body = describe(definition, true);
     Optional<String> why = unavailable.apply(definition.id());
     body.put("available", why.isEmpty());
     why.ifPresent(w -> body.put("unavailable_reason", w));
+    if (Authenticator.caller(ctx).admin()) {
+      // How its routes stand (each one's circuit) is the operator's business, not the caller's.
+      health.apply(definition.id()).ifPresent(h -> body.set("routing", h));
+    }
     Responses.json(ctx, 200, body);
   }
 

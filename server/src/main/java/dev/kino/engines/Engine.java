@@ -3,6 +3,7 @@ package dev.kino.engines;
 import dev.kino.models.InputRule;
 import dev.kino.models.ModelDefinition;
 import java.util.Optional;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Runs one job of a model: reads the validated input and the model's engine settings, writes output
@@ -39,6 +40,14 @@ public interface Engine {
    * files): its jobs wait in the queue meanwhile. Empty: it can run.
    */
   default Optional<String> unavailable(ModelDefinition model) {
+    return Optional.empty();
+  }
+
+  /**
+   * How this engine's ways of running the model stand, for operators (a model with several routes:
+   * each route's circuit); empty when there is nothing to say.
+   */
+  default Optional<ObjectNode> health(ModelDefinition model) {
     return Optional.empty();
   }
 

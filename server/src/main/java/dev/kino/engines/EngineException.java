@@ -2,15 +2,18 @@ package dev.kino.engines;
 
 import java.time.Duration;
 import java.util.Optional;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A run failed for a reason the user should see: {@code code} is stable and machine-readable (for
- * example {@code url_forbidden} for an input URL), the message a sentence.
+ * example {@code url_forbidden} for an input URL; a provider's failures use {@link Failures}), the
+ * message a sentence.
  */
 public final class EngineException extends Exception {
   private final String code;
   private final boolean retryable;
   private final Duration later;
+  private transient ObjectNode detail;
 
   public EngineException(String code, String message) {
     this(code, message, null, false, null);
@@ -55,5 +58,19 @@ public final class EngineException extends Exception {
 
   public String code() {
     return code;
+  }
+
+  /**
+   * This failure with what the provider said ({@code provider}, {@code status}, {@code code},
+   * {@code message}; {@code field} for invalid input), kept in the job's error.
+   */
+  public EngineException withDetail(ObjectNode providerSaid) {
+    this.detail = providerSaid;
+    return this;
+  }
+
+  /** What the provider said, when the failure is a provider's. */
+  public Optional<ObjectNode> detail() {
+    return Optional.ofNullable(detail);
   }
 }

@@ -17,6 +17,11 @@ import tools.jackson.databind.node.ObjectNode;
  *     otherwise
  * @param cancelRequested true once a client asked to stop this running job (see {@link
  *     Engine#cancelsRunningJobs})
+ * @param route the model's route this run is on (the job's bound route, for a model with several,
+ *     until the routes' engine picks one)
+ * @param failover true when another route can take the job if this one cannot: an engine then gives
+ *     up at once on what plainly cannot take the job now (a provider refusing connections) instead
+ *     of waiting it out
  */
 public record EngineTask(
     String jobId,
@@ -27,7 +32,33 @@ public record EngineTask(
     Path workDir,
     Optional<ObjectNode> state,
     Slots.Slot slot,
-    BooleanSupplier cancelRequested) {
+    BooleanSupplier cancelRequested,
+    Optional<String> route,
+    boolean failover) {
+
+  /**
+   * This task on one route: the route's engine settings, its state (what that route's engine
+   * recorded, or none), where it runs, and whether another route could take over.
+   */
+  public EngineTask onRoute(
+      String name,
+      ObjectNode routeSettings,
+      Optional<ObjectNode> routeState,
+      Slots.Slot routeSlot,
+      boolean others) {
+    return new EngineTask(
+        jobId,
+        modelId,
+        input,
+        routeSettings,
+        attempt,
+        workDir,
+        routeState,
+        routeSlot,
+        cancelRequested,
+        Optional.of(name),
+        others);
+  }
 
   /** A task with no earlier state, run anywhere, never cancelled (tools and tests). */
   public static EngineTask simple(
@@ -46,6 +77,8 @@ public record EngineTask(
         workDir,
         Optional.empty(),
         Slots.ANYWHERE,
-        () -> false);
+        () -> false,
+        Optional.empty(),
+        false);
   }
 }

@@ -25,6 +25,13 @@ public interface Reporter {
   default void checkpoint(ObjectNode state) throws InterruptedException {}
 
   /**
+   * Binds the job to one of its model's routes, durably, before the engine calls it: a later
+   * attempt, status and result then name that route, whatever the definitions say by then. Moving
+   * to another route drops what the one before checkpointed. Throws when the job's lease was lost.
+   */
+  default void route(String name) throws InterruptedException {}
+
+  /**
    * The engine could not stop the run a client asked to cancel (an upstream provider had started
    * it): the job carries on, and the client's cancel answers {@code not_cancellable}.
    */

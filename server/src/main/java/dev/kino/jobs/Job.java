@@ -8,7 +8,8 @@ import tools.jackson.databind.node.ObjectNode;
  * A job as stored. {@code input} has the model's defaults applied; {@code output} holds storage
  * keys (not URLs: URLs are signed when a response is built). {@code baseUrl} is the API base the
  * client used at submit (empty when unknown). {@code engineState} is what the engine recorded
- * before starting its run (e.g. a ComfyUI prompt id), kept across attempts.
+ * before starting its run (e.g. a ComfyUI prompt id), kept across attempts; {@code route} the route
+ * of its model that took it (see {@code JobQueue.bindRoute}).
  */
 public record Job(
     String id,
@@ -30,4 +31,5 @@ public record Job(
     String baseUrl,
     Optional<Instant> outputsDeletedAt,
     Optional<ObjectNode> engineState,
-    boolean cancelRequested) {}
+    boolean cancelRequested,
+    Optional<String> route) {}

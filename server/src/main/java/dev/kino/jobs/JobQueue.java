@@ -328,6 +328,23 @@ public final class JobQueue {
         == 1;
   }
 
+  /**
+   * Binds the job this lease runs to one of its model's routes before the engine calls it. A move
+   * to another route drops what the one before checkpointed (its task is not this route's to
+   * resume); binding the same route again keeps it.
+   */
+  public boolean bindRoute(Lease lease, String route) {
+    boolean bound =
+        changes.quietly(
+                "UPDATE jobs SET engine_state = CASE WHEN route = :route THEN engine_state END,"
+                    + " route = :route"
+                    + LEASED,
+                leased(lease, "route", route))
+            == 1;
+    hub.committed(lease.jobId(), false); // a status answer kept in memory names the route now
+    return bound;
+  }
+
   /** Whether a cancel was asked for the job this lease runs. */
   public boolean isCancelRequested(Lease lease) {
     return changes.scalar(
@@ -381,7 +398,7 @@ public final class JobQueue {
         now,
         "status = 'failed', error = :error, finished_at = :now",
         "error",
-        JSON.writeValueAsString(error));
+        error.toJson());
   }
 
   /**
@@ -389,8 +406,7 @@ public final class JobQueue {
    * died), counting the attempt; fails it with {@code error} when it was the last one.
    */
   public boolean retry(Lease lease, JobError error, Instant now, LastReport last) {
-    return endRun(
-        lease, last, now, StateChanges.REQUEUE_OR_FAIL, "error", JSON.writeValueAsString(error));
+    return endRun(lease, last, now, StateChanges.REQUEUE_OR_FAIL, "error", error.toJson());
   }
 
   /**

@@ -17,7 +17,7 @@ final class JobRows {
   static final String JOB_COLUMNS =
       "seq, id, owner, model_id, input, status, attempt, max_attempts, progress, output, error,"
           + " metadata, created_at, started_at, finished_at, webhook_url, webhook_on_start,"
-          + " base_url, outputs_deleted_at, engine_state, cancel_requested_at, webhook_format";
+          + " base_url, outputs_deleted_at, engine_state, cancel_requested_at, webhook_format, route";
   static final String EVENT_COLUMNS = "seq, job_id, kind, data, created_at";
 
   private JobRows() {}
@@ -62,7 +62,8 @@ final class JobRows {
         Optional.ofNullable(rs.getString("base_url")).orElse(""),
         Columns.optionalInstant(rs, "outputs_deleted_at"),
         object(rs.getString("engine_state")),
-        Columns.optionalInstant(rs, "cancel_requested_at").isPresent());
+        Columns.optionalInstant(rs, "cancel_requested_at").isPresent(),
+        Optional.ofNullable(rs.getString("route")));
   }
 
   static JobEvent event(ResultSet rs, StatementContext ctx) throws SQLException {

@@ -31,6 +31,11 @@ public final class Model {
     return new Model(definition, validator, Optional.of(rule));
   }
 
+  /** This model with its definition changed (routes left out), its schemas and rule kept. */
+  Model withDefinition(ModelDefinition changed) {
+    return new Model(changed, validator, engineRule);
+  }
+
   public ModelDefinition definition() {
     return definition;
   }

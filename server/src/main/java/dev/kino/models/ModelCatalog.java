@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,18 +51,20 @@ public final class ModelCatalog {
   }
 
   /**
-   * This catalog without the models {@code keep} refuses (those whose engine cannot serve them
-   * here).
+   * This catalog with each definition as {@code change} makes it (some of its routes left out);
+   * empty leaves the model out.
    */
-  public ModelCatalog retain(Predicate<Model> keep) {
-    Map<String, Model> kept = new LinkedHashMap<>();
+  public ModelCatalog withDefinitions(Function<ModelDefinition, Optional<ModelDefinition>> change) {
+    Map<String, Model> changed = new LinkedHashMap<>();
     models.forEach(
-        (id, model) -> {
-          if (keep.test(model)) {
-            kept.put(id, model);
-          }
-        });
-    return new ModelCatalog(Collections.unmodifiableMap(kept));
+        (id, model) ->
+            change
+                .apply(model.definition())
+                .ifPresent(
+                    d ->
+                        changed.put(
+                            id, d == model.definition() ? model : model.withDefinition(d))));
+    return new ModelCatalog(Collections.unmodifiableMap(changed));
   }
 
   /**

@@ -7,8 +7,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One model as an operator declares it in a definition file: what it is, which engine runs it and
- * with what settings, and the schemas of its input (normalised to valid JSON Schema) and output.
+ * One model as an operator declares it in a definition file: what it is, which engines run it and
+ * with what settings (its routes: one for a definition with {@code engine}), and the schemas of its
+ * input (normalised to valid JSON Schema) and output.
  *
  * @param source where the definition was read from, for messages
  */
@@ -18,12 +19,85 @@ public record ModelDefinition(
     String description,
     String category,
     String kind,
-    String engine,
-    ObjectNode engineSettings,
+    List<Route> routes,
+    RoutePolicy policy,
     ObjectNode inputSchema,
     ObjectNode outputSchema,
     Optional<ModelPricing> pricing,
     String source) {
+
+  /** The engine type definitions name for a model with several routes. */
+  public static final String ROUTED = "routes";
+
+  public ModelDefinition {
+    routes = List.copyOf(routes);
+    if (routes.isEmpty()) {
+      throw new IllegalArgumentException(id + ": a model needs at least one route");
+    }
+  }
+
+  /**
+   * The engine that runs the model: its one route's, or {@link #ROUTED} when it has several (the
+   * routes' engine picks one per job).
+   */
+  public String engine() {
+    return routes.size() == 1 ? routes.getFirst().engine() : ROUTED;
+  }
+
+  /** The settings of the model's first route (its only one, for a single-engine definition). */
+  public ObjectNode engineSettings() {
+    return routes.getFirst().settings();
+  }
+
+  /** The name of the model's first route. */
+  public String routeName() {
+    return routes.getFirst().name();
+  }
+
+  /**
+   * This model as it runs on one of its routes: that route alone, with the route's prices when it
+   * has its own. What an engine is given to build a route's state from.
+   */
+  public ModelDefinition onRoute(Route route) {
+    return new ModelDefinition(
+        id,
+        title,
+        description,
+        category,
+        kind,
+        List.of(route),
+        policy,
+        inputSchema,
+        outputSchema,
+        route.pricing().or(() -> pricing),
+        source);
+  }
+
+  /** This model with only {@code kept} of its routes (those this node can serve). */
+  public ModelDefinition withRoutes(List<Route> kept) {
+    return new ModelDefinition(
+        id,
+        title,
+        description,
+        category,
+        kind,
+        kept,
+        policy,
+        inputSchema,
+        outputSchema,
+        pricing,
+        source);
+  }
+
+  /** The route named {@code name}, if the model (still) has it. */
+  public Optional<Route> route(String name) {
+    return routes.stream().filter(r -> r.name().equals(name)).findFirst();
+  }
+
+  /** The prices of a job run on {@code route} (the route's own, else the model's). */
+  public Optional<ModelPricing> pricingOn(Optional<String> route) {
+    return route.flatMap(this::route).flatMap(Route::pricing).or(() -> pricing);
+  }
 
   /**
    * The output fields a completed job must have: the output schema's {@code required} when it says,

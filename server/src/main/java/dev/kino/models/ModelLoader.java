@@ -136,10 +136,8 @@ final class ModelLoader {
               + expectedId
               + "\"; a definition's path mirrors its id");
     }
-    ObjectNode engine = object(definition, "engine", where);
-    ObjectNode settings =
-        engine.get("settings") instanceof ObjectNode s ? s : JSON.createObjectNode();
-    inlineWorkflow(settings, file, where);
+    List<Route> routes = RouteReader.routes(definition, where);
+    routes.forEach(route -> inlineWorkflow(route.settings(), file, where));
     ObjectNode input = SchemaNormaliser.normalise(object(definition, "input_schema", where));
     applyDefaultOverrides(definition, input, where);
     return new ModelDefinition(
@@ -148,8 +146,8 @@ final class ModelLoader {
         definition.path("description").asString(""),
         definition.path("category").asString("video"),
         definition.path("kind").asString(""),
-        text(engine, "type", where + " engine"),
-        settings,
+        routes,
+        RouteReader.policy(definition, routes, where),
         input,
         object(definition, "output_schema", where),
         ModelPricing.from(definition.get("pricing"), where),
@@ -219,7 +217,7 @@ final class ModelLoader {
     }
   }
 
-  private static String text(ObjectNode node, String field, String where) {
+  static String text(ObjectNode node, String field, String where) {
     JsonNode value = node.get(field);
     if (value == null || !value.isString() || value.asString().isBlank()) {
       throw new ModelDefinitionException(
@@ -228,7 +226,7 @@ final class ModelLoader {
     return value.asString();
   }
 
-  private static ObjectNode object(ObjectNode node, String field, String where) {
+  static ObjectNode object(ObjectNode node, String field, String where) {
     return Optional.ofNullable(node.get(field))
         .filter(ObjectNode.class::isInstance)
         .map(ObjectNode.class::cast)

@@ -30,6 +30,7 @@ import dev.kino.migration.MovedMarker;
 import dev.kino.models.Model;
 import dev.kino.models.ModelCatalog;
 import dev.kino.models.ModelDefinition;
+import dev.kino.models.Route;
 import dev.kino.network.AddressPolicy;
 import dev.kino.network.HostResolver;
 import dev.kino.requests.OrphanedOutputs;
@@ -52,6 +53,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -222,6 +224,12 @@ public final class KinoNode implements AutoCloseable {
             webhookSigner,
             modelId -> cancelsRunningJobs(catalog, engines, modelId),
             modelId -> unavailable(catalog, engines, modelId),
+            modelId ->
+                catalog
+                    .find(modelId)
+                    .flatMap(
+                        m ->
+                            engines.serving(m.definition()).flatMap(e -> e.health(m.definition()))),
             wakeup::signal,
             db::problem,
             disk,
@@ -454,23 +462,32 @@ public final class KinoNode implements AutoCloseable {
   }
 
   /**
-   * Models on an upstream provider are served only when the API key their definition names is set;
-   * the others are left out, with a line saying which variable would bring them in.
+   * Routes on an upstream provider are served only when the API keys their definition names are
+   * set; the others are left out, with a line saying which variable would bring them in. A model
+   * with no route left is not served.
    */
   private static ModelCatalog withCredentials(ModelCatalog catalog, Settings settings) {
-    return catalog.retain(
-        model -> {
-          ModelDefinition d = model.definition();
-          Optional<List<String>> missing = Upstreams.missingKeys(d, settings.credentials());
-          missing.ifPresent(
-              variables ->
-                  LOG.warn(
-                      "model {} is not served: its engine {} needs its keys in {} ({})",
-                      d.id(),
-                      d.engine(),
-                      String.join(" and ", variables),
-                      d.source()));
-          return missing.isEmpty();
+    return catalog.withDefinitions(
+        d -> {
+          List<Route> served = new ArrayList<>();
+          for (Route route : d.routes()) {
+            Optional<List<String>> missing =
+                Upstreams.missingKeys(d.onRoute(route), settings.credentials());
+            missing.ifPresentOrElse(
+                variables ->
+                    LOG.warn(
+                        "model {}{} is not served: its engine {} needs its keys in {} ({})",
+                        d.id(),
+                        d.routes().size() > 1 ? " on route " + route.name() : "",
+                        route.engine(),
+                        String.join(" and ", variables),
+                        d.source()),
+                () -> served.add(route));
+          }
+          if (served.isEmpty()) {
+            return Optional.empty();
+          }
+          return Optional.of(served.size() == d.routes().size() ? d : d.withRoutes(served));
         });
   }
 

@@ -117,6 +117,14 @@ final class JobRunner {
               }
 
               @Override
+              public void route(String name) throws InterruptedException {
+                if (!store.bindRoute(jobLease, name)) {
+                  throw new InterruptedException(
+                      "the job's lease was lost before it could be bound to route " + name);
+                }
+              }
+
+              @Override
               public void cancelRefused() {
                 store.withdrawCancel(jobLease);
                 flags.cancelRequested().set(false);
@@ -194,6 +202,7 @@ final class JobRunner {
                       "the engine "
                           + model.definition().engine()
                           + " is not available on this node"));
+      boolean routed = model.definition().routes().size() > 1;
       EngineTask task =
           new EngineTask(
               job.id(),
@@ -204,11 +213,13 @@ final class JobRunner {
               workDir,
               job.engineState(),
               slot,
-              flags.cancelRequested()::get);
+              flags.cancelRequested()::get,
+              routed ? job.route() : Optional.of(model.definition().routeName()),
+              false);
       return new Outcome.Succeeded(
           withRequiredOutputs(engine.run(task, progress), model.definition()));
     } catch (EngineException e) {
-      JobError error = new JobError(e.code(), e.getMessage());
+      JobError error = new JobError(e.code(), e.getMessage(), e.detail().orElse(null));
       if (e.retryAfter().isPresent()) {
         return new Outcome.Snoozed(error, clock.instant().plus(e.retryAfter().get()));
       }
@@ -360,7 +371,14 @@ final class JobRunner {
         UsageMeter.measure(
             job,
             result,
-            models.find(job.modelId()).flatMap(m -> m.definition().pricing()),
+            models
+                .find(job.modelId())
+                .flatMap(
+                    m ->
+                        m.definition()
+                            .pricingOn(
+                                Optional.ofNullable(result.metadata().get("route"))
+                                    .map(r -> r.asString()))),
             job.startedAt().orElse(now),
             now);
     ObjectNode metadata = result.metadata().deepCopy();

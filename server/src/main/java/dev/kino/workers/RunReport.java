@@ -34,6 +34,9 @@ final class RunReport implements Reporter {
     /** Throws when the lease was lost: the engine must stop. */
     void checkpoint(ObjectNode state) throws InterruptedException;
 
+    /** Throws when the lease was lost: the engine must stop. */
+    void route(String name) throws InterruptedException;
+
     /** The client's cancel request is withdrawn; the run goes on. */
     void cancelRefused();
   }
@@ -45,6 +48,11 @@ final class RunReport implements Reporter {
   @Override
   public void checkpoint(ObjectNode state) throws InterruptedException {
     job.checkpoint(state);
+  }
+
+  @Override
+  public void route(String name) throws InterruptedException {
+    job.route(name);
   }
 
   @Override

@@ -43,6 +43,9 @@ public final class FakeFal extends FakeProvider {
       detail(ctx, 404, "Application not found");
       return;
     }
+    if (refusedAsAsked(ctx)) {
+      return;
+    }
     if (refuseThisOne()) {
       detail(ctx, 429, "User has reached the concurrent request limit");
       return;
@@ -110,16 +113,20 @@ public final class FakeFal extends FakeProvider {
     } else if (task.cancelled) {
       detail(ctx, 400, "Request was cancelled");
     } else if (task.failure != null) {
+      // fal's model errors: moderation is a 422 naming the flagged input; the runner's own
+      // failure a 500 typed as fal's.
+      boolean flagged = task.failureCode.equals("content_refused");
       ObjectNode error = JSON.createObjectNode();
-      error
-          .putArray("detail")
-          .addObject()
-          .put("msg", task.failure)
-          .put("type", "value_error")
-          .putArray("loc")
-          .add("body")
-          .add("prompt");
-      json(ctx, 422, error);
+      ObjectNode item =
+          error
+              .putArray("detail")
+              .addObject()
+              .put("msg", flagged ? "The content was flagged by a content checker." : task.failure)
+              .put("type", flagged ? "content_policy_violation" : "internal_server_error");
+      if (flagged) {
+        item.putArray("loc").add("body").add("prompt");
+      }
+      json(ctx, flagged ? 422 : 500, error);
     } else {
       ObjectNode output = JSON.createObjectNode();
       output
@@ -162,6 +169,35 @@ public final class FakeFal extends FakeProvider {
     }
     detail(ctx, 401, "No valid credentials were provided");
     return false;
+  }
+
+  /**
+   * fal's refusals at submit: a 422 naming the field, a locked account (balance exhausted), a bad
+   * key, its own outage. Moderation comes with the result, when the model has run.
+   */
+  private boolean refusedAsAsked(Context ctx) {
+    if (refusingAs("invalid_input")) {
+      ObjectNode error = JSON.createObjectNode();
+      error
+          .putArray("detail")
+          .addObject()
+          .put("msg", "String should have at most 2500 characters")
+          .put("type", "string_too_long")
+          .putArray("loc")
+          .add("body")
+          .add("prompt");
+      json(ctx, 422, error);
+    } else if (refusingAs("provider_quota")) {
+      detail(
+          ctx, 403, "User is locked. Reason: Exhausted balance. Top up your balance to continue.");
+    } else if (refusingAs("provider_auth")) {
+      detail(ctx, 401, "Invalid Key Authorization header format");
+    } else if (refusingAs("provider_unavailable")) {
+      detail(ctx, 503, "Service Unavailable");
+    } else {
+      return false;
+    }
+    return true;
   }
 
   private static void detail(Context ctx, int status, String message) {

@@ -120,6 +120,9 @@ public final class FakeKling extends FakeProvider {
   }
 
   private void create(Context ctx, JsonNode body, String id) {
+    if (refusedAsAsked(ctx)) {
+      return;
+    }
     if (refuseThisOne()) {
       answer(ctx, 429, 1303, "parallel task over resource pack limit", null);
       return;
@@ -261,6 +264,27 @@ public final class FakeKling extends FakeProvider {
       answer(ctx, 401, 1002, "Authorization is invalid", null);
       return false;
     }
+  }
+
+  /**
+   * Kling's refusals at creation, from its error-code table: 1201 invalid parameters, 1102 resource
+   * pack used up, 1002 invalid authorization, 5001 unavailable, 1301 content security policy.
+   */
+  private boolean refusedAsAsked(Context ctx) {
+    if (refusingAs("invalid_input")) {
+      answer(ctx, 400, 1201, "Invalid request parameters: prompt is too long", null);
+    } else if (refusingAs("provider_quota")) {
+      answer(ctx, 429, 1102, "Resource pack depleted or expired", null);
+    } else if (refusingAs("provider_auth")) {
+      answer(ctx, 401, 1002, "Authorization is invalid", null);
+    } else if (refusingAs("provider_unavailable")) {
+      answer(ctx, 503, 5001, "Server temporarily unavailable", null);
+    } else if (refusingAs("content_refused")) {
+      answer(ctx, 400, 1301, "Trigger the content security policy of the platform", null);
+    } else {
+      return false;
+    }
+    return true;
   }
 
   private static void answer(Context ctx, int status, int code, String message, JsonNode data) {

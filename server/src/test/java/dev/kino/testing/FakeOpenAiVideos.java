@@ -65,6 +65,9 @@ public final class FakeOpenAiVideos extends FakeProvider {
           "prompt is required");
       return;
     }
+    if (refusedAsAsked(ctx)) {
+      return;
+    }
     if (refuseThisOne()) {
       error(
           ctx,
@@ -77,6 +80,51 @@ public final class FakeOpenAiVideos extends FakeProvider {
     }
     Task task = newTask("video_" + UUID.randomUUID().toString().replace("-", ""), form);
     json(ctx, 200, video(task));
+  }
+
+  /**
+   * OpenAI's refusals at creation: a 400 naming the parameter, a 429 out of quota (not to be waited
+   * out), a 401 bad key, its own outage, and moderation of the prompt.
+   */
+  private boolean refusedAsAsked(Context ctx) {
+    if (refusingAs("invalid_input")) {
+      error(
+          ctx,
+          400,
+          "invalid_request_error",
+          "seconds",
+          "invalid_value",
+          "Invalid value for 'seconds': expected one of '4', '8' or '12'.");
+    } else if (refusingAs("provider_quota")) {
+      error(
+          ctx,
+          429,
+          "insufficient_quota",
+          null,
+          "insufficient_quota",
+          "You exceeded your current quota, please check your plan and billing details.");
+    } else if (refusingAs("provider_auth")) {
+      error(
+          ctx,
+          401,
+          "invalid_request_error",
+          null,
+          "invalid_api_key",
+          "Incorrect API key provided.");
+    } else if (refusingAs("provider_unavailable")) {
+      error(ctx, 503, "server_error", null, null, "The server is overloaded or not ready yet.");
+    } else if (refusingAs("content_refused")) {
+      error(
+          ctx,
+          400,
+          "invalid_request_error",
+          "prompt",
+          "moderation_blocked",
+          "Your request was blocked by our moderation system.");
+    } else {
+      return false;
+    }
+    return true;
   }
 
   private void retrieve(Context ctx) {
@@ -114,7 +162,13 @@ public final class FakeOpenAiVideos extends FakeProvider {
       v.put("status", "in_progress").put("progress", (int) Math.round(task.progress() * 100));
     } else if (task.failure != null) {
       v.put("status", "failed").put("progress", 0);
-      v.putObject("error").put("code", "moderation_blocked").put("message", task.failure);
+      v.putObject("error")
+          .put(
+              "code",
+              task.failureCode.equals("content_refused")
+                  ? "moderation_blocked"
+                  : "video_generation_failed")
+          .put("message", task.failure);
     } else {
       v.put("status", "completed").put("progress", 100);
     }

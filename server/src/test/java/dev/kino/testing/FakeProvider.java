@@ -29,6 +29,7 @@ public abstract class FakeProvider implements AutoCloseable {
   private final AtomicInteger refuseNext = new AtomicInteger();
   private final AtomicInteger maxOpen = new AtomicInteger();
   private final AtomicReference<String> failNext = new AtomicReference<>();
+  private final AtomicReference<String> failNextWith = new AtomicReference<>();
   private volatile Duration queuedFor = Duration.ofMillis(300);
   private volatile Duration runFor = Duration.ofMillis(600);
   private volatile Javalin app;
@@ -49,14 +50,25 @@ public abstract class FakeProvider implements AutoCloseable {
     final long runsAt;
     final long endsAt;
     public final String failure;
+
+    /** How it fails, in Kino's words ({@code provider_failed} unless a test asked otherwise). */
+    public final String failureCode;
+
     public volatile boolean cancelled;
 
-    Task(String id, JsonNode input, Duration queued, Duration run, String failure) {
+    Task(
+        String id,
+        JsonNode input,
+        Duration queued,
+        Duration run,
+        String failure,
+        String failureCode) {
       this.id = id;
       this.input = input;
       this.runsAt = createdAt + queued.toMillis();
       this.endsAt = runsAt + run.toMillis();
       this.failure = failure;
+      this.failureCode = failureCode;
     }
 
     public boolean queued() {
@@ -126,6 +138,16 @@ public abstract class FakeProvider implements AutoCloseable {
   }
 
   /**
+   * The next task creation fails the way this provider says {@code code} (one of Kino's failure
+   * codes): refused at creation, or the task failing when it has run, whichever the provider does
+   * for it; {@code timeout}: the task runs for ten minutes.
+   */
+  public FakeProvider failNextWith(String code) {
+    failNextWith.set(code);
+    return this;
+  }
+
+  /**
    * The API goes away (connections refused) for {@code down}, then comes back on the same port;
    * tasks go on.
    */
@@ -180,13 +202,46 @@ public abstract class FakeProvider implements AutoCloseable {
     return body;
   }
 
-  /** True (once per refusal asked for) when this creation must be refused as over the limit. */
+  /**
+   * True (once per refusal asked for) when this creation must be refused as over the limit: {@link
+   * #refuseNext}, or {@link #failNextWith} {@code provider_busy}.
+   */
   protected final boolean refuseThisOne() {
-    return refuseNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+    return failNextWith.compareAndSet("provider_busy", null)
+        || refuseNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+  }
+
+  /**
+   * Whether this creation is refused as {@code code} was asked for ({@link #failNextWith}); the
+   * refusal is then spent.
+   */
+  protected final boolean refusingAs(String code) {
+    return failNextWith.compareAndSet(code, null);
+  }
+
+  /**
+   * The failure a test asked this creation to have ({@link #failNextWith}), once; the provider
+   * answers it at creation when it does so, else its task carries it ({@link #newTask}).
+   */
+  protected final java.util.Optional<String> failingWith() {
+    return java.util.Optional.ofNullable(failNextWith.get());
   }
 
   protected final Task newTask(String id, JsonNode input) {
-    Task task = new Task(id, input, queuedFor, runFor, failNext.getAndSet(null));
+    String code = failNextWith.getAndSet(null);
+    String message = failNext.getAndSet(null);
+    if (code != null && message == null) {
+      message = "failed as " + code;
+    }
+    Duration runs = "timeout".equals(code) ? Duration.ofMinutes(10) : runFor;
+    Task task =
+        new Task(
+            id,
+            input,
+            queuedFor,
+            runs,
+            "timeout".equals(code) ? null : message,
+            code == null ? "provider_failed" : code);
     tasks.put(id, task);
     maxOpen.accumulateAndGet(
         (int) tasks.values().stream().filter(t -> !t.finished()).count(), Math::max);

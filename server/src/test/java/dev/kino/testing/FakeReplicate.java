@@ -41,6 +41,9 @@ public final class FakeReplicate extends FakeProvider {
       problem(ctx, 422, "Input validation failed", "- input: input is required");
       return;
     }
+    if (refusedAsAsked(ctx)) {
+      return;
+    }
     if (refuseThisOne()) {
       ctx.header("Retry-After", "1");
       problem(
@@ -53,6 +56,39 @@ public final class FakeReplicate extends FakeProvider {
     Task task =
         newTask(UUID.randomUUID().toString().replace("-", "").substring(0, 26), body.path("input"));
     json(ctx, 201, prediction(ctx, task));
+  }
+
+  /**
+   * Replicate's refusals at creation: 422 with {@code invalid_fields}, 402 out of credit, 401 a bad
+   * token, its own outage. Moderation fails the prediction instead (E005).
+   */
+  private boolean refusedAsAsked(Context ctx) {
+    if (refusingAs("invalid_input")) {
+      ObjectNode body = JSON.createObjectNode();
+      body.put("title", "Input validation failed")
+          .put("detail", "- input.prompt: String should have at most 2500 characters")
+          .put("status", 422)
+          .putArray("invalid_fields")
+          .addObject()
+          .put("type", "string_too_long")
+          .put("field", "input.prompt")
+          .put("description", "String should have at most 2500 characters");
+      json(ctx, 422, body);
+    } else if (refusingAs("provider_quota")) {
+      problem(
+          ctx,
+          402,
+          "Insufficient credit",
+          "You have insufficient credit to run this model. Go to your account's billing page to"
+              + " purchase credit.");
+    } else if (refusingAs("provider_auth")) {
+      problem(ctx, 401, "Unauthenticated", "You did not pass a valid authentication token");
+    } else if (refusingAs("provider_unavailable")) {
+      problem(ctx, 503, "Service Unavailable", "Replicate is temporarily unavailable");
+    } else {
+      return false;
+    }
+    return true;
   }
 
   private void get(Context ctx) {
@@ -100,7 +136,13 @@ public final class FakeReplicate extends FakeProvider {
       }
     } else if (task.failure != null) {
       status = "failed";
-      p.put("error", task.failure);
+      // Replicate marks a moderation failure with its code E005.
+      p.put(
+          "error",
+          task.failureCode.equals("content_refused")
+              ? "The input or output was flagged as sensitive. Please try again with different"
+                  + " inputs. (E005)"
+              : task.failure);
     } else {
       status = "succeeded";
       p.put("output", outputUrl(task));

@@ -1,6 +1,7 @@
 package dev.kino.engines.upstream;
 
 import dev.kino.engines.EngineTask;
+import dev.kino.engines.Failures;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -101,7 +102,9 @@ final class FalProvider implements Provider {
     return switch (status.path("status").asString("")) {
       case "IN_QUEUE" -> new Poll.Queued(status.path("queue_position").asLong(-1));
       case "COMPLETED" ->
-          status.hasNonNull("error") ? new Poll.Failed(message(status)) : response(model, ticket);
+          status.hasNonNull("error")
+              ? new Poll.Failed(message(status), status)
+              : response(model, ticket);
       default -> {
         List<String> lines = new ArrayList<>();
         status.path("logs").forEach(line -> lines.add(line.path("message").asString("")));
@@ -122,7 +125,7 @@ final class FalProvider implements Provider {
       return new Poll.Done(reply.body());
     }
     if (reply.body().has("detail")) {
-      return new Poll.Failed(http.messageOf(reply));
+      return new Poll.Failed(http.messageOf(reply), reply.body());
     }
     http.fail(reply);
     throw new IOException("fal answered " + reply.status());
@@ -151,6 +154,60 @@ final class FalProvider implements Provider {
 
   private static HttpRequest.Builder call(UpstreamModel model, URI uri) {
     return ProviderHttp.request(uri).header("Authorization", "Key " + model.key());
+  }
+
+  /** A refused call in fal's terms (its error types), then by HTTP status. */
+  @Override
+  public ProviderFailure refusal(ProviderHttp.Refused refused) {
+    String otherwise = ProviderFailure.byStatus(refused.status);
+    if (refused.status == 403
+        && refused.getMessage().toLowerCase(java.util.Locale.ROOT).contains("balance")) {
+      otherwise = Failures.QUOTA; // fal locks an account whose balance is exhausted
+    }
+    return read(refused.reply.body(), otherwise, refused.getMessage());
+  }
+
+  @Override
+  public ProviderFailure failure(Poll.Failed failed) {
+    return read(failed.error(), Failures.FAILED, failed.message());
+  }
+
+  /**
+   * fal's errors are typed: each {@code detail} item has a {@code type} and a {@code loc}, a failed
+   * request's status an {@code error_type}. Moderation is {@code content_policy_violation}; the
+   * time-outs end in {@code timeout}; the runner's and fal's own ({@code runner_*}, {@code
+   * internal_*}, {@code downstream_*}) are fal's failures; any other item naming a field is the
+   * input's.
+   */
+  private static ProviderFailure read(JsonNode body, String otherwise, String message) {
+    JsonNode item = body.path("detail").path(0);
+    String type = item.path("type").asString(body.path("error_type").asString(""));
+    List<String> loc = new ArrayList<>();
+    item.path("loc").forEach(l -> loc.add(l.asString()));
+    if (!loc.isEmpty() && loc.getFirst().equals("body")) {
+      loc.removeFirst();
+    }
+    String field = String.join(".", loc);
+    String kind;
+    if (type.equals("content_policy_violation")) {
+      kind = Failures.CONTENT_REFUSED;
+    } else if (type.endsWith("timeout")) {
+      kind = Failures.TIMEOUT;
+    } else if (type.equals("downstream_service_unavailable")) {
+      kind = Failures.UNAVAILABLE;
+    } else if (type.startsWith("runner_")
+        || type.startsWith("internal_")
+        || type.startsWith("downstream_")) {
+      kind = Failures.FAILED;
+    } else if (!field.isEmpty()) {
+      kind = Failures.INVALID_INPUT;
+    } else {
+      kind = otherwise;
+    }
+    ProviderFailure failure = new ProviderFailure(kind, message).withProviderCode(type);
+    return kind.equals(Failures.CONTENT_REFUSED) || kind.equals(Failures.INVALID_INPUT)
+        ? failure.withField(field)
+        : failure;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.kino.engines.upstream;
 
 import dev.kino.engines.EngineException;
 import dev.kino.engines.EngineTask;
+import dev.kino.engines.Failures;
 import dev.kino.models.InputRule;
 import dev.kino.models.ModelDefinitionException;
 import java.io.IOException;
@@ -254,16 +255,16 @@ final class KlingProvider implements Provider {
   @Override
   public Poll poll(UpstreamModel model, ObjectNode ticket)
       throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused {
-    JsonNode data;
+    HttpRequest.Builder status;
     try {
-      data =
-          data(
-              http.send(
-                  call(model, ticket.path("endpoint").asString() + "/" + enc(taskId(ticket)))
-                      .GET()));
-    } catch (EngineException e) {
-      throw new ProviderHttp.Refused(200, e.getMessage());
+      status = call(model, ticket.path("endpoint").asString() + "/" + enc(taskId(ticket)));
+    } catch (EngineException unsigned) { // the key cannot sign a token: as Kling refusing it
+      throw new ProviderHttp.Refused(
+          new ProviderHttp.Reply(
+              401, tools.jackson.databind.node.MissingNode.getInstance(), "", Optional.empty()),
+          unsigned.getMessage());
     }
+    JsonNode data = data(http.send(status.GET()));
     return switch (data.path("task_status").asString("")) {
       case "submitted" -> new Poll.Queued(-1);
       case "succeed" -> new Poll.Done(output(data.path("task_result").path("videos")));
@@ -298,7 +299,8 @@ final class KlingProvider implements Provider {
     String bearer =
         tokens
             .computeIfAbsent(
-                model.id(), id -> new KlingToken(model.keys().get(0), model.keys().get(1), clock))
+                UpstreamModel.key(model.id(), model.route()),
+                id -> new KlingToken(model.keys().get(0), model.keys().get(1), clock))
             .bearer();
     return ProviderHttp.request(URI.create(model.baseUrl() + path))
         .header("Authorization", "Bearer " + bearer);
@@ -308,14 +310,40 @@ final class KlingProvider implements Provider {
    * The {@code data} of a successful answer; Kling signals some refusals with HTTP 200 and a
    * non-zero code.
    */
-  private static JsonNode data(JsonNode answer) throws EngineException {
+  private static JsonNode data(JsonNode answer) throws ProviderHttp.Refused {
     int code = answer.path("code").asInt(0);
     if (code != 0) {
-      throw new EngineException(
-          "provider_refused",
-          "Kling refused the request (code " + code + "): " + answer.path("message").asString(""));
+      throw new ProviderHttp.Refused(
+          new ProviderHttp.Reply(200, answer, answer.toString(), Optional.empty()),
+          answer.path("message").asString("code " + code));
     }
     return answer.path("data");
+  }
+
+  /** Kling's service codes (its API's "error code" table), then the HTTP status. */
+  @Override
+  public ProviderFailure refusal(ProviderHttp.Refused refused) {
+    int code = refused.reply.body().path("code").asInt(0);
+    String kind =
+        switch (code) {
+          case 1000, 1001, 1002, 1003, 1004, 1100, 1103, 1304 -> Failures.AUTH;
+          case 1101, 1102 -> Failures.QUOTA;
+          case 1200, 1201 -> Failures.INVALID_INPUT;
+          case 1301 -> Failures.CONTENT_REFUSED;
+          case 1302, 1303 -> Failures.BUSY;
+          case 5000, 5001 -> Failures.UNAVAILABLE;
+          case 5002 -> Failures.TIMEOUT;
+          case 0 -> ProviderFailure.byStatus(refused.status);
+          default -> Failures.FAILED;
+        };
+    return new ProviderFailure(kind, refused.getMessage())
+        .withProviderCode(code == 0 ? "" : String.valueOf(code));
+  }
+
+  /** Kling says why a task failed only in words ({@code task_status_msg}). */
+  @Override
+  public ProviderFailure failure(Poll.Failed failed) {
+    return ProviderFailure.fromText(failed.message());
   }
 
   private static boolean busy(ProviderHttp.Reply reply) {

@@ -64,7 +64,8 @@ final class KlingToken {
     } catch (JOSEException e) {
       // The only cause is a secret shorter than HS256 allows (32 bytes): a wrong key variable.
       throw new EngineException(
-          "provider_credentials", "Kling's secret key cannot sign a token: " + e.getMessage());
+          dev.kino.engines.Failures.AUTH,
+          "Kling's secret key cannot sign a token: " + e.getMessage());
     }
     return jwt.serialize();
   }

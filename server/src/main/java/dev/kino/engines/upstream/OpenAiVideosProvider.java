@@ -2,6 +2,7 @@ package dev.kino.engines.upstream;
 
 import dev.kino.engines.EngineException;
 import dev.kino.engines.EngineTask;
+import dev.kino.engines.Failures;
 import dev.kino.engines.OutputFile;
 import dev.kino.inputs.InputException;
 import dev.kino.inputs.MediaCheck;
@@ -37,7 +38,7 @@ final class OpenAiVideosProvider implements Provider {
   private static final JsonMapper JSON = JsonMapper.shared();
 
   private final ProviderHttp http =
-      new ProviderHttp(ProviderHttp::tooManyRequests, OpenAiVideosProvider::message);
+      new ProviderHttp(OpenAiVideosProvider::busy, OpenAiVideosProvider::message);
 
   @Override
   public String engine() {
@@ -123,7 +124,7 @@ final class OpenAiVideosProvider implements Provider {
     return switch (video.path("status").asString("")) {
       case "queued" -> new Poll.Queued(-1);
       case "completed" -> new Poll.Done(JSON.createObjectNode());
-      case "failed" -> new Poll.Failed(message(video));
+      case "failed" -> new Poll.Failed(message(video), video.path("error"));
       default -> new Poll.Running(video.path("progress").asDouble(-100) / 100.0, List.of());
     };
   }
@@ -167,6 +168,53 @@ final class OpenAiVideosProvider implements Provider {
 
   private static HttpRequest.Builder call(UpstreamModel model, URI uri) {
     return ProviderHttp.request(uri).header("Authorization", "Bearer " + model.key());
+  }
+
+  /**
+   * OpenAI's errors are {@code {"error": {"message", "type", "param", "code"}}}: {@code
+   * moderation_blocked} is its moderation, {@code insufficient_quota} an account out of credit
+   * (also a 429, but not one to wait out), {@code param} the parameter at fault.
+   */
+  @Override
+  public ProviderFailure refusal(ProviderHttp.Refused refused) {
+    JsonNode error = refused.reply.body().path("error");
+    ProviderFailure failure =
+        read(error, ProviderFailure.byStatus(refused.status), refused.getMessage());
+    return failure.code().equals(Failures.INVALID_INPUT)
+        ? failure.withField(KINO_FIELDS.getOrDefault(error.path("param").asString(""), ""))
+        : failure;
+  }
+
+  @Override
+  public ProviderFailure failure(Poll.Failed failed) {
+    return read(failed.error(), Failures.FAILED, failed.message());
+  }
+
+  private static ProviderFailure read(JsonNode error, String otherwise, String message) {
+    String code = error.path("code").asString("");
+    String kind =
+        switch (code) {
+          case "moderation_blocked", "content_policy_violation" -> Failures.CONTENT_REFUSED;
+          case "insufficient_quota", "billing_hard_limit_reached" -> Failures.QUOTA;
+          case "invalid_api_key" -> Failures.AUTH;
+          case "rate_limit_exceeded" -> Failures.BUSY;
+          default -> otherwise;
+        };
+    return new ProviderFailure(kind, message).withProviderCode(code);
+  }
+
+  /** The Videos API's parameters, by the Kino fields they come from ({@link #fields}). */
+  private static final Map<String, String> KINO_FIELDS =
+      Map.of(
+          "prompt", "prompt",
+          "seconds", "duration",
+          "size", "aspect_ratio",
+          "input_reference", "start_image_url");
+
+  /** 429 is busy, unless the account is out of quota. */
+  private static boolean busy(ProviderHttp.Reply reply) {
+    return reply.status() == 429
+        && !"insufficient_quota".equals(reply.body().path("error").path("code").asString(""));
   }
 
   /** The error's message: {@code {"error": {"message", "code"}}}. */

@@ -83,6 +83,19 @@ interface Provider extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * What a refused call means in Kino's codes ({@link dev.kino.engines.Failures}): by default its
+   * HTTP status says; a provider whose answers carry their own codes reads them.
+   */
+  default ProviderFailure refusal(ProviderHttp.Refused refused) {
+    return ProviderFailure.ofStatus(refused);
+  }
+
+  /** What a task the provider failed means in Kino's codes: by default, the provider's failure. */
+  default ProviderFailure failure(Poll.Failed failed) {
+    return new ProviderFailure(dev.kino.engines.Failures.FAILED, failed.message());
+  }
+
   /** The provider's id of the task, for logs and the job's metadata. */
   String taskId(ObjectNode ticket);
 
@@ -103,7 +116,14 @@ interface Provider extends AutoCloseable {
     /** Finished; output in the seed shape ({@code video}: a URL, or an object with {@code url}). */
     record Done(JsonNode output) implements Poll {}
 
-    record Failed(String message) implements Poll {}
+    /**
+     * The provider failed the task; {@code error}: its error as it gave it, for {@link #failure}.
+     */
+    record Failed(String message, JsonNode error) implements Poll {
+      Failed(String message) {
+        this(message, tools.jackson.databind.node.MissingNode.getInstance());
+      }
+    }
 
     record Cancelled() implements Poll {}
   }

@@ -17,7 +17,8 @@ import tools.jackson.databind.node.MissingNode;
 /**
  * HTTP calls to a provider's API, with one reading of their failures for every provider: a call it
  * cannot take now (its concurrency or rate limit) throws {@link Busy}; one it refuses for good
- * throws {@link Refused} with the provider's own message; an unreachable provider or a 5xx throws
+ * throws {@link Refused} with the provider's own message and answer (each provider reads it into
+ * Kino's codes: {@link ProviderFailure}); an unreachable provider or a 5xx ({@link Outage}) throws
  * {@link IOException}, which callers wait out. Which answers mean "busy" and where the message is
  * differ by provider and are given at construction.
  */
@@ -44,14 +45,25 @@ final class ProviderHttp implements AutoCloseable {
     }
   }
 
-  /** The provider refused the call; the message is the provider's. */
+  /** The provider refused the call; the message is the provider's, the answer kept to read it. */
   static final class Refused extends Exception {
     private static final long serialVersionUID = 1L;
     final int status;
+    final transient Reply reply;
 
-    Refused(int status, String message) {
+    Refused(Reply reply, String message) {
       super(message);
-      this.status = status;
+      this.status = reply.status();
+      this.reply = reply;
+    }
+  }
+
+  /** The provider answered with its own outage (5xx): nothing was started; try again later. */
+  static final class Outage extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    Outage(String message) {
+      super(message);
     }
   }
 
@@ -153,9 +165,9 @@ final class ProviderHttp implements AutoCloseable {
       throw new Busy(reply.retryAfter(), text);
     }
     if (reply.status() >= 500) {
-      throw new IOException("the provider answered " + reply.status() + ": " + text);
+      throw new Outage("the provider answered " + reply.status() + ": " + text);
     }
-    throw new Refused(reply.status(), text);
+    throw new Refused(reply, text);
   }
 
   String messageOf(Reply reply) {

@@ -141,6 +141,27 @@ final class ReplicateProvider implements Provider {
     return ProviderHttp.request(uri).header("Authorization", "Bearer " + model.key());
   }
 
+  /**
+   * Replicate's refusals: 422 names the invalid fields ({@code invalid_fields}), 402 is an account
+   * out of credit, 401 a wrong token.
+   */
+  @Override
+  public ProviderFailure refusal(ProviderHttp.Refused refused) {
+    ProviderFailure failure = ProviderFailure.ofStatus(refused);
+    JsonNode invalid = refused.reply.body().path("invalid_fields").path(0);
+    String field = invalid.path("field").asString("").replaceFirst("^input\\.", "");
+    return failure.withField(field.equals("input") ? "" : field);
+  }
+
+  /** A failed prediction's {@code error} is text; Replicate marks moderation with E005. */
+  @Override
+  public ProviderFailure failure(Poll.Failed failed) {
+    ProviderFailure failure = ProviderFailure.fromText(failed.message());
+    java.util.regex.Matcher code =
+        java.util.regex.Pattern.compile("\\((E\\d{3,5})\\)").matcher(failed.message());
+    return code.find() ? failure.withProviderCode(code.group(1)) : failure;
+  }
+
   /** Replicate's {@code error} of a prediction, or {@code detail} of a refused call. */
   private static String message(JsonNode body) {
     if (body.path("error").isString()) {

@@ -34,6 +34,10 @@ final class RunState {
     state = next;
   }
 
+  Reporter reporter() {
+    return reporter;
+  }
+
   void log(String line) {
     reporter.log(line);
   }

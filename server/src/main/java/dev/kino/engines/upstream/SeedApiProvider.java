@@ -1,6 +1,7 @@
 package dev.kino.engines.upstream;
 
 import dev.kino.engines.EngineTask;
+import dev.kino.engines.Failures;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -83,7 +84,8 @@ final class SeedApiProvider implements Provider {
         yield new Poll.Failed(
             error.isString()
                 ? error.asString()
-                : error.path("message").asString(error.path("code").asString("no reason given")));
+                : error.path("message").asString(error.path("code").asString("no reason given")),
+            error);
       }
       case "cancelled" -> new Poll.Cancelled();
       case "in_queue" -> new Poll.Queued(status.path("queue_position").asLong(-1));
@@ -114,6 +116,28 @@ final class SeedApiProvider implements Provider {
   private static HttpRequest.Builder call(UpstreamModel model, String path) {
     return ProviderHttp.request(URI.create(model.baseUrl() + path))
         .header("Authorization", "Bearer " + model.key());
+  }
+
+  /**
+   * The seed platform's refusals: an invalid input is a 422 (another Kino names the fields in
+   * {@code detail.errors}); else by HTTP status.
+   */
+  @Override
+  public ProviderFailure refusal(ProviderHttp.Refused refused) {
+    JsonNode detail = refused.reply.body().path("detail");
+    ProviderFailure failure =
+        ProviderFailure.ofStatus(refused).withProviderCode(detail.path("reason").asString(""));
+    return failure.code().equals(Failures.INVALID_INPUT)
+        ? failure.withField(detail.path("errors").path(0).path("path").asString(""))
+        : failure;
+  }
+
+  /** Another Kino's failed job already has one of these codes; any other is a failure there. */
+  @Override
+  public ProviderFailure failure(Poll.Failed failed) {
+    String code = failed.error().path("code").asString("");
+    return new ProviderFailure(Failures.isKnown(code) ? code : Failures.FAILED, failed.message())
+        .withProviderCode(code);
   }
 
   /** The seed platform's {@code error_message}, else a nested or plain {@code message}. */

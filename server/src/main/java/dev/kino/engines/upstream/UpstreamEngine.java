@@ -4,6 +4,7 @@ import dev.kino.engines.Engine;
 import dev.kino.engines.EngineException;
 import dev.kino.engines.EngineResult;
 import dev.kino.engines.EngineTask;
+import dev.kino.engines.Failures;
 import dev.kino.engines.OutputFile;
 import dev.kino.engines.Reporter;
 import dev.kino.engines.Slots;
@@ -13,9 +14,11 @@ import dev.kino.models.ModelDefinition;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -50,6 +53,9 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
   private static final String REFUSALS = "busy_refusals";
 
+  /** When the provider took the task (epoch milliseconds), for the route's time limit. */
+  private static final String SUBMITTED_AT = "submitted_at";
+
   private final Provider provider;
   private final Map<String, UpstreamModel> models;
   private final ProviderOutputs outputs;
@@ -58,7 +64,10 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
   UpstreamEngine(Provider provider, List<UpstreamModel> models, UrlFetcher fetcher) {
     this.provider = provider;
     models.forEach(provider::check);
-    this.models = models.stream().collect(Collectors.toMap(UpstreamModel::id, Function.identity()));
+    this.models =
+        models.stream()
+            .collect(
+                Collectors.toMap(m -> UpstreamModel.key(m.id(), m.route()), Function.identity()));
     this.outputs = new ProviderOutputs(fetcher);
     // One account's tasks: the provider and the keys its models use (no key material in the name).
     this.permits =
@@ -91,16 +100,24 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
 
   @Override
   public Optional<InputRule> inputRule(ModelDefinition model) {
-    return Optional.ofNullable(models.get(model.id())).flatMap(provider::inputRule);
+    return Optional.ofNullable(models.get(UpstreamModel.key(model.id(), model.routeName())))
+        .flatMap(provider::inputRule);
   }
 
   @Override
   public EngineResult run(EngineTask task, Reporter reporter)
       throws EngineException, InterruptedException {
-    UpstreamModel model = models.get(task.modelId());
+    UpstreamModel model =
+        task.route()
+            .map(route -> models.get(UpstreamModel.key(task.modelId(), route)))
+            .orElse(null);
     if (model == null) {
       throw new EngineException(
-          "model_unavailable", "no upstream for " + task.modelId() + " on this node");
+          "model_unavailable",
+          "no upstream for "
+              + task.modelId()
+              + task.route().map(r -> " on route " + r).orElse("")
+              + " on this node");
     }
     RunState run = new RunState(task.state(), reporter);
     Optional<ObjectNode> recorded = task.state().flatMap(provider::ticket);
@@ -112,7 +129,7 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
     } else {
       ticket = start(model, task, run);
     }
-    ObjectNode output = follow(model, ticket, task, reporter);
+    ObjectNode output = follow(model, ticket, task, run);
     ObjectNode metadata = JsonMapper.shared().createObjectNode();
     metadata.put("engine", provider.engine());
     metadata.put("provider", model.baseUrl().toString());
@@ -145,6 +162,8 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
     while (true) {
       try {
         ObjectNode ticket = provider.start(model, task, run);
+        run.record(
+            JsonMapper.shared().createObjectNode().put(SUBMITTED_AT, System.currentTimeMillis()));
         run.log(
             "submitted to "
                 + model.baseUrl()
@@ -154,27 +173,62 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
                 + provider.taskId(ticket));
         return ticket;
       } catch (ProviderHttp.Refused e) {
-        throw new EngineException(
-            "provider_refused",
-            "the provider refused the request (" + e.status + "): " + e.getMessage());
+        ProviderFailure failure = provider.refusal(e);
+        if (!failure.code().equals(Failures.BUSY)) {
+          throw failure.exception(
+              provider.engine(), e.status, "the provider refused the request (" + e.status + ")");
+        }
+        throw later(run, new ProviderHttp.Busy(e.reply.retryAfter(), e.getMessage()));
       } catch (ProviderHttp.Busy e) {
-        // Nothing was started: the job waits in Kino's queue, not in a worker, and keeps its
-        // attempts.
-        int refusals = run.current().path(REFUSALS).asInt(0) + 1;
-        Duration after = e.retryAfter.orElseGet(() -> backoff(refusals));
-        run.record(JsonMapper.shared().createObjectNode().put(REFUSALS, refusals));
-        run.log(
-            "the provider is busy ("
-                + e.getMessage()
-                + "); back in the queue for "
-                + after.toSeconds()
-                + " s");
-        throw EngineException.later(
-            "provider_busy", "the provider is at its limit: " + e.getMessage(), after);
+        throw later(run, e);
       } catch (IOException e) {
+        if (task.failover() && nothingStarted(e)) {
+          throw EngineException.retryable(
+                  Failures.UNAVAILABLE,
+                  "the provider cannot take the request: " + e.getMessage(),
+                  e)
+              .withDetail(
+                  JsonMapper.shared()
+                      .createObjectNode()
+                      .put("provider", provider.engine())
+                      .put("message", e.getMessage()));
+        }
         retries.unreachable(e);
       }
     }
+  }
+
+  /**
+   * Whether a failed call plainly started nothing: the connection was refused, or the provider
+   * answered with its own outage. (A call that timed out may have started a task.)
+   */
+  private static boolean nothingStarted(IOException e) {
+    return e instanceof ProviderHttp.Outage
+        || e instanceof java.net.ConnectException
+        || e instanceof java.net.http.HttpConnectTimeoutException;
+  }
+
+  /**
+   * A busy provider: nothing was started, so the job waits in Kino's queue, not in a worker, and
+   * keeps its attempts.
+   */
+  private EngineException later(RunState run, ProviderHttp.Busy e) throws InterruptedException {
+    int refusals = run.current().path(REFUSALS).asInt(0) + 1;
+    Duration after = e.retryAfter.orElseGet(() -> backoff(refusals));
+    run.record(JsonMapper.shared().createObjectNode().put(REFUSALS, refusals));
+    run.log(
+        "the provider is busy ("
+            + e.getMessage()
+            + "); back in the queue for "
+            + after.toSeconds()
+            + " s");
+    return EngineException.later(
+            Failures.BUSY, "the provider is at its limit: " + e.getMessage(), after)
+        .withDetail(
+            JsonMapper.shared()
+                .createObjectNode()
+                .put("provider", provider.engine())
+                .put("message", e.getMessage()));
   }
 
   private static Duration backoff(int refusals) {
@@ -187,10 +241,11 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
    * client's cancel is forwarded: cancelled there, the job ends cancelled; refused (the provider
    * had started it), the job carries on and the client hears {@code not_cancellable}.
    */
-  private ObjectNode follow(
-      UpstreamModel model, ObjectNode ticket, EngineTask task, Reporter reporter)
+  private ObjectNode follow(UpstreamModel model, ObjectNode ticket, EngineTask task, RunState run)
       throws EngineException, InterruptedException {
+    Reporter reporter = run.reporter();
     Retries retries = new Retries(reporter::log);
+    Optional<Instant> deadline = deadline(model, run);
     Duration wait = FIRST_POLL;
     long shownPosition = -1;
     int shownLines = 0;
@@ -206,11 +261,16 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
                 : JsonMapper.shared().createObjectNode();
           }
           case Provider.Poll.Failed failed ->
-              throw new EngineException(
-                  "provider_failed", "the provider failed the request: " + failed.message());
+              throw provider
+                  .failure(failed)
+                  .exception(provider.engine(), 0, "the provider failed the request");
           case Provider.Poll.Cancelled cancelled ->
-              throw new EngineException(
-                  "provider_cancelled", "the request was cancelled at the provider");
+              throw new ProviderFailure(
+                      Failures.FAILED,
+                      "the request was cancelled at the provider",
+                      "cancelled",
+                      Optional.empty())
+                  .exception(provider.engine(), 0, "the provider ended the request");
           case Provider.Poll.Queued queued -> {
             if (queued.position() >= 0 && queued.position() != shownPosition) {
               reporter.log("waiting at the provider, queue position " + queued.position());
@@ -226,17 +286,23 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
             }
           }
         }
+        if (deadline.isPresent() && Instant.now().isAfter(deadline.get())) {
+          throw timedOut(model, ticket, reporter);
+        }
         Thread.sleep(wait);
         wait = wait.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : wait.multipliedBy(2);
       } catch (ProviderHttp.Refused e) {
-        throw new EngineException(
-            "provider_lost",
-            "the provider no longer answers for request "
-                + id
-                + " ("
-                + e.status
-                + "): "
-                + e.getMessage());
+        // A refusal to say how a task stands is never the input's fault.
+        ProviderFailure failure = provider.refusal(e);
+        if (!Set.of(Failures.AUTH, Failures.QUOTA).contains(failure.code())) {
+          failure =
+              new ProviderFailure(
+                  Failures.FAILED, failure.message(), failure.providerCode(), Optional.empty());
+        }
+        throw failure.exception(
+            provider.engine(),
+            e.status,
+            "the provider no longer answers for request " + id + " (" + e.status + ")");
       } catch (ProviderHttp.Busy e) {
         retries.busy(e);
       } catch (IOException e) {
@@ -248,6 +314,30 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
         reporter.cancelRefused("the provider is already running request " + id);
       }
     }
+  }
+
+  /**
+   * When the task must have ended, from the route's {@code timeout_seconds} and the time its task
+   * was submitted (recorded, so a resumed attempt keeps the same deadline); empty: no limit.
+   */
+  private static Optional<Instant> deadline(UpstreamModel model, RunState run) {
+    long seconds = model.settings().path("timeout_seconds").asLong(0);
+    long submitted = run.current().path(SUBMITTED_AT).asLong(System.currentTimeMillis());
+    return seconds > 0
+        ? Optional.of(Instant.ofEpochMilli(submitted).plusSeconds(seconds))
+        : Optional.empty();
+  }
+
+  /** The task ran past its route's limit: asked to stop there (where it can be), then a failure. */
+  private EngineException timedOut(UpstreamModel model, ObjectNode ticket, Reporter reporter) {
+    long seconds = model.settings().path("timeout_seconds").asLong(0);
+    if (provider.cancels()) {
+      cancel(model, ticket, reporter);
+    }
+    return new ProviderFailure(
+            Failures.TIMEOUT,
+            "request " + provider.taskId(ticket) + " did not finish within " + seconds + " s")
+        .exception(provider.engine(), 0, "the route's time limit passed");
   }
 
   /** Forwards a client's cancel; true when the provider cancelled. */
@@ -302,7 +392,7 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
         log.accept("the provider cannot be reached (" + e.getMessage() + "); trying again");
       } else if (now - unreachableSince > UNREACHABLE_FOR.toNanos()) {
         throw EngineException.retryable(
-            "provider_unavailable",
+            Failures.UNAVAILABLE,
             "the provider could not be reached for "
                 + UNREACHABLE_FOR.toMinutes()
                 + " minutes: "

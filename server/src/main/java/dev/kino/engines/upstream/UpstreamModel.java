@@ -13,13 +13,15 @@ import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Where one Kino model runs upstream, from its definition's {@code engine.settings}: the provider's
- * base URL, the provider's id for the model, the keys (read from the environment variables the
- * definition names, never from the file), whether Kino's {@code seed} is passed on, how many of the
- * account's tasks may run at once, and the settings themselves for what only one provider reads.
+ * Where one Kino model runs upstream on one of its routes, from the route's {@code
+ * engine.settings}: the provider's base URL, the provider's id for the model, the keys (read from
+ * the environment variables the definition names, never from the file), whether Kino's {@code seed}
+ * is passed on, how many of the account's tasks may run at once, and the settings themselves for
+ * what only one provider reads.
  */
 public record UpstreamModel(
     String id,
+    String route,
     URI baseUrl,
     String providerModel,
     List<String> keys,
@@ -105,6 +107,7 @@ public record UpstreamModel(
     return Optional.of(
         new UpstreamModel(
             definition.id(),
+            definition.routeName(),
             base,
             providerModel,
             List.copyOf(keys),
@@ -123,12 +126,25 @@ public record UpstreamModel(
         .toList();
   }
 
+  /** How an engine finds the model of a task: its id and the route the task is on. */
+  static String key(String id, String route) {
+    return id + " @" + route;
+  }
+
   String key() {
     return keys.getFirst();
   }
 
   @Override
   public String toString() {
-    return "UpstreamModel[" + id + " -> " + baseUrl + " " + providerModel + "]"; // never the keys
+    return "UpstreamModel["
+        + id
+        + " ("
+        + route
+        + ") -> "
+        + baseUrl
+        + " "
+        + providerModel
+        + "]"; // never the keys
   }
 }

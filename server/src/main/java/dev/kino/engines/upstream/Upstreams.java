@@ -35,9 +35,9 @@ public final class Upstreams {
   }
 
   /**
-   * The environment variables a definition's keys come from, when one of them is not set (the model
-   * is then not served); empty when the model can be served. Throws when the definition's settings
-   * are wrong.
+   * The environment variables a one-route definition's keys come from, when one of them is not set
+   * (the route is then not served); empty when the model can be served. Throws when the
+   * definition's settings are wrong.
    */
   public static Optional<List<String>> missingKeys(
       ModelDefinition definition, Credentials credentials) {
@@ -49,8 +49,8 @@ public final class Upstreams {
   }
 
   /**
-   * One engine per upstream type in use among {@code definitions} (whose keys are all set); {@code
-   * clock} times what a provider signs (Kling's tokens).
+   * One engine per upstream type in use among the routes of {@code definitions} (whose keys are all
+   * set); {@code clock} times what a provider signs (Kling's tokens).
    */
   public static Map<String, Engine> engines(
       Collection<ModelDefinition> definitions,
@@ -62,6 +62,7 @@ public final class Upstreams {
         (type, kind) -> {
           List<UpstreamModel> models =
               definitions.stream()
+                  .flatMap(d -> d.routes().stream().map(d::onRoute))
                   .filter(d -> d.engine().equals(type))
                   .map(d -> UpstreamModel.from(d, kind.account(), credentials).orElseThrow())
                   .toList();

@@ -81,15 +81,20 @@ class FalEngineEndToEndTest extends ProviderContract {
     try (FakeProvider fal = fake(key());
         TestServer kino = kinoOn(fal, 1)) {
       fal.timing(Duration.ofMillis(500), Duration.ofMillis(500));
-      fal.failNext("content flagged by the safety checker");
+      fal.failNextWith("content_refused");
       Api api = kino.api();
       String id = api.submitOk(T2V, "{\"prompt\": \"p\"}");
 
       api.awaitState(id, WAIT, "completed", "failed");
 
-      assertThat(api.result(id).body().at("/error/message").asString())
+      JsonNode error = api.result(id).body().path("error");
+      assertThat(error.path("message").asString())
           .isEqualTo(
-              "the provider failed the request: body.prompt: content flagged by the safety checker");
+              "the provider failed the request: body.prompt: The content was flagged by a content"
+                  + " checker.");
+      assertThat(error.path("code").asString()).isEqualTo("content_refused");
+      assertThat(error.at("/detail/code").asString()).isEqualTo("content_policy_violation");
+      assertThat(error.at("/detail/field").asString()).isEqualTo("prompt");
       assertThat(api.status(id).body().path("logs").toString())
           .contains("waiting at the provider, queue position 0");
     }

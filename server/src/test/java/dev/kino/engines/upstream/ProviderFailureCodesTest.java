@@ -1,0 +1,213 @@
+package dev.kino.engines.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kino.config.Credentials;
+import dev.kino.testing.Api;
+import dev.kino.testing.FakeFal;
+import dev.kino.testing.FakeKling;
+import dev.kino.testing.FakeOpenAiVideos;
+import dev.kino.testing.FakeProvider;
+import dev.kino.testing.FakeReplicate;
+import dev.kino.testing.RoutedModels;
+import dev.kino.testing.TestServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Every provider's own failure answers become Kino's codes, end to end through Kino's HTTP API. For
+ * each provider (its fake answering as the provider's documentation says it does) and each code, a
+ * job runs on a model routed first to the provider, then to the sandbox. A failure of the route's
+ * own (busy, unreachable, out of quota, a refused key, a failed task, too slow) moves the job to
+ * the sandbox, which completes it, and the code the provider's answer was read as is in {@code
+ * routes_tried}; the user's own fault (invalid input, refused content) fails the job with its code
+ * and the provider's words in {@code detail}, and never reaches the sandbox.
+ */
+class ProviderFailureCodesTest {
+  private static final String T2V = "kling/kling-3.0/standard/text-to-video";
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  private static final List<String> ROUTE_FAULTS =
+      List.of(
+          "provider_busy",
+          "provider_unavailable",
+          "provider_quota",
+          "provider_auth",
+          "provider_failed",
+          "timeout");
+  private static final List<String> USER_FAULTS = List.of("invalid_input", "content_refused");
+
+  /**
+   * One provider under test: its fake, its route's settings, its keys, and the Kino field its
+   * invalid-input answer names (empty: the provider names none).
+   */
+  private record Provider(
+      String engine,
+      Supplier<FakeProvider> fake,
+      Function<FakeProvider, ObjectNode> settings,
+      Map<String, String> keys,
+      Optional<String> namedField) {}
+
+  private static final Map<String, Provider> PROVIDERS =
+      Map.of(
+          "kling",
+          new Provider(
+              "kling",
+              () -> new FakeKling("ak-test-access-key", "sk-test-secret-key-0123456789abcdef"),
+              fake ->
+                  settings(fake)
+                      .put("access_key_env", "KINO_TEST_KLING_ACCESS")
+                      .put("secret_key_env", "KINO_TEST_KLING_SECRET"),
+              Map.of(
+                  "KINO_TEST_KLING_ACCESS", "ak-test-access-key",
+                  "KINO_TEST_KLING_SECRET", "sk-test-secret-key-0123456789abcdef"),
+              Optional.empty()),
+          "fal",
+          new Provider(
+              "fal",
+              () -> new FakeFal("fal-test-key"),
+              fake ->
+                  settings(fake)
+                      .put("api_key_env", "KINO_TEST_FAL_KEY")
+                      .put("model", FalEngineEndToEndTest.FAL_T2V),
+              Map.of("KINO_TEST_FAL_KEY", "fal-test-key"),
+              Optional.of("prompt")),
+          "replicate",
+          new Provider(
+              "replicate",
+              () -> new FakeReplicate("r8_test_token"),
+              fake ->
+                  settings(fake)
+                      .put("api_key_env", "KINO_TEST_REPLICATE_TOKEN")
+                      .put("model", "kwaivgi/kling-v3-standard"),
+              Map.of("KINO_TEST_REPLICATE_TOKEN", "r8_test_token"),
+              Optional.of("prompt")),
+          "openai-videos",
+          new Provider(
+              "openai-videos",
+              () -> new FakeOpenAiVideos("sk-test-openai"),
+              fake ->
+                  settings(fake)
+                      .put("api_key_env", "KINO_TEST_OPENAI_KEY")
+                      .put("model", "kling-v3"),
+              Map.of("KINO_TEST_OPENAI_KEY", "sk-test-openai"),
+              Optional.of("duration")));
+
+  /** The route's settings every provider shares: its fake, and a two-second limit per task. */
+  private static ObjectNode settings(FakeProvider fake) {
+    return JsonMapper.shared()
+        .createObjectNode()
+        .put("base_url", fake.url())
+        .put("concurrency", 2)
+        .put("timeout_seconds", 2);
+  }
+
+  /**
+   * Fallback, with a circuit that never opens: every case here reaches the provider, though many
+   * fail in a row.
+   */
+  private static ObjectNode fallbackWithoutBreaker() {
+    ObjectNode fields = JsonMapper.shared().createObjectNode().put("policy", "fallback");
+    fields.putObject("circuit_breaker").put("failures", 1000).put("cooldown_seconds", 1);
+    return fields;
+  }
+
+  /** A running fake and a Kino routing the model to it, then to the sandbox: one per provider. */
+  private record Running(FakeProvider fake, TestServer kino) {}
+
+  private static final Map<String, Running> RUNNING = new ConcurrentHashMap<>();
+
+  static Stream<Arguments> cases() {
+    return PROVIDERS.keySet().stream()
+        .sorted()
+        .flatMap(
+            p ->
+                Stream.concat(ROUTE_FAULTS.stream(), USER_FAULTS.stream())
+                    .map(code -> Arguments.of(p, code)));
+  }
+
+  private static Running running(String name) {
+    return RUNNING.computeIfAbsent(
+        name,
+        n -> {
+          Provider provider = PROVIDERS.get(n);
+          FakeProvider fake = provider.fake().get();
+          fake.timing(Duration.ofMillis(100), Duration.ofMillis(300));
+          TestServer kino =
+              TestServer.start(
+                  s ->
+                      s.withWorkers(2)
+                          .withModelsDir(
+                              RoutedModels.routed(
+                                  T2V,
+                                  fallbackWithoutBreaker(),
+                                  RoutedModels.route(
+                                      "primary",
+                                      provider.engine(),
+                                      provider.settings().apply(fake)),
+                                  RoutedModels.route(
+                                      "spare", "sandbox", JsonMapper.shared().createObjectNode())))
+                          .withCredentials(Credentials.of(provider.keys())));
+          return new Running(fake, kino);
+        });
+  }
+
+  @AfterAll
+  static void stop() {
+    RUNNING
+        .values()
+        .forEach(
+            r -> {
+              r.kino().close();
+              r.fake().close();
+            });
+    RUNNING.clear();
+  }
+
+  @ParameterizedTest(name = "{0} answering as {1}")
+  @MethodSource("cases")
+  void each_failure_of_a_provider_is_read_as_one_of_kinos_codes(String provider, String code) {
+    Running at = running(provider);
+    Api api = at.kino().api();
+    at.fake().failNextWith(code);
+    String id = api.submitOk(T2V, "{\"prompt\": \"a lighthouse at dusk\", \"duration\": 3}");
+
+    api.awaitState(id, WAIT, "completed", "failed");
+
+    JsonNode result = api.result(id).body();
+    if (ROUTE_FAULTS.contains(code)) {
+      assertThat(result.path("status").asString())
+          .as("moved to the spare route")
+          .isEqualTo("completed");
+      assertThat(result.at("/metadata/route").asString()).isEqualTo("spare");
+      JsonNode left = result.at("/metadata/engine/routes_tried/0");
+      assertThat(left.path("route").asString()).isEqualTo("primary");
+      assertThat(left.path("code").asString()).isEqualTo(code);
+    } else {
+      assertThat(result.path("status").asString()).as("never moved").isEqualTo("failed");
+      JsonNode error = result.path("error");
+      assertThat(error.path("code").asString()).isEqualTo(code);
+      assertThat(error.at("/detail/provider").asString())
+          .isEqualTo(PROVIDERS.get(provider).engine());
+      assertThat(error.at("/detail/message").asString()).isNotBlank();
+      assertThat(result.at("/metadata/route").asString()).isEqualTo("primary");
+      if (code.equals("invalid_input")) {
+        assertThat(error.at("/detail/field").asString(""))
+            .isEqualTo(PROVIDERS.get(provider).namedField().orElse(""));
+      }
+    }
+  }
+}
