@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.DoubleSupplier;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -128,6 +129,22 @@ public final class Metrics {
    * An engine's run ended in an error ({@code kind}: failed, retried elsewhere, or busy and back in
    * the queue) with the error's code.
    */
+  /**
+   * One route of a model with several, read when scraped: whether its circuit is open (1, also
+   * while it waits for its probe) and its failures in a row (this node's view).
+   */
+  public void route(String modelId, String route, DoubleSupplier open, DoubleSupplier failures) {
+    io.micrometer.core.instrument.Gauge.builder("kino.route.circuit.open", open::getAsDouble)
+        .description("1 while the route's circuit is open: new jobs skip it until a probe succeeds")
+        .tags("model", modelId, "route", route)
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder(
+            "kino.route.consecutive.failures", failures::getAsDouble)
+        .description("Failures in a row of the route's own making")
+        .tags("model", modelId, "route", route)
+        .register(registry);
+  }
+
   public void engineError(String modelId, String kind, String code) {
     Counter.builder("kino.engine.errors")
         .description("Runs that ended in an engine's or provider's error")

@@ -61,9 +61,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.MissingNode;
 
 /**
  * One Kino node in its role (API and workers, API only, workers only): on the embedded default,
@@ -186,6 +189,7 @@ public final class KinoNode implements AutoCloseable {
     UrlSigner signer = new UrlSigner(secret(db, settings, SecretFile.URL_SIGNING_KEY));
     Wakeup wakeup = new Wakeup();
     Metrics metrics = new Metrics(catalog, store.requests()::queueDepths, hub, clock);
+    routeMetrics(catalog, engines, metrics);
     Workers workers =
         started.add(
             new Workers(
@@ -294,6 +298,36 @@ public final class KinoNode implements AutoCloseable {
       LOG.warn(
           "{} job(s) were running when the server last stopped; they are back in the queue",
           recovered);
+    }
+  }
+
+  /** Each route's circuit of the models with several, as gauges read from the routes' engine. */
+  private static void routeMetrics(ModelCatalog catalog, Engines engines, Metrics metrics) {
+    for (Model model : catalog.all()) {
+      ModelDefinition d = model.definition();
+      if (d.routes().size() < 2) {
+        continue;
+      }
+      for (Route route : d.routes()) {
+        Supplier<JsonNode> state =
+            () ->
+                engines
+                    .serving(d)
+                    .flatMap(e -> e.health(d))
+                    .map(h -> h.path("routes"))
+                    .flatMap(
+                        routes ->
+                            routes
+                                .valueStream()
+                                .filter(r -> r.path("name").asString().equals(route.name()))
+                                .findFirst())
+                    .orElse(MissingNode.getInstance());
+        metrics.route(
+            d.id(),
+            route.name(),
+            () -> state.get().path("circuit").asString("closed").equals("closed") ? 0 : 1,
+            () -> state.get().path("consecutive_failures").asDouble(0));
+      }
     }
   }
 

@@ -202,6 +202,18 @@ final class JobRunner {
                       "the engine "
                           + model.definition().engine()
                           + " is not available on this node"));
+      if (job.route().isPresent()
+          && job.engineState().isPresent()
+          && model.definition().route(job.route().get()).isEmpty()) {
+        // Its task is at that route's provider; only that route knows how to follow it.
+        throw new EngineException(
+            "route_removed",
+            "the job was running on route "
+                + job.route().get()
+                + ", which is no longer among the routes of "
+                + job.modelId()
+                + "; Kino cannot follow its task there, and does not start it again elsewhere");
+      }
       boolean routed = model.definition().routes().size() > 1;
       EngineTask task =
           new EngineTask(

@@ -253,24 +253,14 @@ public final class RoutedEngine implements Engine {
 
   /**
    * The route to resume on: the job's bound route when its engine recorded state there (a task it
-   * had started). Without state the job had started nothing, and the policy decides afresh.
+   * had started). Without state the job had started nothing, and the policy decides afresh. (A
+   * bound route no longer defined fails the job before any engine runs: {@code route_removed}.)
    */
-  private static Optional<RouteAt> resumed(RoutedModel model, EngineTask task)
-      throws EngineException {
+  private static Optional<RouteAt> resumed(RoutedModel model, EngineTask task) {
     if (task.route().isEmpty() || task.state().isEmpty()) {
       return Optional.empty();
     }
-    RouteAt route = model.routes().get(task.route().get());
-    if (route == null) {
-      throw new EngineException(
-          "route_removed",
-          "the job was running on route "
-              + task.route().get()
-              + ", which is no longer among the routes of "
-              + task.modelId()
-              + "; Kino cannot follow its task there, and does not start it again elsewhere");
-    }
-    return Optional.of(route);
+    return Optional.ofNullable(model.routes().get(task.route().get()));
   }
 
   /** A free place of the route's engine that can run the model, or null. */

@@ -9,6 +9,7 @@ import dev.kino.config.Credentials;
 import dev.kino.testing.Api;
 import dev.kino.testing.FakeKling;
 import dev.kino.testing.Images;
+import dev.kino.testing.KilledMidJob;
 import dev.kino.testing.RoutedModels;
 import dev.kino.testing.TestServer;
 import java.nio.file.Path;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.kino.config.Credentials;
 import dev.kino.testing.Api;
 import dev.kino.testing.FakeProvider;
+import dev.kino.testing.KilledMidJob;
 import dev.kino.testing.RoutedModels;
 import dev.kino.testing.TestServer;
 import java.nio.file.Path;
