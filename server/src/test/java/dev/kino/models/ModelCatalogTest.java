@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -214,6 +216,63 @@ class ModelCatalogTest {
         .containsExactly("kling/kling-3.0/standard/image-to-video");
     assertThat(catalog.search("", null, "text-to-video")).hasSize(2);
     assertThat(catalog.search("pro/", null, null)).hasSize(1);
+  }
+
+  @Test
+  void a_definition_with_routes_keeps_them_in_order_with_its_policy_and_circuit() throws Exception {
+    Path dir = Files.createTempDirectory("kino-models-");
+    write(
+        dir,
+        "acme/routed",
+        """
+        {"id": "acme/routed", "based_on": "kling/kling-3.0/pro/text-to-video",
+         "policy": "weighted", "circuit_breaker": {"failures": 5, "cooldown_seconds": 90},
+         "routes": [
+           {"name": "gpus", "engine": {"type": "sandbox"}, "weight": 3},
+           {"engine": {"type": "noop"}, "pricing": {"per_second_usd": 0.5}}]}""");
+
+    ModelDefinition routed =
+        ModelCatalog.load(Optional.of(dir)).find("acme/routed").orElseThrow().definition();
+
+    assertThat(routed.engine()).isEqualTo(ModelDefinition.ROUTED);
+    assertThat(routed.routes()).extracting(Route::name).containsExactly("gpus", "noop");
+    assertThat(routed.routes()).extracting(Route::weight).containsExactly(3, 1);
+    assertThat(routed.policy())
+        .isEqualTo(new RoutePolicy(RoutePolicy.Kind.WEIGHTED, 5, java.time.Duration.ofSeconds(90)));
+    assertThat(routed.pricingOn(Optional.of("noop")).orElseThrow().perSecond())
+        .isEqualByComparingTo("0.5");
+    assertThat(routed.pricingOn(Optional.of("gpus")))
+        .as("the model's own, from the built-in")
+        .isEqualTo(routed.pricing());
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "\"engine\": {\"type\": \"sandbox\"}, \"routes\": [{\"engine\": {\"type\": \"sandbox\"}}] | has both \"engine\" and \"routes\"",
+        "\"routes\": [] | \"routes\" must be a non-empty array",
+        "\"routes\": [{\"engine\": {\"type\": \"sandbox\"}}, {\"engine\": {\"type\": \"sandbox\"}}] | a second route named \"sandbox\"",
+        "\"routes\": [{\"name\": \"Bad Name\", \"engine\": {\"type\": \"sandbox\"}}] | routes[0]: name \"Bad Name\"",
+        "\"routes\": [{\"engine\": {\"type\": \"sandbox\"}, \"weight\": 0}] | routes[0]: weight must be a whole number >= 1",
+        "\"policy\": \"cheapest\", \"routes\": [{\"engine\": {\"type\": \"sandbox\"}}] | policy must be \"fallback\" or \"weighted\"",
+        "\"policy\": \"weighted\", \"routes\": [{\"engine\": {\"type\": \"sandbox\"}}] | policy \"weighted\" needs two routes or more",
+        "\"circuit_breaker\": {\"failures\": 0}, \"routes\": [{\"engine\": {\"type\": \"sandbox\"}}] | circuit_breaker.failures and cooldown_seconds must be at least 1"
+      })
+  void a_definition_with_faulty_routes_stops_start_up_naming_the_fault(String fields, String fault)
+      throws Exception {
+    Path dir = Files.createTempDirectory("kino-models-");
+    write(
+        dir,
+        "acme/routed",
+        "{\"id\": \"acme/routed\", \"based_on\": \"kling/kling-3.0/pro/text-to-video\", "
+            + fields
+            + "}");
+
+    assertThatThrownBy(() -> ModelCatalog.load(Optional.of(dir)))
+        .isInstanceOf(ModelDefinitionException.class)
+        .hasMessageContaining("acme/routed.json")
+        .hasMessageContaining(fault);
   }
 
   private static void write(Path dir, String id, String json) throws Exception {

@@ -86,6 +86,40 @@ class RoutesEndToEndTest {
         s -> s.withWorkers(workers).withModelsDir(models).withCredentials(Credentials.of(KEYS)));
   }
 
+  static final Path EXAMPLES = Path.of("../examples/upstream/kling-with-fal-fallback");
+  static final List<String> SEED_MODELS =
+      List.of("kling/kling-3.0/pro/text-to-video", T2V, "kling/kling-3.0/standard/image-to-video");
+
+  @Test
+  void the_shipped_definitions_serve_the_seed_models_from_kling_with_fal_as_fallback() {
+    Map<String, String> all =
+        Map.of("KLING_ACCESS_KEY", ACCESS, "KLING_SECRET_KEY", SECRET, "FAL_KEY", FAL_KEY);
+    try (TestServer both = shipped(all);
+        TestServer falOnly = shipped(Map.of("FAL_KEY", FAL_KEY));
+        TestServer none = shipped(Map.of())) {
+      for (String model : SEED_MODELS) {
+        JsonNode routed = both.api().get("/v1/models/" + model).body();
+        assertThat(routed.path("engine").asString()).isEqualTo("routes");
+        assertThat(routed.at("/routing/policy").asString()).isEqualTo("fallback");
+        assertThat(routed.at("/routing/routes").findValuesAsString("name"))
+            .containsExactly("kling", "fal");
+        assertThat(routed.at("/routing/routes/0/circuit").asString()).isEqualTo("closed");
+        assertThat(both.apiForNewKey("user").get("/v1/models/" + model).body().has("routing"))
+            .as("routes are the operator's business")
+            .isFalse();
+        // Without Kling's keys its route is left out; fal alone serves the model.
+        assertThat(falOnly.api().get("/v1/models/" + model).body().path("engine").asString())
+            .isEqualTo("fal");
+        assertThat(none.api().get("/v1/models/" + model).status()).isEqualTo(404);
+      }
+    }
+  }
+
+  private static TestServer shipped(Map<String, String> keys) {
+    return TestServer.start(
+        s -> s.withWorkers(0).withModelsDir(EXAMPLES).withCredentials(Credentials.of(keys)));
+  }
+
   @Test
   void a_busy_primary_hands_the_job_to_the_next_route_which_the_job_records_and_shows() {
     try (FakeKling kling = new FakeKling(ACCESS, SECRET);
