@@ -32,6 +32,15 @@ public interface Reporter {
   default void route(String name) throws InterruptedException {}
 
   /**
+   * In a cluster, takes one of {@code places} (a route's share of an engine's capacity counted for
+   * every node, {@link Slots.Slot#places()}) for the job, giving back any it held; false when all
+   * are held by other jobs. Alone on its database a node counts its own: always true.
+   */
+  default boolean holdPlace(java.util.List<String> places) throws InterruptedException {
+    return true;
+  }
+
+  /**
    * The engine could not stop the run a client asked to cancel (an upstream provider had started
    * it): the job carries on, and the client's cancel answers {@code not_cancellable}.
    */

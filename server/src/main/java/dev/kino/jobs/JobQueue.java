@@ -345,6 +345,45 @@ public final class JobQueue {
     return bound;
   }
 
+  /**
+   * In a cluster, makes the job this lease runs hold one of {@code places} (a route's share of an
+   * engine's capacity, taken after the claim when the route is chosen) and no other place, under
+   * the job's lease: renewed by its heartbeat, freed when the run ends or the lease expires. False
+   * when every one is held by a live lease. On SQLite a node counts its own places: always true.
+   */
+  public boolean holdPlace(Lease lease, List<String> places, Instant now) {
+    if (places.isEmpty() || db.dialect() != Database.Dialect.POSTGRESQL) {
+      return true;
+    }
+    return db.writes()
+        .inTransaction(
+            h -> {
+              h.createUpdate("DELETE FROM engine_places WHERE lease_token = :token")
+                  .bind("token", lease.token())
+                  .execute();
+              for (String place : places) {
+                int taken =
+                    h.createUpdate(
+                            "INSERT INTO engine_places (place, job_id, lease_token, lease_expires_at)"
+                                + " SELECT :place, id, lease_token, lease_expires_at FROM jobs"
+                                + LEASED
+                                + " ON CONFLICT (place) DO UPDATE SET job_id = excluded.job_id,"
+                                + " lease_token = excluded.lease_token,"
+                                + " lease_expires_at = excluded.lease_expires_at"
+                                + " WHERE engine_places.lease_expires_at < :now")
+                        .bind("place", place)
+                        .bind("id", lease.jobId())
+                        .bind("token", lease.token())
+                        .bind("now", now.toEpochMilli())
+                        .execute();
+                if (taken == 1) {
+                  return true;
+                }
+              }
+              return false;
+            });
+  }
+
   /** Whether a cancel was asked for the job this lease runs. */
   public boolean isCancelRequested(Lease lease) {
     return changes.scalar(

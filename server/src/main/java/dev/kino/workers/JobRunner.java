@@ -125,6 +125,11 @@ final class JobRunner {
               }
 
               @Override
+              public boolean holdPlace(List<String> places) {
+                return store.holdPlace(jobLease, places, clock.instant());
+              }
+
+              @Override
               public void cancelRefused() {
                 store.withdrawCancel(jobLease);
                 flags.cancelRequested().set(false);

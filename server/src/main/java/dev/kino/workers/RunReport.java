@@ -37,6 +37,9 @@ final class RunReport implements Reporter {
     /** Throws when the lease was lost: the engine must stop. */
     void route(String name) throws InterruptedException;
 
+    /** False when every place is held by another job. */
+    boolean holdPlace(List<String> places);
+
     /** The client's cancel request is withdrawn; the run goes on. */
     void cancelRefused();
   }
@@ -53,6 +56,11 @@ final class RunReport implements Reporter {
   @Override
   public void route(String name) throws InterruptedException {
     job.route(name);
+  }
+
+  @Override
+  public boolean holdPlace(List<String> places) {
+    return job.holdPlace(places);
   }
 
   @Override

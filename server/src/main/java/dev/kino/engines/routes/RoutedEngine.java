@@ -198,7 +198,7 @@ public final class RoutedEngine implements Engine {
         tries.skipped(route, route.breaker().reopensAt().orElse(clock.instant()));
         continue;
       }
-      Slots.Slot slot = place(route, task.modelId());
+      Slots.Slot slot = place(route, task.modelId(), reporter);
       if (slot == null) {
         route.breaker().neither();
         reporter.log("route " + route.name() + " skipped: every place it has is taken");
@@ -263,13 +263,17 @@ public final class RoutedEngine implements Engine {
     return Optional.ofNullable(model.routes().get(task.route().get()));
   }
 
-  /** A free place of the route's engine that can run the model, or null. */
-  private static Slots.Slot place(RouteAt route, String modelId) throws InterruptedException {
+  /**
+   * A free place of the route's engine that can run the model, and in a cluster one of the shared
+   * places it stands for (so a provider account's concurrency counts every node's jobs); or null.
+   */
+  private static Slots.Slot place(RouteAt route, String modelId, Reporter reporter)
+      throws InterruptedException {
     if (route.engine().slots().isEmpty()) {
       return Slots.ANYWHERE;
     }
     Slots.Slot slot = route.engine().slots().get().take(Duration.ZERO);
-    if (slot != null && !slot.runs(modelId)) {
+    if (slot != null && (!slot.runs(modelId) || !reporter.holdPlace(slot.places()))) {
       slot.close();
       return null;
     }
