@@ -59,33 +59,26 @@ public record ModelDefinition(
    * has its own. What an engine is given to build a route's state from.
    */
   public ModelDefinition onRoute(Route route) {
-    return new ModelDefinition(
-        id,
-        title,
-        description,
-        category,
-        kind,
-        List.of(route),
-        policy,
-        inputSchema,
-        outputSchema,
-        route.pricing().or(() -> pricing),
-        source);
+    return with(List.of(route), route.pricing().or(() -> pricing));
   }
 
   /** This model with only {@code kept} of its routes (those this node can serve). */
   public ModelDefinition withRoutes(List<Route> kept) {
+    return with(kept, pricing);
+  }
+
+  private ModelDefinition with(List<Route> someRoutes, Optional<ModelPricing> prices) {
     return new ModelDefinition(
         id,
         title,
         description,
         category,
         kind,
-        kept,
+        someRoutes,
         policy,
         inputSchema,
         outputSchema,
-        pricing,
+        prices,
         source);
   }
 

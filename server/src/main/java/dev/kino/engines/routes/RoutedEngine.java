@@ -35,8 +35,8 @@ import tools.jackson.databind.node.ObjectNode;
  * The user's own faults (invalid input, refused content) never move a job.
  *
  * <p>A job that a route had started (its engine recorded state) resumes on that route after a
- * crash, whatever the definitions say by then; if that route is gone the job fails with {@code
- * route_removed} rather than guessing where its task is.
+ * crash, whatever the definitions say by then; if that route is gone the worker fails the job with
+ * {@code route_removed} rather than guessing where its task is.
  */
 public final class RoutedEngine implements Engine {
   private static final Duration SOON = Duration.ofSeconds(1);
@@ -257,7 +257,7 @@ public final class RoutedEngine implements Engine {
    * bound route no longer defined fails the job before any engine runs: {@code route_removed}.)
    */
   private static Optional<RouteAt> resumed(RoutedModel model, EngineTask task) {
-    if (task.route().isEmpty() || task.state().isEmpty()) {
+    if (task.route().isEmpty() || task.state().filter(s -> !s.isEmpty()).isEmpty()) {
       return Optional.empty();
     }
     return Optional.ofNullable(model.routes().get(task.route().get()));
@@ -339,7 +339,9 @@ public final class RoutedEngine implements Engine {
           wait = wait == null || probe.compareTo(wait) < 0 ? probe : wait;
         }
         wait = wait == null ? SOON : wait;
-        reporter.route(model.definition().routeName()); // drops what the last route recorded
+        // Bound to no route in particular: the next attempt is placed afresh by the policy.
+        reporter.route(model.definition().routeName());
+        reporter.checkpoint(JsonMapper.shared().createObjectNode());
         String code = last == null && soonest == null ? Failures.UNAVAILABLE : Failures.BUSY;
         return withRoutes(
             EngineException.later(
