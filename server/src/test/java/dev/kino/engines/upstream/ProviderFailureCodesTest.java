@@ -9,6 +9,7 @@ import dev.kino.testing.FakeKling;
 import dev.kino.testing.FakeOpenAiVideos;
 import dev.kino.testing.FakeProvider;
 import dev.kino.testing.FakeReplicate;
+import dev.kino.testing.FakeRunComfy;
 import dev.kino.testing.RoutedModels;
 import dev.kino.testing.TestServer;
 import java.time.Duration;
@@ -94,6 +95,13 @@ class ProviderFailureCodesTest {
                       .put("api_key_env", "KINO_TEST_REPLICATE_TOKEN")
                       .put("model", "kwaivgi/kling-v3-standard"),
               Map.of("KINO_TEST_REPLICATE_TOKEN", "r8_test_token"),
+              Optional.of("prompt")),
+          "runcomfy",
+          new Provider(
+              "runcomfy",
+              () -> new FakeRunComfy("rc-test-key"),
+              fake -> settings(fake).put("api_key_env", "KINO_TEST_RUNCOMFY_KEY"),
+              Map.of("KINO_TEST_RUNCOMFY_KEY", "rc-test-key"),
               Optional.of("prompt")),
           "openai-videos",
           new Provider(
