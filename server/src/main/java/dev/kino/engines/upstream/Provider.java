@@ -39,6 +39,14 @@ interface Provider extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * One cheap call with the model's keys that spends nothing (listing models, reading the account),
+   * made at start-up so that a refused key is reported then rather than at the first job; does
+   * nothing where the provider has no such call.
+   */
+  default void verify(UpstreamModel model)
+      throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused {}
+
   /** Whether a task the provider has started can be cancelled there. */
   boolean cancels();
 

@@ -38,6 +38,8 @@ import tools.jackson.databind.node.ObjectNode;
  * back to the queue for another attempt.
  */
 public final class UpstreamEngine implements Engine, AutoCloseable {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(UpstreamEngine.class);
   private static final Duration FIRST_POLL = Duration.ofMillis(200);
   private static final Duration MAX_POLL = Duration.ofSeconds(2);
 
@@ -77,6 +79,53 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
                 .mapToInt(UpstreamModel::concurrency)
                 .max()
                 .orElse(UpstreamModel.DEFAULT_CONCURRENCY));
+    Thread.ofVirtual().name("kino-verify-" + provider.engine()).start(() -> verifyKeys(models));
+  }
+
+  /**
+   * Each account's keys tried once at start-up with a call that spends nothing, so that a refused
+   * key is said now, naming its variables (never the key), rather than at the first job.
+   */
+  private void verifyKeys(List<UpstreamModel> all) {
+    Map<String, UpstreamModel> accounts = new java.util.TreeMap<>();
+    all.forEach(m -> accounts.putIfAbsent(accountOf(List.of(m)), m));
+    for (UpstreamModel model : accounts.values()) {
+      String variables =
+          String.join(
+              " and ",
+              provider.account().keySettings().stream()
+                  .map(s -> model.settings().path(s).asString(""))
+                  .toList());
+      try {
+        provider.verify(model);
+      } catch (ProviderHttp.Refused e) {
+        ProviderFailure failure = provider.refusal(e);
+        if (Set.of(Failures.AUTH, Failures.QUOTA).contains(failure.code())) {
+          LOG.error(
+              "{} at {} refused the key in {} ({}, {}): {}; its jobs will fail with {}",
+              provider.engine(),
+              model.baseUrl(),
+              variables,
+              e.status,
+              failure.code(),
+              e.getMessage(),
+              failure.code());
+        }
+      } catch (ProviderHttp.Busy e) {
+        // at its limit: the key was taken
+      } catch (IOException e) {
+        LOG.warn(
+            "{} at {} could not be reached to check the key in {}: {}",
+            provider.engine(),
+            model.baseUrl(),
+            variables,
+            e.getMessage());
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        LOG.warn("checking the key in {} failed: {}", variables, e.toString());
+      }
+    }
   }
 
   /** The account behind these models: their base URL and the names of the variables with keys. */

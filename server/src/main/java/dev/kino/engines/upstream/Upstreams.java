@@ -10,23 +10,28 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * The upstream engines a node can run, by engine type, and which models they can serve with the
  * keys it has.
  */
 public final class Upstreams {
-  private record Kind(UpstreamModel.Account account, Function<Clock, Provider> provider) {}
+  /** What makes a provider: the clock it signs with (Kling's tokens), the fetcher of inputs. */
+  private interface Factory {
+    Provider make(Clock clock, UrlFetcher fetcher);
+  }
+
+  private record Kind(UpstreamModel.Account account, Factory provider) {}
 
   private static final Map<String, Kind> KINDS =
       Map.of(
-          "runcomfy", new Kind(SeedApiProvider.ACCOUNT, clock -> new SeedApiProvider()),
-          "kling", new Kind(KlingProvider.ACCOUNT, KlingProvider::new),
-          "fal", new Kind(FalProvider.ACCOUNT, clock -> new FalProvider()),
-          "replicate", new Kind(ReplicateProvider.ACCOUNT, clock -> new ReplicateProvider()),
+          "runcomfy", new Kind(SeedApiProvider.ACCOUNT, (clock, f) -> new SeedApiProvider()),
+          "kling", new Kind(KlingProvider.ACCOUNT, (clock, f) -> new KlingProvider(clock)),
+          "fal", new Kind(FalProvider.ACCOUNT, (clock, f) -> new FalProvider()),
+          "replicate", new Kind(ReplicateProvider.ACCOUNT, (clock, f) -> new ReplicateProvider()),
           "openai-videos",
-              new Kind(OpenAiVideosProvider.ACCOUNT, clock -> new OpenAiVideosProvider()));
+              new Kind(OpenAiVideosProvider.ACCOUNT, (clock, f) -> new OpenAiVideosProvider()),
+          "veo", new Kind(VeoProvider.ACCOUNT, (clock, f) -> new VeoProvider(new InlineImages(f))));
 
   private Upstreams() {}
 
@@ -67,7 +72,8 @@ public final class Upstreams {
                   .map(d -> UpstreamModel.from(d, kind.account(), credentials).orElseThrow())
                   .toList();
           if (!models.isEmpty()) {
-            engines.put(type, new UpstreamEngine(kind.provider().apply(clock), models, fetcher));
+            engines.put(
+                type, new UpstreamEngine(kind.provider().make(clock, fetcher), models, fetcher));
           }
         });
     return engines;

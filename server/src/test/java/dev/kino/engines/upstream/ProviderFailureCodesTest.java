@@ -10,6 +10,7 @@ import dev.kino.testing.FakeOpenAiVideos;
 import dev.kino.testing.FakeProvider;
 import dev.kino.testing.FakeReplicate;
 import dev.kino.testing.FakeRunComfy;
+import dev.kino.testing.FakeVeo;
 import dev.kino.testing.RoutedModels;
 import dev.kino.testing.TestServer;
 import java.time.Duration;
@@ -103,6 +104,17 @@ class ProviderFailureCodesTest {
               fake -> settings(fake).put("api_key_env", "KINO_TEST_RUNCOMFY_KEY"),
               Map.of("KINO_TEST_RUNCOMFY_KEY", "rc-test-key"),
               Optional.of("prompt")),
+          "veo",
+          new Provider(
+              "veo",
+              () -> new FakeVeo("gemini-test-key"),
+              fake ->
+                  settings(fake)
+                      .put("base_url", fake.url() + "/v1beta")
+                      .put("api_key_env", "KINO_TEST_GEMINI_KEY")
+                      .put("model", "veo-3.1-generate-preview"),
+              Map.of("KINO_TEST_GEMINI_KEY", "gemini-test-key"),
+              Optional.of("durationSeconds")),
           "openai-videos",
           new Provider(
               "openai-videos",

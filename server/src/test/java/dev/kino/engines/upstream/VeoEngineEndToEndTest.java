@@ -1,0 +1,157 @@
+package dev.kino.engines.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kino.testing.Api;
+import dev.kino.testing.Examples;
+import dev.kino.testing.FakeProvider;
+import dev.kino.testing.FakeVeo;
+import dev.kino.testing.Images;
+import dev.kino.testing.KinoProcess;
+import dev.kino.testing.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Engine {@code veo} (Google's Veo through the Gemini API) against {@link FakeVeo}, serving the
+ * shipped definitions of {@code examples/upstream/veo}: the provider contract, and every model to a
+ * stored video.
+ */
+class VeoEngineEndToEndTest extends ProviderContract {
+  static final Path EXAMPLES = Examples.dir("upstream/veo");
+  static final String PNG =
+      "data:image/png;base64,"
+          + Base64.getEncoder().encodeToString(Images.encode(Images.quadrants(320, 180), "png"));
+
+  @Override
+  String engine() {
+    return "veo";
+  }
+
+  @Override
+  FakeProvider fake(String key) {
+    return new FakeVeo(key);
+  }
+
+  @Override
+  String providerModel() {
+    return "veo-3.1-generate-preview";
+  }
+
+  @Override
+  Map<String, String> keys() {
+    return Map.of("GEMINI_API_KEY", key());
+  }
+
+  @Override
+  String model() {
+    return "google/veo-3.1/text-to-video";
+  }
+
+  @Override
+  String fullRequest() {
+    return """
+        {"prompt": "rain on a window", "negativePrompt": "people", "aspectRatio": "9:16",
+         "durationSeconds": 6, "seed": 7}""";
+  }
+
+  @Override
+  Path modelsDir(FakeProvider fake) {
+    return Examples.pointedAt(EXAMPLES, fake.url() + "/v1beta");
+  }
+
+  @Override
+  void assertMapped(FakeProvider fake, JsonNode received) {
+    assertThat(fake.received())
+        .as("the start-up check of the key, then the create")
+        .extracting(r -> r.method() + " " + r.path())
+        .startsWith(
+            "GET /v1beta/models",
+            "POST /v1beta/models/veo-3.1-generate-preview:predictLongRunning");
+    assertThat(received.at("/instances/0/prompt").asString()).isEqualTo("rain on a window");
+    JsonNode parameters = received.path("parameters");
+    assertThat(parameters.path("negativePrompt").asString()).isEqualTo("people");
+    assertThat(parameters.path("aspectRatio").asString()).isEqualTo("9:16");
+    assertThat(parameters.path("durationSeconds").asInt()).isEqualTo(6);
+    assertThat(parameters.path("resolution").asString()).as("the default").isEqualTo("720p");
+    assertThat(parameters.path("personGeneration").asString()).isEqualTo("allow_all");
+    assertThat(parameters.path("seed").asInt()).isEqualTo(7);
+    assertThat(parameters.has("prompt")).isFalse();
+  }
+
+  @Override
+  String cancelCall() {
+    return ""; // the Gemini API cannot cancel a Veo operation
+  }
+
+  @Override
+  boolean reportsLogs() {
+    return false;
+  }
+
+  @Test
+  void every_shipped_model_runs_to_a_stored_video_with_the_first_frame_sent_inline() {
+    try (FakeProvider fake = fake(key());
+        TestServer kino = kinoOn(fake, 2)) {
+      Api api = kino.api();
+      for (String model : Examples.modelIds(EXAMPLES)) {
+        String body =
+            model.endsWith("image-to-video")
+                ? "{\"prompt\": \"p\", \"image_url\": \"" + PNG + "\"}"
+                : "{\"prompt\": \"p\"}";
+        String id = api.submitOk(model, body);
+        JsonNode done = api.awaitState(id, WAIT, "completed", "failed");
+        assertThat(done.path("status").asString()).as(model + ": " + done).isEqualTo("completed");
+        JsonNode result = api.result(id).body();
+        assertThat(Api.downloadToFile(result.at("/output/video").asString())).isNotEmptyFile();
+        assertThat(result.at("/metadata/usage/cost_usd").asDouble())
+            .as(model + ": priced per second, 8 s")
+            .isPositive();
+      }
+      JsonNode image =
+          fake.bodies("POST", "/v1beta/models/veo-3.1-fast-generate-preview").stream()
+              .filter(b -> b.at("/instances/0").has("image"))
+              .findFirst()
+              .orElseThrow()
+              .at("/instances/0/image");
+      assertThat(image.path("mimeType").asString()).isEqualTo("image/png");
+      assertThat(Base64.getDecoder().decode(image.path("bytesBase64Encoded").asString()))
+          .startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+    }
+  }
+
+  @Test
+  void a_1080p_video_of_other_than_8_seconds_is_refused_at_submit() {
+    try (FakeProvider fake = fake(key());
+        TestServer kino = kinoOn(fake, 1)) {
+      Api.Answer refused =
+          kino.api()
+              .submit(
+                  model(),
+                  "{\"prompt\": \"p\", \"resolution\": \"1080p\", \"durationSeconds\": 4}");
+      assertThat(refused.status()).isEqualTo(422);
+      assertThat(refused.body().at("/detail/errors/0/path").asString())
+          .isEqualTo("durationSeconds");
+      assertThat(fake.tasksCreated()).isZero();
+    }
+  }
+
+  @Test
+  void a_refused_key_is_reported_at_start_up_naming_its_variable() throws Exception {
+    try (FakeProvider fake = fake(key());
+        KinoProcess kino =
+            KinoProcess.serveWith(
+                Map.of("GEMINI_API_KEY", "not-the-key"),
+                Files.createTempDirectory("kino-veo-key-"),
+                "--models-dir",
+                modelsDir(fake).toString())) {
+      await().atMost(WAIT).until(() -> kino.output().contains("refused the key in GEMINI_API_KEY"));
+      assertThat(kino.output()).contains("provider_auth").doesNotContain("not-the-key");
+    }
+  }
+}
