@@ -40,6 +40,33 @@ public final class Examples {
     }
   }
 
+  /**
+   * The shipped definition of {@code modelId} under {@code dir} on two routes of its engine: {@code
+   * primary} at {@code primaryUrl}, then {@code spare} at {@code spareUrl}, with {@code fields}
+   * (the policy, the circuit breaker) added.
+   */
+  public static Path onTwoRoutes(
+      Path dir, String modelId, String primaryUrl, String spareUrl, ObjectNode fields) {
+    ObjectNode definition = (ObjectNode) read(dir.resolve(modelId + ".json"));
+    ObjectNode engine = (ObjectNode) definition.remove("engine");
+    definition.setAll(fields);
+    var routes = definition.putArray("routes");
+    for (String[] route : new String[][] {{"primary", primaryUrl}, {"spare", spareUrl}}) {
+      ObjectNode copy = engine.deepCopy();
+      copy.withObject("settings").put("base_url", route[1]);
+      routes.addObject().put("name", route[0]).set("engine", copy);
+    }
+    try {
+      Path copy = Files.createTempDirectory("kino-examples-");
+      Path target = copy.resolve(modelId + ".json");
+      Files.createDirectories(target.getParent());
+      Files.writeString(target, JsonMapper.shared().writeValueAsString(definition));
+      return copy;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The model ids the definitions under {@code dir} declare. */
   public static List<String> modelIds(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {

@@ -31,7 +31,10 @@ public final class Upstreams {
           "replicate", new Kind(ReplicateProvider.ACCOUNT, (clock, f) -> new ReplicateProvider()),
           "openai-videos",
               new Kind(OpenAiVideosProvider.ACCOUNT, (clock, f) -> new OpenAiVideosProvider()),
-          "veo", new Kind(VeoProvider.ACCOUNT, (clock, f) -> new VeoProvider(new InlineImages(f))));
+          "veo", new Kind(VeoProvider.ACCOUNT, (clock, f) -> new VeoProvider(new InlineImages(f))),
+          "runway",
+              new Kind(
+                  RunwayProvider.ACCOUNT, (clock, f) -> new RunwayProvider(new InlineImages(f))));
 
   private Upstreams() {}
 

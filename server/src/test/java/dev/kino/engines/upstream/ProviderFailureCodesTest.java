@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kino.config.Credentials;
 import dev.kino.testing.Api;
+import dev.kino.testing.Examples;
 import dev.kino.testing.FakeFal;
 import dev.kino.testing.FakeKling;
 import dev.kino.testing.FakeOpenAiVideos;
 import dev.kino.testing.FakeProvider;
 import dev.kino.testing.FakeReplicate;
 import dev.kino.testing.FakeRunComfy;
+import dev.kino.testing.FakeRunway;
 import dev.kino.testing.FakeVeo;
 import dev.kino.testing.RoutedModels;
 import dev.kino.testing.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +65,23 @@ class ProviderFailureCodesTest {
       Supplier<FakeProvider> fake,
       Function<FakeProvider, ObjectNode> settings,
       Map<String, String> keys,
-      Optional<String> namedField) {}
+      Optional<String> namedField,
+      Optional<OwnModel> own) {
+    Provider(
+        String engine,
+        Supplier<FakeProvider> fake,
+        Function<FakeProvider, ObjectNode> settings,
+        Map<String, String> keys,
+        Optional<String> namedField) {
+      this(engine, fake, settings, keys, namedField, Optional.empty());
+    }
+  }
+
+  /**
+   * A provider whose models have their own fields (not the seed's): one of its shipped definitions,
+   * on two routes of its engine, the spare at a second fake.
+   */
+  private record OwnModel(String examples, String model, String body) {}
 
   private static final Map<String, Provider> PROVIDERS =
       Map.of(
@@ -115,6 +135,18 @@ class ProviderFailureCodesTest {
                       .put("model", "veo-3.1-generate-preview"),
               Map.of("KINO_TEST_GEMINI_KEY", "gemini-test-key"),
               Optional.of("durationSeconds")),
+          "runway",
+          new Provider(
+              "runway",
+              () -> new FakeRunway("rw-test-key"),
+              fake -> settings(fake),
+              Map.of("RUNWAYML_API_SECRET", "rw-test-key"),
+              Optional.of("ratio"),
+              Optional.of(
+                  new OwnModel(
+                      "upstream/runway",
+                      "runway/gen4.5/text-to-video",
+                      "{\"promptText\": \"a lighthouse at dusk\", \"duration\": 3}"))),
           "openai-videos",
           new Provider(
               "openai-videos",
@@ -145,8 +177,12 @@ class ProviderFailureCodesTest {
     return fields;
   }
 
-  /** A running fake and a Kino routing the model to it, then to the sandbox: one per provider. */
-  private record Running(FakeProvider fake, TestServer kino) {}
+  /**
+   * A running fake and a Kino routing the model to it, then to the sandbox (or a second fake): one
+   * per provider.
+   */
+  private record Running(
+      FakeProvider fake, TestServer kino, String model, String body, AutoCloseable spare) {}
 
   private static final Map<String, Running> RUNNING = new ConcurrentHashMap<>();
 
@@ -166,6 +202,23 @@ class ProviderFailureCodesTest {
           Provider provider = PROVIDERS.get(n);
           FakeProvider fake = provider.fake().get();
           fake.timing(Duration.ofMillis(100), Duration.ofMillis(300));
+          if (provider.own().isPresent()) {
+            OwnModel own = provider.own().get();
+            FakeProvider spare = provider.fake().get();
+            spare.timing(Duration.ofMillis(100), Duration.ofMillis(300));
+            ObjectNode fields = fallbackWithoutBreaker();
+            Path models =
+                Examples.onTwoRoutes(
+                    Examples.dir(own.examples()), own.model(), fake.url(), spare.url(), fields);
+            limitTasks(models, own.model());
+            TestServer kino =
+                TestServer.start(
+                    s ->
+                        s.withWorkers(2)
+                            .withModelsDir(models)
+                            .withCredentials(Credentials.of(provider.keys())));
+            return new Running(fake, kino, own.model(), own.body(), spare);
+          }
           TestServer kino =
               TestServer.start(
                   s ->
@@ -181,8 +234,21 @@ class ProviderFailureCodesTest {
                                   RoutedModels.route(
                                       "spare", "sandbox", JsonMapper.shared().createObjectNode())))
                           .withCredentials(Credentials.of(provider.keys())));
-          return new Running(fake, kino);
+          return new Running(
+              fake, kino, T2V, "{\"prompt\": \"a lighthouse at dusk\", \"duration\": 3}", () -> {});
         });
+  }
+
+  /** The primary route's tasks limited to two seconds, like the other providers' here. */
+  private static void limitTasks(Path models, String model) {
+    try {
+      Path file = models.resolve(model + ".json");
+      ObjectNode definition = (ObjectNode) JsonMapper.shared().readTree(Files.readString(file));
+      ((ObjectNode) definition.at("/routes/0/engine/settings")).put("timeout_seconds", 2);
+      Files.writeString(file, JsonMapper.shared().writeValueAsString(definition));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @AfterAll
@@ -203,7 +269,7 @@ class ProviderFailureCodesTest {
     Running at = running(provider);
     Api api = at.kino().api();
     at.fake().failNextWith(code);
-    String id = api.submitOk(T2V, "{\"prompt\": \"a lighthouse at dusk\", \"duration\": 3}");
+    String id = api.submitOk(at.model(), at.body());
 
     api.awaitState(id, WAIT, "completed", "failed");
 
