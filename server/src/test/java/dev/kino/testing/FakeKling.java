@@ -53,6 +53,7 @@ public final class FakeKling extends FakeProvider {
   protected void routes(JavalinConfig config) {
     config.routes.post("/v1/videos/{route}", this::createVideo);
     config.routes.get("/v1/videos/{route}/{id}", this::query);
+    config.routes.get("/v1/videos/{route}", this::list);
     config.routes.post("/v1/general/advanced-custom-elements", this::createElement);
     config.routes.get("/v1/general/advanced-custom-elements/{id}", this::query);
   }
@@ -133,6 +134,19 @@ public final class FakeKling extends FakeProvider {
       return;
     }
     answer(ctx, 200, 0, "SUCCEED", view(newTask(id, body)));
+  }
+
+  /** Kling's task list: {@code pageNum}, {@code pageSize}, newest first. */
+  private void list(Context ctx) {
+    recordKeyCheck(ctx);
+    if (!authenticated(ctx)) {
+      return;
+    }
+    String asked = ctx.queryParam("pageSize");
+    int size = Math.max(1, Math.min(500, asked == null ? 30 : Integer.parseInt(asked)));
+    var data = JSON.createArrayNode();
+    tasks.values().stream().limit(size).forEach(task -> data.add(view(task)));
+    answer(ctx, 200, 0, "SUCCEED", data);
   }
 
   private void query(Context ctx) {

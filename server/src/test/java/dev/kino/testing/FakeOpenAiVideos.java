@@ -29,6 +29,7 @@ public final class FakeOpenAiVideos extends FakeProvider {
   protected void routes(JavalinConfig config) {
     config.routes.post("/videos", this::create);
     config.routes.get("/videos/{id}", this::retrieve);
+    config.routes.get("/models", this::models);
     config.routes.get("/videos/{id}/content", this::content);
   }
 
@@ -125,6 +126,15 @@ public final class FakeOpenAiVideos extends FakeProvider {
       return false;
     }
     return true;
+  }
+
+  private void models(Context ctx) {
+    recordKeyCheck(ctx);
+    if (authenticated(ctx)) {
+      ObjectNode list = JSON.createObjectNode().put("object", "list");
+      list.putArray("data").addObject().put("id", "kling-v3").put("object", "model");
+      json(ctx, 200, list);
+    }
   }
 
   private void retrieve(Context ctx) {

@@ -184,6 +184,11 @@ public abstract class FakeProvider implements AutoCloseable {
         .toList();
   }
 
+  /** Whether a task is running now (neither waiting in the queue nor ended). */
+  public boolean anyRunning() {
+    return tasks.values().stream().anyMatch(Task::running);
+  }
+
   public int tasksCreated() {
     return tasks.size();
   }
@@ -195,6 +200,21 @@ public abstract class FakeProvider implements AutoCloseable {
   protected final void recordForm(Context ctx, JsonNode fields) {
     received.add(new Received(ctx.method().name(), ctx.path(), fields));
   }
+
+  /**
+   * Records the start-up check of a key (a call that spends nothing) apart from {@link #received},
+   * which holds the calls that start, follow or stop work.
+   */
+  protected final void recordKeyCheck(Context ctx) {
+    keyChecks.incrementAndGet();
+  }
+
+  /** How many start-up checks of a key arrived. */
+  public int keyChecks() {
+    return keyChecks.get();
+  }
+
+  private final AtomicInteger keyChecks = new AtomicInteger();
 
   protected final JsonNode record(Context ctx) {
     JsonNode body = ctx.body().isBlank() ? JSON.missingNode() : JSON.readTree(ctx.body());

@@ -29,6 +29,7 @@ public final class FakeReplicate extends FakeProvider {
   protected void routes(JavalinConfig config) {
     config.routes.post("/models/{owner}/{name}/predictions", this::create);
     config.routes.get("/predictions/{id}", this::get);
+    config.routes.get("/account", this::account);
     config.routes.post("/predictions/{id}/cancel", this::cancel);
   }
 
@@ -89,6 +90,19 @@ public final class FakeReplicate extends FakeProvider {
       return false;
     }
     return true;
+  }
+
+  private void account(Context ctx) {
+    recordKeyCheck(ctx);
+    if (authenticated(ctx)) {
+      json(
+          ctx,
+          200,
+          JSON.createObjectNode()
+              .put("type", "organization")
+              .put("username", "kino")
+              .put("name", "Kino"));
+    }
   }
 
   private void get(Context ctx) {

@@ -26,9 +26,19 @@ public final class FakeRunComfy extends FakeProvider {
   @Override
   protected void routes(JavalinConfig config) {
     config.routes.post("/v1/models/<model>", this::submit);
+    config.routes.get("/v1/models", this::models);
     config.routes.get("/v1/requests/{id}/status", this::status);
     config.routes.get("/v1/requests/{id}/result", this::result);
     config.routes.post("/v1/requests/{id}/cancel", this::cancel);
+  }
+
+  private void models(Context ctx) {
+    recordKeyCheck(ctx);
+    if (authenticated(ctx)) {
+      ObjectNode list = JSON.createObjectNode().put("total", 1);
+      list.putArray("models").addObject().put("id", "kling/kling-3.0/standard/text-to-video");
+      json(ctx, 200, list);
+    }
   }
 
   private void submit(Context ctx) {

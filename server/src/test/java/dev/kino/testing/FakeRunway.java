@@ -34,7 +34,7 @@ public final class FakeRunway extends FakeProvider {
   }
 
   private void organization(Context ctx) {
-    record(ctx);
+    recordKeyCheck(ctx);
     if (authenticated(ctx)) {
       json(ctx, 200, JSON.createObjectNode().put("creditBalance", 1000));
     }

@@ -35,7 +35,7 @@ public final class FakeVeo extends FakeProvider {
   }
 
   private void list(Context ctx) {
-    record(ctx);
+    recordKeyCheck(ctx);
     if (authenticated(ctx)) {
       ObjectNode body = JSON.createObjectNode();
       body.putArray("models").addObject().put("name", "models/veo-3.1-generate-preview");

@@ -93,6 +93,20 @@ final class KlingProvider implements Provider {
     return false;
   }
 
+  /** Kling's task list, one task long: signed with the keys, it spends nothing. */
+  @Override
+  public void verify(UpstreamModel model)
+      throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused {
+    try {
+      data(http.send(call(model, "/v1/videos/text2video?pageNum=1&pageSize=1").GET()));
+    } catch (EngineException unsigned) {
+      throw new ProviderHttp.Refused(
+          new ProviderHttp.Reply(
+              401, tools.jackson.databind.node.MissingNode.getInstance(), "", Optional.empty()),
+          unsigned.getMessage());
+    }
+  }
+
   @Override
   public Optional<ObjectNode> ticket(ObjectNode state) {
     return Provider.ticketWith(state, "task_id");

@@ -55,6 +55,13 @@ final class OpenAiVideosProvider implements Provider {
     return false;
   }
 
+  /** {@code GET /models}: the key's models, free (relays that speak this API serve it too). */
+  @Override
+  public void verify(UpstreamModel model)
+      throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused {
+    http.send(call(model, URI.create(model.baseUrl() + "/models")).GET());
+  }
+
   @Override
   public Optional<ObjectNode> ticket(ObjectNode state) {
     return Provider.ticketWith(state, "id");

@@ -141,6 +141,13 @@ final class ReplicateProvider implements Provider {
     return ProviderHttp.request(uri).header("Authorization", "Bearer " + model.key());
   }
 
+  /** {@code GET /account}: the token's account, free. */
+  @Override
+  public void verify(UpstreamModel model)
+      throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused {
+    http.send(call(model, URI.create(model.baseUrl() + "/account")).GET());
+  }
+
   /**
    * Replicate's refusals: 422 names the invalid fields ({@code invalid_fields}), 402 is an account
    * out of credit, 401 a wrong token.

@@ -42,6 +42,13 @@ final class SeedApiProvider implements Provider {
     return true;
   }
 
+  /** The catalogue, one model long: read with the key, it spends nothing. */
+  @Override
+  public void verify(UpstreamModel model)
+      throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused {
+    http.send(call(model, "/v1/models?limit=1").GET());
+  }
+
   @Override
   public Optional<ObjectNode> ticket(ObjectNode state) {
     return Provider.ticketWith(state, "request_id");

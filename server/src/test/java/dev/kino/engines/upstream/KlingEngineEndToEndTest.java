@@ -8,8 +8,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.kino.config.Credentials;
 import dev.kino.testing.Api;
 import dev.kino.testing.FakeKling;
+import dev.kino.testing.FakeProvider;
 import dev.kino.testing.Images;
-import dev.kino.testing.KilledMidJob;
 import dev.kino.testing.RoutedModels;
 import dev.kino.testing.TestServer;
 import java.nio.file.Path;
@@ -26,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
  * shared secret, tasks created and polled, elements, code 1303 at the concurrency limit, Kling's
  * own field rules).
  */
-class KlingEngineEndToEndTest {
+class KlingEngineEndToEndTest extends ProviderContract {
   static final Path KLING_EXAMPLES =
       Path.of(System.getProperty("user.dir")).resolve("../examples/upstream/kling").normalize();
   static final String PRO_T2V = "kling/kling-3.0/pro/text-to-video";
@@ -60,6 +60,58 @@ class KlingEngineEndToEndTest {
             s.withWorkers(workers)
                 .withModelsDir(routedTo(kling))
                 .withCredentials(Credentials.of(KEYS)));
+  }
+
+  @Override
+  String engine() {
+    return "kling";
+  }
+
+  @Override
+  FakeProvider fake(String key) {
+    return new FakeKling(ACCESS, SECRET);
+  }
+
+  @Override
+  String providerModel() {
+    return "kling-v3";
+  }
+
+  @Override
+  Map<String, String> keys() {
+    return KEYS;
+  }
+
+  @Override
+  Path modelsDir(FakeProvider fake) {
+    return routedTo((FakeKling) fake);
+  }
+
+  @Override
+  void assertMapped(FakeProvider fake, JsonNode received) {
+    assertThat(received.path("model_name").asString()).isEqualTo("kling-v3");
+    assertThat(received.path("mode").asString()).isEqualTo("std");
+    assertThat(received.path("duration").asString()).isEqualTo("8");
+    assertThat(received.path("sound").asString()).isEqualTo("off");
+    assertThat(received.path("multi_shot").asBoolean()).isTrue();
+    assertThat(received.path("multi_prompt").toString())
+        .isEqualTo(
+            "[{\"index\":1,\"prompt\":\"drops\",\"duration\":\"3\"},{\"index\":2,\"prompt\":\"streaks\",\"duration\":\"5\"}]");
+  }
+
+  @Override
+  String cancelCall() {
+    return ""; // Kling's API has no cancel
+  }
+
+  @Override
+  boolean reportsLogs() {
+    return false;
+  }
+
+  @Override
+  boolean reportsProgress() {
+    return false;
   }
 
   @Test
@@ -309,39 +361,6 @@ class KlingEngineEndToEndTest {
   }
 
   @Test
-  void kling_restarting_mid_job_is_waited_for() {
-    try (FakeKling kling = new FakeKling(ACCESS, SECRET);
-        TestServer kino = kinoOn(kling, 1)) {
-      kling.timing(Duration.ofMillis(200), Duration.ofSeconds(4));
-      Api api = kino.api();
-      String id = api.submitOk(T2V, "{\"prompt\": \"p\"}");
-      await()
-          .atMost(WAIT)
-          .until(() -> api.status(id).body().path("logs").toString().contains("submitted to"));
-
-      kling.restart(Duration.ofSeconds(3));
-
-      JsonNode done = api.awaitState(id, WAIT, "completed", "failed");
-      assertThat(done.path("status").asString()).as(done.toString()).isEqualTo("completed");
-      assertThat(api.status(id).body().path("logs").toString())
-          .contains("the provider cannot be reached");
-      assertThat(kling.videoTasks()).isEqualTo(1);
-    }
-  }
-
-  @Test
-  void kino_killed_mid_job_polls_its_kling_task_and_never_creates_a_second() throws Exception {
-    try (FakeKling kling = new FakeKling(ACCESS, SECRET)) {
-      kling.timing(Duration.ofMillis(200), Duration.ofSeconds(6));
-      JsonNode done = KilledMidJob.run(KEYS, routedTo(kling), T2V, "{\"prompt\": \"p\"}");
-
-      assertThat(done.path("logs").toString())
-          .contains("resuming upstream request " + kling.videoTaskIds().getFirst());
-      assertThat(kling.videoTasks()).as("exactly one task created at Kling").isEqualTo(1);
-    }
-  }
-
-  @Test
   void a_queued_job_is_cancelled_in_kino_and_a_running_one_is_not_cancellable() {
     try (FakeKling kling = new FakeKling(ACCESS, SECRET);
         TestServer idle = kinoOn(kling, 0);
@@ -362,5 +381,10 @@ class KlingEngineEndToEndTest {
           .isEqualTo("completed");
       assertThat(kling.videoTasks()).isEqualTo(1);
     }
+  }
+
+  @Override
+  boolean verifiesKeys() {
+    return true;
   }
 }

@@ -46,4 +46,9 @@ class OpenAiVideosEngineEndToEndTest extends ProviderContract {
   boolean reportsLogs() {
     return false;
   }
+
+  @Override
+  boolean verifiesKeys() {
+    return true;
+  }
 }

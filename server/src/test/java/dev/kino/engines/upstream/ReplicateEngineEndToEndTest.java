@@ -43,4 +43,9 @@ class ReplicateEngineEndToEndTest extends ProviderContract {
   String cancelCall() {
     return "POST /cancel";
   }
+
+  @Override
+  boolean verifiesKeys() {
+    return true;
+  }
 }
