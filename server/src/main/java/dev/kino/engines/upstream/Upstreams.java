@@ -34,7 +34,10 @@ public final class Upstreams {
           "veo", new Kind(VeoProvider.ACCOUNT, (clock, f) -> new VeoProvider(new InlineImages(f))),
           "runway",
               new Kind(
-                  RunwayProvider.ACCOUNT, (clock, f) -> new RunwayProvider(new InlineImages(f))));
+                  RunwayProvider.ACCOUNT, (clock, f) -> new RunwayProvider(new InlineImages(f))),
+          "hailuo",
+              new Kind(
+                  HailuoProvider.ACCOUNT, (clock, f) -> new HailuoProvider(new InlineImages(f))));
 
   private Upstreams() {}
 

@@ -6,6 +6,7 @@ import dev.kino.config.Credentials;
 import dev.kino.testing.Api;
 import dev.kino.testing.Examples;
 import dev.kino.testing.FakeFal;
+import dev.kino.testing.FakeHailuo;
 import dev.kino.testing.FakeKling;
 import dev.kino.testing.FakeOpenAiVideos;
 import dev.kino.testing.FakeProvider;
@@ -147,6 +148,18 @@ class ProviderFailureCodesTest {
                       "upstream/runway",
                       "runway/gen4.5/text-to-video",
                       "{\"promptText\": \"a lighthouse at dusk\", \"duration\": 3}"))),
+          "hailuo",
+          new Provider(
+              "hailuo",
+              () -> new FakeHailuo("mm-test-key"),
+              fake -> settings(fake),
+              Map.of("MINIMAX_API_KEY", "mm-test-key"),
+              Optional.empty(),
+              Optional.of(
+                  new OwnModel(
+                      "upstream/hailuo",
+                      "minimax/hailuo-2.3/text-to-video",
+                      "{\"prompt\": \"a lighthouse at dusk\"}"))),
           "openai-videos",
           new Provider(
               "openai-videos",
