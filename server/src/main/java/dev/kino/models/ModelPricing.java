@@ -59,7 +59,8 @@ public record ModelPricing(
       return value.asDouble();
     }
     try {
-      return Double.parseDouble(value.asString()); // a seed duration given as "5"
+      // A seed duration given as "5", or a provider's as "5s".
+      return Double.parseDouble(value.asString().strip().replaceFirst("s$", ""));
     } catch (NumberFormatException e) {
       return 0;
     }

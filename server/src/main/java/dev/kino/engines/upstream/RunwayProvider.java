@@ -144,7 +144,7 @@ final class RunwayProvider implements Provider {
   @Override
   public ProviderFailure refusal(ProviderHttp.Refused refused) {
     String text = refused.getMessage().toLowerCase(Locale.ROOT);
-    if (text.contains("credits")) {
+    if (text.contains("enough credits") || text.contains("insufficient credit")) {
       return new ProviderFailure(Failures.QUOTA, refused.getMessage());
     }
     ProviderFailure failure = ProviderFailure.ofStatus(refused);

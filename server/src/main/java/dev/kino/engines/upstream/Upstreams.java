@@ -37,7 +37,8 @@ public final class Upstreams {
                   RunwayProvider.ACCOUNT, (clock, f) -> new RunwayProvider(new InlineImages(f))),
           "hailuo",
               new Kind(
-                  HailuoProvider.ACCOUNT, (clock, f) -> new HailuoProvider(new InlineImages(f))));
+                  HailuoProvider.ACCOUNT, (clock, f) -> new HailuoProvider(new InlineImages(f))),
+          "luma", new Kind(LumaProvider.ACCOUNT, (clock, f) -> new LumaProvider()));
 
   private Upstreams() {}
 

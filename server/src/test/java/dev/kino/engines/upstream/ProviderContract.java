@@ -177,6 +177,11 @@ abstract class ProviderContract {
     return false;
   }
 
+  /** The first frame the shipped image-to-video models are given: a PNG, inline. */
+  String firstFrame() {
+    return PNG;
+  }
+
   /** Checks how the first frame of {@link #every_shipped_model_runs_to_a_stored_video} arrived. */
   void assertImageSent(FakeProvider fake) {}
 
@@ -194,7 +199,13 @@ abstract class ProviderContract {
       for (String model : Examples.modelIds(examples().get())) {
         String body =
             model.endsWith("image-to-video")
-                ? "{" + promptField() + ": \"p\", \"" + imageField() + "\": \"" + PNG + "\"}"
+                ? "{"
+                    + promptField()
+                    + ": \"p\", \""
+                    + imageField()
+                    + "\": \""
+                    + firstFrame()
+                    + "\"}"
                 : "{" + promptField() + ": \"p\"}";
         String id = api.submitOk(model, body);
         JsonNode done = api.awaitState(id, WAIT, "completed", "failed");

@@ -8,6 +8,7 @@ import dev.kino.testing.Examples;
 import dev.kino.testing.FakeFal;
 import dev.kino.testing.FakeHailuo;
 import dev.kino.testing.FakeKling;
+import dev.kino.testing.FakeLuma;
 import dev.kino.testing.FakeOpenAiVideos;
 import dev.kino.testing.FakeProvider;
 import dev.kino.testing.FakeReplicate;
@@ -82,7 +83,11 @@ class ProviderFailureCodesTest {
    * A provider whose models have their own fields (not the seed's): one of its shipped definitions,
    * on two routes of its engine, the spare at a second fake.
    */
-  private record OwnModel(String examples, String model, String body) {}
+  private record OwnModel(String examples, String model, String body, String basePath) {
+    OwnModel(String examples, String model, String body) {
+      this(examples, model, body, "");
+    }
+  }
 
   private static final Map<String, Provider> PROVIDERS =
       Map.of(
@@ -160,6 +165,19 @@ class ProviderFailureCodesTest {
                       "upstream/hailuo",
                       "minimax/hailuo-2.3/text-to-video",
                       "{\"prompt\": \"a lighthouse at dusk\"}"))),
+          "luma",
+          new Provider(
+              "luma",
+              () -> new FakeLuma("luma-test-key"),
+              fake -> settings(fake),
+              Map.of("LUMAAI_API_KEY", "luma-test-key"),
+              Optional.empty(),
+              Optional.of(
+                  new OwnModel(
+                      "upstream/luma",
+                      "luma/ray-2/text-to-video",
+                      "{\"prompt\": \"a lighthouse\"}",
+                      "/dream-machine/v1"))),
           "openai-videos",
           new Provider(
               "openai-videos",
@@ -222,7 +240,11 @@ class ProviderFailureCodesTest {
             ObjectNode fields = fallbackWithoutBreaker();
             Path models =
                 Examples.onTwoRoutes(
-                    Examples.dir(own.examples()), own.model(), fake.url(), spare.url(), fields);
+                    Examples.dir(own.examples()),
+                    own.model(),
+                    fake.url() + own.basePath(),
+                    spare.url() + own.basePath(),
+                    fields);
             limitTasks(models, own.model());
             TestServer kino =
                 TestServer.start(
