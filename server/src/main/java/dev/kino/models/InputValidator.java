@@ -55,9 +55,11 @@ final class InputValidator {
     Defaults.apply(schemaNode, applied);
     if (schemaNode.path("properties").has(SchemaNormaliser.SEED)
         && !applied.has(SchemaNormaliser.SEED)) {
-      applied.put(
-          SchemaNormaliser.SEED,
-          ThreadLocalRandom.current().nextLong(SchemaNormaliser.MAX_SEED + 1));
+      // Within the seed's own range: a provider's may be narrower than Kino's (Wan's is 2^31).
+      JsonNode range = schemaNode.path("properties").path(SchemaNormaliser.SEED);
+      long lowest = Math.max(0, range.path("minimum").asLong(0));
+      long highest = range.path("maximum").asLong(SchemaNormaliser.MAX_SEED);
+      applied.put(SchemaNormaliser.SEED, ThreadLocalRandom.current().nextLong(lowest, highest + 1));
     }
     problems.addAll(CrossFieldRules.check(applied));
     if (!problems.isEmpty()) {

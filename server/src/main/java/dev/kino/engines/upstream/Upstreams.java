@@ -24,21 +24,38 @@ public final class Upstreams {
   private record Kind(UpstreamModel.Account account, Factory provider) {}
 
   private static final Map<String, Kind> KINDS =
-      Map.of(
-          "runcomfy", new Kind(SeedApiProvider.ACCOUNT, (clock, f) -> new SeedApiProvider()),
-          "kling", new Kind(KlingProvider.ACCOUNT, (clock, f) -> new KlingProvider(clock)),
-          "fal", new Kind(FalProvider.ACCOUNT, (clock, f) -> new FalProvider()),
-          "replicate", new Kind(ReplicateProvider.ACCOUNT, (clock, f) -> new ReplicateProvider()),
-          "openai-videos",
-              new Kind(OpenAiVideosProvider.ACCOUNT, (clock, f) -> new OpenAiVideosProvider()),
-          "veo", new Kind(VeoProvider.ACCOUNT, (clock, f) -> new VeoProvider(new InlineImages(f))),
-          "runway",
+      Map.ofEntries(
+          Map.entry(
+              "runcomfy", new Kind(SeedApiProvider.ACCOUNT, (clock, f) -> new SeedApiProvider())),
+          Map.entry(
+              "kling", new Kind(KlingProvider.ACCOUNT, (clock, f) -> new KlingProvider(clock))),
+          Map.entry("fal", new Kind(FalProvider.ACCOUNT, (clock, f) -> new FalProvider())),
+          Map.entry(
+              "replicate",
+              new Kind(ReplicateProvider.ACCOUNT, (clock, f) -> new ReplicateProvider())),
+          Map.entry(
+              "openai-videos",
+              new Kind(OpenAiVideosProvider.ACCOUNT, (clock, f) -> new OpenAiVideosProvider())),
+          Map.entry(
+              "veo",
+              new Kind(VeoProvider.ACCOUNT, (clock, f) -> new VeoProvider(new InlineImages(f)))),
+          Map.entry(
+              "runway",
               new Kind(
-                  RunwayProvider.ACCOUNT, (clock, f) -> new RunwayProvider(new InlineImages(f))),
-          "hailuo",
+                  RunwayProvider.ACCOUNT, (clock, f) -> new RunwayProvider(new InlineImages(f)))),
+          Map.entry(
+              "hailuo",
               new Kind(
-                  HailuoProvider.ACCOUNT, (clock, f) -> new HailuoProvider(new InlineImages(f))),
-          "luma", new Kind(LumaProvider.ACCOUNT, (clock, f) -> new LumaProvider()));
+                  HailuoProvider.ACCOUNT, (clock, f) -> new HailuoProvider(new InlineImages(f)))),
+          Map.entry("luma", new Kind(LumaProvider.ACCOUNT, (clock, f) -> new LumaProvider())),
+          Map.entry(
+              "seedance",
+              new Kind(
+                  SeedanceProvider.ACCOUNT,
+                  (clock, f) -> new SeedanceProvider(new InlineImages(f)))),
+          Map.entry(
+              "wan",
+              new Kind(WanProvider.ACCOUNT, (clock, f) -> new WanProvider(new InlineImages(f)))));
 
   private Upstreams() {}
 

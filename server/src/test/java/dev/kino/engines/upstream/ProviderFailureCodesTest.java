@@ -14,7 +14,9 @@ import dev.kino.testing.FakeProvider;
 import dev.kino.testing.FakeReplicate;
 import dev.kino.testing.FakeRunComfy;
 import dev.kino.testing.FakeRunway;
+import dev.kino.testing.FakeSeedance;
 import dev.kino.testing.FakeVeo;
+import dev.kino.testing.FakeWan;
 import dev.kino.testing.RoutedModels;
 import dev.kino.testing.TestServer;
 import java.nio.file.Files;
@@ -90,8 +92,7 @@ class ProviderFailureCodesTest {
   }
 
   private static final Map<String, Provider> PROVIDERS =
-      Map.of(
-          "kling",
+      byEngine(
           new Provider(
               "kling",
               () -> new FakeKling("ak-test-access-key", "sk-test-secret-key-0123456789abcdef"),
@@ -103,7 +104,6 @@ class ProviderFailureCodesTest {
                   "KINO_TEST_KLING_ACCESS", "ak-test-access-key",
                   "KINO_TEST_KLING_SECRET", "sk-test-secret-key-0123456789abcdef"),
               Optional.empty()),
-          "fal",
           new Provider(
               "fal",
               () -> new FakeFal("fal-test-key"),
@@ -113,7 +113,6 @@ class ProviderFailureCodesTest {
                       .put("model", FalEngineEndToEndTest.FAL_T2V),
               Map.of("KINO_TEST_FAL_KEY", "fal-test-key"),
               Optional.of("prompt")),
-          "replicate",
           new Provider(
               "replicate",
               () -> new FakeReplicate("r8_test_token"),
@@ -123,14 +122,12 @@ class ProviderFailureCodesTest {
                       .put("model", "kwaivgi/kling-v3-standard"),
               Map.of("KINO_TEST_REPLICATE_TOKEN", "r8_test_token"),
               Optional.of("prompt")),
-          "runcomfy",
           new Provider(
               "runcomfy",
               () -> new FakeRunComfy("rc-test-key"),
               fake -> settings(fake).put("api_key_env", "KINO_TEST_RUNCOMFY_KEY"),
               Map.of("KINO_TEST_RUNCOMFY_KEY", "rc-test-key"),
               Optional.of("prompt")),
-          "veo",
           new Provider(
               "veo",
               () -> new FakeVeo("gemini-test-key"),
@@ -141,7 +138,6 @@ class ProviderFailureCodesTest {
                       .put("model", "veo-3.1-generate-preview"),
               Map.of("KINO_TEST_GEMINI_KEY", "gemini-test-key"),
               Optional.of("durationSeconds")),
-          "runway",
           new Provider(
               "runway",
               () -> new FakeRunway("rw-test-key"),
@@ -153,7 +149,6 @@ class ProviderFailureCodesTest {
                       "upstream/runway",
                       "runway/gen4.5/text-to-video",
                       "{\"promptText\": \"a lighthouse at dusk\", \"duration\": 3}"))),
-          "hailuo",
           new Provider(
               "hailuo",
               () -> new FakeHailuo("mm-test-key"),
@@ -165,7 +160,6 @@ class ProviderFailureCodesTest {
                       "upstream/hailuo",
                       "minimax/hailuo-2.3/text-to-video",
                       "{\"prompt\": \"a lighthouse at dusk\"}"))),
-          "luma",
           new Provider(
               "luma",
               () -> new FakeLuma("luma-test-key"),
@@ -178,7 +172,30 @@ class ProviderFailureCodesTest {
                       "luma/ray-2/text-to-video",
                       "{\"prompt\": \"a lighthouse\"}",
                       "/dream-machine/v1"))),
-          "openai-videos",
+          new Provider(
+              "seedance",
+              () -> new FakeSeedance("ark-test-key"),
+              fake -> settings(fake),
+              Map.of("ARK_API_KEY", "ark-test-key"),
+              Optional.of("ratio"),
+              Optional.of(
+                  new OwnModel(
+                      "upstream/seedance",
+                      "bytedance/seedance-1.0-pro/text-to-video",
+                      "{\"prompt\": \"a lighthouse\", \"duration\": 3}",
+                      "/api/v3"))),
+          new Provider(
+              "wan",
+              () -> new FakeWan("ds-test-key"),
+              fake -> settings(fake),
+              Map.of("DASHSCOPE_API_KEY", "ds-test-key"),
+              Optional.empty(),
+              Optional.of(
+                  new OwnModel(
+                      "upstream/wan",
+                      "alibaba/wan-2.2-plus/text-to-video",
+                      "{\"prompt\": \"a lighthouse\"}",
+                      "/api/v1"))),
           new Provider(
               "openai-videos",
               () -> new FakeOpenAiVideos("sk-test-openai"),
@@ -188,6 +205,11 @@ class ProviderFailureCodesTest {
                       .put("model", "kling-v3"),
               Map.of("KINO_TEST_OPENAI_KEY", "sk-test-openai"),
               Optional.of("duration")));
+
+  private static Map<String, Provider> byEngine(Provider... all) {
+    return java.util.Arrays.stream(all)
+        .collect(java.util.stream.Collectors.toMap(Provider::engine, p -> p));
+  }
 
   /** The route's settings every provider shares: its fake, and a two-second limit per task. */
   private static ObjectNode settings(FakeProvider fake) {
