@@ -104,11 +104,33 @@ public abstract class FakeProvider implements AutoCloseable {
               config.startup.showOldJavalinVersionWarning = false;
               config.jetty.host = "127.0.0.1";
               config.jetty.port = onPort;
-              config.routes.get(
-                  "/outputs/{name}", ctx -> ctx.contentType("video/mp4").result(VIDEO));
+              config.routes.get("/outputs/{name}", this::output);
               routes(config);
             })
         .start();
+  }
+
+  /**
+   * A task's video, at a URL that expires as providers' do: {@code outputLifetime} after the task
+   * ended it answers 403.
+   */
+  private void output(Context ctx) {
+    Task task = tasks.get(ctx.pathParam("name").replaceFirst("\\.mp4$", ""));
+    if (task != null && System.currentTimeMillis() > task.endsAt + outputLifetime.toMillis()) {
+      ctx.status(403)
+          .contentType("application/xml")
+          .result("<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>");
+      return;
+    }
+    ctx.contentType("video/mp4").result(VIDEO);
+  }
+
+  private volatile Duration outputLifetime = Duration.ofMinutes(10);
+
+  /** How long a finished task's video URL works (providers' expire within hours or a day). */
+  public FakeProvider outputLifetime(Duration lifetime) {
+    outputLifetime = lifetime;
+    return this;
   }
 
   public String url() {
@@ -187,6 +209,14 @@ public abstract class FakeProvider implements AutoCloseable {
   /** Whether a task is running now (neither waiting in the queue nor ended). */
   public boolean anyRunning() {
     return tasks.values().stream().anyMatch(Task::running);
+  }
+
+  /** Whether every finished task's video URL has expired ({@link #outputLifetime}). */
+  public boolean outputsExpired() {
+    long now = System.currentTimeMillis();
+    return tasks.values().stream()
+        .filter(Task::finished)
+        .allMatch(t -> now > t.endsAt + outputLifetime.toMillis());
   }
 
   public int tasksCreated() {

@@ -247,6 +247,55 @@ abstract class ProviderContract {
   }
 
   @Test
+  void the_video_kino_keeps_outlives_the_providers_expiring_url() {
+    try (FakeProvider fake = fake(key());
+        TestServer kino = kinoOn(fake, 1)) {
+      fake.outputLifetime(Duration.ofSeconds(1));
+      Api api = kino.api();
+      String id = api.submitOk(model(), simpleRequest());
+      assertThat(api.awaitState(id, WAIT, "completed", "failed").path("status").asString())
+          .isEqualTo("completed");
+      String kept = api.result(id).body().at("/output/video").asString();
+
+      await().atMost(WAIT).until(() -> fake.outputsExpired());
+
+      assertThat(Api.downloadToFile(kept)).as("served by Kino, not the provider").isNotEmptyFile();
+      assertThat(
+              api.getBytes(kept.substring(api.base().length()))
+                  .headers()
+                  .firstValue("Accept-Ranges"))
+          .as("with Range")
+          .hasValue("bytes");
+    }
+  }
+
+  @Test
+  void a_refused_key_fails_the_job_with_provider_auth_at_once_without_a_retry_storm() {
+    Map<String, String> wrong = new java.util.HashMap<>();
+    keys().keySet().forEach(variable -> wrong.put(variable, "not-the-key-0123456789abcdef0123"));
+    try (FakeProvider fake = fake(key());
+        TestServer kino =
+            TestServer.start(
+                s ->
+                    s.withWorkers(1)
+                        .withModelsDir(modelsDir(fake))
+                        .withCredentials(Credentials.of(wrong)))) {
+      Api api = kino.api();
+      String id = api.submitOk(model(), simpleRequest());
+
+      JsonNode done = api.awaitState(id, WAIT, "completed", "failed");
+
+      JsonNode error = api.result(id).body().path("error");
+      assertThat(error.path("code").asString()).as(done.toString()).isEqualTo("provider_auth");
+      assertThat(api.status(id).body().path("attempt").asInt())
+          .as("no second attempt")
+          .isEqualTo(1);
+      assertThat(fake.received()).as("one refused call, no retries").hasSizeLessThanOrEqualTo(1);
+      assertThat(fake.tasksCreated()).isZero();
+    }
+  }
+
+  @Test
   void a_provider_failure_fails_the_request_with_the_providers_message() {
     try (FakeProvider fake = fake(key());
         TestServer kino = kinoOn(fake, 1)) {
