@@ -6,14 +6,10 @@ import dev.kino.engines.Failures;
 import dev.kino.models.FieldProblem;
 import dev.kino.models.InputRule;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -31,32 +27,24 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>The definition's fields are MiniMax's parameters under their own names; the first frame is
  * {@code first_frame_image_url}.
  */
-final class HailuoProvider implements Provider {
+final class HailuoProvider extends TaskProvider {
   static final UpstreamModel.Account ACCOUNT =
       new UpstreamModel.Account(
           "https://api.minimax.io", List.of("api_key_env"), d -> Optional.empty());
-  private static final JsonMapper JSON = JsonMapper.shared();
   private static final String IMAGE = "first_frame_image_url";
   private static final int RATE_LIMITED = 1002;
 
-  private final ProviderHttp http =
-      new ProviderHttp(
-          reply -> reply.status() == 429 || code(reply.body()) == RATE_LIMITED,
-          HailuoProvider::message);
   private final InlineImages images;
 
   HailuoProvider(InlineImages images) {
+    super(
+        "hailuo",
+        ACCOUNT,
+        "task_id",
+        new ProviderHttp(
+            reply -> reply.status() == 429 || code(reply.body()) == RATE_LIMITED,
+            HailuoProvider::message));
     this.images = images;
-  }
-
-  @Override
-  public String engine() {
-    return "hailuo";
-  }
-
-  @Override
-  public UpstreamModel.Account account() {
-    return ACCOUNT;
   }
 
   @Override
@@ -80,11 +68,6 @@ final class HailuoProvider implements Provider {
   }
 
   @Override
-  public Optional<ObjectNode> ticket(ObjectNode state) {
-    return Provider.ticketWith(state, "task_id");
-  }
-
-  @Override
   public void verify(UpstreamModel model)
       throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused {
     checked(http.send(call(model, "/v1/files/list?purpose=video_generation").GET()));
@@ -98,17 +81,10 @@ final class HailuoProvider implements Provider {
           ProviderHttp.Refused,
           EngineException {
     ObjectNode body = JSON.createObjectNode().put("model", model.providerModel());
-    task.input()
-        .properties()
-        .forEach(
-            field -> {
-              if (!field.getKey().equals(IMAGE)) {
-                body.set(field.getKey(), field.getValue());
-              }
-            });
+    copied(task.input(), Set.of(IMAGE), body);
     if (task.input().has(IMAGE)) {
       InlineImages.Image image = images.read(IMAGE, task.input().path(IMAGE).asString());
-      body.put("first_frame_image", "data:" + image.contentType() + ";base64," + image.base64());
+      body.put("first_frame_image", image.dataUri());
     }
     JsonNode created =
         checked(
@@ -116,13 +92,7 @@ final class HailuoProvider implements Provider {
                 call(model, "/v1/video_generation")
                     .header("Content-Type", "application/json")
                     .POST(ProviderHttp.json(body))));
-    String id = created.path("task_id").asString("");
-    if (id.isBlank()) {
-      throw new IOException("MiniMax's answer has no task_id");
-    }
-    ObjectNode ticket = JSON.createObjectNode().put("task_id", id);
-    run.record(ticket);
-    return ticket;
+    return recorded(created.path("task_id").asString(""), run);
   }
 
   @Override
@@ -156,11 +126,6 @@ final class HailuoProvider implements Provider {
   @Override
   public boolean cancel(UpstreamModel model, ObjectNode ticket) {
     return false;
-  }
-
-  @Override
-  public String taskId(ObjectNode ticket) {
-    return ticket.path("task_id").asString();
   }
 
   /** MiniMax's {@code base_resp.status_code}, from its error-code table. */
@@ -212,19 +177,5 @@ final class HailuoProvider implements Provider {
 
   private static String message(JsonNode body) {
     return body.path("base_resp").path("status_msg").asString("");
-  }
-
-  private static HttpRequest.Builder call(UpstreamModel model, String path) {
-    return ProviderHttp.request(URI.create(model.baseUrl() + path))
-        .header("Authorization", "Bearer " + model.key());
-  }
-
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  @Override
-  public void close() {
-    http.close();
   }
 }

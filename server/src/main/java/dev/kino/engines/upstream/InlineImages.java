@@ -27,6 +27,11 @@ final class InlineImages {
     String base64() {
       return Base64.getEncoder().encodeToString(bytes);
     }
+
+    /** The image as a {@code data:} URI, for providers that take one in place of a URL. */
+    String dataUri() {
+      return "data:" + contentType + ";base64," + base64();
+    }
   }
 
   Image read(String field, String url) throws EngineException, InterruptedException {

@@ -6,15 +6,11 @@ import dev.kino.engines.Failures;
 import dev.kino.models.FieldProblem;
 import dev.kino.models.InputRule;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -32,26 +28,20 @@ import tools.jackson.databind.node.ObjectNode;
  * frame0_image_url}, sent as {@code keyframes.frame0} — a URL Luma can reach, so a {@code data:}
  * URI is refused at submit.
  */
-final class LumaProvider implements Provider {
+final class LumaProvider extends TaskProvider {
   static final UpstreamModel.Account ACCOUNT =
       new UpstreamModel.Account(
           "https://api.lumalabs.ai/dream-machine/v1",
           List.of("api_key_env"),
           d -> Optional.empty());
-  private static final JsonMapper JSON = JsonMapper.shared();
   private static final String FRAME = "frame0_image_url";
 
-  private final ProviderHttp http =
-      new ProviderHttp(ProviderHttp::tooManyRequests, body -> body.path("detail").asString(""));
-
-  @Override
-  public String engine() {
-    return "luma";
-  }
-
-  @Override
-  public UpstreamModel.Account account() {
-    return ACCOUNT;
+  LumaProvider() {
+    super(
+        "luma",
+        ACCOUNT,
+        "generation_id",
+        new ProviderHttp(ProviderHttp::tooManyRequests, body -> body.path("detail").asString("")));
   }
 
   @Override
@@ -74,11 +64,6 @@ final class LumaProvider implements Provider {
   }
 
   @Override
-  public Optional<ObjectNode> ticket(ObjectNode state) {
-    return Provider.ticketWith(state, "generation_id");
-  }
-
-  @Override
   public void verify(UpstreamModel model)
       throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused {
     http.send(call(model, "/credits").GET());
@@ -92,14 +77,7 @@ final class LumaProvider implements Provider {
           ProviderHttp.Refused,
           EngineException {
     ObjectNode body = JSON.createObjectNode().put("model", model.providerModel());
-    task.input()
-        .properties()
-        .forEach(
-            field -> {
-              if (!field.getKey().equals(FRAME)) {
-                body.set(field.getKey(), field.getValue());
-              }
-            });
+    copied(task.input(), Set.of(FRAME), body);
     if (task.input().has(FRAME)) {
       body.putObject("keyframes")
           .putObject("frame0")
@@ -111,13 +89,7 @@ final class LumaProvider implements Provider {
             call(model, "/generations/video")
                 .header("Content-Type", "application/json")
                 .POST(ProviderHttp.json(body)));
-    String id = created.path("id").asString("");
-    if (id.isBlank()) {
-      throw new IOException("Luma's answer has no generation id");
-    }
-    ObjectNode ticket = JSON.createObjectNode().put("generation_id", id);
-    run.record(ticket);
-    return ticket;
+    return recorded(created.path("id").asString(""), run);
   }
 
   @Override
@@ -142,11 +114,6 @@ final class LumaProvider implements Provider {
     return false;
   }
 
-  @Override
-  public String taskId(ObjectNode ticket) {
-    return ticket.path("generation_id").asString();
-  }
-
   /** Luma's {@code detail}: the words say moderation and credits; otherwise the HTTP status. */
   @Override
   public ProviderFailure refusal(ProviderHttp.Refused refused) {
@@ -167,19 +134,5 @@ final class LumaProvider implements Provider {
     String text = message.toLowerCase(Locale.ROOT);
     boolean broke = text.contains("insufficient credit") || text.contains("not enough credit");
     return new ProviderFailure(broke ? Failures.QUOTA : otherwise, message);
-  }
-
-  private static HttpRequest.Builder call(UpstreamModel model, String path) {
-    return ProviderHttp.request(URI.create(model.baseUrl() + path))
-        .header("Authorization", "Bearer " + model.key());
-  }
-
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  @Override
-  public void close() {
-    http.close();
   }
 }

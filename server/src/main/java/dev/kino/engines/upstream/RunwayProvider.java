@@ -4,15 +4,12 @@ import dev.kino.engines.EngineException;
 import dev.kino.engines.EngineTask;
 import dev.kino.engines.Failures;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -32,40 +29,27 @@ import tools.jackson.databind.node.ObjectNode;
  * promptImage_url} (Kino checks and fetches {@code *_url} fields). A definition with {@code
  * promptImage_url} in its schema is image to video.
  */
-final class RunwayProvider implements Provider {
+final class RunwayProvider extends TaskProvider {
   static final UpstreamModel.Account ACCOUNT =
       new UpstreamModel.Account(
           "https://api.dev.runwayml.com", List.of("api_key_env"), d -> Optional.empty());
   static final String VERSION = "2024-11-06";
-  private static final JsonMapper JSON = JsonMapper.shared();
   private static final String IMAGE = "promptImage_url";
 
-  private final ProviderHttp http =
-      new ProviderHttp(ProviderHttp::tooManyRequests, RunwayProvider::message);
   private final InlineImages images;
 
   RunwayProvider(InlineImages images) {
+    super(
+        "runway",
+        ACCOUNT,
+        "task_id",
+        new ProviderHttp(ProviderHttp::tooManyRequests, RunwayProvider::message));
     this.images = images;
-  }
-
-  @Override
-  public String engine() {
-    return "runway";
-  }
-
-  @Override
-  public UpstreamModel.Account account() {
-    return ACCOUNT;
   }
 
   @Override
   public boolean cancels() {
     return true;
-  }
-
-  @Override
-  public Optional<ObjectNode> ticket(ObjectNode state) {
-    return Provider.ticketWith(state, "task_id");
   }
 
   @Override
@@ -83,30 +67,17 @@ final class RunwayProvider implements Provider {
           EngineException {
     ObjectNode body = JSON.createObjectNode().put("model", model.providerModel());
     boolean image = task.input().has(IMAGE);
-    task.input()
-        .properties()
-        .forEach(
-            field -> {
-              if (!field.getKey().equals(IMAGE)) {
-                body.set(field.getKey(), field.getValue());
-              }
-            });
+    copied(task.input(), Set.of(IMAGE), body);
     if (image) {
       InlineImages.Image read = images.read(IMAGE, task.input().path(IMAGE).asString());
-      body.put("promptImage", "data:" + read.contentType() + ";base64," + read.base64());
+      body.put("promptImage", read.dataUri());
     }
     JsonNode created =
         http.send(
             call(model, image ? "/v1/image_to_video" : "/v1/text_to_video")
                 .header("Content-Type", "application/json")
                 .POST(ProviderHttp.json(body)));
-    String id = created.path("id").asString("");
-    if (id.isBlank()) {
-      throw new IOException("Runway's answer has no task id");
-    }
-    ObjectNode ticket = JSON.createObjectNode().put("task_id", id);
-    run.record(ticket);
-    return ticket;
+    return recorded(created.path("id").asString(""), run);
   }
 
   @Override
@@ -130,11 +101,6 @@ final class RunwayProvider implements Provider {
     ProviderHttp.Reply reply =
         http.exchange(call(model, "/v1/tasks/" + enc(taskId(ticket))).DELETE());
     return reply.status() < 300;
-  }
-
-  @Override
-  public String taskId(ObjectNode ticket) {
-    return ticket.path("task_id").asString();
   }
 
   /**
@@ -178,12 +144,6 @@ final class RunwayProvider implements Provider {
     return kind.equals(Failures.INVALID_INPUT) ? failure.withField(IMAGE) : failure;
   }
 
-  private static HttpRequest.Builder call(UpstreamModel model, String path) {
-    return ProviderHttp.request(URI.create(model.baseUrl() + path))
-        .header("Authorization", "Bearer " + model.key())
-        .header("X-Runway-Version", VERSION);
-  }
-
   /** Runway's {@code error}, with its first issue when it lists them. */
   private static String message(JsonNode body) {
     String error = body.path("error").asString("");
@@ -191,12 +151,9 @@ final class RunwayProvider implements Provider {
     return issue.isMissingNode() ? error : error + ": " + issue.path("message").asString("");
   }
 
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
+  /** Every call carries the API version Runway requires. */
   @Override
-  public void close() {
-    http.close();
+  HttpRequest.Builder call(UpstreamModel model, String path) {
+    return super.call(model, path).header("X-Runway-Version", VERSION);
   }
 }

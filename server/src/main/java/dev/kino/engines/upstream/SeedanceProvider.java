@@ -4,14 +4,9 @@ import dev.kino.engines.EngineException;
 import dev.kino.engines.EngineTask;
 import dev.kino.engines.Failures;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -31,44 +26,31 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code duration}, {@code seed}, {@code camerafixed}, {@code watermark}); the first frame is
  * {@code first_frame_url}.
  */
-final class SeedanceProvider implements Provider {
+final class SeedanceProvider extends TaskProvider {
   static final UpstreamModel.Account ACCOUNT =
       new UpstreamModel.Account(
           "https://ark.ap-southeast.bytepluses.com/api/v3",
           List.of("api_key_env"),
           d -> Optional.empty());
-  private static final JsonMapper JSON = JsonMapper.shared();
   private static final String FRAME = "first_frame_url";
   private static final String TASKS = "/contents/generations/tasks";
 
-  private final ProviderHttp http =
-      new ProviderHttp(
-          SeedanceProvider::busy, body -> body.path("error").path("message").asString(""));
   private final InlineImages images;
 
   SeedanceProvider(InlineImages images) {
+    super(
+        "seedance",
+        ACCOUNT,
+        "task_id",
+        new ProviderHttp(
+            SeedanceProvider::busy, body -> body.path("error").path("message").asString("")));
     this.images = images;
-  }
-
-  @Override
-  public String engine() {
-    return "seedance";
-  }
-
-  @Override
-  public UpstreamModel.Account account() {
-    return ACCOUNT;
   }
 
   /** ModelArk cancels a task only while it is queued; a running one is then not cancellable. */
   @Override
   public boolean cancels() {
     return true;
-  }
-
-  @Override
-  public Optional<ObjectNode> ticket(ObjectNode state) {
-    return Provider.ticketWith(state, "task_id");
   }
 
   @Override
@@ -96,21 +78,14 @@ final class SeedanceProvider implements Provider {
     if (task.input().has(FRAME)) {
       InlineImages.Image image = images.read(FRAME, task.input().path(FRAME).asString());
       ObjectNode item = content.addObject().put("type", "image_url").put("role", "first_frame");
-      item.putObject("image_url")
-          .put("url", "data:" + image.contentType() + ";base64," + image.base64());
+      item.putObject("image_url").put("url", image.dataUri());
     }
     JsonNode created =
         http.send(
             call(model, TASKS)
                 .header("Content-Type", "application/json")
                 .POST(ProviderHttp.json(body)));
-    String id = created.path("id").asString("");
-    if (id.isBlank()) {
-      throw new IOException("ModelArk's answer has no task id");
-    }
-    ObjectNode ticket = JSON.createObjectNode().put("task_id", id);
-    run.record(ticket);
-    return ticket;
+    return recorded(created.path("id").asString(""), run);
   }
 
   @Override
@@ -135,11 +110,6 @@ final class SeedanceProvider implements Provider {
   public boolean cancel(UpstreamModel model, ObjectNode ticket)
       throws IOException, InterruptedException {
     return http.exchange(call(model, TASKS + "/" + enc(taskId(ticket))).DELETE()).status() < 300;
-  }
-
-  @Override
-  public String taskId(ObjectNode ticket) {
-    return ticket.path("task_id").asString();
   }
 
   @Override
@@ -191,19 +161,5 @@ final class SeedanceProvider implements Provider {
     return reply.status() == 429
         && !code.startsWith("QuotaExceeded")
         && !code.startsWith("AccountOverdue");
-  }
-
-  private static HttpRequest.Builder call(UpstreamModel model, String path) {
-    return ProviderHttp.request(URI.create(model.baseUrl() + path))
-        .header("Authorization", "Bearer " + model.key());
-  }
-
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  @Override
-  public void close() {
-    http.close();
   }
 }

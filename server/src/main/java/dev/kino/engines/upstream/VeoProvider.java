@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -38,31 +37,23 @@ import tools.jackson.databind.node.ObjectNode;
  * and {@code image_url} (the first frame, sent inline); everything but those two goes into {@code
  * parameters} as it is.
  */
-final class VeoProvider implements Provider {
+final class VeoProvider extends TaskProvider {
   static final UpstreamModel.Account ACCOUNT =
       new UpstreamModel.Account(
           "https://generativelanguage.googleapis.com/v1beta",
           List.of("api_key_env"),
           d -> Optional.empty());
-  private static final JsonMapper JSON = JsonMapper.shared();
   private static final Set<String> NOT_PARAMETERS = Set.of("prompt", "image_url");
 
-  private final ProviderHttp http =
-      new ProviderHttp(ProviderHttp::tooManyRequests, VeoProvider::message);
   private final InlineImages images;
 
   VeoProvider(InlineImages images) {
+    super(
+        "veo",
+        ACCOUNT,
+        "operation",
+        new ProviderHttp(ProviderHttp::tooManyRequests, VeoProvider::message));
     this.images = images;
-  }
-
-  @Override
-  public String engine() {
-    return "veo";
-  }
-
-  @Override
-  public UpstreamModel.Account account() {
-    return ACCOUNT;
   }
 
   @Override
@@ -85,11 +76,6 @@ final class VeoProvider implements Provider {
           }
           return List.of();
         });
-  }
-
-  @Override
-  public Optional<ObjectNode> ticket(ObjectNode state) {
-    return Provider.ticketWith(state, "operation");
   }
 
   @Override
@@ -117,14 +103,7 @@ final class VeoProvider implements Provider {
           .put("mimeType", image.contentType());
     }
     ObjectNode parameters = body.putObject("parameters");
-    task.input()
-        .properties()
-        .forEach(
-            field -> {
-              if (!NOT_PARAMETERS.contains(field.getKey())) {
-                parameters.set(field.getKey(), field.getValue());
-              }
-            });
+    copied(task.input(), NOT_PARAMETERS, parameters);
     JsonNode operation =
         http.send(
             call(
@@ -136,13 +115,7 @@ final class VeoProvider implements Provider {
                             + ":predictLongRunning"))
                 .header("Content-Type", "application/json")
                 .POST(ProviderHttp.json(body)));
-    String name = operation.path("name").asString("");
-    if (name.isBlank()) {
-      throw new IOException("Veo's answer has no operation name");
-    }
-    ObjectNode ticket = JSON.createObjectNode().put("operation", name);
-    run.record(ticket);
-    return ticket;
+    return recorded(operation.path("name").asString(""), run);
   }
 
   @Override
@@ -206,11 +179,6 @@ final class VeoProvider implements Provider {
   @Override
   public boolean cancel(UpstreamModel model, ObjectNode ticket) {
     return false;
-  }
-
-  @Override
-  public String taskId(ObjectNode ticket) {
-    return ticket.path("operation").asString();
   }
 
   /**
@@ -285,10 +253,5 @@ final class VeoProvider implements Provider {
 
   private static String message(JsonNode body) {
     return body.path("error").path("message").asString("");
-  }
-
-  @Override
-  public void close() {
-    http.close();
   }
 }

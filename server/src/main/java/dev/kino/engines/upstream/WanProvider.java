@@ -4,15 +4,11 @@ import dev.kino.engines.EngineException;
 import dev.kino.engines.EngineTask;
 import dev.kino.engines.Failures;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -32,41 +28,28 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code img_url} (as {@code img_url}, a Kino {@code *_url} field) go into {@code input}, the rest
  * into {@code parameters}.
  */
-final class WanProvider implements Provider {
+final class WanProvider extends TaskProvider {
   static final UpstreamModel.Account ACCOUNT =
       new UpstreamModel.Account(
           "https://dashscope-intl.aliyuncs.com/api/v1",
           List.of("api_key_env"),
           d -> Optional.empty());
-  private static final JsonMapper JSON = JsonMapper.shared();
   private static final Set<String> INPUT = Set.of("prompt", "negative_prompt", "img_url");
 
-  private final ProviderHttp http =
-      new ProviderHttp(WanProvider::busy, body -> body.path("message").asString(""));
   private final InlineImages images;
 
   WanProvider(InlineImages images) {
+    super(
+        "wan",
+        ACCOUNT,
+        "task_id",
+        new ProviderHttp(WanProvider::busy, body -> body.path("message").asString("")));
     this.images = images;
-  }
-
-  @Override
-  public String engine() {
-    return "wan";
-  }
-
-  @Override
-  public UpstreamModel.Account account() {
-    return ACCOUNT;
   }
 
   @Override
   public boolean cancels() {
     return true;
-  }
-
-  @Override
-  public Optional<ObjectNode> ticket(ObjectNode state) {
-    return Provider.ticketWith(state, "task_id");
   }
 
   @Override
@@ -87,7 +70,7 @@ final class WanProvider implements Provider {
                     .set(field.getKey(), field.getValue()));
     if (task.input().has("img_url")) {
       InlineImages.Image image = images.read("img_url", task.input().path("img_url").asString());
-      input.put("img_url", "data:" + image.contentType() + ";base64," + image.base64());
+      input.put("img_url", image.dataUri());
     }
     JsonNode created =
         http.send(
@@ -95,13 +78,7 @@ final class WanProvider implements Provider {
                 .header("X-DashScope-Async", "enable")
                 .header("Content-Type", "application/json")
                 .POST(ProviderHttp.json(body)));
-    String id = created.path("output").path("task_id").asString("");
-    if (id.isBlank()) {
-      throw new IOException("Model Studio's answer has no task_id");
-    }
-    ObjectNode ticket = JSON.createObjectNode().put("task_id", id);
-    run.record(ticket);
-    return ticket;
+    return recorded(created.path("output").path("task_id").asString(""), run);
   }
 
   @Override
@@ -128,11 +105,6 @@ final class WanProvider implements Provider {
             call(model, "/tasks/" + enc(taskId(ticket)) + "/cancel")
                 .POST(HttpRequest.BodyPublishers.noBody()));
     return reply.status() < 300;
-  }
-
-  @Override
-  public String taskId(ObjectNode ticket) {
-    return ticket.path("task_id").asString();
   }
 
   @Override
@@ -168,19 +140,5 @@ final class WanProvider implements Provider {
 
   private static boolean busy(ProviderHttp.Reply reply) {
     return reply.status() == 429 || reply.body().path("code").asString("").startsWith("Throttling");
-  }
-
-  private static HttpRequest.Builder call(UpstreamModel model, String path) {
-    return ProviderHttp.request(URI.create(model.baseUrl() + path))
-        .header("Authorization", "Bearer " + model.key());
-  }
-
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  @Override
-  public void close() {
-    http.close();
   }
 }
