@@ -2,12 +2,8 @@ package dev.kino.engines.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kino.testing.Examples;
 import dev.kino.testing.FakeHailuo;
 import dev.kino.testing.FakeProvider;
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -15,32 +11,21 @@ import tools.jackson.databind.JsonNode;
  * shipped definitions of {@code examples/upstream/hailuo}: the provider contract, and every model
  * to a stored video.
  */
-class HailuoEngineEndToEndTest extends ProviderContract {
-  static final Path EXAMPLES = Examples.dir("upstream/hailuo");
-
-  @Override
-  String engine() {
-    return "hailuo";
-  }
-
-  @Override
-  FakeProvider fake(String key) {
-    return new FakeHailuo(key);
-  }
-
-  @Override
-  String providerModel() {
-    return "MiniMax-Hailuo-2.3";
-  }
-
-  @Override
-  Map<String, String> keys() {
-    return Map.of("MINIMAX_API_KEY", key());
-  }
-
-  @Override
-  String model() {
-    return "minimax/hailuo-2.3/text-to-video";
+class HailuoEngineEndToEndTest extends ShippedModelsContract {
+  HailuoEngineEndToEndTest() {
+    super(
+        new Shipped(
+            "hailuo",
+            FakeHailuo::new,
+            "upstream/hailuo",
+            "",
+            "MINIMAX_API_KEY",
+            "MiniMax-Hailuo-2.3",
+            "minimax/hailuo-2.3/text-to-video",
+            "first_frame_image_url",
+            true,
+            false,
+            ""));
   }
 
   @Override
@@ -51,11 +36,6 @@ class HailuoEngineEndToEndTest extends ProviderContract {
   }
 
   @Override
-  Path modelsDir(FakeProvider fake) {
-    return Examples.pointedAt(EXAMPLES, fake.url());
-  }
-
-  @Override
   void assertMapped(FakeProvider fake, JsonNode received) {
     assertThat(fake.received().getFirst().path()).isEqualTo("/v1/video_generation");
     assertThat(received.path("model").asString()).isEqualTo("MiniMax-Hailuo-2.3");
@@ -63,36 +43,6 @@ class HailuoEngineEndToEndTest extends ProviderContract {
     assertThat(received.path("duration").asInt()).isEqualTo(10);
     assertThat(received.path("resolution").asString()).isEqualTo("768P");
     assertThat(received.path("prompt_optimizer").asBoolean()).isFalse();
-  }
-
-  @Override
-  String cancelCall() {
-    return ""; // MiniMax's API has no cancel
-  }
-
-  @Override
-  boolean reportsProgress() {
-    return false;
-  }
-
-  @Override
-  boolean reportsLogs() {
-    return false;
-  }
-
-  @Override
-  Optional<Path> examples() {
-    return Optional.of(EXAMPLES);
-  }
-
-  @Override
-  String imageField() {
-    return "first_frame_image_url";
-  }
-
-  @Override
-  boolean verifiesKeys() {
-    return true;
   }
 
   @Override

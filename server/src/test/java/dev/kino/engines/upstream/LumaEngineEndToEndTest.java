@@ -3,14 +3,10 @@ package dev.kino.engines.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kino.testing.Api;
-import dev.kino.testing.Examples;
 import dev.kino.testing.FakeLuma;
 import dev.kino.testing.FakeProvider;
 import dev.kino.testing.Images;
 import dev.kino.testing.TestServer;
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -19,32 +15,21 @@ import tools.jackson.databind.JsonNode;
  * definitions of {@code examples/upstream/luma}: the provider contract, and every model to a stored
  * video.
  */
-class LumaEngineEndToEndTest extends ProviderContract {
-  static final Path EXAMPLES = Examples.dir("upstream/luma");
-
-  @Override
-  String engine() {
-    return "luma";
-  }
-
-  @Override
-  FakeProvider fake(String key) {
-    return new FakeLuma(key);
-  }
-
-  @Override
-  String providerModel() {
-    return "ray-2";
-  }
-
-  @Override
-  Map<String, String> keys() {
-    return Map.of("LUMAAI_API_KEY", key());
-  }
-
-  @Override
-  String model() {
-    return "luma/ray-2/text-to-video";
+class LumaEngineEndToEndTest extends ShippedModelsContract {
+  LumaEngineEndToEndTest() {
+    super(
+        new Shipped(
+            "luma",
+            FakeLuma::new,
+            "upstream/luma",
+            "/dream-machine/v1",
+            "LUMAAI_API_KEY",
+            "ray-2",
+            "luma/ray-2/text-to-video",
+            "frame0_image_url",
+            true,
+            false,
+            ""));
   }
 
   @Override
@@ -63,11 +48,6 @@ class LumaEngineEndToEndTest extends ProviderContract {
   static final Images IMAGES = Images.serve();
 
   @Override
-  Path modelsDir(FakeProvider fake) {
-    return Examples.pointedAt(EXAMPLES, fake.url() + "/dream-machine/v1");
-  }
-
-  @Override
   void assertMapped(FakeProvider fake, JsonNode received) {
     assertThat(fake.received().getFirst().path()).isEqualTo("/dream-machine/v1/generations/video");
     assertThat(received.path("model").asString()).isEqualTo("ray-2");
@@ -76,36 +56,6 @@ class LumaEngineEndToEndTest extends ProviderContract {
     assertThat(received.path("duration").asString()).isEqualTo("9s");
     assertThat(received.path("aspect_ratio").asString()).isEqualTo("9:16");
     assertThat(received.path("loop").asBoolean()).isTrue();
-  }
-
-  @Override
-  String cancelCall() {
-    return ""; // Luma can delete a generation, not stop it
-  }
-
-  @Override
-  boolean reportsProgress() {
-    return false;
-  }
-
-  @Override
-  boolean reportsLogs() {
-    return false;
-  }
-
-  @Override
-  Optional<Path> examples() {
-    return Optional.of(EXAMPLES);
-  }
-
-  @Override
-  String imageField() {
-    return "frame0_image_url";
-  }
-
-  @Override
-  boolean verifiesKeys() {
-    return true;
   }
 
   @Override

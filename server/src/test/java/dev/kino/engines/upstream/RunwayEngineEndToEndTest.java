@@ -2,12 +2,8 @@ package dev.kino.engines.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kino.testing.Examples;
 import dev.kino.testing.FakeProvider;
 import dev.kino.testing.FakeRunway;
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -15,32 +11,21 @@ import tools.jackson.databind.JsonNode;
  * definitions of {@code examples/upstream/runway}: the provider contract, and every model to a
  * stored video.
  */
-class RunwayEngineEndToEndTest extends ProviderContract {
-  static final Path EXAMPLES = Examples.dir("upstream/runway");
-
-  @Override
-  String engine() {
-    return "runway";
-  }
-
-  @Override
-  FakeProvider fake(String key) {
-    return new FakeRunway(key);
-  }
-
-  @Override
-  String providerModel() {
-    return "gen4.5";
-  }
-
-  @Override
-  Map<String, String> keys() {
-    return Map.of("RUNWAYML_API_SECRET", key());
-  }
-
-  @Override
-  String model() {
-    return "runway/gen4.5/text-to-video";
+class RunwayEngineEndToEndTest extends ShippedModelsContract {
+  RunwayEngineEndToEndTest() {
+    super(
+        new Shipped(
+            "runway",
+            FakeRunway::new,
+            "upstream/runway",
+            "",
+            "RUNWAYML_API_SECRET",
+            "gen4.5",
+            "runway/gen4.5/text-to-video",
+            "promptImage_url",
+            true,
+            true,
+            "DELETE /v1/tasks/"));
   }
 
   @Override
@@ -60,11 +45,6 @@ class RunwayEngineEndToEndTest extends ProviderContract {
   }
 
   @Override
-  Path modelsDir(FakeProvider fake) {
-    return Examples.pointedAt(EXAMPLES, fake.url());
-  }
-
-  @Override
   void assertMapped(FakeProvider fake, JsonNode received) {
     assertThat(fake.received())
         .extracting(r -> r.method() + " " + r.path())
@@ -74,31 +54,6 @@ class RunwayEngineEndToEndTest extends ProviderContract {
     assertThat(received.path("ratio").asString()).isEqualTo("720:1280");
     assertThat(received.path("duration").asInt()).isEqualTo(7);
     assertThat(received.path("seed").asInt()).isEqualTo(7);
-  }
-
-  @Override
-  String cancelCall() {
-    return "DELETE /v1/tasks/";
-  }
-
-  @Override
-  boolean reportsLogs() {
-    return false;
-  }
-
-  @Override
-  Optional<Path> examples() {
-    return Optional.of(EXAMPLES);
-  }
-
-  @Override
-  String imageField() {
-    return "promptImage_url";
-  }
-
-  @Override
-  boolean verifiesKeys() {
-    return true;
   }
 
   @Override

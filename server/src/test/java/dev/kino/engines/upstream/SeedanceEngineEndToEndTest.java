@@ -2,44 +2,29 @@ package dev.kino.engines.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kino.testing.Examples;
 import dev.kino.testing.FakeProvider;
 import dev.kino.testing.FakeSeedance;
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Engine {@code seedance} against its fake, serving the shipped definitions of {@code
  * examples/upstream/seedance}: the provider contract, and every model to a stored video.
  */
-class SeedanceEngineEndToEndTest extends ProviderContract {
-  static final Path EXAMPLES = Examples.dir("upstream/seedance");
-
-  @Override
-  String engine() {
-    return "seedance";
-  }
-
-  @Override
-  FakeProvider fake(String key) {
-    return new FakeSeedance(key);
-  }
-
-  @Override
-  String providerModel() {
-    return "seedance-1-0-pro-250528";
-  }
-
-  @Override
-  Map<String, String> keys() {
-    return Map.of("ARK_API_KEY", key());
-  }
-
-  @Override
-  String model() {
-    return "bytedance/seedance-1.0-pro/text-to-video";
+class SeedanceEngineEndToEndTest extends ShippedModelsContract {
+  SeedanceEngineEndToEndTest() {
+    super(
+        new Shipped(
+            "seedance",
+            FakeSeedance::new,
+            "upstream/seedance",
+            "/api/v3",
+            "ARK_API_KEY",
+            "seedance-1-0-pro-250528",
+            "bytedance/seedance-1.0-pro/text-to-video",
+            "first_frame_url",
+            false,
+            false,
+            ""));
   }
 
   @Override
@@ -47,11 +32,6 @@ class SeedanceEngineEndToEndTest extends ProviderContract {
     return """
         {"prompt": "rain on a window", "resolution": "720p", "ratio": "9:16", "duration": 7, "seed": 7,
          "camerafixed": true}""";
-  }
-
-  @Override
-  Path modelsDir(FakeProvider fake) {
-    return Examples.pointedAt(EXAMPLES, fake.url() + "/api/v3");
   }
 
   @Override
@@ -64,36 +44,6 @@ class SeedanceEngineEndToEndTest extends ProviderContract {
         .startsWith("rain on a window ")
         .contains(
             "--resolution 720p", "--ratio 9:16", "--duration 7", "--seed 7", "--camerafixed true");
-  }
-
-  @Override
-  String cancelCall() {
-    return ""; // the API cancels only a task still queued there
-  }
-
-  @Override
-  boolean reportsProgress() {
-    return false;
-  }
-
-  @Override
-  boolean reportsLogs() {
-    return false;
-  }
-
-  @Override
-  Optional<Path> examples() {
-    return Optional.of(EXAMPLES);
-  }
-
-  @Override
-  String imageField() {
-    return "first_frame_url";
-  }
-
-  @Override
-  boolean verifiesKeys() {
-    return false; // the API has no call that checks a key for free
   }
 
   @Override

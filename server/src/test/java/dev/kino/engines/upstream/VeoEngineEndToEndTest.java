@@ -3,14 +3,10 @@ package dev.kino.engines.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kino.testing.Api;
-import dev.kino.testing.Examples;
 import dev.kino.testing.FakeProvider;
 import dev.kino.testing.FakeVeo;
 import dev.kino.testing.TestServer;
-import java.nio.file.Path;
 import java.util.Base64;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -19,32 +15,21 @@ import tools.jackson.databind.JsonNode;
  * shipped definitions of {@code examples/upstream/veo}: the provider contract, and every model to a
  * stored video.
  */
-class VeoEngineEndToEndTest extends ProviderContract {
-  static final Path EXAMPLES = Examples.dir("upstream/veo");
-
-  @Override
-  String engine() {
-    return "veo";
-  }
-
-  @Override
-  FakeProvider fake(String key) {
-    return new FakeVeo(key);
-  }
-
-  @Override
-  String providerModel() {
-    return "veo-3.1-generate-preview";
-  }
-
-  @Override
-  Map<String, String> keys() {
-    return Map.of("GEMINI_API_KEY", key());
-  }
-
-  @Override
-  String model() {
-    return "google/veo-3.1/text-to-video";
+class VeoEngineEndToEndTest extends ShippedModelsContract {
+  VeoEngineEndToEndTest() {
+    super(
+        new Shipped(
+            "veo",
+            FakeVeo::new,
+            "upstream/veo",
+            "/v1beta",
+            "GEMINI_API_KEY",
+            "veo-3.1-generate-preview",
+            "google/veo-3.1/text-to-video",
+            "image_url",
+            true,
+            true,
+            ""));
   }
 
   @Override
@@ -52,11 +37,6 @@ class VeoEngineEndToEndTest extends ProviderContract {
     return """
         {"prompt": "rain on a window", "negativePrompt": "people", "aspectRatio": "9:16",
          "durationSeconds": 6, "seed": 7}""";
-  }
-
-  @Override
-  Path modelsDir(FakeProvider fake) {
-    return Examples.pointedAt(EXAMPLES, fake.url() + "/v1beta");
   }
 
   @Override
@@ -75,16 +55,6 @@ class VeoEngineEndToEndTest extends ProviderContract {
     assertThat(parameters.has("prompt")).isFalse();
   }
 
-  @Override
-  String cancelCall() {
-    return ""; // the Gemini API cannot cancel a Veo operation
-  }
-
-  @Override
-  boolean reportsLogs() {
-    return false;
-  }
-
   @Test
   void a_1080p_video_of_other_than_8_seconds_is_refused_at_submit() {
     try (FakeProvider fake = fake(key());
@@ -99,21 +69,6 @@ class VeoEngineEndToEndTest extends ProviderContract {
           .isEqualTo("durationSeconds");
       assertThat(fake.tasksCreated()).isZero();
     }
-  }
-
-  @Override
-  Optional<Path> examples() {
-    return Optional.of(EXAMPLES);
-  }
-
-  @Override
-  String imageField() {
-    return "image_url";
-  }
-
-  @Override
-  boolean verifiesKeys() {
-    return true;
   }
 
   @Override

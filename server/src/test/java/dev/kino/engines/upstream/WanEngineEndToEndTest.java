@@ -2,44 +2,29 @@ package dev.kino.engines.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kino.testing.Examples;
 import dev.kino.testing.FakeProvider;
 import dev.kino.testing.FakeWan;
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Engine {@code wan} against its fake, serving the shipped definitions of {@code
  * examples/upstream/wan}: the provider contract, and every model to a stored video.
  */
-class WanEngineEndToEndTest extends ProviderContract {
-  static final Path EXAMPLES = Examples.dir("upstream/wan");
-
-  @Override
-  String engine() {
-    return "wan";
-  }
-
-  @Override
-  FakeProvider fake(String key) {
-    return new FakeWan(key);
-  }
-
-  @Override
-  String providerModel() {
-    return "wan2.2-t2v-plus";
-  }
-
-  @Override
-  Map<String, String> keys() {
-    return Map.of("DASHSCOPE_API_KEY", key());
-  }
-
-  @Override
-  String model() {
-    return "alibaba/wan-2.2-plus/text-to-video";
+class WanEngineEndToEndTest extends ShippedModelsContract {
+  WanEngineEndToEndTest() {
+    super(
+        new Shipped(
+            "wan",
+            FakeWan::new,
+            "upstream/wan",
+            "/api/v1",
+            "DASHSCOPE_API_KEY",
+            "wan2.2-t2v-plus",
+            "alibaba/wan-2.2-plus/text-to-video",
+            "img_url",
+            false,
+            false,
+            ""));
   }
 
   @Override
@@ -47,11 +32,6 @@ class WanEngineEndToEndTest extends ProviderContract {
     return """
         {"prompt": "rain on a window", "negative_prompt": "people", "size": "1080*1920", "seed": 7,
          "prompt_extend": false}""";
-  }
-
-  @Override
-  Path modelsDir(FakeProvider fake) {
-    return Examples.pointedAt(EXAMPLES, fake.url() + "/api/v1");
   }
 
   @Override
@@ -65,36 +45,6 @@ class WanEngineEndToEndTest extends ProviderContract {
     assertThat(received.at("/parameters/duration").asInt()).isEqualTo(5);
     assertThat(received.at("/parameters/seed").asInt()).isEqualTo(7);
     assertThat(received.at("/parameters/prompt_extend").asBoolean()).isFalse();
-  }
-
-  @Override
-  String cancelCall() {
-    return ""; // the API cancels only a task still queued there
-  }
-
-  @Override
-  boolean reportsProgress() {
-    return false;
-  }
-
-  @Override
-  boolean reportsLogs() {
-    return false;
-  }
-
-  @Override
-  Optional<Path> examples() {
-    return Optional.of(EXAMPLES);
-  }
-
-  @Override
-  String imageField() {
-    return "img_url";
-  }
-
-  @Override
-  boolean verifiesKeys() {
-    return false; // the API has no call that checks a key for free
   }
 
   @Override
