@@ -4,13 +4,10 @@ import dev.kino.engines.EngineException;
 import dev.kino.engines.EngineTask;
 import dev.kino.engines.Failures;
 import dev.kino.engines.OutputFile;
-import dev.kino.inputs.InputException;
-import dev.kino.inputs.MediaCheck;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -144,15 +141,11 @@ final class OpenAiVideosProvider implements Provider {
           ProviderHttp.Busy,
           ProviderHttp.Refused,
           EngineException {
-    Path target = workDir.resolve("video-0.mp4");
-    http.download(call(model, videoUri(model, ticket, "/content?variant=video")).GET(), target);
-    try {
-      MediaCheck.inspect("video", "the provider's content", target, Files.size(target));
-    } catch (InputException e) {
-      throw new EngineException(
-          "output_" + e.code(), "the provider's video could not be kept: " + e.getMessage(), e);
-    }
-    return Optional.of(List.of(new OutputFile("video", target)));
+    return Optional.of(
+        http.keepVideo(
+            call(model, videoUri(model, ticket, "/content?variant=video")).GET(),
+            workDir,
+            "the provider's video"));
   }
 
   @Override

@@ -1,11 +1,18 @@
 package dev.kino.engines.upstream;
 
+import dev.kino.engines.EngineException;
+import dev.kino.engines.OutputFile;
+import dev.kino.inputs.InputException;
+import dev.kino.inputs.MediaCheck;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -136,13 +143,13 @@ final class ProviderHttp implements AutoCloseable {
    * The answer's body saved to {@code target} when the call succeeded (2xx); throws as {@link
    * #send} does otherwise.
    */
-  void download(HttpRequest.Builder request, java.nio.file.Path target)
+  void download(HttpRequest.Builder request, Path target)
       throws IOException, InterruptedException, Busy, Refused {
-    HttpResponse<java.nio.file.Path> response =
+    HttpResponse<Path> response =
         http.send(request.build(), HttpResponse.BodyHandlers.ofFile(target));
     if (response.statusCode() >= 300) {
-      String text = java.nio.file.Files.readString(target);
-      java.nio.file.Files.deleteIfExists(target);
+      String text = Files.readString(target);
+      Files.deleteIfExists(target);
       JsonNode body;
       try {
         body = text.isBlank() ? MissingNode.getInstance() : JSON.readTree(text);
@@ -156,6 +163,23 @@ final class ProviderHttp implements AutoCloseable {
               text,
               response.headers().firstValue("Retry-After").flatMap(ProviderHttp::seconds)));
     }
+  }
+
+  /**
+   * The video a provider serves only with its key, downloaded into {@code workDir} and checked as
+   * any video Kino keeps; {@code what} names it in messages.
+   */
+  List<OutputFile> keepVideo(HttpRequest.Builder request, Path workDir, String what)
+      throws IOException, InterruptedException, Busy, Refused, EngineException {
+    Path target = workDir.resolve("video-0.mp4");
+    download(request, target);
+    try {
+      MediaCheck.inspect("video", what, target, Files.size(target));
+    } catch (InputException e) {
+      throw new EngineException(
+          "output_" + e.code(), what + " could not be kept: " + e.getMessage(), e);
+    }
+    return List.of(new OutputFile("video", target));
   }
 
   /** Throws what a failed answer means: busy, a 5xx (passing), or a refusal. */

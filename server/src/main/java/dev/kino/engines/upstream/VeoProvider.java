@@ -4,14 +4,11 @@ import dev.kino.engines.EngineException;
 import dev.kino.engines.EngineTask;
 import dev.kino.engines.Failures;
 import dev.kino.engines.OutputFile;
-import dev.kino.inputs.InputException;
-import dev.kino.inputs.MediaCheck;
 import dev.kino.models.FieldProblem;
 import dev.kino.models.InputRule;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -165,15 +162,7 @@ final class VeoProvider extends TaskProvider {
       throw new IOException("Veo's operation is no longer done");
     }
     URI uri = model.sameOrigin(video.output().path("video").asString(), "Veo's video uri");
-    Path target = workDir.resolve("video-0.mp4");
-    http.download(call(model, uri).GET(), target);
-    try {
-      MediaCheck.inspect("video", "Veo's video", target, Files.size(target));
-    } catch (InputException e) {
-      throw new EngineException(
-          "output_" + e.code(), "Veo's video could not be kept: " + e.getMessage(), e);
-    }
-    return Optional.of(List.of(new OutputFile("video", target)));
+    return Optional.of(http.keepVideo(call(model, uri).GET(), workDir, "Veo's video"));
   }
 
   @Override
