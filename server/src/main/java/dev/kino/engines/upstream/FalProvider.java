@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -25,33 +24,22 @@ import tools.jackson.databind.node.ObjectNode;
  * idempotency key: a Kino killed in the instant between fal's answer and its recording would submit
  * again on the next attempt.
  */
-final class FalProvider implements Provider {
+final class FalProvider extends TaskProvider {
   static final UpstreamModel.Account ACCOUNT =
       new UpstreamModel.Account(
           "https://queue.fal.run", List.of("api_key_env"), d -> Optional.empty());
-  private static final JsonMapper JSON = JsonMapper.shared();
 
-  private final ProviderHttp http =
-      new ProviderHttp(ProviderHttp::tooManyRequests, FalProvider::message);
-
-  @Override
-  public String engine() {
-    return "fal";
-  }
-
-  @Override
-  public UpstreamModel.Account account() {
-    return ACCOUNT;
+  FalProvider() {
+    super(
+        "fal",
+        ACCOUNT,
+        "request_id",
+        new ProviderHttp(ProviderHttp::tooManyRequests, FalProvider::message));
   }
 
   @Override
   public boolean cancels() {
     return true;
-  }
-
-  @Override
-  public Optional<ObjectNode> ticket(ObjectNode state) {
-    return Provider.ticketWith(state, "request_id");
   }
 
   @Override
@@ -142,11 +130,6 @@ final class FalProvider implements Provider {
         && "CANCELLATION_REQUESTED".equals(reply.body().path("status").asString(""));
   }
 
-  @Override
-  public String taskId(ObjectNode ticket) {
-    return ticket.path("request_id").asString();
-  }
-
   private static URI sameOrigin(UpstreamModel model, ObjectNode ticket, String field, String query)
       throws IOException {
     return model.sameOrigin(ticket.path(field).asString() + query, "fal's " + field);
@@ -227,10 +210,5 @@ final class FalProvider implements Provider {
       return String.join("; ", parts);
     }
     return detail.isString() ? detail.asString() : detail.path("message").asString("");
-  }
-
-  @Override
-  public void close() {
-    http.close();
   }
 }

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -28,23 +27,17 @@ import tools.jackson.databind.node.ObjectNode;
  * from {@code GET /videos/{id}/content}, with the key (so Kino fetches it itself). There is no
  * cancel; no idempotency key either.
  */
-final class OpenAiVideosProvider implements Provider {
+final class OpenAiVideosProvider extends TaskProvider {
   static final UpstreamModel.Account ACCOUNT =
       new UpstreamModel.Account(
           "https://api.openai.com/v1", List.of("api_key_env"), d -> Optional.empty());
-  private static final JsonMapper JSON = JsonMapper.shared();
 
-  private final ProviderHttp http =
-      new ProviderHttp(OpenAiVideosProvider::busy, OpenAiVideosProvider::message);
-
-  @Override
-  public String engine() {
-    return "openai-videos";
-  }
-
-  @Override
-  public UpstreamModel.Account account() {
-    return ACCOUNT;
+  OpenAiVideosProvider() {
+    super(
+        "openai-videos",
+        ACCOUNT,
+        "id",
+        new ProviderHttp(OpenAiVideosProvider::busy, OpenAiVideosProvider::message));
   }
 
   @Override
@@ -57,11 +50,6 @@ final class OpenAiVideosProvider implements Provider {
   public void verify(UpstreamModel model)
       throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused {
     http.send(call(model, URI.create(model.baseUrl() + "/models")).GET());
-  }
-
-  @Override
-  public Optional<ObjectNode> ticket(ObjectNode state) {
-    return Provider.ticketWith(state, "id");
   }
 
   @Override
@@ -153,11 +141,6 @@ final class OpenAiVideosProvider implements Provider {
     return false;
   }
 
-  @Override
-  public String taskId(ObjectNode ticket) {
-    return ticket.path("id").asString();
-  }
-
   private static URI videoUri(UpstreamModel model, ObjectNode ticket, String rest) {
     return URI.create(
         model.baseUrl()
@@ -223,10 +206,5 @@ final class OpenAiVideosProvider implements Provider {
     String code = error.path("code").asString("");
     String text = error.path("message").asString("");
     return code.isBlank() || text.contains(code) ? text : code + ": " + text;
-  }
-
-  @Override
-  public void close() {
-    http.close();
   }
 }

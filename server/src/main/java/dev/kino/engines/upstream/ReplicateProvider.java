@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -23,33 +22,22 @@ import tools.jackson.databind.node.ObjectNode;
  * Replicate has no idempotency key: a Kino killed between the answer and its recording would create
  * a second prediction on the next attempt.
  */
-final class ReplicateProvider implements Provider {
+final class ReplicateProvider extends TaskProvider {
   static final UpstreamModel.Account ACCOUNT =
       new UpstreamModel.Account(
           "https://api.replicate.com/v1", List.of("api_key_env"), d -> Optional.empty());
-  private static final JsonMapper JSON = JsonMapper.shared();
 
-  private final ProviderHttp http =
-      new ProviderHttp(ProviderHttp::tooManyRequests, ReplicateProvider::message);
-
-  @Override
-  public String engine() {
-    return "replicate";
-  }
-
-  @Override
-  public UpstreamModel.Account account() {
-    return ACCOUNT;
+  ReplicateProvider() {
+    super(
+        "replicate",
+        ACCOUNT,
+        "id",
+        new ProviderHttp(ProviderHttp::tooManyRequests, ReplicateProvider::message));
   }
 
   @Override
   public boolean cancels() {
     return true;
-  }
-
-  @Override
-  public Optional<ObjectNode> ticket(ObjectNode state) {
-    return Provider.ticketWith(state, "id");
   }
 
   @Override
@@ -127,11 +115,6 @@ final class ReplicateProvider implements Provider {
     return reply.status() < 300;
   }
 
-  @Override
-  public String taskId(ObjectNode ticket) {
-    return ticket.path("id").asString();
-  }
-
   private static URI sameOrigin(UpstreamModel model, ObjectNode ticket, String field)
       throws IOException {
     return model.sameOrigin(ticket.path(field).asString(), "Replicate's " + field + " URL");
@@ -175,10 +158,5 @@ final class ReplicateProvider implements Provider {
       return body.path("error").asString();
     }
     return body.path("detail").asString(body.path("title").asString(""));
-  }
-
-  @Override
-  public void close() {
-    http.close();
   }
 }

@@ -3,10 +3,7 @@ package dev.kino.engines.upstream;
 import dev.kino.engines.EngineTask;
 import dev.kino.engines.Failures;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
@@ -19,22 +16,17 @@ import tools.jackson.databind.node.ObjectNode;
  * carries an Idempotency-Key made from the job id, so a provider that honours it (Kino does)
  * answers a repeated submit with the first request instead of a second run.
  */
-final class SeedApiProvider implements Provider {
+final class SeedApiProvider extends TaskProvider {
   static final UpstreamModel.Account ACCOUNT =
       new UpstreamModel.Account(
           "https://model-api.runcomfy.net", List.of("api_key_env"), d -> Optional.of(d.id()));
 
-  private final ProviderHttp http =
-      new ProviderHttp(ProviderHttp::tooManyRequests, SeedApiProvider::message);
-
-  @Override
-  public String engine() {
-    return "runcomfy";
-  }
-
-  @Override
-  public UpstreamModel.Account account() {
-    return ACCOUNT;
+  SeedApiProvider() {
+    super(
+        "runcomfy",
+        ACCOUNT,
+        "request_id",
+        new ProviderHttp(ProviderHttp::tooManyRequests, SeedApiProvider::message));
   }
 
   @Override
@@ -47,11 +39,6 @@ final class SeedApiProvider implements Provider {
   public void verify(UpstreamModel model)
       throws IOException, InterruptedException, ProviderHttp.Busy, ProviderHttp.Refused {
     http.send(call(model, "/v1/models?limit=1").GET());
-  }
-
-  @Override
-  public Optional<ObjectNode> ticket(ObjectNode state) {
-    return Provider.ticketWith(state, "request_id");
   }
 
   @Override
@@ -115,16 +102,6 @@ final class SeedApiProvider implements Provider {
     return answer.path("outcome").asString("not_cancellable").equals("cancelled");
   }
 
-  @Override
-  public String taskId(ObjectNode ticket) {
-    return ticket.path("request_id").asString();
-  }
-
-  private static HttpRequest.Builder call(UpstreamModel model, String path) {
-    return ProviderHttp.request(URI.create(model.baseUrl() + path))
-        .header("Authorization", "Bearer " + model.key());
-  }
-
   /**
    * The seed platform's refusals: an invalid input is a 422 (another Kino names the fields in
    * {@code detail.errors}); else by HTTP status.
@@ -151,14 +128,5 @@ final class SeedApiProvider implements Provider {
   private static String message(JsonNode body) {
     return body.path("error_message")
         .asString(body.path("error").path("message").asString(body.path("message").asString("")));
-  }
-
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  @Override
-  public void close() {
-    http.close();
   }
 }

@@ -12,9 +12,10 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * What the providers whose task is one id share (Veo, Runway, Hailuo, Luma, Seedance, Wan): their
- * engine name and account, the ticket that is that id under one field, calls with a Bearer key (Veo
- * overrides how the key goes), and the input fields copied as the provider names them.
+ * What providers share whose task is found again by one field of its ticket (every provider but
+ * Kling, whose calls are signed): their engine name and account, that field as the task's id, calls
+ * with a Bearer key (fal and Veo send theirs otherwise), and the input fields copied under the
+ * provider's names.
  */
 abstract class TaskProvider implements Provider {
   static final JsonMapper JSON = JsonMapper.shared();
