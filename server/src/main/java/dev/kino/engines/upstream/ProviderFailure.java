@@ -75,6 +75,16 @@ record ProviderFailure(String code, String message, String providerCode, Optiona
    * and message, the field.
    */
   EngineException exception(String engine, int status, String what) {
+    String sentence = what + ": " + message;
+    EngineException e =
+        code.equals(Failures.UNAVAILABLE)
+            ? EngineException.retryable(code, sentence, null)
+            : new EngineException(code, sentence);
+    return e.withDetail(detail(engine, status));
+  }
+
+  /** What the provider said, as the job's error keeps it. */
+  ObjectNode detail(String engine, int status) {
     ObjectNode detail = JsonMapper.shared().createObjectNode();
     detail.put("provider", engine);
     if (status > 0) {
@@ -85,11 +95,6 @@ record ProviderFailure(String code, String message, String providerCode, Optiona
     }
     detail.put("message", message);
     field.ifPresent(f -> detail.put("field", f));
-    String sentence = what + ": " + message;
-    EngineException e =
-        code.equals(Failures.UNAVAILABLE)
-            ? EngineException.retryable(code, sentence, null)
-            : new EngineException(code, sentence);
-    return e.withDetail(detail);
+    return detail;
   }
 }

@@ -90,12 +90,7 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
     Map<String, UpstreamModel> accounts = new java.util.TreeMap<>();
     all.forEach(m -> accounts.putIfAbsent(accountOf(List.of(m)), m));
     for (UpstreamModel model : accounts.values()) {
-      String variables =
-          String.join(
-              " and ",
-              provider.account().keySettings().stream()
-                  .map(s -> model.settings().path(s).asString(""))
-                  .toList());
+      String variables = String.join(" and ", model.keyVariables(provider.account()));
       try {
         provider.verify(model);
       } catch (ProviderHttp.Refused e) {
@@ -232,15 +227,8 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
         throw later(run, e);
       } catch (IOException e) {
         if (task.failover() && nothingStarted(e)) {
-          throw EngineException.retryable(
-                  Failures.UNAVAILABLE,
-                  "the provider cannot take the request: " + e.getMessage(),
-                  e)
-              .withDetail(
-                  JsonMapper.shared()
-                      .createObjectNode()
-                      .put("provider", provider.engine())
-                      .put("message", e.getMessage()));
+          throw new ProviderFailure(Failures.UNAVAILABLE, e.getMessage())
+              .exception(provider.engine(), 0, "the provider cannot take the request");
         }
         retries.unreachable(e);
       }
@@ -274,10 +262,7 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
     return EngineException.later(
             Failures.BUSY, "the provider is at its limit: " + e.getMessage(), after)
         .withDetail(
-            JsonMapper.shared()
-                .createObjectNode()
-                .put("provider", provider.engine())
-                .put("message", e.getMessage()));
+            new ProviderFailure(Failures.BUSY, e.getMessage()).detail(provider.engine(), 0));
   }
 
   private static Duration backoff(int refusals) {

@@ -121,9 +121,16 @@ public record UpstreamModel(
    * set).
    */
   static List<String> keyVariables(ModelDefinition definition, Account account) {
-    return account.keySettings().stream()
-        .map(s -> definition.engineSettings().path(s).asString(""))
-        .toList();
+    return variables(definition.engineSettings(), account);
+  }
+
+  /** The environment variables this model's keys came from (for messages; never the keys). */
+  List<String> keyVariables(Account account) {
+    return variables(settings, account);
+  }
+
+  private static List<String> variables(JsonNode settings, Account account) {
+    return account.keySettings().stream().map(s -> settings.path(s).asString("")).toList();
   }
 
   /** How an engine finds the model of a task: its id and the route the task is on. */
