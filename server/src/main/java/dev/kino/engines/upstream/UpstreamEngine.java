@@ -38,8 +38,6 @@ import tools.jackson.databind.node.ObjectNode;
  * back to the queue for another attempt.
  */
 public final class UpstreamEngine implements Engine, AutoCloseable {
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(UpstreamEngine.class);
   private static final Duration FIRST_POLL = Duration.ofMillis(200);
   private static final Duration MAX_POLL = Duration.ofSeconds(2);
 
@@ -74,59 +72,18 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
     // One account's tasks: the provider and the keys its models use (no key material in the name).
     this.permits =
         Slots.permits(
-            "upstream " + provider.engine() + " " + accountOf(models),
+            "upstream " + provider.engine() + " " + accountOf(models, provider.account()),
             models.stream()
                 .mapToInt(UpstreamModel::concurrency)
                 .max()
                 .orElse(UpstreamModel.DEFAULT_CONCURRENCY));
-    Thread.ofVirtual().name("kino-verify-" + provider.engine()).start(() -> verifyKeys(models));
-  }
-
-  /**
-   * Each account's keys tried once at start-up with a call that spends nothing, so that a refused
-   * key is said now, naming its variables (never the key), rather than at the first job.
-   */
-  private void verifyKeys(List<UpstreamModel> all) {
-    Map<String, UpstreamModel> accounts = new java.util.TreeMap<>();
-    all.forEach(m -> accounts.putIfAbsent(accountOf(List.of(m)), m));
-    for (UpstreamModel model : accounts.values()) {
-      String variables = String.join(" and ", model.keyVariables(provider.account()));
-      try {
-        provider.verify(model);
-      } catch (ProviderHttp.Refused e) {
-        ProviderFailure failure = provider.refusal(e);
-        if (Set.of(Failures.AUTH, Failures.QUOTA).contains(failure.code())) {
-          LOG.error(
-              "{} at {} refused the key in {} ({}, {}): {}; its jobs will fail with {}",
-              provider.engine(),
-              model.baseUrl(),
-              variables,
-              e.status,
-              failure.code(),
-              e.getMessage(),
-              failure.code());
-        }
-      } catch (ProviderHttp.Busy e) {
-        // at its limit: the key was taken
-      } catch (IOException e) {
-        LOG.warn(
-            "{} at {} could not be reached to check the key in {}: {}",
-            provider.engine(),
-            model.baseUrl(),
-            variables,
-            e.getMessage());
-      } catch (InterruptedException e) {
-        return;
-      } catch (RuntimeException e) {
-        LOG.warn("checking the key in {} failed: {}", variables, e.toString());
-      }
-    }
+    KeyChecks.start(provider, models);
   }
 
   /** The account behind these models: their base URL and the names of the variables with keys. */
-  private static String accountOf(List<UpstreamModel> models) {
+  private static String accountOf(List<UpstreamModel> models, UpstreamModel.Account account) {
     return models.stream()
-        .map(m -> m.baseUrl() + " " + String.join(",", m.keys()))
+        .map(m -> m.accountName(account))
         .distinct()
         .sorted()
         .collect(Collectors.joining(" | "));

@@ -129,6 +129,14 @@ public record UpstreamModel(
     return variables(settings, account);
   }
 
+  /**
+   * The account this model's tasks are counted against: its base URL and the names of its key
+   * variables. Never the keys: it names the account's places in a cluster's database.
+   */
+  String accountName(Account account) {
+    return baseUrl + " " + String.join(",", keyVariables(account));
+  }
+
   private static List<String> variables(JsonNode settings, Account account) {
     return account.keySettings().stream().map(s -> settings.path(s).asString("")).toList();
   }
