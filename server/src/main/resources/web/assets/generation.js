@@ -4,7 +4,7 @@ import { el, page, clear, money, when } from './dom.js';
 import { get, post, request, messageOf } from './api.js';
 import { player, followRequest } from './progress.js';
 
-export async function showGeneration(id) {
+export async function showGeneration(id, notice = '') {
   const [status, result] = await Promise.all([get('/v1/requests/' + id + '/status'), get('/v1/requests/' + id + '/result')]);
   if (!status.ok) {
     page('Generation', el('p', { class: 'error', role: 'alert', text: messageOf(status) }));
@@ -13,7 +13,7 @@ export async function showGeneration(id) {
   const s = status.body;
   const r = result.body;
   const input = (r.metadata && r.metadata.input) || {};
-  const message = el('p', { role: 'status', id: 'action-status' });
+  const message = el('p', { role: 'status', id: 'action-status', text: notice });
   const run = el('section', { class: 'run', id: 'run' });
   const actions = el('div', { class: 'actions' },
     el('button', {
@@ -45,8 +45,10 @@ export async function showGeneration(id) {
         on: {
           click: async () => {
             const d = await request('DELETE', '/v1/requests/' + id);
-            message.textContent = d.ok ? 'Deleted ' + d.body.deleted_files + ' file(s)' : messageOf(d);
-            if (d.ok) setTimeout(() => location.reload(), 300);
+            // Drawn again in place rather than reloaded, so the answer stays on screen with the page
+            // that now says the outputs are gone.
+            if (d.ok) showGeneration(id, 'Deleted ' + d.body.deleted_files + ' file(s)');
+            else message.textContent = messageOf(d);
           },
         },
       })

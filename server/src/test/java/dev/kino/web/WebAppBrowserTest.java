@@ -217,6 +217,8 @@ class WebAppBrowserTest {
     browser.go("/library/" + again);
     browser.find("#delete-outputs").click();
     browser.waitForText("#action-status", "Deleted", WAIT);
+    browser.waitForText("#main", "Outputs deleted", WAIT);
+    assertThat(browser.all("#delete-outputs")).isEmpty();
     assertThat(api.result(again).body().path("outputs_deleted_at").isMissingNode()).isFalse();
 
     browser.go("/library/" + id);
