@@ -4,7 +4,11 @@ import { el, page, clear, money, when } from './dom.js';
 import { get, post, request, messageOf } from './api.js';
 import { player, followRequest } from './progress.js';
 
+// The open event stream of the generation on screen, closed when the page is drawn again.
+let stream = null;
+
 export async function showGeneration(id, notice = '') {
+  if (stream) stream.close();
   const [status, result] = await Promise.all([get('/v1/requests/' + id + '/status'), get('/v1/requests/' + id + '/result')]);
   if (!status.ok) {
     page('Generation', el('p', { class: 'error', role: 'alert', text: messageOf(status) }));
@@ -33,8 +37,8 @@ export async function showGeneration(id, notice = '') {
         on: {
           click: async () => {
             const c = await post('/v1/requests/' + id + '/cancel');
-            message.textContent = c.ok ? 'Cancel: ' + c.body.outcome : messageOf(c);
-            if (c.ok) setTimeout(() => location.reload(), 300);
+            if (c.ok) showGeneration(id, 'Cancel: ' + c.body.outcome);
+            else message.textContent = messageOf(c);
           },
         },
       })
@@ -76,24 +80,26 @@ export async function showGeneration(id, notice = '') {
         el('section', { class: 'card' }, el('h2', { text: 'Events' }), log),
         el('section', { class: 'card' }, el('h2', { text: 'Metadata' }), el('pre', { text: JSON.stringify(r.metadata || {}, null, 2) })))),
     run);
-  readLog(s, log, run);
+  stream = readLog(id, s, log, run);
 }
 
 /** The whole event log from the stream (it replays from the start); live while the job runs. */
-function readLog(status, log, run) {
-  const stream = new EventSource(status.events_url);
+function readLog(id, status, log, run) {
+  const events = new EventSource(status.events_url);
   const line = (kind, data, text) => log.append(el('li', {}, el('time', { datetime: data.timestamp, text: new Date(data.timestamp).toLocaleTimeString() }), ' ', el('strong', { text: kind }), ' ', text));
-  stream.addEventListener('status', (e) => {
+  events.addEventListener('status', (e) => {
     const data = JSON.parse(e.data);
     line('status', data, data.status + (data.error ? ' (' + data.error.code + ')' : ''));
     if (['completed', 'failed', 'cancelled'].includes(data.status)) {
-      stream.close();
-      if (status.status !== data.status) setTimeout(() => location.reload(), 200);
+      events.close();
+      // Drawn again with the outcome: the player, the cost, what can be done now.
+      if (status.status !== data.status) setTimeout(() => showGeneration(id), 200);
     }
   });
-  stream.addEventListener('progress', (e) => { const d = JSON.parse(e.data); line('progress', d, Math.round(d.progress * 100) + '%'); });
-  stream.addEventListener('log', (e) => { const d = JSON.parse(e.data); line('log', d, d.message); });
+  events.addEventListener('progress', (e) => { const d = JSON.parse(e.data); line('progress', d, Math.round(d.progress * 100) + '%'); });
+  events.addEventListener('log', (e) => { const d = JSON.parse(e.data); line('log', d, d.message); });
   clear(run);
+  return events;
 }
 
 export { followRequest };
