@@ -6,8 +6,10 @@ import static dev.kino.jobs.JobRows.args;
 
 import dev.kino.database.Database;
 import dev.kino.database.Outages;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,6 +69,17 @@ public final class JobQueue {
    */
   public Optional<ClaimedJob> claim(
       String workerId, Instant now, Duration lease, Set<String> modelIds, List<String> places) {
+    return claim(workerId, Clock.fixed(now, ZoneOffset.UTC), lease, modelIds, places);
+  }
+
+  /**
+   * As {@link #claim(String, Instant, Duration, Set, List)}, with the job's start read from {@code
+   * clock} once the claim holds the owner's count: a worker that waited for the writer while
+   * another job of the same key ended then starts after that end, as it really did.
+   */
+  public Optional<ClaimedJob> claim(
+      String workerId, Clock clock, Duration lease, Set<String> modelIds, List<String> places) {
+    Instant now = clock.instant();
     List<String> scope = List.copyOf(modelIds);
     boolean shared = !places.isEmpty() && db.dialect() == Database.Dialect.POSTGRESQL;
     String where =
@@ -95,7 +108,7 @@ public final class JobQueue {
     String token = UUID.randomUUID().toString();
     Optional<ClaimedJob> claimed;
     try {
-      claimed = claimIn(where, scope, token, workerId, now, lease, shared, places);
+      claimed = claimIn(where, scope, token, workerId, clock, lease, shared, places);
     } catch (PlacesHeld held) {
       return Optional.empty(); // rolled back: the job stays queued for a worker with room
     }
@@ -148,14 +161,14 @@ public final class JobQueue {
       List<String> scope,
       String token,
       String workerId,
-      Instant now,
+      Clock clock,
       Duration lease,
       boolean shared,
       List<String> places) {
     return db.writes()
         .inTransaction(
             h -> {
-              for (Candidate owner : candidates(h, where, scope, now)) {
+              for (Candidate owner : candidates(h, where, scope, clock.instant())) {
                 OptionalInt limit = owner.maxRunning(userMaxRunning);
                 if (limit.isPresent()) {
                   Owners.lock(h, db.dialect(), owner.id()); // its claims counted one at a time
@@ -164,6 +177,7 @@ public final class JobQueue {
                     continue; // at its max_running: its jobs wait, the next owner's run
                   }
                 }
+                Instant now = clock.instant(); // after the count: no end it saw is later
                 var query =
                     h.createQuery(claimStatement(where + " AND owner = :owner"))
                         .bindMap(

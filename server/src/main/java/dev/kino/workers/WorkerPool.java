@@ -153,7 +153,7 @@ public final class WorkerPool implements AutoCloseable {
         Optional<ClaimedJob> claimed =
             runnable.isEmpty()
                 ? Optional.empty()
-                : store.claim(workerId, clock.instant(), lease, runnable, slot.places());
+                : store.claim(workerId, clock, lease, runnable, slot.places());
         if (claimed.isPresent()) {
           Slots.Slot using = slot;
           held.stream().filter(s -> s != using).forEach(Slots.Slot::close);
