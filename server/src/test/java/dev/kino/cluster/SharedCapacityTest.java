@@ -40,8 +40,8 @@ class SharedCapacityTest {
       Path.of(System.getProperty("user.dir")).resolve("../examples/comfyui/models").normalize();
   static final String T2V = "wan/wan-2.2/ti2v-5b/text-to-video";
   static final Duration WAIT = Duration.ofMinutes(3);
-  static final int JOBS = 200;
-  static final int KIT_JOBS = 40;
+  static final int JOBS = 120;
+  static final int KIT_JOBS = 24;
   static final String ACCESS = "ak-test-access-key";
   static final String SECRET = "sk-test-secret-key-0123456789abcdef";
 
