@@ -268,8 +268,8 @@ public final class JobQueue {
    * instead of queueing behind one row; SQLite's single writer needs no lock.
    */
   private String claimStatement(String where) {
-    // started_at never precedes created_at: the worker read the clock before waiting for the
-    // writer, which a submit may have held with a later time.
+    // started_at never precedes created_at: the job may have been submitted on another node whose
+    // clock is ahead of this one, or the claim given a time read before the submit committed.
     String set =
         "UPDATE jobs SET status = 'in_progress', attempt = attempt + 1, lease_token = :token,"
             + " lease_owner = :worker, lease_expires_at = :expires, started_at = "
