@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 
 /**
  * Runs the real {@code kino} main class in a separate JVM, as the launcher would, on this test's
- * class path.
+ * class path (see {@link ChildJvm}).
  */
 public final class KinoProcess implements AutoCloseable {
   private final Process process;
@@ -154,15 +154,7 @@ public final class KinoProcess implements AutoCloseable {
     try {
       Path log = Files.createTempFile(logPrefix, ".log");
       Path stdout = Files.createTempFile(logPrefix, ".out");
-      List<String> command = new ArrayList<>();
-      command.add(ProcessHandle.current().info().command().orElse("java"));
-      command.addAll(
-          List.of(
-              "--enable-native-access=ALL-UNNAMED",
-              "-Xmx512m",
-              "-cp",
-              System.getProperty("java.class.path"),
-              "dev.kino.Kino"));
+      List<String> command = new ArrayList<>(ChildJvm.command());
       command.addAll(args);
       ProcessBuilder builder = new ProcessBuilder(command);
       builder.environment().remove("KINO_ADMIN_KEY");
