@@ -8,6 +8,7 @@ import dev.kino.database.PostgresDatabase;
 import dev.kino.media.MediaProbe;
 import dev.kino.testing.Api;
 import dev.kino.testing.KinoProcess;
+import dev.kino.testing.LoadsTheMachine;
 import dev.kino.testing.PostgresServer;
 import dev.kino.testing.S3Server;
 import dev.kino.testing.TestServer;
@@ -32,6 +33,7 @@ import tools.jackson.databind.node.ObjectNode;
  * completes exactly once: none lost, none whose result was published twice, and the frozen node
  * writes nothing to a job after losing its lease.
  */
+@LoadsTheMachine
 class ClusterAcceptanceTest {
   static final int JOBS = Integer.getInteger("kino.cluster.jobs", 1000);
   static final String MODEL = "test/short-clip";

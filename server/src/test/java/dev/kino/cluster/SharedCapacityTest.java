@@ -8,6 +8,7 @@ import dev.kino.testing.FakeComfyUi;
 import dev.kino.testing.FakeKling;
 import dev.kino.testing.KinoProcess;
 import dev.kino.testing.KitComfyServers;
+import dev.kino.testing.LoadsTheMachine;
 import dev.kino.testing.PostgresServer;
 import dev.kino.testing.RoutedModels;
 import dev.kino.testing.S3Server;
@@ -35,6 +36,7 @@ import tools.jackson.databind.node.ObjectNode;
  * provider account with a concurrency limit, count their jobs on it together through the database,
  * and a dead node's share comes back with its leases.
  */
+@LoadsTheMachine
 class SharedCapacityTest {
   static final Path WAN =
       Path.of(System.getProperty("user.dir")).resolve("../examples/comfyui/models").normalize();
@@ -160,7 +162,10 @@ class SharedCapacityTest {
                   t2v,
                   JsonMapper.shared().createObjectNode(),
                   RoutedModels.route("kling", "kling", settings),
-                  RoutedModels.route("spare", "sandbox", JsonMapper.shared().createObjectNode()))
+                  RoutedModels.route(
+                      "spare",
+                      "sandbox",
+                      JsonMapper.shared().createObjectNode().put("short_side", 72)))
               : RoutedModels.to("kling", id -> settings, t2v);
       Map<String, String> env = new HashMap<>(s3.environment());
       env.put("KINO_TEST_KLING_ACCESS", ACCESS);

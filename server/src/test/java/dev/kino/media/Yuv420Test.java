@@ -55,6 +55,57 @@ class Yuv420Test {
     assertThat(a.position(0)).isEqualTo(b.position(0));
   }
 
+  @Test
+  void every_byte_is_the_bt601_formula_of_its_pixel_or_its_2x2_block() {
+    int width = 38;
+    int height = 22;
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+    java.util.Random random = new java.util.Random(7);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        image.setRGB(x, y, random.nextInt());
+      }
+    }
+    ByteBuffer planes = Yuv420.allocate(width, height);
+
+    Yuv420.convert(image, planes);
+
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        Color c = new Color(image.getRGB(x, y));
+        int expected = ((66 * c.getRed() + 129 * c.getGreen() + 25 * c.getBlue() + 128) >> 8) + 16;
+        assertThat(planes.get(y * width + x) & 0xff).as("Y at %d,%d", x, y).isEqualTo(expected);
+      }
+    }
+    int chromaWidth = width / 2;
+    int v = width * height + chromaWidth * (height / 2);
+    for (int cy = 0; cy < height / 2; cy++) {
+      for (int cx = 0; cx < chromaWidth; cx++) {
+        int r = 0;
+        int g = 0;
+        int b = 0;
+        for (int dy = 0; dy < 2; dy++) {
+          for (int dx = 0; dx < 2; dx++) {
+            Color c = new Color(image.getRGB(2 * cx + dx, 2 * cy + dy));
+            r += c.getRed();
+            g += c.getGreen();
+            b += c.getBlue();
+          }
+        }
+        r = (r + 2) >> 2;
+        g = (g + 2) >> 2;
+        b = (b + 2) >> 2;
+        int at = cy * chromaWidth + cx;
+        assertThat(planes.get(width * height + at) & 0xff)
+            .as("U at %d,%d", cx, cy)
+            .isEqualTo(((-38 * r - 74 * g + 112 * b + 128) >> 8) + 128);
+        assertThat(planes.get(v + at) & 0xff)
+            .as("V at %d,%d", cx, cy)
+            .isEqualTo(((112 * r - 94 * g - 18 * b + 128) >> 8) + 128);
+      }
+    }
+  }
+
   private static int[] yuvOf(Color color) {
     BufferedImage image = new BufferedImage(2, 2, BufferedImage.TYPE_3BYTE_BGR);
     Graphics2D g = image.createGraphics();

@@ -7,6 +7,7 @@ import com.standardwebhooks.Webhook;
 import dev.kino.testing.Api;
 import dev.kino.testing.Images;
 import dev.kino.testing.KinoProcess;
+import dev.kino.testing.LoadsTheMachine;
 import dev.kino.testing.PostgresServer;
 import dev.kino.testing.S3Server;
 import dev.kino.testing.WebhookReceiver;
@@ -34,6 +35,7 @@ import tools.jackson.databind.node.StringNode;
  * install did, links issued before the move still open, and the waiting webhooks arrive once,
  * signed with the same secret.
  */
+@LoadsTheMachine
 class MigrationEndToEndTest {
   static final String T2V = "kling/kling-3.0/standard/text-to-video";
   static final String PRO = "kling/kling-3.0/pro/text-to-video";

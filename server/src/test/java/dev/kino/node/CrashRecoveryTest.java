@@ -28,12 +28,15 @@ class CrashRecoveryTest {
     try (KinoProcess first = KinoProcess.serve(dataDir, "--workers", "1")) {
       Api api = first.api(TestServer.ADMIN_KEY);
       for (int i = 0; i < 5; i++) {
+        // The first runs long enough to be killed mid-render; the queued ones are short.
         ids.add(
             api.submitOk(
                 STD,
                 "{\"prompt\": \"crash test "
                     + i
-                    + "\", \"duration\": 8, \"aspect_ratio\": \"1:1\"}"));
+                    + "\", \"duration\": "
+                    + (i == 0 ? 8 : 3)
+                    + ", \"aspect_ratio\": \"1:1\"}"));
       }
       api.awaitState(ids.getFirst(), Duration.ofSeconds(60), "in_progress");
       first.kill9();

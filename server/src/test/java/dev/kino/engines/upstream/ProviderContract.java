@@ -349,7 +349,7 @@ abstract class ProviderContract {
   @Test
   void kino_killed_mid_job_follows_the_recorded_task() throws Exception {
     try (FakeProvider fake = fake(key())) {
-      fake.timing(Duration.ofMillis(200), Duration.ofSeconds(6));
+      fake.timing(Duration.ofMillis(200), Duration.ofSeconds(3));
       JsonNode done = KilledMidJob.run(keys(), modelsDir(fake), model(), simpleRequest());
 
       assertThat(done.path("logs").toString()).contains("resuming upstream request");

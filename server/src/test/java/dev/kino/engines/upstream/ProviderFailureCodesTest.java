@@ -288,12 +288,16 @@ class ProviderFailureCodesTest {
                                       "primary",
                                       provider.engine(),
                                       provider.settings().apply(fake)),
-                                  RoutedModels.route(
-                                      "spare", "sandbox", JsonMapper.shared().createObjectNode())))
+                                  RoutedModels.route("spare", "sandbox", smallClips())))
                           .withCredentials(Credentials.of(provider.keys())));
           return new Running(
               fake, kino, T2V, "{\"prompt\": \"a lighthouse at dusk\", \"duration\": 3}", () -> {});
         });
+  }
+
+  /** The spare's sandbox renders a small clip: its picture is not what this test is about. */
+  static ObjectNode smallClips() {
+    return JsonMapper.shared().createObjectNode().put("short_side", 72);
   }
 
   /** The primary route's tasks limited to two seconds, like the other providers' here. */
