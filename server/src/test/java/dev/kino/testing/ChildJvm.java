@@ -74,8 +74,20 @@ final class ChildJvm {
     }
   }
 
+  /**
+   * The JVM's own warnings go to stderr, not stdout as by default: a cache the JVM cannot use says
+   * so there, and a test that reads a command's stdout (its JSON, say) would read that too.
+   */
   private static List<String> flags(String java, String classPath) {
-    return List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp", classPath, MAIN);
+    return List.of(
+        java,
+        "-Xlog:disable",
+        "-Xlog:all=warning:stderr",
+        "--enable-native-access=ALL-UNNAMED",
+        "-Xmx512m",
+        "-cp",
+        classPath,
+        MAIN);
   }
 
   /**
