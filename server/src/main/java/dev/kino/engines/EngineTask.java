@@ -17,6 +17,10 @@ import tools.jackson.databind.node.ObjectNode;
  *     otherwise
  * @param cancelRequested true once a client asked to stop this running job (see {@link
  *     Engine#cancelsRunningJobs})
+ * @param stopRequested true once the run must end now: its node is stopping, its lease was lost or
+ *     a client cancelled it. The worker is interrupted then too, but a library may swallow an
+ *     interrupt (the JDK's TrueType reader clears it when it reopens a font file, as the sandbox's
+ *     first caption makes it do), so an engine's own loop asks {@link #checkStop} as well
  * @param route the model's route this run is on (the job's bound route, for a model with several,
  *     until the routes' engine picks one)
  * @param failover true when another route can take the job if this one cannot: an engine then gives
@@ -33,8 +37,16 @@ public record EngineTask(
     Optional<ObjectNode> state,
     Slots.Slot slot,
     BooleanSupplier cancelRequested,
+    BooleanSupplier stopRequested,
     Optional<String> route,
     boolean failover) {
+
+  /** Ends the run here (as an interrupt) when its thread was interrupted or it must stop. */
+  public void checkStop(String where) throws InterruptedException {
+    if (Thread.interrupted() || stopRequested.getAsBoolean()) {
+      throw new InterruptedException("stopped " + where);
+    }
+  }
 
   /**
    * This task on one route: the route's engine settings, its state (what that route's engine
@@ -56,6 +68,7 @@ public record EngineTask(
         routeState,
         routeSlot,
         cancelRequested,
+        stopRequested,
         Optional.of(name),
         others);
   }
@@ -77,6 +90,7 @@ public record EngineTask(
         workDir,
         Optional.empty(),
         Slots.ANYWHERE,
+        () -> false,
         () -> false,
         Optional.empty(),
         false);

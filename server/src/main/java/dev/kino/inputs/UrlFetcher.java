@@ -38,6 +38,7 @@ public final class UrlFetcher implements AutoCloseable {
   private final AddressPolicy policy;
   private final HostResolver resolver;
   private final FetchLimits limits;
+  private final Path downloads;
   private final HttpClient client;
 
   public UrlFetcher(AddressPolicy policy) {
@@ -45,9 +46,15 @@ public final class UrlFetcher implements AutoCloseable {
   }
 
   public UrlFetcher(AddressPolicy policy, HostResolver resolver, FetchLimits limits) {
+    this(policy, resolver, limits, Path.of(System.getProperty("java.io.tmpdir")));
+  }
+
+  /** Downloads into {@code downloads} (a test's own folder, where it can see every file left). */
+  UrlFetcher(AddressPolicy policy, HostResolver resolver, FetchLimits limits, Path downloads) {
     this.policy = policy;
     this.resolver = resolver;
     this.limits = limits;
+    this.downloads = downloads;
     this.client =
         GuardedHttpClient.start(
             "kino-fetch",
@@ -220,7 +227,7 @@ public final class UrlFetcher implements AutoCloseable {
       throws InputException, InterruptedException {
     Path temp = null;
     try (InputStream in = body) {
-      temp = Files.createTempFile("kino-input-", ".bin");
+      temp = Files.createTempFile(downloads, "kino-input-", ".bin");
       long started = System.nanoTime();
       long total = 0;
       byte[] buffer = new byte[64 * 1024];

@@ -231,6 +231,10 @@ final class JobRunner {
               job.engineState(),
               slot,
               flags.cancelRequested()::get,
+              () ->
+                  !nodeRunning.getAsBoolean()
+                      || flags.leaseLost().get()
+                      || flags.cancelRequested().get(),
               routed ? job.route() : Optional.of(model.definition().routeName()),
               false);
       return new Outcome.Succeeded(

@@ -213,6 +213,12 @@ public final class WorkerPool implements AutoCloseable {
     for (Thread thread : threads) {
       try {
         thread.join(10_000);
+        if (thread.isAlive()) {
+          LOG.warn(
+              "{} did not stop within 10 s; its job, if any, goes back to the queue as another"
+                  + " attempt when its lease runs out",
+              thread.getName());
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -3,6 +3,7 @@ package dev.kino.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kino.testing.Api;
+import dev.kino.testing.EventStream;
 import dev.kino.testing.TestServer;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -177,6 +178,18 @@ class JobLifecycleTest {
       JsonNode result = server.api().awaitState(id, Duration.ofSeconds(120), "completed", "failed");
       assertThat(result.path("status").asString()).isEqualTo("completed");
       assertThat(result.at("/metadata/attempt").asInt()).isEqualTo(1);
+      try (EventStream events =
+          EventStream.open(
+              server.api().status(id).body().path("events_url").asString(),
+              server.api().key(),
+              null)) {
+        assertThat(
+                events.readToEnd().stream()
+                    .filter(e -> e.type().equals("status"))
+                    .map(EventStream.Event::status))
+            .as("the stop ended the run (it did not finish it while the node closed)")
+            .containsExactly("in_queue", "in_progress", "in_queue", "in_progress", "completed");
+      }
     }
   }
 

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bodies that would exhaust disk, memory or a worker's time are cut at the size cap or the time
@@ -31,21 +32,24 @@ class FetchLimitsTest {
           Duration.ofSeconds(1),
           64 * 1024,
           Duration.ofSeconds(1));
-  final UrlFetcher fetcher =
-      new UrlFetcher(new AddressPolicy(List.of("127.0.0.1")), HostResolver.system(), LIMITS);
-  long partialFilesBefore;
+  // A folder of the test's own: other test JVMs fetch into the system's temporary folder at the
+  // same time, so a count there would see their files come and go.
+  @TempDir Path downloads;
+  UrlFetcher fetcher;
 
   @BeforeEach
-  void countPartialFiles() throws IOException {
-    partialFilesBefore = partialFiles();
+  void fetchIntoAFolderOfItsOwn() {
+    fetcher =
+        new UrlFetcher(
+            new AddressPolicy(List.of("127.0.0.1")), HostResolver.system(), LIMITS, downloads);
   }
 
   @AfterEach
   void nothingIsLeftOnDisk() throws IOException {
     fetcher.close();
-    assertThat(partialFiles())
-        .as("kino-input-* files in the temp directory")
-        .isEqualTo(partialFilesBefore);
+    try (Stream<Path> files = Files.list(downloads)) {
+      assertThat(files).as("partial downloads left behind").isEmpty();
+    }
   }
 
   @Test
@@ -178,8 +182,7 @@ class FetchLimitsTest {
   void dns_rebinding_between_the_submit_check_and_the_fetch_is_caught_when_connecting()
       throws Exception {
     // The first answer is public (what the submit-time check sees), every later one is loopback
-    // (what an
-    // attacker's DNS server returns when the fetcher connects).
+    // (what an attacker's DNS server returns when the fetcher connects).
     AtomicInteger lookups = new AtomicInteger();
     HostResolver rebinding =
         host ->
@@ -207,12 +210,6 @@ class FetchLimitsTest {
     assertThatThrownBy(() -> fetcher.fetch("start_image_url", url, CAP))
         .isInstanceOfSatisfying(
             InputException.class, e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(code));
-  }
-
-  private static long partialFiles() throws IOException {
-    try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-      return files.filter(f -> f.getFileName().toString().startsWith("kino-input-")).count();
-    }
   }
 
   private static byte[] gzip(byte[] data) throws IOException {

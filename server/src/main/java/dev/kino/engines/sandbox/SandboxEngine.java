@@ -113,9 +113,7 @@ public final class SandboxEngine implements Engine {
                 painter, plan.shots(), totalFrames, size.width(), size.height(), posterFrame);
         Mp4Writer writer = Mp4Writer.open(video, format)) {
       for (int frame = 0; frame < totalFrames; frame++) {
-        if (Thread.interrupted()) {
-          throw new InterruptedException("render stopped at frame " + frame);
-        }
+        task.checkStop("rendering at frame " + frame);
         ByteBuffer planes = frames.next();
         writer.writeYuv(planes);
         frames.recycle(planes);

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -257,6 +258,54 @@ class SandboxRenderTest {
     assertThat(lines)
         .anySatisfy(l -> assertThat(l).contains("1 shot").contains("720x720"))
         .anySatisfy(l -> assertThat(l).startsWith("encoded 72 frames"));
+  }
+
+  @Test
+  void a_render_told_to_stop_ends_at_the_next_frame_even_when_its_interrupt_was_swallowed()
+      throws Exception {
+    Model m = CATALOG.find(STD).orElseThrow();
+    ObjectNode input =
+        m.validate(
+            JsonMapper.shared().readTree("{\"prompt\": \"p\", \"duration\": 3, \"sound\": false}"));
+    EngineTask simple =
+        EngineTask.simple(
+            "stop", STD, input, m.definition().engineSettings(), 1, Files.createTempDirectory("s"));
+    AtomicBoolean stop = new AtomicBoolean();
+    EngineTask task =
+        new EngineTask(
+            simple.jobId(),
+            simple.modelId(),
+            simple.input(),
+            simple.settings(),
+            simple.attempt(),
+            simple.workDir(),
+            Optional.empty(),
+            simple.slot(),
+            () -> false,
+            stop::get,
+            Optional.empty(),
+            false);
+    List<Double> reports = new ArrayList<>();
+    Reporter stopsAtTen =
+        new Reporter() {
+          @Override
+          public void progress(double fraction) {
+            reports.add(fraction);
+            if (reports.size() == 10) {
+              // What the worker pool does on an orderly stop, minus the interrupt: the JDK's
+              // TrueType reader clears one when it reopens a font file.
+              stop.set(true);
+            }
+          }
+
+          @Override
+          public void log(String message) {}
+        };
+
+    assertThatThrownBy(() -> ENGINE.run(task, stopsAtTen))
+        .isInstanceOf(InterruptedException.class)
+        .hasMessageContaining("frame 10");
+    assertThat(reports).hasSize(10);
   }
 
   record Rendered(Path video, Path poster, JsonNode metadata) {}
