@@ -6,11 +6,7 @@ import dev.kino.config.ConfigException;
 import dev.kino.config.Settings;
 import dev.kino.database.Database;
 import dev.kino.database.DatabaseClock;
-import dev.kino.database.PostgresDatabase;
-import dev.kino.database.SharedSecrets;
-import dev.kino.database.SqliteDatabase;
 import dev.kino.dialects.openai.VideoRemixes;
-import dev.kino.engines.Engine;
 import dev.kino.engines.EngineSetup;
 import dev.kino.engines.Engines;
 import dev.kino.engines.upstream.Upstreams;
@@ -26,7 +22,6 @@ import dev.kino.media.FfmpegCodecs;
 import dev.kino.media.MediaException;
 import dev.kino.metrics.Metrics;
 import dev.kino.metrics.MetricsPort;
-import dev.kino.migration.MovedMarker;
 import dev.kino.models.Model;
 import dev.kino.models.ModelCatalog;
 import dev.kino.models.ModelDefinition;
@@ -36,7 +31,6 @@ import dev.kino.network.HostResolver;
 import dev.kino.requests.OrphanedOutputs;
 import dev.kino.storage.DiskSpace;
 import dev.kino.storage.FileStore;
-import dev.kino.storage.LocalFileStore;
 import dev.kino.storage.S3FileStore;
 import dev.kino.storage.SecretFile;
 import dev.kino.storage.UrlSigner;
@@ -46,27 +40,19 @@ import dev.kino.webhooks.WebhookDispatcher;
 import dev.kino.webhooks.WebhookSigner;
 import dev.kino.webhooks.WebhookStore;
 import dev.kino.workers.Wakeup;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
-import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.MissingNode;
 
 /**
  * One Kino node in its role (API and workers, API only, workers only): on the embedded default,
@@ -150,11 +136,11 @@ public final class KinoNode implements AutoCloseable {
     if (settings.role().runsJobs() && settings.workers() > 0) {
       FfmpegCodecs.requireEncoders(); // the sandbox renders here; an API-only node never does
     }
-    Database db = started.add(openDatabase(settings));
+    Database db = started.add(NodeStorage.openDatabase(settings));
     if (db.dialect() == Database.Dialect.POSTGRESQL) {
       clock = started.add(DatabaseClock.start(db, clock)); // one clock for the whole cluster
     }
-    FileStore files = openFiles(settings, clock);
+    FileStore files = NodeStorage.openFiles(settings, clock);
     if (files instanceof AutoCloseable closeable) {
       started.add(closeable);
     }
@@ -184,12 +170,12 @@ public final class KinoNode implements AutoCloseable {
     if (db.dialect() == Database.Dialect.SQLITE) {
       recoverAbandoned(store, clock);
     }
-    Path workRoot = cleanWorkRoot(settings.dataDir());
+    Path workRoot = NodeStorage.cleanWorkRoot(settings.dataDir());
     DiskSpace disk = DiskSpace.of(settings.dataDir(), settings.disk().minFreeBytes(), clock);
-    UrlSigner signer = new UrlSigner(secret(db, settings, SecretFile.URL_SIGNING_KEY));
+    UrlSigner signer = new UrlSigner(NodeStorage.secret(db, settings, SecretFile.URL_SIGNING_KEY));
     Wakeup wakeup = new Wakeup();
     Metrics metrics = new Metrics(catalog, store.requests()::queueDepths, hub, clock);
-    routeMetrics(catalog, engines, metrics);
+    ServingEngines.routeMetrics(catalog, engines, metrics);
     Workers workers =
         started.add(
             new Workers(
@@ -198,7 +184,7 @@ public final class KinoNode implements AutoCloseable {
     IdempotencyKeys idempotency = new IdempotencyKeys(db, clock);
     WebhookStore webhookStore = new WebhookStore(db);
     WebhookSigner webhookSigner =
-        new WebhookSigner(secret(db, settings, SecretFile.WEBHOOK_SIGNING_KEY));
+        new WebhookSigner(NodeStorage.secret(db, settings, SecretFile.WEBHOOK_SIGNING_KEY));
     WebhookDispatcher webhooks =
         started.add(
             new WebhookDispatcher(
@@ -226,14 +212,9 @@ public final class KinoNode implements AutoCloseable {
             idempotency,
             webhookStore,
             webhookSigner,
-            modelId -> cancelsRunningJobs(catalog, engines, modelId),
-            modelId -> unavailable(catalog, engines, modelId),
-            modelId ->
-                catalog
-                    .find(modelId)
-                    .flatMap(
-                        m ->
-                            engines.serving(m.definition()).flatMap(e -> e.health(m.definition()))),
+            modelId -> ServingEngines.cancelsRunningJobs(catalog, engines, modelId),
+            modelId -> ServingEngines.unavailable(catalog, engines, modelId),
+            modelId -> ServingEngines.health(catalog, engines, modelId),
             wakeup::signal,
             db::problem,
             disk,
@@ -301,51 +282,6 @@ public final class KinoNode implements AutoCloseable {
     }
   }
 
-  /** Each route's circuit of the models with several, as gauges read from the routes' engine. */
-  private static void routeMetrics(ModelCatalog catalog, Engines engines, Metrics metrics) {
-    for (Model model : catalog.all()) {
-      ModelDefinition d = model.definition();
-      if (d.routes().size() < 2) {
-        continue;
-      }
-      for (Route route : d.routes()) {
-        Supplier<JsonNode> state =
-            () ->
-                engines
-                    .serving(d)
-                    .flatMap(e -> e.health(d))
-                    .map(h -> h.path("routes"))
-                    .flatMap(
-                        routes ->
-                            routes
-                                .valueStream()
-                                .filter(r -> r.path("name").asString().equals(route.name()))
-                                .findFirst())
-                    .orElse(MissingNode.getInstance());
-        metrics.route(
-            d.id(),
-            route.name(),
-            () -> state.get().path("circuit").asString("closed").equals("closed") ? 0 : 1,
-            () -> state.get().path("consecutive_failures").asDouble(0));
-      }
-    }
-  }
-
-  private static boolean cancelsRunningJobs(ModelCatalog catalog, Engines engines, String modelId) {
-    return catalog
-        .find(modelId)
-        .flatMap(m -> engines.serving(m.definition()))
-        .map(Engine::cancelsRunningJobs)
-        .orElse(false);
-  }
-
-  private static Optional<String> unavailable(
-      ModelCatalog catalog, Engines engines, String modelId) {
-    return catalog
-        .find(modelId)
-        .flatMap(m -> engines.serving(m.definition()).flatMap(e -> e.unavailable(m.definition())));
-  }
-
   private static void logStarted(
       Settings settings,
       Database db,
@@ -408,16 +344,6 @@ public final class KinoNode implements AutoCloseable {
         + UUID.randomUUID().toString().substring(0, 8);
   }
 
-  /**
-   * A signing key: in the data directory alone, in the database in a cluster (all nodes must agree
-   * on it).
-   */
-  private static byte[] secret(Database db, Settings settings, String name) {
-    return db.dialect() == Database.Dialect.SQLITE
-        ? SecretFile.loadOrCreate(settings.dataDir(), name)
-        : SharedSecrets.loadOrCreate(db, name);
-  }
-
   /** What housekeeping removes every minute. */
   private static Map<String, Housekeeping.Sweep> sweeps(
       Uploads uploads,
@@ -440,52 +366,6 @@ public final class KinoNode implements AutoCloseable {
 
   /** How long a node keeps an unused local copy of a file in the bucket. */
   private static final Duration STORE_CACHE_KEPT = Duration.ofHours(1);
-
-  /** The data directory's files, or the cluster's bucket. */
-  private static FileStore openFiles(Settings settings, Clock clock) {
-    if (settings.storage().isEmpty()) {
-      return new LocalFileStore(settings.dataDir());
-    }
-    try {
-      return S3FileStore.open(
-          settings.storage().get(),
-          settings.credentials(),
-          settings.dataDir().resolve("cache").resolve("store"),
-          clock);
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new ConfigException("--storage: " + e.getMessage());
-    }
-  }
-
-  /** SQLite in the data directory, or the cluster's PostgreSQL. */
-  private static Database openDatabase(Settings settings) {
-    if (settings.database().isEmpty()) {
-      MovedMarker.refuseEmbeddedStart(settings.dataDir());
-      return SqliteDatabase.open(settings.dataDir());
-    }
-    try {
-      return PostgresDatabase.open(settings.database().get(), POSTGRES_POOL);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("--database: " + e.getMessage());
-    } catch (RuntimeException e) {
-      throw new ConfigException(
-          "cannot open the PostgreSQL database given with --database: " + rootMessage(e));
-    }
-  }
-
-  /**
-   * Connections per node: workers, API handlers and sweepers share them; PostgreSQL's default limit
-   * is 100.
-   */
-  private static final int POSTGRES_POOL = 16;
-
-  private static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    return root.getMessage();
-  }
 
   private static AddressPolicy addressPolicy(Settings settings) {
     try {
@@ -544,23 +424,6 @@ public final class KinoNode implements AutoCloseable {
         "Use it as: Authorization: Bearer <key>. Make more with ./kino keys create --name NAME");
     out.println();
     out.flush();
-  }
-
-  private static Path cleanWorkRoot(Path dataDir) {
-    Path work = dataDir.resolve("work");
-    try {
-      if (Files.exists(work)) {
-        try (Stream<Path> paths = Files.walk(work)) {
-          paths
-              .sorted(Comparator.reverseOrder())
-              .filter(p -> !p.equals(work))
-              .forEach(p -> p.toFile().delete());
-        }
-      }
-      return Files.createDirectories(work);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare " + work, e);
-    }
   }
 
   /**
