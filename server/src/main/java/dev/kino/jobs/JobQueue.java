@@ -31,7 +31,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class JobQueue {
   /** The lease-fenced condition of every write a worker makes after its claim. */
-  private static final String LEASED =
+  static final String LEASED =
       " WHERE id = :id AND lease_token = :token AND status = 'in_progress'";
 
   private final Database db;
@@ -129,33 +129,6 @@ public final class JobQueue {
     }
   }
 
-  /**
-   * Takes the first of {@code places} that is free or whose holder's lease has expired, under this
-   * job's lease token and expiry; false when all are held.
-   */
-  private static boolean takePlace(
-      Handle h, List<String> places, Job job, String token, Instant now, Duration lease) {
-    for (String place : places) {
-      int taken =
-          h.createUpdate(
-                  "INSERT INTO engine_places (place, job_id, lease_token, lease_expires_at)"
-                      + " VALUES (:place, :job, :token, :expires) ON CONFLICT (place) DO UPDATE"
-                      + " SET job_id = excluded.job_id, lease_token = excluded.lease_token,"
-                      + " lease_expires_at = excluded.lease_expires_at"
-                      + " WHERE engine_places.lease_expires_at < :now")
-              .bind("place", place)
-              .bind("job", job.id())
-              .bind("token", token)
-              .bind("expires", now.plus(lease).toEpochMilli())
-              .bind("now", now.toEpochMilli())
-              .execute();
-      if (taken == 1) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private Optional<ClaimedJob> claimIn(
       String where,
       List<String> scope,
@@ -199,7 +172,7 @@ public final class JobQueue {
                 if (job.isEmpty()) {
                   continue; // taken meanwhile by another node's worker
                 }
-                if (shared && !takePlace(h, places, job.get(), token, now, lease)) {
+                if (shared && !EnginePlaces.take(h, places, job.get().id(), token, now, lease)) {
                   throw new PlacesHeld();
                 }
                 Job j = job.get();
@@ -318,12 +291,7 @@ public final class JobQueue {
                   }
                   if (db.dialect() == Database.Dialect.POSTGRESQL) {
                     // The job's place in the cluster lives as long as its lease.
-                    h.createUpdate(
-                            "UPDATE engine_places SET lease_expires_at = :expires"
-                                + " WHERE lease_token = :token")
-                        .bind("expires", now.plus(extension).toEpochMilli())
-                        .bind("token", lease.token())
-                        .execute();
+                    EnginePlaces.renew(h, lease.token(), now.plus(extension));
                   }
                   JobLog.appendReport(h, lease.jobId(), new LastReport(progress, logs), now);
                   return true;
@@ -369,33 +337,7 @@ public final class JobQueue {
     if (places.isEmpty() || db.dialect() != Database.Dialect.POSTGRESQL) {
       return true;
     }
-    return db.writes()
-        .inTransaction(
-            h -> {
-              h.createUpdate("DELETE FROM engine_places WHERE lease_token = :token")
-                  .bind("token", lease.token())
-                  .execute();
-              for (String place : places) {
-                int taken =
-                    h.createUpdate(
-                            "INSERT INTO engine_places (place, job_id, lease_token, lease_expires_at)"
-                                + " SELECT :place, id, lease_token, lease_expires_at FROM jobs"
-                                + LEASED
-                                + " ON CONFLICT (place) DO UPDATE SET job_id = excluded.job_id,"
-                                + " lease_token = excluded.lease_token,"
-                                + " lease_expires_at = excluded.lease_expires_at"
-                                + " WHERE engine_places.lease_expires_at < :now")
-                        .bind("place", place)
-                        .bind("id", lease.jobId())
-                        .bind("token", lease.token())
-                        .bind("now", now.toEpochMilli())
-                        .execute();
-                if (taken == 1) {
-                  return true;
-                }
-              }
-              return false;
-            });
+    return db.writes().inTransaction(h -> EnginePlaces.hold(h, lease, places, now));
   }
 
   /** Whether a cancel was asked for the job this lease runs. */
@@ -503,10 +445,7 @@ public final class JobQueue {
     // left behind by a node that died frees itself when the lease it carries expires.
     Consumer<Handle> freePlace =
         db.dialect() == Database.Dialect.POSTGRESQL
-            ? h ->
-                h.createUpdate("DELETE FROM engine_places WHERE lease_token = :token")
-                    .bind("token", lease.token())
-                    .execute()
+            ? h -> EnginePlaces.free(h, lease.token())
             : h -> {};
     return changes.apply(
             "UPDATE jobs SET " + set + "," + StateChanges.NO_LEASE + LEASED,

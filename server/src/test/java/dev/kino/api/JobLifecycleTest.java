@@ -168,12 +168,10 @@ class JobLifecycleTest {
     try (TestServer server = TestServer.start(1)) {
       Api api = server.api();
       String id =
-          api.submitOk(
-              "kling/kling-3.0/pro/text-to-video",
-              "{\"prompt\": \"interrupted\", \"duration\": 15, \"sound\": false}");
+          api.submitOk(STD, "{\"prompt\": \"interrupted\", \"duration\": 10, \"sound\": false}");
       api.awaitState(id, Duration.ofSeconds(60), "in_progress");
 
-      server.restart();
+      server.restart(); // well within the render's seconds
 
       JsonNode result = server.api().awaitState(id, Duration.ofSeconds(120), "completed", "failed");
       assertThat(result.path("status").asString()).isEqualTo("completed");

@@ -280,6 +280,7 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
         if (deadline.isPresent() && Instant.now().isAfter(deadline.get())) {
           throw timedOut(model, ticket, reporter);
         }
+        task.checkStop("following request " + id);
         Thread.sleep(wait);
         wait = wait.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : wait.multipliedBy(2);
       } catch (ProviderHttp.Refused e) {
