@@ -11,7 +11,8 @@ import tools.jackson.databind.node.ObjectNode;
  * about the queue or storage: the worker stores the files and records the result under its lease.
  *
  * <p>An engine must stop promptly when its thread is interrupted (the job's lease was lost, or the
- * node is shutting down) by throwing {@link InterruptedException}.
+ * node is shutting down) by throwing {@link InterruptedException}. A loop of its own asks {@link
+ * EngineTask#checkStop} as it goes, which also sees a stop whose interrupt a library swallowed.
  */
 public interface Engine {
 
