@@ -9,13 +9,11 @@ import dev.kino.engines.OutputFile;
 import dev.kino.engines.Reporter;
 import dev.kino.engines.Slots;
 import dev.kino.jobs.ClaimedJob;
-import dev.kino.jobs.Completion;
 import dev.kino.jobs.Job;
 import dev.kino.jobs.JobError;
 import dev.kino.jobs.JobQueue;
 import dev.kino.jobs.LastReport;
 import dev.kino.jobs.Lease;
-import dev.kino.jobs.Usage;
 import dev.kino.metrics.Metrics;
 import dev.kino.models.Model;
 import dev.kino.models.ModelCatalog;
@@ -26,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -38,8 +35,6 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -54,13 +49,12 @@ final class JobRunner {
   private final JobQueue store;
   private final ModelCatalog models;
   private final Engines engines;
-  private final FileStore files;
   private final Path workRoot;
   private final Clock clock;
   private final Duration lease;
   private final ScheduledExecutorService scheduler;
   private final BooleanSupplier nodeRunning;
-  private final Metrics metrics;
+  private final OutcomeRecorder recorder;
 
   JobRunner(
       JobQueue store,
@@ -76,13 +70,12 @@ final class JobRunner {
     this.store = store;
     this.models = models;
     this.engines = engines;
-    this.files = files;
     this.workRoot = workRoot;
     this.clock = clock;
     this.lease = lease;
     this.scheduler = scheduler;
     this.nodeRunning = nodeRunning;
-    this.metrics = metrics;
+    this.recorder = new OutcomeRecorder(store, models, files, clock, metrics);
   }
 
   /** What the heartbeat shares with the worker thread about one run. */
@@ -171,7 +164,7 @@ final class JobRunner {
         last = report.last();
       }
       Thread.interrupted(); // a lease lost just now is found by record(), which then writes nothing
-      record(job, jobLease, outcome, last);
+      recorder.record(job, jobLease, outcome, last);
     } finally {
       deleteTree(workDir);
     }
@@ -274,146 +267,6 @@ final class JobRunner {
               + (produced.isEmpty() ? "" : " (it produced: " + String.join(", ", produced) + ")"));
     }
     return result;
-  }
-
-  /**
-   * A store write that ends a run, tried again while the database cannot be reached: the write is
-   * fenced by the lease, so a late one changes nothing if the job moved on meanwhile. Gives up (the
-   * lease decides) after {@link #RECORD_PATIENCE}.
-   */
-  private boolean patiently(String jobId, BooleanSupplier write) throws InterruptedException {
-    long giveUpAt = System.nanoTime() + RECORD_PATIENCE.toNanos();
-    Duration pause = Duration.ofMillis(250);
-    while (true) {
-      try {
-        return write.getAsBoolean();
-      } catch (RuntimeException e) {
-        if (!JobQueue.isOutage(e) || System.nanoTime() > giveUpAt) {
-          throw e;
-        }
-        LOG.warn(
-            "job {}: the database cannot be reached to record the run's outcome ({}); trying again",
-            jobId,
-            e.getMessage());
-        Thread.sleep(pause);
-        pause =
-            pause.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0
-                ? Duration.ofSeconds(5)
-                : pause.multipliedBy(2);
-      }
-    }
-  }
-
-  /** How long a finished run waits for the database to record its outcome. */
-  private static final Duration RECORD_PATIENCE = Duration.ofMinutes(5);
-
-  /** Writes the outcome with the run's last report, in one commit. */
-  private void record(Job job, Lease jobLease, Outcome outcome, LastReport last)
-      throws InterruptedException {
-    boolean recorded =
-        switch (outcome) {
-          case Outcome.Succeeded s -> complete(job, jobLease, s.result(), last);
-          case Outcome.Failed f -> {
-            LOG.info("job {} failed: {} ({})", job.id(), f.error().code(), f.error().message());
-            metrics.engineError(job.modelId(), "failed", f.error().code());
-            yield patiently(job.id(), () -> store.fail(jobLease, f.error(), clock.instant(), last));
-          }
-          case Outcome.Interrupted i -> {
-            LOG.info("job {} interrupted; back to the queue", job.id());
-            yield patiently(job.id(), () -> store.release(jobLease, clock.instant(), last));
-          }
-          case Outcome.Retry r -> {
-            LOG.warn(
-                "job {}: {} ({}); back to the queue for another attempt",
-                job.id(),
-                r.error().code(),
-                r.error().message());
-            metrics.engineError(job.modelId(), "retried", r.error().code());
-            yield patiently(
-                job.id(), () -> store.retry(jobLease, r.error(), clock.instant(), last));
-          }
-          case Outcome.Snoozed z -> {
-            LOG.info(
-                "job {}: {} ({}); back to the queue until {}",
-                job.id(),
-                z.reason().code(),
-                z.reason().message(),
-                z.until());
-            metrics.engineError(job.modelId(), "busy", z.reason().code());
-            yield patiently(
-                job.id(), () -> store.snooze(jobLease, z.until(), clock.instant(), last));
-          }
-          case Outcome.Cancelled c -> {
-            LOG.info("job {} cancelled while running", job.id());
-            yield patiently(job.id(), () -> store.cancelRunning(jobLease, clock.instant(), last));
-          }
-        };
-    if (!recorded) {
-      LOG.warn(
-          "job {}: the outcome was not recorded because the lease was lost meanwhile", job.id());
-    }
-  }
-
-  /**
-   * Stores the files under attempt-specific keys, so a stale run can never overwrite the winner's
-   * outputs.
-   */
-  private boolean complete(Job job, Lease jobLease, EngineResult result, LastReport last)
-      throws InterruptedException {
-    ObjectNode output = JsonMapper.shared().createObjectNode();
-    try {
-      for (OutputFile file : result.files()) {
-        String key =
-            "jobs/" + job.id() + "/" + jobLease.attempt() + "/" + file.path().getFileName();
-        files.put(key, file.path());
-        if (!output.has(file.field())) {
-          output.put(file.field(), key);
-        }
-        ArrayNode plural =
-            output.has(file.field() + "s")
-                ? (ArrayNode) output.get(file.field() + "s")
-                : output.putArray(file.field() + "s");
-        plural.add(key);
-      }
-    } catch (IOException e) {
-      LOG.error("job {}: cannot store its outputs; the job is marked failed", job.id(), e);
-      return patiently(
-          job.id(),
-          () ->
-              store.fail(
-                  jobLease,
-                  new JobError(
-                      "storage_failed", "the outputs could not be stored: " + e.getMessage()),
-                  clock.instant(),
-                  last));
-    }
-    Instant now = clock.instant();
-    Usage usage =
-        UsageMeter.measure(
-            job,
-            result,
-            models
-                .find(job.modelId())
-                .flatMap(
-                    m ->
-                        m.definition()
-                            .pricingOn(
-                                Optional.ofNullable(result.metadata().get("route"))
-                                    .map(r -> r.asString()))),
-            job.startedAt().orElse(now),
-            now);
-    ObjectNode metadata = result.metadata().deepCopy();
-    metadata.set("usage", usage.toJson());
-    boolean done =
-        patiently(
-            job.id(),
-            () ->
-                store.complete(
-                    jobLease, new Completion(output, metadata, usage), clock.instant(), last));
-    if (done) {
-      LOG.info("job {} completed", job.id());
-    }
-    return done;
   }
 
   /**
