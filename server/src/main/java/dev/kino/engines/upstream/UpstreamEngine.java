@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import tools.jackson.databind.json.JsonMapper;
@@ -40,9 +39,6 @@ import tools.jackson.databind.node.ObjectNode;
 public final class UpstreamEngine implements Engine, AutoCloseable {
   private static final Duration FIRST_POLL = Duration.ofMillis(200);
   private static final Duration MAX_POLL = Duration.ofSeconds(2);
-
-  /** How long a provider may stay unreachable (restarting, say) before the attempt gives up. */
-  private static final Duration UNREACHABLE_FOR = Duration.ofMinutes(2);
 
   /**
    * Back in the queue after a refusal that names no time: 1 s, doubling per refusal, at most a
@@ -345,57 +341,6 @@ public final class UpstreamEngine implements Engine, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
-    }
-  }
-
-  /**
-   * Waits between failed calls: as long as a busy provider asks, or growing while it is
-   * unreachable.
-   */
-  private static final class Retries {
-    private final Consumer<String> log;
-    private long unreachableSince = -1;
-    private Duration backoff = Duration.ofMillis(500);
-
-    Retries(Consumer<String> log) {
-      this.log = log;
-    }
-
-    void reset() {
-      unreachableSince = -1;
-      backoff = Duration.ofMillis(500);
-    }
-
-    void busy(ProviderHttp.Busy e) throws InterruptedException {
-      Duration wait = e.retryAfter.orElse(Duration.ofSeconds(2));
-      log.accept(
-          "the provider is busy ("
-              + e.getMessage()
-              + "); trying again in "
-              + wait.toSeconds()
-              + " s");
-      Thread.sleep(wait);
-    }
-
-    void unreachable(IOException e) throws EngineException, InterruptedException {
-      long now = System.nanoTime();
-      if (unreachableSince < 0) {
-        unreachableSince = now;
-        log.accept("the provider cannot be reached (" + e.getMessage() + "); trying again");
-      } else if (now - unreachableSince > UNREACHABLE_FOR.toNanos()) {
-        throw EngineException.retryable(
-            Failures.UNAVAILABLE,
-            "the provider could not be reached for "
-                + UNREACHABLE_FOR.toMinutes()
-                + " minutes: "
-                + e.getMessage(),
-            e);
-      }
-      Thread.sleep(backoff);
-      backoff =
-          backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0
-              ? Duration.ofSeconds(10)
-              : backoff.multipliedBy(2);
     }
   }
 
