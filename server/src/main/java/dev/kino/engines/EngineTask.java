@@ -17,10 +17,10 @@ import tools.jackson.databind.node.ObjectNode;
  *     otherwise
  * @param cancelRequested true once a client asked to stop this running job (see {@link
  *     Engine#cancelsRunningJobs})
- * @param stopRequested true once the run must end now: its node is stopping, its lease was lost or
- *     a client cancelled it. The worker is interrupted then too, but a library may swallow an
- *     interrupt (the JDK's TrueType reader clears it when it reopens a font file, as the sandbox's
- *     first caption makes it do), so an engine's own loop asks {@link #checkStop} as well
+ * @param stopRequested true once the run must end now: its node is stopping or its lease was lost.
+ *     The worker is interrupted then too, but a library may swallow an interrupt (the JDK's
+ *     TrueType reader clears it when it reopens a font file, as the sandbox's first caption makes
+ *     it do), so an engine's own loop asks {@link #checkStop} as well
  * @param route the model's route this run is on (the job's bound route, for a model with several,
  *     until the routes' engine picks one)
  * @param failover true when another route can take the job if this one cannot: an engine then gives

@@ -224,10 +224,9 @@ final class JobRunner {
               job.engineState(),
               slot,
               flags.cancelRequested()::get,
-              () ->
-                  !nodeRunning.getAsBoolean()
-                      || flags.leaseLost().get()
-                      || flags.cancelRequested().get(),
+              // Not a cancel: that stays with the interrupt alone, which an engine that cannot stop
+              // its task consumes once before it runs on (a flag still set would stop it later).
+              () -> !nodeRunning.getAsBoolean() || flags.leaseLost().get(),
               routed ? job.route() : Optional.of(model.definition().routeName()),
               false);
       return new Outcome.Succeeded(
