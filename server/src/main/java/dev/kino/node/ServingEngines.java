@@ -27,9 +27,7 @@ final class ServingEngines {
       for (Route route : d.routes()) {
         Supplier<JsonNode> state =
             () ->
-                engines
-                    .serving(d)
-                    .flatMap(e -> e.health(d))
+                health(engines, d)
                     .map(h -> h.path("routes"))
                     .flatMap(
                         routes ->
@@ -63,8 +61,10 @@ final class ServingEngines {
 
   /** The engine's own account of its health (a routed model's circuits), for admins. */
   static Optional<ObjectNode> health(ModelCatalog catalog, Engines engines, String modelId) {
-    return catalog
-        .find(modelId)
-        .flatMap(m -> engines.serving(m.definition()).flatMap(e -> e.health(m.definition())));
+    return catalog.find(modelId).flatMap(m -> health(engines, m.definition()));
+  }
+
+  private static Optional<ObjectNode> health(Engines engines, ModelDefinition model) {
+    return engines.serving(model).flatMap(e -> e.health(model));
   }
 }
